@@ -1,0 +1,36 @@
+# Casebook developer commands. Every target bootstraps .venv from pyproject.toml first,
+# so a fresh machine needs nothing installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck bench clean-venv
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## make run: open the demo profile (created on first run) and show its caseload dashboard.
+run: $(STAMP)
+	$(BIN)/python -m ui.main --demo
+
+## make test: lint, format check, type check and the whole test suite.
+test: lint typecheck
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## make bench: benchmarks, printed as one table (median and ratio to a baseline from the same run).
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,61 @@
+"""The permanency domain, one module per area; import models from here."""
+
+from __future__ import annotations
+
+from app.models.attachments import Attachment, AttachmentContent
+from app.models.audit import AuditEvent
+from app.models.base import APPROVED, DRAFT, FINALISED, Base, Finalisable, Record
+from app.models.carers import Carer, CarerHousehold, TrainingRecord
+from app.models.children import CarePlan, Child, LegalStatus, Placement
+from app.models.recording import Action, Addendum, Assessment, CaseNote, Review, Visit
+from app.models.sync_state import OutboxEntry, ProfileState, SyncBase
+
+#: Every synchronised record type by its wire name.
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.record_type: cls
+    for cls in (
+        Child,
+        LegalStatus,
+        CarePlan,
+        Placement,
+        CarerHousehold,
+        Carer,
+        TrainingRecord,
+        Visit,
+        Assessment,
+        Review,
+        Action,
+        CaseNote,
+        Addendum,
+        Attachment,
+    )
+}
+
+__all__ = [
+    "APPROVED",
+    "DRAFT",
+    "FINALISED",
+    "RECORD_TYPES",
+    "Action",
+    "Addendum",
+    "Assessment",
+    "Attachment",
+    "AttachmentContent",
+    "AuditEvent",
+    "Base",
+    "CarePlan",
+    "CaseNote",
+    "Carer",
+    "CarerHousehold",
+    "Child",
+    "Finalisable",
+    "LegalStatus",
+    "OutboxEntry",
+    "Placement",
+    "ProfileState",
+    "Record",
+    "Review",
+    "SyncBase",
+    "TrainingRecord",
+    "Visit",
+]

@@ -1,0 +1,65 @@
+"""Carer households, the carers in them, and their training."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, Record
+
+
+class CarerHousehold(Record, Base):
+    """A fostering, adoptive, kinship or special guardianship household.
+
+    ``temporary_approval_date`` and ``temporary_extension_until`` record a connected-person
+    approval under CPPCR reg 24/25, whose 16-week (plus one 8-week) limit the deadline engine
+    watches.
+    """
+
+    __tablename__ = "carer_household"
+    record_type = "carer_household"
+    noun = "carer household"
+
+    name: Mapped[str] = mapped_column(String(200))
+    carer_type: Mapped[str] = mapped_column(String(32))
+    approval_status: Mapped[str] = mapped_column(String(16))
+    approval_date: Mapped[date | None] = mapped_column(Date, default=None)
+    temporary_approval_date: Mapped[date | None] = mapped_column(Date, default=None)
+    temporary_extension_until: Mapped[date | None] = mapped_column(Date, default=None)
+    approval_terms: Mapped[str] = mapped_column(Text, default="")
+    age_range_min: Mapped[int | None] = mapped_column(Integer, default=None)
+    age_range_max: Mapped[int | None] = mapped_column(Integer, default=None)
+    max_children: Mapped[int | None] = mapped_column(Integer, default=None)
+    address: Mapped[str] = mapped_column(Text, default="")
+    supervising_worker: Mapped[str] = mapped_column(String(120), index=True)
+
+
+class Carer(Record, Base):
+    __tablename__ = "carer"
+    record_type = "carer"
+    noun = "carer"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("carer_household.id"), index=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None] = mapped_column(Date, default=None)
+    relationship_to_child: Mapped[str] = mapped_column(String(120), default="")
+
+
+class TrainingRecord(Record, Base):
+    """Training against the TSD standards and other courses; the TSD deadline (NMS 20) depends
+    on the household's kind of carer, so it is computed, not stored."""
+
+    __tablename__ = "training_record"
+    record_type = "training_record"
+    noun = "training record"
+
+    household_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("carer_household.id"), index=True)
+    carer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("carer.id"), default=None)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    completed_date: Mapped[date | None] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")

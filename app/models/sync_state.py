@@ -1,0 +1,70 @@
+"""Local bookkeeping for offline sync: the outbox, the common base for merges, and cursors.
+
+The outbox row for a change is written in the same transaction as the change itself, so a crash
+can neither lose a change nor leave one queued that was never committed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app import clock
+from app.models.base import Base, new_id
+
+PENDING = "pending"
+REJECTED = "rejected"
+
+
+class OutboxEntry(Base):
+    """One change waiting for the server.
+
+    ``id`` is the idempotency id the server dedupes on. Further local edits are folded into an
+    entry only while ``first_sent_at`` is empty: once an entry may have reached the server its
+    meaning is fixed, and a later edit gets an entry of its own.
+    """
+
+    __tablename__ = "outbox"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[uuid.UUID] = mapped_column(unique=True, default=new_id)
+    record_type: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    operation: Mapped[str] = mapped_column(String(8))  # "upsert" | "delete"
+    base_revision: Mapped[int | None] = mapped_column(Integer, default=None)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    first_sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    state: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    rejection_reason: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class SyncBase(Base):
+    """The server's version of a record as this laptop last saw it: the common ancestor that
+    field-by-field merging compares both sides against."""
+
+    __tablename__ = "sync_base"
+
+    record_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ProfileState(Base):
+    """Small named values that belong with the data (pull cursor, worker identity), so they
+    are encrypted and roll back with the transaction that changed them."""
+
+    __tablename__ = "profile_state"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+def new_idempotency_id() -> uuid.UUID:
+    return uuid.uuid4()
