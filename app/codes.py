@@ -41,8 +41,9 @@ def code_list(name: str) -> dict[str, Code]:
                 if isinstance(value, str):
                     out[code] = Code(code, value)
                 else:
-                    out[code] = Code(code, value["label"], value.get("valid_from"),
-                                     value.get("valid_to"))
+                    out[code] = Code(
+                        code, value["label"], value.get("valid_from"), value.get("valid_to")
+                    )
             return out
     raise KeyError(f"no code list named {name!r}")
 

@@ -76,8 +76,9 @@ class StoreDamaged(CasebookError):
         self.detail = detail
         super().__init__(
             "Casebook could not open your saved records: the file on this laptop appears damaged. "
-            "It has been kept exactly as it is, so nothing is deleted. You can rebuild your records "
-            "from the central service; ask the service desk if you had work that was not synced."
+            "It has been kept exactly as it is, so nothing is deleted. You can rebuild your "
+            "records from the central service; ask the service desk if you had work that was not "
+            "synced."
         )
 
 

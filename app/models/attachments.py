@@ -35,5 +35,3 @@ class AttachmentContent(Base):
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
-
-

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, TypeDecorator, Uuid
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, TypeDecorator, Uuid, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -103,3 +103,21 @@ class Finalisable:
 
 def date_or_none(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+@event.listens_for(Base, "init", propagate=True)
+def _apply_defaults(target: Base, _args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Give a new object its column defaults (above all its UUID) the moment it is made.
+
+    SQLAlchemy applies Python-side defaults only at INSERT; but a record's id must exist where
+    it is created (so children, outbox entries and audit rows can refer to it before anything
+    is flushed), and validation must see the same values that will be stored.
+    """
+    for prop in target.__mapper__.column_attrs:
+        default = prop.columns[0].default
+        if prop.key in kwargs or default is None:
+            continue
+        if default.is_callable:
+            setattr(target, prop.key, default.arg(None))  # type: ignore[attr-defined]
+        elif default.is_scalar:
+            setattr(target, prop.key, default.arg)  # type: ignore[attr-defined]

@@ -1,0 +1,78 @@
+"""An unlocked profile: the only way to read or write case records.
+
+``read()`` and ``write()`` hand out sessions scoped to one transaction. Writes take the write
+lock up front and commit as a unit; anything that goes wrong rolls the whole unit back. The
+methods block, so the UI calls them from its database worker thread, never the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import Engine
+
+from app.errors import ProfileIsLocked
+from app.store import write_hooks  # noqa: F401  (registers the flush hooks)
+from app.store.engine import writer
+from app.store.session import WRITE_CONTEXT, CasebookSession, WriteContext
+
+
+class Store:
+    def __init__(self, *, profile_path: Path, engine: Engine, data_key: bytearray) -> None:
+        self.profile_path = profile_path
+        self._engine: Engine | None = engine
+        self._writer: Engine | None = writer(engine)
+        self._data_key = data_key
+        self.worker = ""
+
+    # ---- Public API
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise ProfileIsLocked()
+        return self._engine
+
+    @property
+    def is_locked(self) -> bool:
+        return self._engine is None
+
+    @contextmanager
+    def read(self) -> Iterator[CasebookSession]:
+        with CasebookSession(bind=self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self, *, actor: str | None = None, remote: bool = False) -> Iterator[CasebookSession]:
+        if self._writer is None:
+            raise ProfileIsLocked()
+        session = CasebookSession(bind=self._writer, expire_on_commit=False)
+        session.info[WRITE_CONTEXT] = WriteContext(actor=actor or self.worker, remote=remote)
+        with session, session.begin():
+            yield session
+
+    def lock(self) -> None:
+        """Close every connection and forget the key. Python cannot promise to wipe every copy
+        of a secret from memory; we drop every reference we hold and zero the one we own."""
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = self._writer = None
+        for i in range(len(self._data_key)):
+            self._data_key[i] = 0
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.lock()

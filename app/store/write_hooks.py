@@ -1,0 +1,163 @@
+"""What happens to every record on its way to disk, inside the transaction that saves it.
+
+For each new or changed record the hook: stamps author and time, refuses changes to signed-off
+records, validates, queues the change in the outbox for sync, and appends to the audit trail.
+Doing this at flush time (rather than in each service function) means no code path, present or
+future, can save a record that skips one of these steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, UOWTransaction
+
+from app import clock
+from app.errors import RecordFinalised
+from app.models import AuditEvent, OutboxEntry, Record
+from app.models.base import APPROVED, FINALISED, Finalisable
+from app.models.sync_state import PENDING
+from app.serialize import content_fields, record_fields
+from app.store.session import WRITE_CONTEXT, CasebookSession, WriteContext
+from app.validation import validate
+
+
+class WriteOutsideTransaction(RuntimeError):
+    """A record was changed through a read-only session: a programming error."""
+
+
+@event.listens_for(CasebookSession, "before_flush")
+def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    records_changed = any(isinstance(o, Record) for o in (*session.new, *session.dirty))
+    if not records_changed and not session.deleted:
+        return
+    ctx = session.info.get(WRITE_CONTEXT)
+    if not isinstance(ctx, WriteContext):
+        raise WriteOutsideTransaction("records can only be changed inside Store.write()")
+    for obj in session.deleted:
+        if isinstance(obj, Record):
+            raise WriteOutsideTransaction(
+                "records are deleted by setting deleted=True, so the deletion can sync"
+            )
+    with session.no_autoflush:
+        for obj in list(session.new):
+            if isinstance(obj, Record):
+                _on_new(session, ctx, obj)
+        for obj in list(session.dirty):
+            if isinstance(obj, Record) and session.is_modified(obj, include_collections=False):
+                _on_change(session, ctx, obj)
+
+
+def _on_new(session: Session, ctx: WriteContext, obj: Record) -> None:
+    now = clock.utcnow()
+    if not ctx.remote:
+        obj.created_by = obj.updated_by = ctx.actor
+        obj.created_at = obj.updated_at = now
+        obj.dirty = True
+        if isinstance(obj, Finalisable) and obj.is_finalised:
+            obj.finalised_at, obj.finalised_by = now, ctx.actor
+    validate(obj, today=clock.today(), session=session)
+    if ctx.remote:
+        _audit(session, ctx, obj, "sync_create", [])
+        return
+    fields = content_fields(type(obj))
+    session.add(
+        OutboxEntry(
+            record_type=obj.record_type,
+            record_id=obj.id,
+            operation="upsert",
+            base_revision=obj.server_revision,
+            fields=record_fields(obj, fields),
+        )
+    )
+    action = "finalise" if isinstance(obj, Finalisable) and obj.is_finalised else "create"
+    _audit(session, ctx, obj, action, fields)
+
+
+def _on_change(session: Session, ctx: WriteContext, obj: Record) -> None:
+    state = inspect(obj)
+    changed = [
+        attr.key
+        for attr in state.attrs
+        if attr.key not in obj.BOOKKEEPING and attr.load_history().has_changes()
+    ]
+    if not changed:
+        return  # only sync bookkeeping moved (e.g. the server accepted a change)
+    if isinstance(obj, Finalisable):
+        was = _committed_status(obj)
+        if was in (FINALISED, APPROVED) and not set(changed) <= obj.MUTABLE_AFTER_FINALISE:
+            raise RecordFinalised(what=obj.noun)
+        if "status" in changed and obj.is_finalised and was not in (FINALISED, APPROVED):
+            action = "finalise"
+            if not ctx.remote:
+                obj.finalised_at, obj.finalised_by = clock.utcnow(), ctx.actor
+                changed += ["finalised_at", "finalised_by"]
+        elif "status" in changed and obj.status == APPROVED:
+            action = "approve"
+        else:
+            action = "update"
+    else:
+        action = "update"
+    if "deleted" in changed and obj.deleted:
+        action = "delete"
+    validate(obj, today=clock.today(), session=session)
+    if ctx.remote:
+        _audit(session, ctx, obj, f"sync_{action}", changed)
+        return
+    obj.updated_by, obj.updated_at, obj.dirty = ctx.actor, clock.utcnow(), True
+    _queue(session, obj, changed, delete=action == "delete")
+    _audit(session, ctx, obj, action, changed)
+
+
+def _queue(session: Session, obj: Record, changed: list[str], *, delete: bool) -> None:
+    """Fold into the record's unsent entry if it has one, else start a new entry."""
+    values = record_fields(obj, changed)
+    entry = session.scalars(
+        select(OutboxEntry)
+        .where(
+            OutboxEntry.record_type == obj.record_type,
+            OutboxEntry.record_id == obj.id,
+            OutboxEntry.state == PENDING,
+            OutboxEntry.first_sent_at.is_(None),
+        )
+        .order_by(OutboxEntry.seq.desc())
+        .limit(1)
+    ).first()
+    if entry is None:
+        session.add(
+            OutboxEntry(
+                record_type=obj.record_type,
+                record_id=obj.id,
+                operation="delete" if delete else "upsert",
+                base_revision=obj.server_revision,
+                fields=values,
+            )
+        )
+        return
+    entry.fields = {**entry.fields, **values}
+    if delete:
+        entry.operation = "delete"
+
+
+def _committed_status(obj: Finalisable) -> str | None:
+    history = inspect(obj).attrs.status.load_history()
+    if history.deleted:
+        return str(history.deleted[0])
+    if history.unchanged:
+        return str(history.unchanged[0])
+    return None
+
+
+def _audit(
+    session: Session, ctx: WriteContext, obj: Record, action: str, fields: list[str]
+) -> None:
+    session.add(
+        AuditEvent(
+            actor=ctx.actor,
+            action=action,
+            record_type=obj.record_type,
+            record_id=obj.id,
+            fields=sorted(fields),
+        )
+    )
