@@ -57,6 +57,14 @@ class Check:
     def add(self, field: str, message: str) -> None:
         self.problems.append(FieldProblem(field, message))
 
+    def missing(self, field: str, value: object, message: str) -> bool:
+        """Record a problem if a required value is absent (forms can hand us None for any
+        field, whatever the column's type says)."""
+        if value is None:
+            self.add(field, message)
+            return True
+        return False
+
     def required_text(self, field: str, value: str | None, message: str) -> None:
         if value is None or not value.strip():
             self.add(field, message)
@@ -113,19 +121,17 @@ def _child(obj: Child, c: Check) -> None:
     c.single_line("given_name", obj.given_name, "first name")
     c.single_line("family_name", obj.family_name, "last name")
     c.single_line("preferred_name", obj.preferred_name, "preferred name")
-    if obj.date_of_birth is None:
-        c.add("date_of_birth", "Enter the child's date of birth.")
-    elif obj.date_of_birth > c.today:
+    born_missing = c.missing("date_of_birth", obj.date_of_birth, "Enter the child's date of birth.")
+    if not born_missing and obj.date_of_birth > c.today:
         c.add("date_of_birth", "The date of birth cannot be in the future.")
-    elif (c.today - obj.date_of_birth).days > MAX_AGE_YEARS * 366:
+    elif not born_missing and (c.today - obj.date_of_birth).days > MAX_AGE_YEARS * 366:
         c.add(
             "date_of_birth",
             f"Check the date of birth: the child would be over "
             f"{MAX_AGE_YEARS}, older than anyone this service supports.",
         )
     c.code("sex", obj.sex, "sex", "sex", year_of=c.today)
-    if obj.sex is None:
-        c.add("sex", "Choose the child's sex.")
+    c.missing("sex", obj.sex, "Choose the child's sex.")
     c.code("ethnicity", obj.ethnicity, "ethnicity", "ethnicity")
     c.code("category_of_need", obj.category_of_need, "category_of_need", "category of need")
     if obj.upn and not _UPN.match(obj.upn):
@@ -228,8 +234,7 @@ def _training(obj: TrainingRecord, c: Check) -> None:
 
 def _visit(obj: Visit, c: Check) -> None:
     c.code("visit_type", obj.visit_type, "visit_type", "type of visit")
-    if obj.visit_date is None:
-        c.add("visit_date", "Enter the date of the visit.")
+    c.missing("visit_date", obj.visit_date, "Enter the date of the visit.")
     c.not_future("visit_date", obj.visit_date, "visit date")
     child_visit = obj.visit_type in _CHILD_VISITS
     c.subject(obj, child=child_visit, household=obj.visit_type in _CARER_VISITS)

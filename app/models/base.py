@@ -118,6 +118,6 @@ def _apply_defaults(target: Base, _args: tuple[Any, ...], kwargs: dict[str, Any]
         if prop.key in kwargs or default is None:
             continue
         if default.is_callable:
-            setattr(target, prop.key, default.arg(None))  # type: ignore[attr-defined]
+            setattr(target, prop.key, default.arg(None))
         elif default.is_scalar:
-            setattr(target, prop.key, default.arg)  # type: ignore[attr-defined]
+            setattr(target, prop.key, default.arg)

@@ -64,7 +64,7 @@ class Attempts:
     def wait_after(failures: int) -> float:
         if failures < FREE_TRIES:
             return 0.0
-        return FIRST_WAIT_SECONDS * 2 ** (failures - FREE_TRIES)
+        return FIRST_WAIT_SECONDS * float(2 ** (failures - FREE_TRIES))
 
     # ---- Private API
 

@@ -31,6 +31,8 @@ from app.errors import InsecureBuild
 WRITE_OPTION = "casebook_write"
 
 _PRAGMAS = (
+    # SQLCipher's own log goes to stderr by default; our doctor reports the same findings.
+    ("cipher_log_level", "NONE"),
     ("cipher_memory_security", "ON"),
     ("journal_mode", "WAL"),
     ("synchronous", "FULL"),

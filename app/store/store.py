@@ -42,11 +42,10 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[CasebookSession]:
+        # Closing (not rolling back) ends the read transaction when the connection goes back to
+        # the pool, while objects the caller loaded keep their values after the block.
         with CasebookSession(bind=self.engine, expire_on_commit=False) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self, *, actor: str | None = None, remote: bool = False) -> Iterator[CasebookSession]:

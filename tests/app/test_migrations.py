@@ -1,0 +1,128 @@
+"""Local schema migrations: from the first revision, with data, to head, losing nothing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+from app.models import Base, Child, Visit
+from app.search import search
+from app.store import Profile, migrate
+from app.store.engine import create_store_engine
+from app.store.keys import WrappedKey
+from tests.conftest import PASSPHRASE
+
+
+def _profile_at_first_revision(profile: Profile) -> bytes:
+    """Rebuild the profile's database at revision 0001 and return its data key."""
+    data_key = WrappedKey.read(profile.path / "key.json").unseal(PASSPHRASE)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{profile.db_path}{suffix}").unlink(missing_ok=True)
+    engine = create_store_engine(profile.db_path, data_key)
+    migrate.upgrade(engine, profile.db_path, profile.path / "backups", target="0001")
+    engine.dispose()
+    return data_key
+
+
+def test_upgrade_from_first_revision_keeps_every_record(profile: Profile) -> None:
+    """A database made at 0001 with records is upgraded on unlock; every value survives,
+    a pre-upgrade backup is kept (encrypted), and the new search index covers old records."""
+    data_key = _profile_at_first_revision(profile)
+    engine = create_store_engine(profile.db_path, data_key)
+    child_id, visit_id = uuid.uuid4(), uuid.uuid4()
+    with engine.begin() as conn:
+        conn.execute(
+            Child.__table__.insert(),
+            [
+                {
+                    "id": child_id,
+                    "given_name": "Oluwaseun",
+                    "family_name": "Adeyemi",
+                    "date_of_birth": date(2015, 1, 2),
+                    "sex": "M",
+                    "allocated_worker": "alice",
+                    "created_by": "alice",
+                    "updated_by": "alice",
+                    "about_me": "loves trains",
+                    "case_open": True,
+                    "dirty": True,
+                    "deleted": False,
+                }
+            ],
+        )
+        conn.execute(
+            Visit.__table__.insert(),
+            [
+                {
+                    "id": visit_id,
+                    "child_id": child_id,
+                    "visit_type": "STATUTORY_CHILD",
+                    "visit_date": date(2026, 1, 5),
+                    "observations": "calm and chatty",
+                    "who_was_seen": "O",
+                    "wishes_and_feelings": "",
+                    "actions_agreed": "",
+                    "status": "finalised",
+                    "welfare_concern": False,
+                    "created_by": "alice",
+                    "updated_by": "alice",
+                    "dirty": False,
+                    "deleted": False,
+                    "server_revision": 7,
+                }
+            ],
+        )
+        assert migrate.current_revision(conn) == "0001"
+    engine.dispose()
+
+    with profile.unlock(PASSPHRASE) as store:
+        with store.engine.connect() as conn:
+            assert migrate.current_revision(conn) == migrate.head_revision()
+        with store.read() as session:
+            child = session.get(Child, child_id)
+            visit = session.get(Visit, visit_id)
+            assert child is not None and visit is not None
+            assert (child.given_name, child.about_me, child.date_of_birth) == (
+                "Oluwaseun",
+                "loves trains",
+                date(2015, 1, 2),
+            )
+            assert (visit.observations, visit.status, visit.server_revision) == (
+                "calm and chatty",
+                "finalised",
+                7,
+            )
+            assert {h.record_id for h in search(session, "chatt")} == {visit_id}
+            assert {h.record_id for h in search(session, "oluw")} == {child_id}
+    backups = list((profile.path / "backups").glob("casebook-*-before-0001.db"))
+    assert len(backups) == 1
+    assert b"Oluwaseun" not in backups[0].read_bytes()
+
+
+def test_unlock_at_head_takes_no_backup(profile: Profile) -> None:
+    """An up-to-date database is opened without copying it."""
+    profile.unlock(PASSPHRASE).lock()
+    assert not (profile.path / "backups").exists()
+
+
+def test_migrations_build_exactly_the_model_schema(tmp_path: Path) -> None:
+    """Running every migration yields the schema the models describe (no drift either way)."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'plain.db'}")
+    migrate.upgrade(engine, tmp_path / "plain.db", tmp_path / "backups")
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "include_object": lambda o, name, type_, r, c: (
+                    not (type_ == "table" and name.startswith("search_"))
+                )
+            },
+        )
+        assert compare_metadata(context, Base.metadata) == []
+        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+    assert {"search_index", "search_doc"} <= tables

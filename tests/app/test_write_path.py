@@ -1,0 +1,188 @@
+"""Every save is one transaction that stamps, validates, queues for sync and audits the change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.errors import RecordFinalised, ValidationError
+from app.models import Addendum, Assessment, AuditEvent, Child, OutboxEntry, Visit
+from app.store import Store
+from app.store.write_hooks import WriteOutsideTransaction
+from tests.app import factories
+
+
+def _outbox(store: Store) -> list[OutboxEntry]:
+    with store.read() as session:
+        return list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)))
+
+
+def _saved_child(store: Store, **overrides: object) -> Child:
+    with store.write() as session:
+        child = factories.child(**overrides)
+        session.add(child)
+    return child
+
+
+def test_new_record_is_queued_and_audited_with_its_author(store: Store) -> None:
+    """Creating a child stamps the worker, queues every field for sync, and audits field names."""
+    child = _saved_child(store, about_me="enjoys swimming")
+    [entry] = _outbox(store)
+    assert (entry.record_type, entry.record_id, entry.operation) == ("child", child.id, "upsert")
+    assert entry.fields["given_name"] == "Amara" and entry.fields["date_of_birth"] == "2017-03-14"
+    with store.read() as session:
+        saved = session.get(Child, child.id)
+        assert saved is not None and saved.created_by == "alice" and saved.dirty
+        audit = session.scalars(select(AuditEvent).where(AuditEvent.record_id == child.id)).one()
+    assert audit.action == "create" and "about_me" in audit.fields
+    assert "enjoys swimming" not in repr(audit.fields) + audit.detail
+
+
+def test_a_failed_save_leaves_no_trace(store: Store) -> None:
+    """If anything in a save fails, neither the record, its outbox entry nor its audit row stays."""
+    with pytest.raises(RuntimeError), store.write() as session:
+        session.add(factories.child())
+        session.flush()
+        raise RuntimeError("power cut")
+    with store.read() as session:
+        assert session.scalar(select(Child)) is None
+        assert session.scalar(select(OutboxEntry)) is None
+        assert session.scalars(select(AuditEvent.action)).all() == ["profile_created", "unlock"]
+
+
+def test_invalid_record_is_refused_and_nothing_else_is_lost(store: Store) -> None:
+    """A bad record in a save is refused with its field named, and earlier saves are untouched."""
+    good = _saved_child(store)
+    with pytest.raises(ValidationError) as caught, store.write() as session:
+        session.add(factories.visit(good.id, visit_date=datetime(2999, 1, 1).date()))
+    assert caught.value.fields == ["visit_date"]
+    assert "cannot be in the future" in str(caught.value)
+    with store.read() as session:
+        assert session.get(Child, good.id) is not None
+        assert session.scalar(select(Visit)) is None
+
+
+def test_edits_before_sync_fold_into_one_change(store: Store) -> None:
+    """Several edits made offline travel as one change carrying the latest values."""
+    child = _saved_child(store)
+    for name in ("Ama", "Amy"):
+        with store.write() as session:
+            loaded = session.get(Child, child.id)
+            assert loaded is not None
+            loaded.preferred_name = name
+    [entry] = _outbox(store)
+    assert entry.fields["preferred_name"] == "Amy"
+
+
+def test_edit_after_a_send_gets_its_own_change(store: Store) -> None:
+    """Once a change may have reached the server, a later edit never rewrites it."""
+    child = _saved_child(store)
+    with store.write() as session:
+        sent = session.scalars(select(OutboxEntry)).one()
+        sent.first_sent_at = datetime.now(UTC)
+    with store.write() as session:
+        loaded = session.get(Child, child.id)
+        assert loaded is not None
+        loaded.preferred_name = "Ama"
+    first, second = _outbox(store)
+    assert "preferred_name" not in first.fields or first.fields["preferred_name"] is None
+    assert second.fields == {"preferred_name": "Ama"}
+
+
+def test_deletion_is_a_tombstone_that_syncs(store: Store) -> None:
+    """Deleting marks the record deleted and queues a delete; a hard delete is refused."""
+    child = _saved_child(store)
+    with store.write() as session:
+        loaded = session.get(Child, child.id)
+        assert loaded is not None
+        loaded.deleted = True
+    assert _outbox(store)[-1].operation == "delete"
+    with pytest.raises(WriteOutsideTransaction), store.write() as session:
+        loaded = session.get(Child, child.id)
+        session.delete(loaded)
+
+
+def test_records_cannot_be_changed_through_a_read_session(store: Store) -> None:
+    """Writes must go through store.write(), so none skips validation, outbox or audit."""
+    with pytest.raises(WriteOutsideTransaction), store.read() as session:
+        session.add(factories.child())
+        session.flush()
+
+
+def test_signed_off_visit_is_read_only_and_takes_addenda(store: Store) -> None:
+    """A finalised visit cannot be edited; a correction is an addendum linked to it."""
+    child = _saved_child(store)
+    with store.write() as session:
+        visit = factories.visit(child.id, observations="settled well")
+        session.add(visit)
+    with store.write() as session:
+        loaded = session.get(Visit, visit.id)
+        assert loaded is not None
+        loaded.who_was_seen, loaded.seen_alone, loaded.status = "Amara", True, "finalised"
+    with store.read() as session:
+        signed = session.get(Visit, visit.id)
+        assert signed is not None and signed.finalised_by == "alice"
+        assert signed.finalised_at is not None
+    with pytest.raises(RecordFinalised) as caught, store.write() as session:
+        loaded = session.get(Visit, visit.id)
+        assert loaded is not None
+        loaded.observations = "rewritten"
+    assert "addendum" in str(caught.value)
+    with store.write() as session:
+        session.add(
+            Addendum(
+                target_type="visit",
+                target_id=visit.id,
+                child_id=child.id,
+                text="Correction: the carer's name is spelt Whitfield.",
+            )
+        )
+    with store.read() as session:
+        kept = session.get(Visit, visit.id)
+        assert kept is not None and kept.observations == "settled well"
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.record_id == visit.id)
+        ).all()
+    assert actions == ["create", "finalise"]
+
+
+def test_a_finalised_assessment_can_still_be_approved(store: Store) -> None:
+    """A manager's approval may follow sign-off, but the answers stay fixed."""
+    child = _saved_child(store)
+    with store.write() as session:
+        assessment = Assessment(
+            child_id=child.id,
+            kind="CHILD_ASSET_BASED",
+            template_id="child-asset-based",
+            template_version=1,
+            started_date=datetime(2026, 1, 1).date(),
+            answers={"strengths": "kind"},
+            status="finalised",
+        )
+        session.add(assessment)
+    with store.write() as session:
+        loaded = session.get(Assessment, assessment.id)
+        assert loaded is not None
+        loaded.status, loaded.approved_by = "approved", "manager.mo"
+        loaded.approved_at = datetime.now(UTC)
+    with pytest.raises(RecordFinalised), store.write() as session:
+        loaded = session.get(Assessment, assessment.id)
+        assert loaded is not None
+        loaded.answers = {"strengths": "changed"}
+
+
+def test_changes_applied_from_the_server_are_not_sent_back(store: Store) -> None:
+    """A remote write (sync applying the server's version) is audited but not queued."""
+    with store.write(remote=True) as session:
+        child = factories.child(created_by="bob", updated_by="bob", dirty=False, server_revision=3)
+        session.add(child)
+    assert _outbox(store) == []
+    with store.read() as session:
+        saved = session.get(Child, child.id)
+        assert saved is not None and (saved.created_by, saved.dirty) == ("bob", False)
+        assert (
+            session.scalar(select(AuditEvent.action).where(AuditEvent.record_id == child.id))
+            == "sync_create"
+        )
