@@ -1,0 +1,157 @@
+"""Request and response bodies of the sync API (pydantic v2), shared by client and server.
+
+Semantics, in brief (DESIGN.md has the reasoning):
+
+- **Push** sends a batch of ``Change``s. Each carries an idempotency ``change_id``; the server
+  stores each change's result in the same transaction as its effect, so resending a batch (or
+  any part of it, after a timeout) returns the stored result and changes nothing twice.
+- A change names the server ``base_revision`` it was made on (None for a record new to the
+  server) and only the fields that changed. The server compares against what changed since
+  that base: untouched fields apply (``applied`` when nothing else changed, ``merged`` when other
+  fields had changed meanwhile); a field both sides changed to different values makes the whole
+  change a ``conflict`` (nothing applied, the server's current version returned with the base
+  and who changed each contested field); an impossible change is ``rejected`` with a reason a
+  worker can read and the field at fault. A rejected change never blocks the rest of the batch.
+- **Pull** returns record versions after an opaque ``cursor`` in pages, in the order their
+  transactions committed (so no change is ever skipped), plus ``removals`` for records deleted or
+  no longer in the caller's scope. ``full_resync`` tells a laptop that was away longer than the
+  server keeps tombstones to start again from an empty cursor (keeping its unsent changes).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROTOCOL_VERSION = 1
+MAX_CHANGES_PER_PUSH = 1000
+MAX_PULL_PAGE = 5000
+DEFAULT_PULL_PAGE = 2000
+
+
+class WireModel(BaseModel):
+    """Unknown fields are refused: a typo in a client must fail loudly, not be dropped."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- Push
+
+
+class Change(WireModel):
+    change_id: uuid.UUID
+    record_type: str = Field(max_length=32)
+    record_id: uuid.UUID
+    operation: Literal["upsert", "delete"]
+    base_revision: int | None = Field(default=None, ge=0)
+    fields: dict[str, Any] = Field(default_factory=dict)
+
+
+class PushRequest(WireModel):
+    changes: list[Change] = Field(max_length=MAX_CHANGES_PER_PUSH)
+
+
+class ChangeStatus(StrEnum):
+    APPLIED = "applied"
+    MERGED = "merged"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+
+
+class FieldConflict(WireModel):
+    """One field both sides changed: the server's value and who set it, and the base value."""
+
+    field: str
+    server_value: Any
+    base_value: Any
+    changed_by: str
+    changed_at: datetime
+
+
+class RecordVersion(WireModel):
+    """A record as the server holds it at one revision."""
+
+    record_type: str
+    record_id: uuid.UUID
+    revision: int
+    deleted: bool = False
+    fields: dict[str, Any]
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+
+
+class ChangeResult(WireModel):
+    change_id: uuid.UUID
+    status: ChangeStatus
+    #: The record's revision after the change (applied, merged), or its current one (conflict).
+    revision: int | None = None
+    #: The server's version after a merge, or its current version in a conflict.
+    record: RecordVersion | None = None
+    conflicts: list[FieldConflict] = Field(default_factory=list)
+    #: For a rejection: a sentence a social worker can act on, and the field at fault if any.
+    reason: str | None = None
+    field: str | None = None
+
+
+class PushResponse(WireModel):
+    results: list[ChangeResult]
+
+
+# ---- Pull
+
+
+class Removal(WireModel):
+    record_type: str
+    record_id: uuid.UUID
+    reason: Literal["deleted", "out_of_scope"]
+
+
+class PullResponse(WireModel):
+    records: list[RecordVersion]
+    removals: list[Removal]
+    #: Opaque; send it back unchanged as ``cursor`` on the next pull.
+    cursor: str
+    more: bool
+    full_resync: bool = False
+
+
+# ---- Accounts and devices
+
+
+class DeviceRegistration(WireModel):
+    username: str = Field(min_length=1, max_length=120)
+    password: str = Field(min_length=1, max_length=1024)
+    device_name: str = Field(min_length=1, max_length=120)
+
+
+class TokenPair(WireModel):
+    device_id: uuid.UUID
+    access_token: str
+    access_expires_in: int
+    refresh_token: str
+    worker: str
+    display_name: str
+    role: Literal["worker", "manager", "admin"]
+
+
+class RefreshRequest(WireModel):
+    refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class ErrorBody(WireModel):
+    """Every 4xx/5xx answer: a stable machine code, a sentence for people, the field at fault.
+
+    ``action`` tells the client what it must do: ``wipe`` (device revoked or worker disabled:
+    securely delete the profile), ``reauthenticate`` (sign in again), ``full_resync``.
+    """
+
+    code: str
+    message: str
+    field: str | None = None
+    action: Literal["wipe", "reauthenticate", "full_resync"] | None = None
