@@ -6,10 +6,12 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
+from app.errors import MigrationFailed
 from app.models import Base, Child, Visit
 from app.search import search
 from app.store import Profile, migrate
@@ -126,3 +128,25 @@ def test_migrations_build_exactly_the_model_schema(tmp_path: Path) -> None:
         assert compare_metadata(context, Base.metadata) == []
         tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
     assert {"search_index", "search_doc"} <= tables
+
+
+def test_a_failed_upgrade_changes_nothing_and_keeps_a_backup(profile: Profile) -> None:
+    """If a migration fails part-way, the schema and data are as before and a backup exists."""
+    data_key = _profile_at_first_revision(profile)
+    engine = create_store_engine(profile.db_path, data_key)
+    with engine.begin() as conn:
+        # Occupy the name of the last trigger 0002 creates, so it fails near its end.
+        conn.exec_driver_sql(
+            "CREATE TRIGGER search_care_plan_au AFTER DELETE ON care_plan BEGIN SELECT 1; END"
+        )
+    engine.dispose()
+    with pytest.raises(MigrationFailed) as caught:
+        profile.unlock(PASSPHRASE)
+    assert "Nothing was lost" in str(caught.value)
+    engine = create_store_engine(profile.db_path, data_key)
+    with engine.connect() as conn:
+        assert migrate.current_revision(conn) == "0001"
+        names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
+    engine.dispose()
+    assert "search_doc" not in names and "search_child_ai" not in names
+    assert len(list((profile.path / "backups").glob("*.db"))) == 1

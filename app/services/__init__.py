@@ -1,0 +1,1 @@
+"""Domain operations that are more than one ORM assignment; each takes keyword-only arguments."""
