@@ -32,4 +32,4 @@ def test_every_synchronised_field_is_on_the_wire_with_its_type() -> None:
             for key in content_fields(cls)
             if key != "deleted"  # travels as the change's operation
         }
-    assert RECORD_FIELDS == expected
+    assert expected == RECORD_FIELDS
