@@ -8,7 +8,7 @@ from app.models.base import APPROVED, DRAFT, FINALISED, Base, Finalisable, Recor
 from app.models.carers import Carer, CarerHousehold, TrainingRecord
 from app.models.children import CarePlan, Child, LegalStatus, Placement
 from app.models.recording import Action, Addendum, Assessment, CaseNote, Review, Visit
-from app.models.sync_state import OutboxEntry, ProfileState, SyncBase
+from app.models.sync_state import FieldConflictRecord, OutboxEntry, ProfileState, SyncBase
 
 #: Every synchronised record type by its wire name.
 RECORD_TYPES: dict[str, type[Record]] = {
@@ -48,6 +48,7 @@ __all__ = [
     "Carer",
     "CarerHousehold",
     "Child",
+    "FieldConflictRecord",
     "Finalisable",
     "LegalStatus",
     "OutboxEntry",

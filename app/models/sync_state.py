@@ -68,3 +68,29 @@ class ProfileState(Base):
 
 def new_idempotency_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+class FieldConflictRecord(Base):
+    """A field both this laptop and someone else changed differently, waiting for a person.
+
+    Both values are kept (with who changed the server's side and when) until the worker
+    chooses; their choice is saved as an ordinary edit, so it syncs like any other change.
+    Values are wrapped as ``{"v": value}`` so that a null is stored as a value, not as absence.
+    """
+
+    __tablename__ = "sync_conflict"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    record_type: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    base_value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    mine: Mapped[dict[str, Any]] = mapped_column(JSON)
+    theirs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    theirs_by: Mapped[str] = mapped_column(String(120), default="")
+    theirs_at: Mapped[datetime | None] = mapped_column(default=None)
+    server_revision: Mapped[int] = mapped_column(Integer)
+    detected_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+    resolved_by: Mapped[str | None] = mapped_column(String(120), default=None)
+    choice: Mapped[str | None] = mapped_column(String(8), default=None)

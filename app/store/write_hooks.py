@@ -35,11 +35,14 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> 
     ctx = session.info.get(WRITE_CONTEXT)
     if not isinstance(ctx, WriteContext):
         raise WriteOutsideTransaction("records can only be changed inside Store.write()")
-    for obj in session.deleted:
-        if isinstance(obj, Record):
-            raise WriteOutsideTransaction(
-                "records are deleted by setting deleted=True, so the deletion can sync"
-            )
+    if not ctx.remote:
+        # Only sync may remove rows (purging records that left the caseload); a worker's
+        # deletion is a tombstone so that it can travel to the server like any other change.
+        for obj in session.deleted:
+            if isinstance(obj, Record):
+                raise WriteOutsideTransaction(
+                    "records are deleted by setting deleted=True, so the deletion can sync"
+                )
     with session.no_autoflush:
         for obj in list(session.new):
             if isinstance(obj, Record):
@@ -50,17 +53,18 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> 
 
 
 def _on_new(session: Session, ctx: WriteContext, obj: Record) -> None:
-    now = clock.utcnow()
-    if not ctx.remote:
-        obj.created_by = obj.updated_by = ctx.actor
-        obj.created_at = obj.updated_at = now
-        obj.dirty = True
-        if isinstance(obj, Finalisable) and obj.is_finalised:
-            obj.finalised_at, obj.finalised_by = now, ctx.actor
-    validate(obj, today=clock.today(), session=session)
     if ctx.remote:
+        # The server's version is authoritative and was validated there; judging it again by
+        # this laptop's clock or code lists could wedge sync on a record nobody here can fix.
         _audit(session, ctx, obj, "sync_create", [])
         return
+    now = clock.utcnow()
+    obj.created_by = obj.updated_by = ctx.actor
+    obj.created_at = obj.updated_at = now
+    obj.dirty = True
+    if isinstance(obj, Finalisable) and obj.is_finalised:
+        obj.finalised_at, obj.finalised_by = now, ctx.actor
+    validate(obj, today=clock.today(), session=session)
     fields = content_fields(type(obj))
     session.add(
         OutboxEntry(
@@ -84,15 +88,17 @@ def _on_change(session: Session, ctx: WriteContext, obj: Record) -> None:
     ]
     if not changed:
         return  # only sync bookkeeping moved (e.g. the server accepted a change)
+    if ctx.remote:
+        _audit(session, ctx, obj, "sync_update", changed)
+        return
     if isinstance(obj, Finalisable):
         was = _committed_status(obj)
         if was in (FINALISED, APPROVED) and not set(changed) <= obj.MUTABLE_AFTER_FINALISE:
             raise RecordFinalised(what=obj.noun)
         if "status" in changed and obj.is_finalised and was not in (FINALISED, APPROVED):
             action = "finalise"
-            if not ctx.remote:
-                obj.finalised_at, obj.finalised_by = clock.utcnow(), ctx.actor
-                changed += ["finalised_at", "finalised_by"]
+            obj.finalised_at, obj.finalised_by = clock.utcnow(), ctx.actor
+            changed += ["finalised_at", "finalised_by"]
         elif "status" in changed and obj.status == APPROVED:
             action = "approve"
         else:
@@ -102,9 +108,6 @@ def _on_change(session: Session, ctx: WriteContext, obj: Record) -> None:
     if "deleted" in changed and obj.deleted:
         action = "delete"
     validate(obj, today=clock.today(), session=session)
-    if ctx.remote:
-        _audit(session, ctx, obj, f"sync_{action}", changed)
-        return
     obj.updated_by, obj.updated_at, obj.dirty = ctx.actor, clock.utcnow(), True
     _queue(session, obj, changed, delete=action == "delete")
     _audit(session, ctx, obj, action, changed)

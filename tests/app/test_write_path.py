@@ -186,3 +186,36 @@ def test_changes_applied_from_the_server_are_not_sent_back(store: Store) -> None
             session.scalar(select(AuditEvent.action).where(AuditEvent.record_id == child.id))
             == "sync_create"
         )
+
+
+def test_server_versions_are_applied_even_when_local_rules_would_refuse_them(store: Store) -> None:
+    """Sync applies the server's version of a signed-off visit dated 'tomorrow' by this laptop's
+    clock: the server is the authority, and refusing would wedge sync."""
+    child = _saved_child(store)
+    with store.write(remote=True) as session:
+        visit = factories.finalised_visit(
+            child.id, visit_date=datetime(2999, 1, 1).date(), server_revision=5, dirty=False
+        )
+        session.add(visit)
+    with store.write(remote=True) as session:
+        loaded = session.get(Visit, visit.id)
+        assert loaded is not None
+        loaded.observations, loaded.server_revision = "corrected on the server", 6
+    with store.read() as session:
+        kept = session.get(Visit, visit.id)
+        assert kept is not None and kept.observations == "corrected on the server"
+
+
+def test_only_sync_may_purge_a_record_and_search_forgets_it(store: Store) -> None:
+    """A record that left the caseload is removed by sync, with its search entry."""
+    from app.search import search
+
+    child = _saved_child(store, given_name="Purgeable")
+    with pytest.raises(WriteOutsideTransaction), store.write() as session:
+        session.delete(session.get(Child, child.id))
+    with store.write(remote=True) as session:
+        session.execute(OutboxEntry.__table__.delete())
+        session.delete(session.get(Child, child.id))
+    with store.read() as session:
+        assert session.get(Child, child.id) is None
+        assert search(session, "purgeab") == []
