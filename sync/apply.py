@@ -1,0 +1,223 @@
+"""Applying the server's answers to the laptop's store, one record at a time.
+
+These functions run inside a ``store.write(remote=True)`` transaction (the caller commits a
+whole pushed batch's results, or a whole pulled page with its cursor, as one unit), so a crash
+part-way leaves either the old state or the new one. They never talk to the network.
+
+The rule for a record with local changes the server has not seen is always the same three-way
+merge (``sync.merge``) against the base the laptop last agreed with: fields only one side
+changed take that side; fields both changed differently become ``FieldConflictRecord`` rows that
+keep both values until a person decides; what the server still lacks is queued again, based on
+the server's newest revision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import RECORD_TYPES, FieldConflictRecord, OutboxEntry, Record, SyncBase
+from app.models.sync_state import PENDING, REJECTED
+from app.serialize import record_fields
+from sync.codec import from_wire
+from sync.merge import merge
+from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion, Removal
+
+
+@dataclass
+class ApplyTally:
+    """What one sync did, for the worker's summary."""
+
+    received: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    purged: int = 0
+    kept_for_worker: int = 0
+
+
+# ---- Push results
+
+
+def apply_push_result(
+    session: Session, entry: OutboxEntry, result: ChangeResult, tally: ApplyTally
+) -> None:
+    if result.status is ChangeStatus.REJECTED:
+        entry.state = REJECTED
+        entry.rejection_reason = result.reason or "The service refused this change."
+        tally.rejected += 1
+        return
+    cls = RECORD_TYPES[entry.record_type]
+    record = session.get(cls, entry.record_id)
+    if result.status is ChangeStatus.CONFLICT:
+        # Nothing was applied on the server: this entry's edits must go through the merge
+        # (kept as conflicts or queued again), so it is settled there, not dropped here.
+        assert result.record is not None
+        _take_server_version(session, result.record, tally, known=result, settled=entry)
+        return
+    session.delete(entry)
+    session.flush()
+    if result.record is not None:  # merged: the server's combined version comes back
+        _take_server_version(session, result.record, tally)
+        return
+    # applied: the server now holds the base plus exactly what we sent.
+    assert result.revision is not None
+    base = session.get(SyncBase, (entry.record_type, entry.record_id))
+    fields = {**(base.fields if base else {}), **entry.fields}
+    fields.pop("deleted", None)
+    _set_base(session, entry.record_type, entry.record_id, result.revision, fields)
+    if record is not None:
+        record.server_revision = max(record.server_revision or 0, result.revision)
+        record.dirty = _has_pending(session, entry.record_type, entry.record_id)
+
+
+# ---- Pull
+
+
+def apply_version(session: Session, version: RecordVersion, tally: ApplyTally) -> None:
+    cls = RECORD_TYPES.get(version.record_type)
+    if cls is None:
+        return  # a record type this laptop does not know yet (newer server): ignore safely
+    local = session.get(cls, version.record_id)
+    if local is not None and (local.server_revision or 0) >= version.revision:
+        return  # already have it (an echo of our own push, or a page fetched twice)
+    tally.received += 1
+    _take_server_version(session, version, tally)
+
+
+def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None:
+    """Purge a record that was deleted or left the caseload, unless the worker still has
+    unsent work on it: that is kept (and shown) so their words are never silently lost."""
+    cls = RECORD_TYPES.get(removal.record_type)
+    if cls is None:
+        return
+    local = session.get(cls, removal.record_id)
+    if local is None:
+        return
+    if _has_pending(session, removal.record_type, removal.record_id):
+        tally.kept_for_worker += 1
+        return
+    base = session.get(SyncBase, (removal.record_type, removal.record_id))
+    if base is not None:
+        session.delete(base)
+    session.delete(local)
+    tally.purged += 1
+
+
+# ---- Private API
+
+
+def _take_server_version(
+    session: Session,
+    version: RecordVersion,
+    tally: ApplyTally,
+    *,
+    known: ChangeResult | None = None,
+    settled: OutboxEntry | None = None,
+) -> None:
+    cls = RECORD_TYPES[version.record_type]
+    local = session.get(cls, version.record_id)
+    theirs_wire = dict(version.fields)
+    theirs = from_wire(version.record_type, theirs_wire)
+    pending = _pending(session, version.record_type, version.record_id)
+    if local is None:
+        local = cls()
+        local.id = version.record_id
+        for name, value in theirs.items():
+            setattr(local, name, value)
+        session.add(local)
+    elif not pending:
+        for name, value in theirs.items():
+            setattr(local, name, value)
+    else:
+        _merge_into(session, local, version, pending, tally, known, settled)
+    local.deleted = version.deleted
+    local.server_revision = version.revision
+    local.created_by, local.created_at = version.created_by, version.created_at
+    local.updated_by, local.updated_at = version.updated_by, version.updated_at
+    local.dirty = bool(_pending(session, version.record_type, version.record_id))
+    _set_base(session, version.record_type, version.record_id, version.revision, theirs_wire)
+
+
+def _merge_into(
+    session: Session,
+    local: Record,
+    version: RecordVersion,
+    pending: list[OutboxEntry],
+    tally: ApplyTally,
+    known: ChangeResult | None,
+    settled: OutboxEntry | None,
+) -> None:
+    base_row = session.get(SyncBase, (version.record_type, version.record_id))
+    base = dict(base_row.fields) if base_row else {}
+    names = list(version.fields)
+    mine = record_fields(local, [n for n in names if hasattr(local, n)])
+    result = merge(base, mine, version.fields)
+    for name, value in from_wire(version.record_type, result.merged).items():
+        setattr(local, name, value)
+    who = {c.field: c for c in known.conflicts} if known else {}
+    for contested in result.conflicts:
+        detail = who.get(contested.name)
+        session.add(
+            FieldConflictRecord(
+                record_type=version.record_type,
+                record_id=version.record_id,
+                field=contested.name,
+                base_value={"v": contested.base},
+                mine={"v": contested.mine},
+                theirs={"v": contested.theirs},
+                theirs_by=detail.changed_by if detail else version.updated_by,
+                theirs_at=detail.changed_at if detail else version.updated_at,
+                server_revision=version.revision,
+            )
+        )
+    tally.conflicts += len(result.conflicts)
+    if not result.conflicts and result.to_push:
+        tally.merged += 1
+    # Rebase what has not left the laptop yet; entries that may have reached the server keep
+    # their meaning (the server dedupes them or answers with a conflict of its own).
+    unsent = [e for e in pending if e.first_sent_at is None or e is settled]
+    for entry in unsent:
+        session.delete(entry)
+    if result.to_push:
+        session.add(
+            OutboxEntry(
+                record_type=version.record_type,
+                record_id=version.record_id,
+                operation="upsert",
+                base_revision=version.revision,
+                fields=result.to_push,
+            )
+        )
+    session.flush()
+
+
+def _set_base(
+    session: Session, record_type: str, record_id: Any, revision: int, fields: dict[str, Any]
+) -> None:
+    row = session.get(SyncBase, (record_type, record_id))
+    if row is None:
+        session.add(
+            SyncBase(record_type=record_type, record_id=record_id, revision=revision, fields=fields)
+        )
+    elif revision >= row.revision:
+        row.revision, row.fields = revision, fields
+
+
+def _pending(session: Session, record_type: str, record_id: Any) -> list[OutboxEntry]:
+    return list(
+        session.scalars(
+            select(OutboxEntry).where(
+                OutboxEntry.record_type == record_type,
+                OutboxEntry.record_id == record_id,
+                OutboxEntry.state == PENDING,
+            )
+        )
+    )
+
+
+def _has_pending(session: Session, record_type: str, record_id: Any) -> bool:
+    return bool(_pending(session, record_type, record_id))

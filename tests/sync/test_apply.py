@@ -1,0 +1,220 @@
+"""Applying the server's answers to the laptop's store: merges, conflicts, purges, rejections."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from app.models import Child, FieldConflictRecord, OutboxEntry, SyncBase, Visit
+from app.serialize import record_fields
+from app.store import Store
+from sync.apply import ApplyTally, apply_push_result, apply_removal, apply_version
+from sync.protocol.messages import (
+    ChangeResult,
+    ChangeStatus,
+    FieldConflict,
+    RecordVersion,
+    Removal,
+)
+from tests.app import factories
+
+WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+
+
+def _version(child: Child, revision: int, **changes: object) -> RecordVersion:
+    fields = record_fields(child)
+    fields.pop("deleted")
+    fields.update(changes)
+    return RecordVersion(
+        record_type="child",
+        record_id=child.id,
+        revision=revision,
+        fields=fields,
+        created_by="bob",
+        created_at=WHEN,
+        updated_by="bob",
+        updated_at=WHEN,
+    )
+
+
+def _server_child(store: Store, revision: int = 1) -> Child:
+    """A child that came from the server (base stored, nothing pending)."""
+    child = factories.child()
+    with store.write(remote=True) as session:
+        apply_version(session, _version(child, revision), ApplyTally())
+    return child
+
+
+def _edit_locally(store: Store, child_id: uuid.UUID, **changes: object) -> None:
+    with store.write() as session:
+        loaded = session.get(Child, child_id)
+        assert loaded is not None
+        for name, value in changes.items():
+            setattr(loaded, name, value)
+
+
+def _pending(store: Store) -> list[OutboxEntry]:
+    with store.read() as session:
+        return list(session.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")))
+
+
+def test_a_new_server_record_arrives_clean(store: Store) -> None:
+    """A pulled record is stored as the server has it, not dirty, with nothing queued back."""
+    child = _server_child(store)
+    with store.read() as session:
+        saved = session.get(Child, child.id)
+        assert saved is not None and (saved.server_revision, saved.dirty) == (1, False)
+        assert saved.date_of_birth == child.date_of_birth and saved.created_by == "bob"
+        assert session.get(SyncBase, ("child", child.id)) is not None
+    assert _pending(store) == []
+
+
+def test_edits_to_different_fields_merge_and_only_mine_is_resent(store: Store) -> None:
+    """My offline edit and a colleague's edit to another field both survive; what the server
+    lacks is queued again on the server's newest revision."""
+    child = _server_child(store)
+    _edit_locally(store, child.id, about_me="loves drawing")
+    with store.write(remote=True) as session:
+        tally = ApplyTally()
+        apply_version(session, _version(child, 2, preferred_name="Ami"), tally)
+    with store.read() as session:
+        saved = session.get(Child, child.id)
+        assert saved is not None
+        assert (saved.about_me, saved.preferred_name, saved.dirty) == ("loves drawing", "Ami", True)
+        assert session.scalars(select(FieldConflictRecord)).all() == []
+    [entry] = _pending(store)
+    assert (entry.base_revision, entry.fields) == (2, {"about_me": "loves drawing"})
+
+
+def test_same_field_edited_both_sides_keeps_both_until_someone_decides(store: Store) -> None:
+    """A true conflict keeps my value and theirs (with who and when); the server's stands."""
+    child = _server_child(store)
+    _edit_locally(store, child.id, about_me="mine: loves drawing")
+    with store.write(remote=True) as session:
+        apply_version(session, _version(child, 2, about_me="theirs: loves football"), ApplyTally())
+    with store.read() as session:
+        [conflict] = session.scalars(select(FieldConflictRecord)).all()
+        saved = session.get(Child, child.id)
+    assert (conflict.field, conflict.mine, conflict.theirs, conflict.base_value) == (
+        "about_me",
+        {"v": "mine: loves drawing"},
+        {"v": "theirs: loves football"},
+        {"v": ""},
+    )
+    assert conflict.theirs_by == "bob"
+    assert saved is not None and saved.about_me == "theirs: loves football"
+    assert _pending(store) == []
+
+
+def test_echoes_and_repeated_pages_change_nothing(store: Store) -> None:
+    """A version the laptop already has (or an older one) is ignored."""
+    child = _server_child(store, revision=5)
+    with store.write(remote=True) as session:
+        tally = ApplyTally()
+        apply_version(session, _version(child, 4, given_name="Older"), tally)
+        apply_version(session, _version(child, 5, given_name="Same"), tally)
+    assert tally.received == 0
+    with store.read() as session:
+        saved = session.get(Child, child.id)
+        assert saved is not None and saved.given_name == "Amara"
+
+
+def test_records_leaving_the_caseload_are_purged_unless_work_is_unsent(store: Store) -> None:
+    """Out-of-scope records go; one with unsent edits stays so the worker loses nothing."""
+    kept, gone = _server_child(store), _server_child(store)
+    _edit_locally(store, kept.id, about_me="unsent words")
+    with store.write(remote=True) as session:
+        tally = ApplyTally()
+        for child in (kept, gone):
+            apply_removal(
+                session,
+                Removal(record_type="child", record_id=child.id, reason="out_of_scope"),
+                tally,
+            )
+    assert (tally.purged, tally.kept_for_worker) == (1, 1)
+    with store.read() as session:
+        assert session.get(Child, gone.id) is None
+        assert session.get(SyncBase, ("child", gone.id)) is None
+        still = session.get(Child, kept.id)
+        assert still is not None and still.about_me == "unsent words"
+
+
+def test_push_results_settle_the_outbox(store: Store) -> None:
+    """Applied clears the entry and the dirty flag; rejected sets it aside with its reason."""
+    with store.write() as session:
+        child = factories.child()
+        session.add(child)
+        session.flush()
+        visit = factories.visit(child.id)
+        session.add(visit)
+    with store.write(remote=True) as session:
+        entries = {e.record_type: e for e in session.scalars(select(OutboxEntry))}
+        tally = ApplyTally()
+        apply_push_result(
+            session,
+            entries["child"],
+            ChangeResult(change_id=entries["child"].id, status=ChangeStatus.APPLIED, revision=9),
+            tally,
+        )
+        apply_push_result(
+            session,
+            entries["visit"],
+            ChangeResult(
+                change_id=entries["visit"].id,
+                status=ChangeStatus.REJECTED,
+                reason="This child is no longer in your caseload.",
+            ),
+            tally,
+        )
+    with store.read() as session:
+        saved_child = session.get(Child, child.id)
+        saved_visit = session.get(Visit, visit.id)
+        left = session.scalars(select(OutboxEntry)).all()
+    assert saved_child is not None and (saved_child.server_revision, saved_child.dirty) == (
+        9,
+        False,
+    )
+    assert saved_visit is not None and saved_visit.dirty
+    [entry] = left
+    assert (entry.state, entry.rejection_reason) == (
+        "rejected",
+        "This child is no longer in your caseload.",
+    )
+    assert tally.rejected == 1
+
+
+def test_a_conflicting_push_becomes_a_kept_conflict_and_a_rebased_change(store: Store) -> None:
+    """When the server answers 'conflict', contested fields are kept for the worker and the
+    uncontested edit is queued again on the server's revision."""
+    child = _server_child(store)
+    _edit_locally(store, child.id, about_me="mine", preferred_name="Ama")
+    server_now = _version(child, 3, about_me="theirs")
+    with store.write(remote=True) as session:
+        [entry] = session.scalars(select(OutboxEntry)).all()
+        apply_push_result(
+            session,
+            entry,
+            ChangeResult(
+                change_id=entry.id,
+                status=ChangeStatus.CONFLICT,
+                revision=3,
+                record=server_now,
+                conflicts=[
+                    FieldConflict(
+                        field="about_me",
+                        server_value="theirs",
+                        base_value="",
+                        changed_by="carol",
+                        changed_at=WHEN,
+                    )
+                ],
+            ),
+            ApplyTally(),
+        )
+    with store.read() as session:
+        [conflict] = session.scalars(select(FieldConflictRecord)).all()
+    assert (conflict.theirs_by, conflict.mine) == ("carol", {"v": "mine"})
+    [entry] = _pending(store)
+    assert (entry.base_revision, entry.fields) == (3, {"preferred_name": "Ama"})
