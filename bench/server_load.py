@@ -1,0 +1,283 @@
+"""End-of-day sync load: 200 laptops push 20 changes each and pull, all at once.
+
+Runs one server process (``casebook-server serve`` in a subprocess, so the simulated laptops do
+not share its interpreter) on SQLite, and on PostgreSQL when ``CASEBOOK_TEST_PG_URL`` is set
+(in a throwaway schema). Loopback only, bounded in devices, threads and time.
+
+    .venv/bin/python -m bench.server_load [--devices 200] [--changes 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from server.core.config import Settings
+from server.core.security import password_hasher
+from server.db import migrate, open_database
+from server.services import accounts
+
+PASSWORD = "benchmark password"
+TIME_LIMIT = 300.0
+
+
+@dataclass
+class Outcome:
+    latencies: list[float] = field(default_factory=list)
+    push_latencies: list[float] = field(default_factory=list)
+    pull_latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _visit(child_id: str) -> dict[str, Any]:
+    return {
+        "visit_type": "STATUTORY_CHILD",
+        "visit_date": "2024-05-01",
+        "who_was_seen": "Child",
+        "seen_alone": True,
+        "not_seen_alone_reason": None,
+        "wishes_and_feelings": "Happy",
+        "observations": "Settled",
+        "actions_agreed": "None",
+        "welfare_concern": False,
+        "status": "draft",
+        "finalised_at": None,
+        "finalised_by": None,
+        "child_id": child_id,
+        "household_id": None,
+    }
+
+
+def _change(record_type: str, fields: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "change_id": str(uuid.uuid4()),
+        "record_type": record_type,
+        "record_id": str(uuid.uuid4()),
+        "operation": "upsert",
+        "base_revision": None,
+        "fields": fields,
+    }
+
+
+class Laptop:
+    def __init__(self, url: str, username: str) -> None:
+        self.url = url
+        self.http = requests.Session()
+        response = self.http.post(
+            f"{url}/v1/devices",
+            json={"username": username, "password": PASSWORD, "device_name": "bench"},
+            timeout=60,
+        )
+        response.raise_for_status()
+        self.http.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
+        child = _change(
+            "child",
+            {
+                "given_name": "Bench",
+                "family_name": "Child",
+                "preferred_name": None,
+                "date_of_birth": "2015-01-01",
+                "sex": "1",
+                "ethnicity": None,
+                "upn": None,
+                "category_of_need": "N1",
+                "allocated_worker": username,
+                "case_open": True,
+                "about_me": "",
+            },
+        )
+        self.child_id = child["record_id"]
+        self.http.post(f"{url}/v1/sync/push", json={"changes": [child]}, timeout=60)
+        self.cursor = self.pull_all()
+
+    def pull_all(self, cursor: str | None = None) -> str | None:
+        while True:
+            params = {"cursor": cursor} if cursor else {}
+            response = self.http.get(f"{self.url}/v1/sync/pull", params=params, timeout=60)
+            response.raise_for_status()
+            body = response.json()
+            cursor = body["cursor"] or cursor
+            if not body["more"]:
+                return cursor
+
+    def end_of_day(self, changes: int, outcome: Outcome) -> None:
+        start = time.perf_counter()
+        try:
+            batch = [_change("visit", _visit(self.child_id)) for _ in range(changes)]
+            response = self.http.post(
+                f"{self.url}/v1/sync/push", json={"changes": batch}, timeout=60
+            )
+            pushed = time.perf_counter()
+            if response.status_code != 200:
+                raise RuntimeError(f"push answered {response.status_code}")
+            statuses = {r["status"] for r in response.json()["results"]}
+            if statuses != {"applied"}:
+                raise RuntimeError(f"push results {statuses}")
+            self.cursor = self.pull_all(self.cursor)
+            done = time.perf_counter()
+            with outcome.lock:
+                outcome.push_latencies.append(pushed - start)
+                outcome.pull_latencies.append(done - pushed)
+                outcome.latencies.append(done - start)
+        except Exception as exc:  # every failure is counted and reported, never hidden
+            with outcome.lock:
+                outcome.errors.append(f"{type(exc).__name__}: {exc}")
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
+
+
+def _start_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CASEBOOK_SERVER_DATA_DIR": str(data_dir),
+        "CASEBOOK_SERVER_ARGON2_TIME_COST": "1",
+        "CASEBOOK_SERVER_ARGON2_MEMORY_KIB": "8",
+        "CASEBOOK_SERVER_LOGIN_MAX_FAILURES_PER_ADDRESS": "100000",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "--database-url",
+            url,
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/health", timeout=1).status_code == 200:
+                return process, base
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the server did not start")
+
+
+def run_backend(name: str, url: str, devices: int, changes: int, data_dir: Path) -> list[str]:
+    migrate(url)
+    settings = Settings(database_url=url, argon2_time_cost=1, argon2_memory_kib=8)
+    database = open_database(url)
+    hasher = password_hasher(settings)
+    team = f"bench-{uuid.uuid4().hex[:6]}"
+    names = [f"{team}-w{i}" for i in range(devices)]
+
+    def setup(session: Any) -> None:
+        accounts.create_team(session, name=team, actor="bench")
+        for username in names:
+            accounts.create_user(
+                session,
+                hasher=hasher,
+                username=username,
+                password=PASSWORD,
+                role="worker",
+                display_name=username,
+                team_name=team,
+                actor="bench",
+            )
+
+    database.run_write(setup)
+    database.dispose()
+    process, base = _start_server(url, data_dir)
+    try:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            laptops = list(pool.map(lambda n: Laptop(base, n), names))
+        outcome = Outcome()
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=devices) as pool:
+            futures = [pool.submit(lap.end_of_day, changes, outcome) for lap in laptops]
+            for future in futures:
+                future.result(timeout=TIME_LIMIT)
+        elapsed = time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    done = len(outcome.latencies)
+    return [
+        f"{name:<11} {devices:>7} {elapsed:>8.2f} {done / elapsed:>9.1f} "
+        f"{done * changes / elapsed:>10.0f} {_pct(outcome.latencies, 0.5):>8.0f} "
+        f"{_pct(outcome.latencies, 0.95):>8.0f} {_pct(outcome.push_latencies, 0.95):>9.0f} "
+        f"{_pct(outcome.pull_latencies, 0.95):>9.0f} {len(outcome.errors):>6}",
+        *(f"  error: {e}" for e in sorted(set(outcome.errors))[:5]),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--changes", type=int, default=20)
+    args = parser.parse_args(argv)
+    if not 1 <= args.devices <= 500 or not 1 <= args.changes <= 1000:
+        parser.error("devices must be 1-500 and changes 1-1000")
+    rows = [
+        f"{'backend':<11} {'devices':>7} {'wall s':>8} {'syncs/s':>9} {'changes/s':>10} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'push p95':>9} {'pull p95':>9} {'errors':>6}"
+    ]
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
+        rows += run_backend(
+            "sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", args.devices, args.changes, Path(tmp)
+        )
+        pg_url = os.environ.get("CASEBOOK_TEST_PG_URL")
+        if pg_url:
+            schema = f"casebook_bench_{uuid.uuid4().hex[:8]}"
+            admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            url = (
+                make_url(pg_url)
+                .update_query_dict({"options": f"-csearch_path={schema}"})
+                .render_as_string(hide_password=False)
+            )
+            try:
+                rows += run_backend("postgresql", url, args.devices, args.changes, Path(tmp))
+            finally:
+                with admin.connect() as connection:
+                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+    print(
+        "End-of-day sync: each device pushes "
+        f"{args.changes} changes then pulls, all devices at once (one server process)"
+    )
+    print("\n".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Push, pull and single-record reads: the sync contract in :mod:`sync.protocol.messages`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from server.api.deps import CurrentUser, DatabaseDep, SecretDep, SettingsDep
+from server.api.routes import AUTHED, errors
+from server.core.errors import ServiceError
+from server.services import audit, sync
+from server.services.records import record_to_wire
+from sync.protocol.messages import (
+    DEFAULT_PULL_PAGE,
+    MAX_PULL_PAGE,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RecordVersion,
+)
+
+router = APIRouter(prefix="/v1", tags=["sync"])
+
+
+@router.post(
+    "/sync/push",
+    response_model=PushResponse,
+    responses=errors(*AUTHED),
+    summary="Apply a batch of changes; each is answered on its own, re-sends change nothing",
+)
+def push(
+    body: PushRequest, caller: CurrentUser, database: DatabaseDep, settings: SettingsDep
+) -> PushResponse:
+    return database.run_write(
+        lambda session: sync.push(
+            session, caller=caller, settings=settings, changes=list(body.changes)
+        )
+    )
+
+
+@router.get(
+    "/sync/pull",
+    response_model=PullResponse,
+    responses=errors(400, 401, 403, 422),
+    summary="One page of everything this laptop may hold that changed after the cursor",
+)
+def pull(
+    caller: CurrentUser,
+    database: DatabaseDep,
+    secret: SecretDep,
+    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = DEFAULT_PULL_PAGE,
+) -> PullResponse:
+    with database.read() as session:
+        response, returned = sync.pull(
+            session, caller=caller, secret=secret, cursor_text=cursor, limit=limit
+        )
+    if returned:
+        database.run_write(
+            lambda session: audit.record_caller_event(
+                session,
+                caller=caller,
+                action="record.read",
+                record_ids=returned,
+                detail=f"pull records={len(returned)}",
+            )
+        )
+    return response
+
+
+@router.get(
+    "/records/{record_type}/{record_id}",
+    response_model=RecordVersion,
+    responses=errors(401, 403, 404, 422),
+    summary="The server's current version of one record in the caller's caseload",
+)
+def get_record(
+    record_type: str, record_id: uuid.UUID, caller: CurrentUser, database: DatabaseDep
+) -> RecordVersion:
+    try:
+        with database.read() as session:
+            record = record_to_wire(
+                sync.get_record(
+                    session, caller=caller, record_type=record_type, record_id=record_id
+                )
+            )
+    except ServiceError:
+        database.run_write(
+            lambda session: audit.record_caller_event(
+                session,
+                caller=caller,
+                action="record.read",
+                outcome="denied",
+                record_type=record_type,
+                record_ids=[record_id],
+            )
+        )
+        raise
+    database.run_write(
+        lambda session: audit.record_caller_event(
+            session,
+            caller=caller,
+            action="record.read",
+            record_type=record_type,
+            record_ids=[record_id],
+        )
+    )
+    return record

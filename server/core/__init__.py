@@ -1,0 +1,1 @@
+"""Configuration and cross-cutting helpers of the central service."""

@@ -1,0 +1,136 @@
+"""The FastAPI application: routes, middleware, error rendering and the background purge.
+
+Every error leaves as an :class:`~sync.protocol.messages.ErrorBody`, so a laptop can always
+show a sentence and act on ``action``; nothing from a request body is ever logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from server.api.middleware import BodyLimitMiddleware
+from server.api.routes import attachments, devices, documents, health, sync
+from server.core import security
+from server.core.config import Settings
+from server.core.errors import ServiceError
+from server.db import Database, open_database
+from server.services.purge import purge
+from sync.protocol.messages import PROTOCOL_VERSION, ErrorBody
+
+logger = logging.getLogger(__name__)
+
+
+def _error_response(
+    status: int, body: ErrorBody, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body.model_dump(mode="json"), headers=headers)
+
+
+async def _service_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ServiceError)
+    body = ErrorBody(code=exc.code, message=exc.message, field=exc.field, action=exc.action)
+    return _error_response(exc.status, body, exc.headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors: list[Any] = list(exc.errors())
+    first = errors[0] if errors else {}
+    location = [str(part) for part in first.get("loc", ())]
+    field = ".".join(location[1:]) if len(location) > 1 else (location[0] if location else None)
+    if first.get("type") == "json_invalid":
+        body = ErrorBody(
+            code="malformed_json",
+            message="The request body is not valid JSON.",
+            field=None,
+        )
+    else:
+        body = ErrorBody(
+            code="invalid_request",
+            message=f"{field or 'The request'}: {first.get('msg', 'is not valid')}.",
+            field=field,
+        )
+    return _error_response(422, body)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+    message = "There is nothing at this address." if exc.status_code == 404 else str(exc.detail)
+    return _error_response(exc.status_code, ErrorBody(code=code, message=message), None)
+
+
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unhandled %s in a request", type(exc).__name__, exc_info=exc)
+    body = ErrorBody(
+        code="internal_error",
+        message="The server hit a problem it did not expect. Your changes are safe on the "
+        "laptop; try again later, and tell support if it keeps happening.",
+    )
+    return _error_response(500, body)
+
+
+def _purge_loop(database: Database, settings: Settings, stop: threading.Event) -> None:
+    while not stop.wait(settings.purge_interval_seconds):
+        try:
+            database.run_write(
+                lambda session: purge(session, max_offline_days=settings.max_offline_days)
+            )
+        except Exception:  # a failed purge must never take the server down
+            logger.exception("periodic purge failed")
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    """Build the application for ``settings`` (the database must already be migrated)."""
+    db = database or open_database(settings.resolved_database_url())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        worker = None
+        if settings.purge_interval_seconds > 0:
+            worker = threading.Thread(
+                target=_purge_loop, args=(db, settings, stop), name="purge", daemon=True
+            )
+            worker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if worker is not None:
+                worker.join(timeout=5)
+            db.dispose()
+
+    app = FastAPI(
+        title="Casebook central service",
+        version=f"protocol {PROTOCOL_VERSION}",
+        description="Accounts, devices, caseload scope, sync, attachments and audit for "
+        "Casebook laptops. Every error answer is an ErrorBody.",
+        lifespan=lifespan,
+    )
+    hasher = security.password_hasher(settings)
+    app.state.settings = settings
+    app.state.database = db
+    app.state.secret = None
+    app.state.hasher = hasher
+    app.state.dummy_hash = hasher.hash("casebook: no such account")
+
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+    for module in (health, devices, sync, attachments, documents):
+        app.include_router(module.router)
+    return app

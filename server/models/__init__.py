@@ -1,0 +1,38 @@
+"""The server's tables, in SQLAlchemy 2 ``Mapped`` style. Importing this registers them all."""
+
+from __future__ import annotations
+
+from server.models.accounts import ROLES, Device, LoginAttempt, ResetGrant, Team, UserAccount
+from server.models.audit import AuditEvent
+from server.models.base import Base, utcnow
+from server.models.files import Blob, BlobChunk
+from server.models.records import (
+    Allocation,
+    ChangeReceipt,
+    Record,
+    RecordVersion,
+    RevisionCounter,
+    ScopeEvent,
+    ServerState,
+)
+
+__all__ = [
+    "ROLES",
+    "Allocation",
+    "AuditEvent",
+    "Base",
+    "Blob",
+    "BlobChunk",
+    "ChangeReceipt",
+    "Device",
+    "LoginAttempt",
+    "Record",
+    "RecordVersion",
+    "ResetGrant",
+    "RevisionCounter",
+    "ScopeEvent",
+    "ServerState",
+    "Team",
+    "UserAccount",
+    "utcnow",
+]

@@ -1,0 +1,52 @@
+"""Declarative base and column types shared by every server table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, TypeDecorator, Uuid
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores instants as naive UTC and hands them back timezone-aware.
+
+    SQLite has no timezone type; storing naive UTC everywhere keeps both engines identical.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+#: JSON documents: JSONB on PostgreSQL (compact, indexable), plain JSON text elsewhere.
+JSONDoc = JSON().with_variant(JSONB(), "postgresql")
+#: 64-bit integer keys that still autoincrement on SQLite (which only does so for INTEGER).
+BigID = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {
+        datetime: UTCDateTime,
+        uuid.UUID: Uuid,
+        dict[str, Any]: JSONDoc,
+        list[str]: JSONDoc,
+    }
+
+
+def utcnow() -> datetime:
+    """The server's clock: always UTC, always aware."""
+    return datetime.now(UTC)

@@ -1,0 +1,434 @@
+"""Teams, users, devices, sign-in throttling, tokens and lockout reset grants.
+
+All functions take keyword-only arguments and work inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from server.core import security
+from server.core.caller import Caller
+from server.core.config import Settings
+from server.core.errors import ServiceError
+from server.models import (
+    ROLES,
+    Device,
+    LoginAttempt,
+    ResetGrant,
+    ServerState,
+    Team,
+    UserAccount,
+    utcnow,
+)
+from server.services import audit
+from sync.protocol.messages import TokenPair
+
+logger = logging.getLogger(__name__)
+
+
+class AdminError(ValueError):
+    """A bad admin request (unknown user, duplicate name); the CLI prints it and exits non-zero."""
+
+
+def load_secret(session: Session, *, settings: Settings) -> str:
+    """The token-signing key: the configured one, else the one the first migration generated."""
+    if settings.secret_key:
+        return settings.secret_key
+    state = session.get(ServerState, 1)
+    if state is None:
+        raise RuntimeError("server_state row missing: run `casebook-server migrate`")
+    return state.secret_key
+
+
+# ---- Teams and users
+
+
+def create_team(session: Session, *, name: str, actor: str) -> Team:
+    name = name.strip()
+    if not name:
+        raise AdminError("A team needs a name.")
+    if session.scalar(select(Team).where(Team.name == name)) is not None:
+        raise AdminError(f"A team called {name!r} already exists.")
+    team = Team(name=name, created_at=utcnow())
+    session.add(team)
+    session.flush()
+    audit.record_event(session, actor=actor, action="admin.team.create", detail=f"team={name}")
+    return team
+
+
+def find_team(session: Session, *, name: str) -> Team:
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        raise AdminError(f"No team called {name!r}. Create it with `casebook-server team create`.")
+    return team
+
+
+def find_user(session: Session, *, username: str) -> UserAccount:
+    user = session.scalar(select(UserAccount).where(UserAccount.username == username))
+    if user is None:
+        raise AdminError(f"No user called {username!r}.")
+    return user
+
+
+def create_user(
+    session: Session,
+    *,
+    hasher: PasswordHasher,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str,
+    team_name: str | None,
+    actor: str,
+) -> UserAccount:
+    if role not in ROLES:
+        raise AdminError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}.")
+    if not username or len(username) > 120 or username != username.strip():
+        raise AdminError("A username must be 1-120 characters with no surrounding spaces.")
+    if len(password) < 10:
+        raise AdminError("A password must be at least 10 characters long.")
+    if role == "manager" and team_name is None:
+        raise AdminError("A manager must belong to a team (use --team).")
+    if session.scalar(select(UserAccount).where(UserAccount.username == username)):
+        raise AdminError(f"A user called {username!r} already exists.")
+    team = find_team(session, name=team_name) if team_name else None
+    user = UserAccount(
+        username=username,
+        display_name=display_name or username,
+        role=role,
+        team_id=team.id if team else None,
+        password_hash=security.hash_password(hasher, password),
+        created_at=utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    audit.record_event(
+        session,
+        actor=actor,
+        action="admin.user.create",
+        detail=f"user={username} role={role} team={team_name or '-'}",
+    )
+    return user
+
+
+def set_user_disabled(session: Session, *, username: str, disabled: bool, actor: str) -> int:
+    """Disable (or re-enable) an account. Disabling revokes every device it registered, so each
+    laptop is told to wipe itself and its tokens never work again. Returns devices revoked."""
+    user = find_user(session, username=username)
+    user.disabled = disabled
+    user.disabled_at = utcnow() if disabled else None
+    revoked = 0
+    if disabled:
+        for device in session.scalars(
+            select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))
+        ):
+            _revoke(device, reason="account disabled")
+            revoked += 1
+    audit.record_event(
+        session,
+        actor=actor,
+        action="admin.user.disable" if disabled else "admin.user.enable",
+        detail=f"user={username} devices_revoked={revoked}",
+    )
+    return revoked
+
+
+def list_users(session: Session) -> Sequence[tuple[UserAccount, Team | None]]:
+    rows = session.execute(
+        select(UserAccount, Team)
+        .outerjoin(Team, Team.id == UserAccount.team_id)
+        .order_by(UserAccount.username)
+    )
+    return [(user, team) for user, team in rows]
+
+
+def list_teams(session: Session) -> Sequence[Team]:
+    return session.scalars(select(Team).order_by(Team.name)).all()
+
+
+# ---- Devices
+
+
+def list_devices(
+    session: Session, *, username: str | None = None
+) -> Sequence[tuple[Device, UserAccount]]:
+    query = (
+        select(Device, UserAccount)
+        .join(UserAccount, UserAccount.id == Device.user_id)
+        .order_by(UserAccount.username, Device.created_at)
+    )
+    if username:
+        query = query.where(UserAccount.username == username)
+    return [(device, user) for device, user in session.execute(query)]
+
+
+def _revoke(device: Device, *, reason: str) -> None:
+    device.revoked_at = utcnow()
+    device.revoked_reason = reason
+    device.refresh_hash = None
+    device.refresh_expires_at = None
+
+
+def parse_device_id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise AdminError(f"{text!r} is not a device id (a UUID, see `device list`).") from None
+
+
+def revoke_device(session: Session, *, device_id: uuid.UUID, actor: str) -> Device:
+    device = session.get(Device, device_id)
+    if device is None:
+        raise AdminError(f"No device {device_id}.")
+    if device.revoked_at is None:
+        _revoke(device, reason=f"revoked by {actor}")
+    audit.record_event(
+        session, actor=actor, action="admin.device.revoke", detail=f"device={device_id}"
+    )
+    return device
+
+
+def create_reset_grant(
+    session: Session, *, device_id: uuid.UUID, actor: str, valid_hours: int = 72
+) -> ResetGrant:
+    """Let a device clear its locked profile once (fetched by the laptop via the API)."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise AdminError(f"No device {device_id}.")
+    if device.revoked_at is not None:
+        raise AdminError(f"Device {device_id} is revoked; it will be wiped, not unlocked.")
+    now = utcnow()
+    grant = ResetGrant(
+        device_id=device_id,
+        issued_by=actor,
+        issued_at=now,
+        expires_at=now + timedelta(hours=valid_hours),
+    )
+    session.add(grant)
+    audit.record_event(
+        session, actor=actor, action="admin.device.reset_lockout", detail=f"device={device_id}"
+    )
+    return grant
+
+
+def claim_reset_grant(session: Session, *, caller: Caller) -> ResetGrant | None:
+    """Consume the device's newest unexpired grant (one use only), or None."""
+    now = utcnow()
+    grant = session.scalar(
+        select(ResetGrant)
+        .where(
+            ResetGrant.device_id == caller.device_id,
+            ResetGrant.claimed_at.is_(None),
+            ResetGrant.expires_at > now,
+        )
+        .order_by(ResetGrant.issued_at.desc())
+        .limit(1)
+        .with_for_update()
+    )
+    if grant is None:
+        return None
+    grant.claimed_at = now
+    audit.record_caller_event(
+        session, caller=caller, action="device.reset_lockout.claim", detail=f"grant={grant.id}"
+    )
+    return grant
+
+
+# ---- Signing in
+
+
+def check_login_throttle(
+    session: Session, *, settings: Settings, username: str, address: str
+) -> None:
+    """Refuse (429 with Retry-After) while an account or an address has too many recent failures."""
+    now = utcnow()
+    window_start = now - timedelta(seconds=settings.login_window_seconds)
+    last_success = session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.username == username, LoginAttempt.success.is_(True)
+        )
+    )
+    account_since = max(window_start, last_success) if last_success else window_start
+    for column, value, since, limit, what in (
+        (
+            LoginAttempt.username,
+            username,
+            account_since,
+            settings.login_max_failures_per_account,
+            "this account",
+        ),
+        (
+            LoginAttempt.address,
+            address,
+            window_start,
+            settings.login_max_failures_per_address,
+            "this network address",
+        ),
+    ):
+        count, oldest = session.execute(
+            select(func.count(), func.min(LoginAttempt.at)).where(
+                column == value, LoginAttempt.success.is_(False), LoginAttempt.at > since
+            )
+        ).one()
+        if count >= limit:
+            retry = oldest + timedelta(seconds=settings.login_window_seconds) - now
+            seconds = max(1, math.ceil(retry.total_seconds()))
+            raise ServiceError(
+                429,
+                "too_many_attempts",
+                f"Too many failed sign-ins for {what}. Wait {seconds} seconds and try again, "
+                "or ask your administrator to check the account.",
+                headers={"Retry-After": str(seconds)},
+            )
+
+
+def record_login_attempt(session: Session, *, username: str, address: str, success: bool) -> None:
+    session.add(LoginAttempt(username=username, address=address, at=utcnow(), success=success))
+
+
+def active_user(session: Session, *, username: str) -> UserAccount | None:
+    return session.scalar(
+        select(UserAccount).where(UserAccount.username == username, UserAccount.disabled.is_(False))
+    )
+
+
+def _issue(
+    session: Session, *, settings: Settings, secret: str, device: Device, user: UserAccount
+) -> TokenPair:
+    refresh = security.new_refresh_token()
+    device.refresh_hash = security.token_digest(refresh)
+    device.refresh_expires_at = utcnow() + timedelta(days=settings.refresh_token_days)
+    device.last_seen_at = utcnow()
+    # Round up: a token must live at least as long as access_expires_in says.
+    expires = math.ceil(time.time()) + settings.access_token_seconds
+    access = security.make_access_token(
+        secret, device_id=str(device.id), user_id=user.id, expires=expires
+    )
+    return TokenPair(
+        device_id=device.id,
+        access_token=access,
+        access_expires_in=settings.access_token_seconds,
+        refresh_token=refresh,
+        worker=user.username,
+        display_name=user.display_name,
+        role=user.role,  # type: ignore[arg-type]
+    )
+
+
+def register_device(
+    session: Session,
+    *,
+    settings: Settings,
+    secret: str,
+    user: UserAccount,
+    device_name: str,
+    address: str,
+) -> TokenPair:
+    device = Device(user_id=user.id, name=device_name, created_at=utcnow())
+    session.add(device)
+    session.flush()
+    audit.record_event(
+        session,
+        actor=user.username,
+        device_id=device.id,
+        action="device.register",
+        detail=f"name={device_name[:80]}",
+        address=address,
+    )
+    return _issue(session, settings=settings, secret=secret, device=device, user=user)
+
+
+def _wipe(code: str, message: str) -> ServiceError:
+    return ServiceError(403, code, message, action="wipe")
+
+
+def refresh_tokens(
+    session: Session, *, settings: Settings, secret: str, refresh_token: str
+) -> TokenPair:
+    """Rotate a device's refresh token: the presented one stops working the moment this commits."""
+    digest = security.token_digest(refresh_token)
+    device = session.scalar(select(Device).where(Device.refresh_hash == digest).with_for_update())
+    if device is None or device.refresh_expires_at is None:
+        raise ServiceError(
+            401,
+            "invalid_refresh_token",
+            "This sign-in has expired or was replaced. Sign in again with your password.",
+            action="reauthenticate",
+        )
+    user = session.get(UserAccount, device.user_id)
+    assert user is not None
+    _check_device(device, user)
+    if device.refresh_expires_at <= utcnow():
+        raise ServiceError(
+            401,
+            "refresh_token_expired",
+            "This laptop has not connected for too long. Sign in again with your password.",
+            action="reauthenticate",
+        )
+    return _issue(session, settings=settings, secret=secret, device=device, user=user)
+
+
+def _check_device(device: Device, user: UserAccount) -> None:
+    if device.revoked_at is not None:
+        raise _wipe(
+            "device_revoked",
+            "This laptop's access to Casebook has been withdrawn. Its case records will be "
+            "removed from it; contact your administrator if this is unexpected.",
+        )
+    if user.disabled:
+        raise _wipe(
+            "account_disabled",
+            "Your Casebook account has been disabled. Case records will be removed from this "
+            "laptop; contact your administrator.",
+        )
+
+
+def authenticate(session: Session, *, secret: str, token: str, address: str | None) -> Caller:
+    """Turn a bearer token into a :class:`Caller`, checking the device and account every time."""
+    claims = security.read_access_token(secret, token)
+    if claims is None:
+        raise ServiceError(
+            401,
+            "invalid_token",
+            "The server did not recognise this sign-in. Sign in again.",
+            action="reauthenticate",
+        )
+    device = session.get(Device, uuid.UUID(claims.device_id))
+    user = session.get(UserAccount, claims.user_id)
+    if device is None or user is None or device.user_id != user.id:
+        raise ServiceError(
+            401,
+            "invalid_token",
+            "The server did not recognise this sign-in. Sign in again.",
+            action="reauthenticate",
+        )
+    _check_device(device, user)
+    if claims.expires <= time.time():
+        raise ServiceError(
+            401,
+            "token_expired",
+            "The access token has expired; refresh it with the device's refresh token.",
+        )
+    return Caller(
+        user_id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        team_id=user.team_id,
+        device_id=device.id,
+        address=address,
+    )
+
+
+def as_datetime(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else "-"

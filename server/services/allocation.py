@@ -1,0 +1,83 @@
+"""Allocating a child's case or a carer household to a worker (an admin act).
+
+A reallocation is numbered from the revision counter like any write: the previous holder's next
+pull lists the subject's records as removals (``out_of_scope``), the new holder's next pull brings
+every current record of the subject, and the record's own ``allocated_worker`` /
+``supervising_worker`` field changes as a new version so every laptop shows the right name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from server.models import Allocation, Record, UserAccount, utcnow
+from server.services import audit
+from server.services.accounts import AdminError, find_user
+from server.services.merge import SCOPE_DERIVED
+from server.services.records import WriteBatch
+
+SUBJECT_KINDS = {"child": "child", "household": "carer_household"}
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    subject_type: str
+    subject_id: uuid.UUID
+    previous: str | None
+    worker: str
+    record_found: bool
+
+
+def allocate(
+    session: Session, *, kind: str, subject_id: uuid.UUID, worker_username: str, actor: str
+) -> AllocationResult:
+    """Give a subject to a worker (first allocation or reallocation)."""
+    subject_type = SUBJECT_KINDS.get(kind)
+    if subject_type is None:
+        raise AdminError(f"Unknown subject kind {kind!r}: use child or household.")
+    worker = find_user(session, username=worker_username)
+    if worker.disabled:
+        raise AdminError(f"{worker_username!r} is disabled and cannot hold cases.")
+    allocation = session.get(Allocation, (subject_type, subject_id), with_for_update=True)
+    previous = session.get(UserAccount, allocation.worker_id) if allocation else None
+    if previous is not None and previous.id == worker.id:
+        raise AdminError(f"That {kind} is already allocated to {worker_username}.")
+    batch = WriteBatch(session)
+    if allocation is None:
+        allocation = Allocation(subject_type=subject_type, subject_id=subject_id, worker_id=0)
+        session.add(allocation)
+    allocation.worker_id = worker.id
+    allocation.allocated_at = utcnow()
+    allocation.allocated_by = actor
+    batch.scope_event(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        from_worker_id=previous.id if previous else None,
+        to_worker_id=worker.id,
+        from_team_id=previous.team_id if previous else None,
+        to_team_id=worker.team_id,
+    )
+    record = session.get(Record, subject_id, with_for_update=True)
+    found = record is not None and record.record_type == subject_type
+    if record is not None and found and not record.deleted:
+        batch.write(
+            record=record,
+            changes={SCOPE_DERIVED[subject_type]: worker.username},
+            author=actor,
+            device_id=None,
+        )
+    batch.finish()
+    audit.record_event(
+        session,
+        actor=actor,
+        action="admin.allocate",
+        record_type=subject_type,
+        record_ids=[subject_id],
+        detail=f"from={previous.username if previous else '-'} to={worker.username}",
+    )
+    return AllocationResult(
+        subject_type, subject_id, previous.username if previous else None, worker.username, found
+    )

@@ -1,0 +1,676 @@
+"""Push and pull: applying a laptop's changes and feeding it everything it may hold.
+
+Push runs a whole batch in one write transaction (retried from scratch on a transient conflict,
+which is safe because every change's result is looked up first). Each change is decided on its
+own: a rejected or conflicting change records its result and the rest of the batch goes on.
+
+Pull walks a feed ordered by ``(key, record_id)`` where ``key`` is a record's revision, or the
+revision of the scope event that brought its subject to the caller if that is later (so a newly
+allocated case arrives whole, old revisions included). Removals for records that left the scope
+are keyed by the scope event that took them away.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from server.core.caller import Caller
+from server.core.config import Settings
+from server.core.errors import ServiceError, not_found
+from server.core.security import open_document, sign_document
+from server.models import (
+    Allocation,
+    ChangeReceipt,
+    Record,
+    RecordVersion,
+    ScopeEvent,
+    ServerState,
+    utcnow,
+)
+from server.services import audit, merge, scope
+from server.services.files import SHA256
+from server.services.merge import SCOPE_DERIVED, SUBJECT_TYPES, FieldError
+from server.services.records import Snapshot, WriteBatch, load_meta, record_to_wire
+from sync.protocol.messages import (
+    Change,
+    ChangeResult,
+    ChangeStatus,
+    FieldConflict,
+    PullResponse,
+    PushResponse,
+    Removal,
+)
+from sync.protocol.records import FINALISABLE, RECORD_FIELDS
+
+logger = logging.getLogger(__name__)
+
+DRAFT, FINALISED, APPROVED = "draft", "finalised", "approved"
+STATUSES = (DRAFT, FINALISED, APPROVED)
+
+
+# ---- Push
+
+
+@dataclass
+class Outcome:
+    """A change's decision, turned into a ChangeResult once revisions are final."""
+
+    change_id: uuid.UUID
+    status: ChangeStatus
+    revision: int | None = None
+    snapshot: Snapshot | None = None
+    conflicts: list[FieldConflict] = field(default_factory=list)
+    reason: str | None = None
+    field: str | None = None
+    written: uuid.UUID | None = None
+    denied: uuid.UUID | None = None
+
+    def result(self, batch: WriteBatch) -> ChangeResult:
+        revision = batch.real(self.revision) if self.revision is not None else None
+        record = None
+        if self.snapshot is not None:
+            record = self.snapshot.to_wire(batch.real(self.snapshot.revision))
+        return ChangeResult(
+            change_id=self.change_id,
+            status=self.status,
+            revision=revision,
+            record=record,
+            conflicts=self.conflicts,
+            reason=self.reason,
+            field=self.field,
+        )
+
+
+def _rejected(change: Change, reason: str, field_name: str | None = None) -> Outcome:
+    return Outcome(change.change_id, ChangeStatus.REJECTED, reason=reason, field=field_name)
+
+
+def _not_in_caseload(change: Change) -> Outcome:
+    outcome = _rejected(
+        change,
+        "No record with this id is in your caseload. If the case was reallocated, your "
+        "change cannot be sent; tell the case's new worker.",
+    )
+    outcome.denied = change.record_id
+    return outcome
+
+
+def _noun(record_type: str) -> str:
+    return record_type.replace("_", " ")
+
+
+@dataclass
+class _Push:
+    session: Session
+    caller: Caller
+    settings: Settings
+    batch: WriteBatch
+    _scope_cache: dict[tuple[str, uuid.UUID], bool] = field(default_factory=dict)
+
+    @property
+    def device(self) -> str | None:
+        return str(self.caller.device_id) if self.caller.device_id else None
+
+    def in_scope(self, subject: tuple[str, uuid.UUID]) -> bool:
+        if subject not in self._scope_cache:
+            self._scope_cache[subject] = scope.subject_in_scope(
+                self.session, caller=self.caller, subject_type=subject[0], subject_id=subject[1]
+            )
+        return self._scope_cache[subject]
+
+    def apply(self, change: Change) -> Outcome:
+        if change.record_type not in RECORD_FIELDS:
+            known = ", ".join(sorted(RECORD_FIELDS))
+            return _rejected(
+                change,
+                f"Unknown record type {change.record_type!r} (known: {known}).",
+                "record_type",
+            )
+        record = self.session.get(
+            Record, change.record_id, with_for_update=True, populate_existing=True
+        )
+        if record is None:
+            return self._create(change)
+        if record.record_type != change.record_type or not self.in_scope(
+            (record.subject_type, record.subject_id)
+        ):
+            return _not_in_caseload(change)
+        if change.operation == "delete":
+            return self._delete(change, record)
+        return self._update(change, record)
+
+    # -- new records
+
+    def _create(self, change: Change) -> Outcome:
+        if change.operation == "delete":
+            # Deleting what the server never had: nothing to do, and nothing to tell anyone.
+            return Outcome(change.change_id, ChangeStatus.APPLIED)
+        if change.base_revision is not None:
+            return _rejected(
+                change,
+                "This record is no longer on the server (it may have been removed long ago). "
+                "Copy anything you need from it, then re-sync this laptop.",
+            )
+        fields, error = merge.validate_fields(change.record_type, change.fields, creating=True)
+        error = error or self._attachment_rules(change.record_type, fields)
+        if error is not None:
+            return _rejected(change, error.reason, error.field)
+        subject = merge.subject_of(change.record_type, change.record_id, fields)
+        if subject is None:
+            return _rejected(
+                change,
+                f"A {_noun(change.record_type)} must belong to a child or a carer household: "
+                "set child_id or household_id.",
+                "child_id",
+            )
+        if change.record_type in SUBJECT_TYPES:
+            if self.session.get(Allocation, subject) is not None:
+                return _not_in_caseload(change)
+            self._allocate_new_subject(subject)
+            fields[SCOPE_DERIVED[change.record_type]] = self.caller.username
+        elif not self.in_scope(subject):
+            field_name = "child_id" if subject[0] == "child" else "household_id"
+            outcome = _rejected(
+                change,
+                f"The {_noun(subject[0])} this {_noun(change.record_type)} belongs to is not in "
+                "your caseload.",
+                field_name,
+            )
+            outcome.denied = subject[1]
+            return outcome
+        error = self._finalisable_rules(change.record_type, None, fields, subject)
+        if error is not None:
+            return _rejected(change, error.reason, error.field)
+        record = self.batch.new_record(
+            record_type=change.record_type,
+            record_id=change.record_id,
+            subject=subject,
+            author=self.caller.username,
+        )
+        revision = self.batch.write(
+            record=record,
+            changes=fields,
+            author=self.caller.username,
+            device_id=self.caller.device_id,
+        )
+        return Outcome(
+            change.change_id,
+            ChangeStatus.APPLIED,
+            revision=revision,
+            snapshot=Snapshot.of(record),
+            written=record.record_id,
+        )
+
+    def _allocate_new_subject(self, subject: tuple[str, uuid.UUID]) -> None:
+        """A child or household a worker creates is allocated to them."""
+        self.session.add(
+            Allocation(
+                subject_type=subject[0],
+                subject_id=subject[1],
+                worker_id=self.caller.user_id,
+                allocated_at=utcnow(),
+                allocated_by=self.caller.username,
+            )
+        )
+        self.batch.scope_event(
+            subject_type=subject[0],
+            subject_id=subject[1],
+            from_worker_id=None,
+            to_worker_id=self.caller.user_id,
+            from_team_id=None,
+            to_team_id=self.caller.team_id,
+        )
+        self._scope_cache[subject] = True
+
+    # -- existing records
+
+    def _base_values(self, record: Record, base_revision: int | None) -> dict[str, Any]:
+        if not base_revision:
+            return {}
+        version = self.session.scalar(
+            select(RecordVersion)
+            .where(
+                RecordVersion.record_id == record.record_id,
+                RecordVersion.revision <= base_revision,
+                RecordVersion.revision > 0,
+            )
+            .order_by(RecordVersion.revision.desc())
+            .limit(1)
+        )
+        return dict(version.fields) if version else {}
+
+    def _conflict(self, change: Change, record: Record, names: list[str]) -> Outcome:
+        base = self._base_values(record, change.base_revision)
+        meta = load_meta(record)
+        conflicts = [
+            FieldConflict(
+                field=name,
+                server_value=record.fields.get(name),
+                base_value=base.get(name),
+                changed_by=meta[name].by,
+                changed_at=datetime.fromisoformat(meta[name].at),
+            )
+            for name in names
+        ]
+        return Outcome(
+            change.change_id,
+            ChangeStatus.CONFLICT,
+            revision=record.revision,
+            snapshot=Snapshot.of(record),
+            conflicts=conflicts,
+        )
+
+    def _check_base(self, change: Change, record: Record) -> Outcome | None:
+        base = change.base_revision
+        if base is not None and record.revision > 0 and base > record.revision:
+            return _rejected(
+                change,
+                "This laptop's copy claims a newer version than the server has. Re-sync the "
+                "laptop fully; your unsent changes are kept.",
+            )
+        return None
+
+    def _signed_off(self, change: Change, record: Record) -> Outcome:
+        who = record.fields.get("finalised_by") or record.updated_by
+        when = str(record.fields.get("finalised_at") or "")[:10]
+        noun = _noun(record.record_type)
+        return _rejected(
+            change,
+            f"This {noun} was signed off by {who}{' on ' + when if when else ''} and can no "
+            f"longer be changed. Write an addendum to the {noun} instead.",
+            next(iter(change.fields), None),
+        )
+
+    def _delete(self, change: Change, record: Record) -> Outcome:
+        if record.deleted:
+            return Outcome(change.change_id, ChangeStatus.APPLIED, revision=record.revision)
+        rejected = self._check_base(change, record)
+        if rejected is not None:
+            return rejected
+        if record.fields.get("status") in (FINALISED, APPROVED):
+            return self._signed_off(change, record)
+        others = merge.changed_by_others(
+            meta=load_meta(record), base_revision=change.base_revision or 0, device=self.device
+        )
+        if others:
+            return self._conflict(change, record, others)
+        revision = self.batch.write(
+            record=record,
+            changes={},
+            author=self.caller.username,
+            device_id=self.caller.device_id,
+            delete=True,
+        )
+        return Outcome(
+            change.change_id, ChangeStatus.APPLIED, revision=revision, written=record.record_id
+        )
+
+    def _update(self, change: Change, record: Record) -> Outcome:
+        if record.deleted:
+            return _rejected(
+                change,
+                f"This {_noun(record.record_type)} was deleted on the server by "
+                f"{record.updated_by}; your change was not applied.",
+            )
+        rejected = self._check_base(change, record)
+        if rejected is not None:
+            return rejected
+        fields, error = merge.validate_fields(record.record_type, change.fields, creating=False)
+        error = error or self._attachment_rules(record.record_type, fields)
+        if error is not None:
+            return _rejected(change, error.reason, error.field)
+        subject = (record.subject_type, record.subject_id)
+        moved = merge.subject_of(record.record_type, record.record_id, {**record.fields, **fields})
+        if moved != subject:
+            name = next(n for n in ("child_id", "household_id") if n in fields)
+            return _rejected(
+                change,
+                "A record cannot be moved to another child or household. Record it again under "
+                "the right one and delete this copy.",
+                name,
+            )
+        if all(record.fields.get(name) == value for name, value in fields.items()):
+            # Nothing differs: accept without a new revision (e.g. a re-sent edit).
+            return Outcome(
+                change.change_id,
+                ChangeStatus.APPLIED,
+                revision=record.revision,
+                snapshot=Snapshot.of(record),
+            )
+        current_status = record.fields.get("status")
+        if current_status in (FINALISED, APPROVED):
+            approving = (
+                current_status == FINALISED
+                and fields.get("status") == APPROVED
+                and all(
+                    record.fields.get(name) == value
+                    for name, value in fields.items()
+                    if name != "status"
+                )
+            )
+            if not approving:
+                return self._signed_off(change, record)
+        outcome = merge.merge(
+            current=record.fields,
+            meta=load_meta(record),
+            base_revision=change.base_revision or 0,
+            incoming=fields,
+            device=self.device,
+        )
+        if outcome.conflicts:
+            return self._conflict(change, record, outcome.conflicts)
+        to_apply = outcome.to_apply
+        error = self._finalisable_rules(record.record_type, record.fields, to_apply, subject)
+        if error is not None:
+            return _rejected(change, error.reason, error.field)
+        revision = self.batch.write(
+            record=record,
+            changes=to_apply,
+            author=self.caller.username,
+            device_id=self.caller.device_id,
+        )
+        status = ChangeStatus.MERGED if outcome.others_changed else ChangeStatus.APPLIED
+        return Outcome(
+            change.change_id,
+            status,
+            revision=revision,
+            snapshot=Snapshot.of(record),
+            written=record.record_id,
+        )
+
+    def _attachment_rules(self, record_type: str, fields: dict[str, Any]) -> FieldError | None:
+        """An attachment names its file by SHA-256 and may not exceed the server's size limit."""
+        if record_type != "attachment":
+            return None
+        if "sha256" in fields and not SHA256.match(fields["sha256"]):
+            return FieldError("sha256 must be 64 lower-case hexadecimal digits.", "sha256")
+        size = fields.get("size")
+        limit = self.settings.max_attachment_bytes
+        if size is not None and not 0 <= size <= limit:
+            return FieldError(
+                f"Attachments can be at most {limit // (1024 * 1024)} MB; this one is "
+                f"{size / (1024 * 1024):.1f} MB.",
+                "size",
+            )
+        return None
+
+    def _finalisable_rules(
+        self,
+        record_type: str,
+        current: dict[str, Any] | None,
+        changes: dict[str, Any],
+        subject: tuple[str, uuid.UUID],
+    ) -> FieldError | None:
+        """Status transitions; fills in who signed off or approved (never taken from a laptop)."""
+        if record_type not in FINALISABLE or "status" not in changes:
+            return None
+        new = changes["status"]
+        old = current.get("status") if current else None
+        if new not in STATUSES:
+            return FieldError(f"Status must be one of {', '.join(STATUSES)}.", "status")
+        now = utcnow().isoformat()
+        if new == APPROVED and old != APPROVED:
+            if old != FINALISED:
+                return FieldError("A record must be finalised before it can be approved.", "status")
+            team = scope.subject_team(self.session, subject_type=subject[0], subject_id=subject[1])
+            if not self.caller.is_manager or team is None or team != self.caller.team_id:
+                return FieldError(
+                    "Only a manager of the team holding this case can approve it.", "status"
+                )
+            if "approved_by" in RECORD_FIELDS[record_type]:
+                changes["approved_by"] = self.caller.username
+                changes["approved_at"] = now
+        if new == FINALISED and old != FINALISED:
+            changes["finalised_by"] = self.caller.username
+            if not changes.get("finalised_at"):
+                changes["finalised_at"] = now
+        return None
+
+
+def push(
+    session: Session, *, caller: Caller, settings: Settings, changes: list[Change]
+) -> PushResponse:
+    """Apply a batch in ``session``'s transaction; stored results answer re-sent changes."""
+    batch = WriteBatch(session)
+    worker = _Push(session, caller, settings, batch)
+    decided: dict[uuid.UUID, Outcome | ChangeResult] = {}
+    fresh: list[Outcome] = []
+    order: list[uuid.UUID] = []
+    # One query for every stored result in the batch (a re-send is mostly answered from here).
+    receipts = {
+        receipt.change_id: receipt
+        for receipt in session.scalars(
+            select(ChangeReceipt).where(
+                ChangeReceipt.change_id.in_({change.change_id for change in changes})
+            )
+        )
+    }
+    for change in changes:
+        order.append(change.change_id)
+        if change.change_id in decided:
+            continue
+        receipt = receipts.get(change.change_id)
+        if receipt is not None:
+            if receipt.user_id == caller.user_id:
+                decided[change.change_id] = ChangeResult.model_validate(receipt.result)
+            else:
+                decided[change.change_id] = ChangeResult(
+                    change_id=change.change_id,
+                    status=ChangeStatus.REJECTED,
+                    reason="This change id was already used by someone else; the laptop must "
+                    "make a new one.",
+                    field="change_id",
+                )
+            continue
+        outcome = worker.apply(change)
+        decided[change.change_id] = outcome
+        fresh.append(outcome)
+    batch.finish()
+    now = utcnow()
+    for outcome in fresh:
+        result = outcome.result(batch)
+        decided[outcome.change_id] = result
+        session.add(
+            ChangeReceipt(
+                change_id=outcome.change_id,
+                user_id=caller.user_id,
+                device_id=caller.device_id,
+                result=result.model_dump(mode="json"),
+                created_at=now,
+            )
+        )
+    written = [o.written for o in fresh if o.written is not None]
+    denied = [o.denied for o in fresh if o.denied is not None]
+    if written:
+        audit.record_caller_event(
+            session,
+            caller=caller,
+            action="record.write",
+            record_ids=written,
+            detail=f"changes={len(changes)} written={len(written)}",
+        )
+    if denied:
+        audit.record_caller_event(
+            session,
+            caller=caller,
+            action="record.write",
+            outcome="denied",
+            record_ids=denied,
+            detail="push outside caseload",
+        )
+    results = []
+    for change_id in order:
+        item = decided[change_id]
+        assert isinstance(item, ChangeResult)
+        results.append(item)
+    return PushResponse(results=results)
+
+
+# ---- Pull
+
+
+@dataclass(frozen=True)
+class Cursor:
+    key: int = 0
+    after: uuid.UUID | None = None
+
+
+def encode_cursor(secret: str, cursor: Cursor) -> str:
+    document: dict[str, Any] = {"v": 1, "k": cursor.key}
+    if cursor.after is not None:
+        document["i"] = str(cursor.after)
+    return sign_document(secret, "cursor", document)
+
+
+def decode_cursor(secret: str, text: str | None) -> Cursor:
+    """An empty cursor starts from the beginning; anything unrecognised is refused."""
+    if not text:
+        return Cursor()
+    document = open_document(secret, "cursor", text)
+    try:
+        if document is None or document.get("v") != 1:
+            raise ValueError
+        key = int(document["k"])
+        after = uuid.UUID(document["i"]) if "i" in document else None
+        if key < 0:
+            raise ValueError
+    except (KeyError, TypeError, ValueError):
+        raise ServiceError(
+            400,
+            "invalid_cursor",
+            "The sync position sent by this laptop is not one this server issued. Re-sync the "
+            "laptop fully; unsent changes are kept.",
+            field="cursor",
+            action="full_resync",
+        ) from None
+    return Cursor(key, after)
+
+
+def _after(key: Any, record_id: Any, cursor: Cursor) -> Any:
+    if cursor.after is None:
+        return key > cursor.key
+    return or_(key > cursor.key, and_(key == cursor.key, record_id > cursor.after))
+
+
+def pull(
+    session: Session, *, caller: Caller, secret: str, cursor_text: str | None, limit: int
+) -> tuple[PullResponse, list[uuid.UUID]]:
+    """One page of the caller's feed after the cursor, and the ids of records it returns."""
+    cursor = decode_cursor(secret, cursor_text)
+    if session.get_bind().dialect.name == "postgresql":
+        # One snapshot for the whole page, so the records and removals agree with each other.
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    state = session.get(ServerState, 1)
+    purged = state.purged_through if state else 0
+    if cursor_text and cursor.key < purged:
+        return PullResponse(records=[], removals=[], cursor="", more=False, full_resync=True), []
+
+    entries = (
+        select(
+            ScopeEvent.subject_type,
+            ScopeEvent.subject_id,
+            func.max(ScopeEvent.revision).label("erev"),
+        )
+        .where(scope.entry_condition(caller))
+        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
+        .subquery()
+    )
+    allowed = scope.scope_subjects(caller).subquery()
+    key = case(
+        (and_(entries.c.erev.is_not(None), entries.c.erev > Record.revision), entries.c.erev),
+        else_=Record.revision,
+    )
+    held = session.execute(
+        select(Record, key.label("k"))
+        .join(
+            allowed,
+            and_(
+                allowed.c.subject_type == Record.subject_type,
+                allowed.c.subject_id == Record.subject_id,
+            ),
+        )
+        .outerjoin(
+            entries,
+            and_(
+                entries.c.subject_type == Record.subject_type,
+                entries.c.subject_id == Record.subject_id,
+            ),
+        )
+        .where(_after(key, Record.record_id, cursor))
+        .order_by(key, Record.record_id)
+        .limit(limit + 1)
+    ).all()
+
+    exits = (
+        select(
+            ScopeEvent.subject_type,
+            ScopeEvent.subject_id,
+            func.max(ScopeEvent.revision).label("xrev"),
+        )
+        .where(scope.exit_condition(caller), ScopeEvent.revision >= cursor.key)
+        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
+        .subquery()
+    )
+    still_held = exists().where(
+        allowed.c.subject_type == Record.subject_type, allowed.c.subject_id == Record.subject_id
+    )
+    gone = session.execute(
+        select(Record.record_type, Record.record_id, exits.c.xrev)
+        .join(
+            exits,
+            and_(
+                exits.c.subject_type == Record.subject_type,
+                exits.c.subject_id == Record.subject_id,
+            ),
+        )
+        .where(~still_held, _after(exits.c.xrev, Record.record_id, cursor))
+        .order_by(exits.c.xrev, Record.record_id)
+        .limit(limit + 1)
+    ).all()
+
+    items: list[tuple[int, uuid.UUID, Record | None, str]] = [
+        (int(k), record.record_id, record, record.record_type) for record, k in held
+    ]
+    items += [(int(xrev), record_id, None, record_type) for record_type, record_id, xrev in gone]
+    items.sort(key=lambda item: (item[0], item[1]))
+    more = len(items) > limit
+    page = items[:limit]
+    records = []
+    removals = []
+    returned: list[uuid.UUID] = []
+    for _key, record_id, record, record_type in page:
+        if record is None:
+            removals.append(
+                Removal(record_type=record_type, record_id=record_id, reason="out_of_scope")
+            )
+        elif record.deleted:
+            removals.append(Removal(record_type=record_type, record_id=record_id, reason="deleted"))
+        else:
+            records.append(record_to_wire(record))
+            returned.append(record_id)
+    text = encode_cursor(secret, Cursor(page[-1][0], page[-1][1])) if page else cursor_text or ""
+    return PullResponse(records=records, removals=removals, cursor=text, more=more), returned
+
+
+def get_record(
+    session: Session, *, caller: Caller, record_type: str, record_id: uuid.UUID
+) -> Record:
+    """One record in the caller's scope; 404 for missing and out-of-scope alike."""
+    record = session.scalar(
+        select(Record).where(
+            Record.record_id == record_id,
+            Record.record_type == record_type,
+            Record.deleted.is_(False),
+            scope.in_scope_clause(caller, Record.subject_type, Record.subject_id),
+        )
+    )
+    if record is None:
+        raise not_found()
+    return record

@@ -1,0 +1,166 @@
+"""Pull: pages, opaque cursors, full re-sync after purge, and no skipped change under
+concurrent writers (the commit-order guarantee)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from server.models import Record, ScopeEvent, utcnow
+from server.services.purge import purge
+from tests.server.conftest import LiveServer
+from tests.server.helpers import delete, new_child, upsert, visit_fields
+
+
+def test_pages_cover_everything_exactly_once(server: LiveServer) -> None:
+    """Small pages walk the whole caseload with ``more`` set until the last page."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    client.push(*[upsert("visit", uuid.uuid4(), visit_fields(child_id)) for _ in range(23)])
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = client.pull_page(cursor, limit=5)
+        seen += [r["record_id"] for r in page["records"]]
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert len(seen) == len(set(seen)) == 24
+    again = client.pull_page(cursor)
+    assert again["records"] == [] and again["cursor"] == cursor
+
+
+def test_garbage_and_tampered_cursors_are_refused(server: LiveServer) -> None:
+    """A cursor the server did not issue answers 400 invalid_cursor with full_resync."""
+    client = server.client(server.user("worker", server.team()))
+    new_child(client)
+    real = client.pull_page()["cursor"]
+    for bad in ("garbage", real[:-2] + "xx", "e30.abc"):
+        response = client.get("/v1/sync/pull", params={"cursor": bad})
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_cursor"
+        assert response.json()["action"] == "full_resync"
+
+
+def test_limit_out_of_range_is_a_422_naming_the_parameter(server: LiveServer) -> None:
+    """A page size above the protocol maximum is refused with the field named."""
+    client = server.client(server.user("worker", server.team()))
+    response = client.get("/v1/sync/pull", params={"limit": 10**6})
+    assert response.status_code == 422 and response.json()["field"] == "limit"
+
+
+def test_a_laptop_older_than_the_purge_horizon_must_resync(server: LiveServer) -> None:
+    """After tombstones older than the offline limit are purged, an older cursor gets
+    full_resync, while a fresh pull still works."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    old_cursor = client.pull_all().cursor
+    [visit] = client.push(upsert("visit", uuid.uuid4(), visit_fields(child_id)))
+    client.push(delete("visit", uuid.UUID(visit["record"]["record_id"]), visit["revision"]))
+    long_ago = utcnow() - timedelta(days=400)
+
+    def age_and_purge(session: object) -> None:
+        from sqlalchemy.orm import Session
+
+        assert isinstance(session, Session)
+        session.execute(update(Record).where(Record.deleted.is_(True)).values(updated_at=long_ago))
+        session.execute(update(ScopeEvent).values(at=long_ago))
+        result = purge(session, max_offline_days=server.settings.max_offline_days)
+        assert result.tombstones >= 1
+
+    server.database.run_write(age_and_purge)
+    stale = client.pull_page(old_cursor)
+    assert stale["full_resync"] is True and stale["records"] == []
+    fresh = client.pull_all()
+    assert str(child_id) in fresh.records and not fresh.full_resync
+
+
+@pytest.mark.slow
+def test_concurrent_writers_never_make_a_puller_skip_a_change(server: LiveServer) -> None:
+    """Writers push while a reader pulls repeatedly; the union of what it pulled is exactly
+    every record committed (no gaps from out-of-order commits)."""
+    worker = server.user("worker", server.team())
+    setup = server.client(worker)
+    child_id, _ = new_child(setup)
+    writers = [server.client(worker) for _ in range(4)]
+    reader = server.client(worker)
+    committed: set[str] = {str(child_id)}
+    lock = threading.Lock()
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def write(client: object) -> None:
+        assert hasattr(client, "push")
+        for _ in range(12):
+            ids = [uuid.uuid4() for _ in range(3)]
+            results = client.push(*[upsert("visit", i, visit_fields(child_id)) for i in ids])
+            if any(r["status"] != "applied" for r in results):
+                errors.append(str(results))
+            with lock:
+                committed.update(str(i) for i in ids)
+
+    seen: set[str] = set()
+
+    def read() -> None:
+        cursor = None
+        while not stop.is_set():
+            page = reader.pull_page(cursor, limit=7)
+            seen.update(r["record_id"] for r in page["records"])
+            cursor = page["cursor"] or cursor
+        while True:  # drain after the writers finished
+            page = reader.pull_page(cursor, limit=50)
+            seen.update(r["record_id"] for r in page["records"])
+            cursor = page["cursor"] or cursor
+            if not page["more"]:
+                return
+
+    reading = threading.Thread(target=read)
+    reading.start()
+    threads = [threading.Thread(target=write, args=(c,)) for c in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stop.set()
+    reading.join()
+    assert not errors
+    assert seen == committed
+
+
+@pytest.mark.slow
+def test_concurrent_pushes_to_one_record_lose_no_update(server: LiveServer) -> None:
+    """Laptops editing different fields of one record at once all land (merged), and the
+    history has one version per successful change."""
+    worker = server.user("worker", server.team())
+    setup = server.client(worker)
+    child_id, _ = new_child(setup)
+    [created] = setup.push(upsert("child", uuid.uuid4(), {}))  # rejected: no fields
+    assert created["status"] == "rejected"
+    visit_id = uuid.uuid4()
+    [visit] = setup.push(upsert("visit", visit_id, visit_fields(child_id)))
+    base = visit["revision"]
+    fields = ["who_was_seen", "wishes_and_feelings", "observations", "actions_agreed"]
+    laptops = [server.client(worker) for _ in fields]
+    results: list[dict[str, object]] = []
+
+    def edit(client: object, name: str) -> None:
+        assert hasattr(client, "push")
+        results.extend(client.push(upsert("visit", visit_id, {name: f"{name} text"}, base)))
+
+    threads = [
+        threading.Thread(target=edit, args=pair) for pair in zip(laptops, fields, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r["status"] for r in results).count("applied") <= 1
+    assert all(r["status"] in ("applied", "merged") for r in results)
+    final = setup.get(f"/v1/records/visit/{visit_id}").json()
+    assert all(final["fields"][name] == f"{name} text" for name in fields)
+    revisions = sorted(int(str(r["revision"])) for r in results)
+    assert len(set(revisions)) == len(fields) and final["revision"] == revisions[-1]

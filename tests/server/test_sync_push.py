@@ -1,0 +1,256 @@
+"""Push: applied, merged, conflicts, rejections, idempotency, sign-off rules, tombstones."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.server.conftest import LiveServer
+from tests.server.helpers import child_fields, delete, new_child, new_visit, upsert, visit_fields
+
+
+def test_register_push_pull_round_trip(server: LiveServer) -> None:
+    """A new worker's laptop can create a child and a visit and read both back by pulling."""
+    worker = server.user("worker", server.team())
+    client = server.client(worker)
+    child_id, _ = new_child(client)
+    visit_id, _ = new_visit(client, child_id)
+    pulled = client.pull_all()
+    assert set(pulled.records) == {str(child_id), str(visit_id)}
+    child = pulled.records[str(child_id)]
+    assert child["fields"]["allocated_worker"] == worker
+    assert child["created_by"] == worker
+
+
+def test_resending_a_whole_or_partial_batch_changes_nothing_twice(server: LiveServer) -> None:
+    """A re-sent batch (or part of it) gets the stored results and creates no new revisions."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    changes = [upsert("visit", uuid.uuid4(), visit_fields(child_id)) for _ in range(3)]
+    first = client.push(*changes)
+    assert [r["status"] for r in first] == ["applied"] * 3
+    again = client.push(*changes)
+    assert again == first
+    partial = client.push(changes[1], upsert("visit", uuid.uuid4(), visit_fields(child_id)))
+    assert partial[0] == first[1]
+    assert partial[1]["revision"] > max(r["revision"] for r in first)
+    assert len(client.pull_all().records) == 5
+
+
+def test_edits_to_different_fields_merge(server: LiveServer) -> None:
+    """Two laptops editing different fields on the same base both land; the second is merged."""
+    worker = server.user("worker", server.team())
+    laptop_a, laptop_b = server.client(worker), server.client(worker)
+    child_id, _ = new_child(laptop_a)
+    visit_id, base = new_visit(laptop_a, child_id)
+    [a] = laptop_a.push(upsert("visit", visit_id, {"observations": "Settled"}, base))
+    [b] = laptop_b.push(upsert("visit", visit_id, {"actions_agreed": "Call school"}, base))
+    assert a["status"] == "applied"
+    assert b["status"] == "merged"
+    assert b["record"]["fields"]["observations"] == "Settled"
+    assert b["record"]["fields"]["actions_agreed"] == "Call school"
+    assert b["revision"] > a["revision"]
+
+
+def test_same_field_conflict_reports_server_value_base_and_who(server: LiveServer) -> None:
+    """Both sides changing one field is a conflict: nothing applied, base and author returned."""
+    worker = server.user("worker", server.team())
+    laptop_a, laptop_b = server.client(worker), server.client(worker)
+    child_id, _ = new_child(laptop_a)
+    visit_id, base = new_visit(laptop_a, child_id, observations="Original")
+    laptop_a.push(upsert("visit", visit_id, {"observations": "From A"}, base))
+    [result] = laptop_b.push(
+        upsert("visit", visit_id, {"observations": "From B", "who_was_seen": "Carer"}, base)
+    )
+    assert result["status"] == "conflict"
+    [conflict] = result["conflicts"]
+    assert conflict["field"] == "observations"
+    assert conflict["server_value"] == "From A"
+    assert conflict["base_value"] == "Original"
+    assert conflict["changed_by"] == worker
+    assert result["record"]["fields"]["who_was_seen"] == "Child"  # nothing applied
+
+
+def test_same_value_on_both_sides_is_not_a_conflict(server: LiveServer) -> None:
+    """Two laptops making the same edit agree, so the second is accepted without a conflict."""
+    worker = server.user("worker", server.team())
+    laptop_a, laptop_b = server.client(worker), server.client(worker)
+    child_id, _ = new_child(laptop_a)
+    visit_id, base = new_visit(laptop_a, child_id)
+    laptop_a.push(upsert("visit", visit_id, {"observations": "Same"}, base))
+    [result] = laptop_b.push(upsert("visit", visit_id, {"observations": "Same"}, base))
+    assert result["status"] in ("applied", "merged")
+
+
+def test_a_laptop_never_conflicts_with_its_own_earlier_change(server: LiveServer) -> None:
+    """Two edits of one field from the same laptop on the same base apply in order."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    visit_id, base = new_visit(client, child_id)
+    results = client.push(
+        upsert("visit", visit_id, {"observations": "First"}, base),
+        upsert("visit", visit_id, {"observations": "Second"}, base),
+    )
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    assert results[1]["record"]["fields"]["observations"] == "Second"
+
+
+def test_bad_changes_are_rejected_without_blocking_the_batch(server: LiveServer) -> None:
+    """Unknown fields, wrong types, missing fields and unknown types are rejected one by one."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    good = upsert("visit", uuid.uuid4(), visit_fields(child_id))
+    missing = visit_fields(child_id)
+    del missing["visit_date"]
+    results = client.push(
+        upsert("visit", uuid.uuid4(), visit_fields(child_id, mood="happy")),
+        upsert("visit", uuid.uuid4(), visit_fields(child_id, welfare_concern="yes")),
+        upsert("visit", uuid.uuid4(), visit_fields(child_id, visit_date="01/05/2024")),
+        upsert("visit", uuid.uuid4(), missing),
+        upsert("spaceship", uuid.uuid4(), {}),
+        good,
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 5 + ["applied"]
+    assert [r["field"] for r in results[:5]] == [
+        "mood",
+        "welfare_concern",
+        "visit_date",
+        "visit_date",
+        "record_type",
+    ]
+    assert all(r["reason"] for r in results[:5])
+
+
+def test_server_controlled_fields_are_never_taken_from_the_laptop(server: LiveServer) -> None:
+    """finalised_by and allocated_worker come from the server, whatever the laptop sends."""
+    worker = server.user("worker", server.team())
+    client = server.client(worker)
+    child_id, _ = new_child(client, allocated_worker="someone-else")
+    [result] = client.push(
+        upsert(
+            "visit",
+            uuid.uuid4(),
+            visit_fields(
+                child_id,
+                status="finalised",
+                finalised_by="forged",
+                finalised_at="2024-05-01T16:00:00+01:00",
+            ),
+        )
+    )
+    fields = result["record"]["fields"]
+    assert fields["finalised_by"] == worker
+    assert fields["finalised_at"] == "2024-05-01T16:00:00+01:00"
+    assert client.pull_all().records[str(child_id)]["fields"]["allocated_worker"] == worker
+
+
+def test_finalised_records_are_immutable_and_point_to_an_addendum(server: LiveServer) -> None:
+    """Editing or deleting a signed-off visit is rejected with a reason mentioning an addendum."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    visit_id, base = new_visit(client, child_id, status="finalised")
+    edit, removal, other = client.push(
+        upsert("visit", visit_id, {"observations": "changed"}, base),
+        delete("visit", visit_id, base),
+        upsert("visit", uuid.uuid4(), visit_fields(child_id)),
+    )
+    assert edit["status"] == "rejected" and "addendum" in edit["reason"]
+    assert edit["field"] == "observations"
+    assert removal["status"] == "rejected" and "addendum" in removal["reason"]
+    assert other["status"] == "applied"
+
+
+def test_only_a_manager_of_the_team_can_approve(server: LiveServer) -> None:
+    """status → approved is refused for the worker and another team's manager, accepted for the
+    team's manager, who is recorded as approver."""
+    team, other_team = server.team(), server.team()
+    worker = server.user("worker", team)
+    manager = server.user("manager", team)
+    outsider = server.user("manager", other_team)
+    laptop = server.client(worker)
+    child_id, _ = new_child(laptop)
+    assessment_id = uuid.uuid4()
+    [created] = laptop.push(
+        upsert(
+            "assessment",
+            assessment_id,
+            {
+                "kind": "CHILD_ASSET_BASED",
+                "template_id": "asset",
+                "template_version": 1,
+                "answers": {"q1": "yes"},
+                "started_date": "2024-04-01",
+                "status": "finalised",
+                "child_id": str(child_id),
+                "approved_by": "forged",
+            },
+        )
+    )
+    assert created["status"] == "applied"
+    assert created["record"]["fields"].get("approved_by") is None
+    base = created["revision"]
+    approve = {"status": "approved"}
+    [by_worker] = laptop.push(upsert("assessment", assessment_id, approve, base))
+    assert by_worker["status"] == "rejected" and by_worker["field"] == "status"
+    [by_outsider] = server.client(outsider).push(upsert("assessment", assessment_id, approve, base))
+    assert by_outsider["status"] == "rejected"
+    [by_manager] = server.client(manager).push(upsert("assessment", assessment_id, approve, base))
+    assert by_manager["status"] == "applied", by_manager
+    assert by_manager["record"]["fields"]["approved_by"] == manager
+    assert by_manager["record"]["fields"]["approved_at"]
+
+
+def test_deletion_travels_as_a_tombstone(server: LiveServer) -> None:
+    """A deleted record comes to other laptops as a removal with reason "deleted"."""
+    worker = server.user("worker", server.team())
+    laptop_a, laptop_b = server.client(worker), server.client(worker)
+    child_id, _ = new_child(laptop_a)
+    visit_id, base = new_visit(laptop_a, child_id)
+    before = laptop_b.pull_all()
+    assert str(visit_id) in before.records
+    [result] = laptop_a.push(delete("visit", visit_id, base))
+    assert result["status"] == "applied"
+    after = laptop_b.pull_all(before.cursor)
+    assert after.removed == {str(visit_id): "deleted"}
+    [late] = laptop_b.push(upsert("visit", visit_id, {"observations": "late"}, base))
+    assert late["status"] == "rejected" and "deleted" in late["reason"]
+
+
+def test_delete_on_a_stale_base_conflicts_instead_of_losing_an_edit(server: LiveServer) -> None:
+    """Deleting a record someone else edited since the base is a conflict, not a silent loss."""
+    worker = server.user("worker", server.team())
+    laptop_a, laptop_b = server.client(worker), server.client(worker)
+    child_id, _ = new_child(laptop_a)
+    visit_id, base = new_visit(laptop_a, child_id)
+    laptop_a.push(upsert("visit", visit_id, {"observations": "new"}, base))
+    [result] = laptop_b.push(delete("visit", visit_id, base))
+    assert result["status"] == "conflict"
+    assert [c["field"] for c in result["conflicts"]] == ["observations"]
+
+
+def test_a_record_cannot_move_to_another_child(server: LiveServer) -> None:
+    """Changing a visit's child_id is rejected: scope is fixed at creation."""
+    client = server.client(server.user("worker", server.team()))
+    child_a, _ = new_child(client)
+    child_b, _ = new_child(client)
+    visit_id, base = new_visit(client, child_a)
+    [result] = client.push(upsert("visit", visit_id, {"child_id": str(child_b)}, base))
+    assert result["status"] == "rejected" and result["field"] == "child_id"
+
+
+def test_records_without_a_subject_are_rejected(server: LiveServer) -> None:
+    """A visit that names neither a child nor a household cannot be scoped, so it is refused."""
+    client = server.client(server.user("worker", server.team()))
+    fields = visit_fields(uuid.uuid4())
+    fields["child_id"] = None
+    [result] = client.push(upsert("visit", uuid.uuid4(), fields))
+    assert result["status"] == "rejected" and result["field"] == "child_id"
+
+
+def test_child_creation_allocates_to_its_creator(server: LiveServer) -> None:
+    """A worker who creates a child holds it; a colleague does not see it."""
+    team = server.team()
+    creator, colleague = server.user("worker", team), server.user("worker", team)
+    child_id, _ = new_child(server.client(creator))
+    assert str(child_id) not in server.client(colleague).pull_all().records
+    [again] = server.client(colleague).push(upsert("child", child_id, child_fields()))
+    assert again["status"] == "rejected"
