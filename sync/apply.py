@@ -90,21 +90,42 @@ def apply_version(session: Session, version: RecordVersion, tally: ApplyTally) -
 
 def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None:
     """Purge a record that was deleted or left the caseload, unless the worker still has
-    unsent work on it: that is kept (and shown) so their words are never silently lost."""
+    unsent work on it: that is kept (and shown) so their words are never silently lost.
+
+    A child or household takes its dependent records with it (they left the caseload too, and
+    a page boundary may separate their removals); if any of those holds unsent work, the
+    subject stays as well so nothing is left pointing at a missing record.
+    """
     cls = RECORD_TYPES.get(removal.record_type)
     if cls is None:
         return
-    local = session.get(cls, removal.record_id)
-    if local is None:
-        return
-    if _has_pending(session, removal.record_type, removal.record_id):
-        tally.kept_for_worker += 1
-        return
-    base = session.get(SyncBase, (removal.record_type, removal.record_id))
-    if base is not None:
-        session.delete(base)
-    session.delete(local)
-    tally.purged += 1
+    with session.no_autoflush:
+        local = session.get(cls, removal.record_id)
+        if local is None:
+            return
+        doomed: list[Record] = [local]
+        link = _SUBJECT_LINKS.get(removal.record_type)
+        if link is not None:
+            for dependent_cls in RECORD_TYPES.values():
+                column = getattr(dependent_cls, link, None)
+                if column is not None:
+                    doomed += session.scalars(
+                        select(dependent_cls).where(column == removal.record_id)
+                    ).all()
+        if any(_has_pending(session, r.record_type, r.id) for r in doomed):
+            tally.kept_for_worker += 1
+            return
+        for record in doomed:
+            base = session.get(SyncBase, (record.record_type, record.id))
+            if base is not None:
+                session.delete(base)
+            session.delete(record)
+            tally.purged += 1
+    # One flush for the lot: SQLAlchemy orders the deletes by foreign key.
+    session.flush()
+
+
+_SUBJECT_LINKS = {"child": "child_id", "carer_household": "household_id"}
 
 
 # ---- Private API

@@ -1,0 +1,236 @@
+"""The laptop's HTTP client for the central service.
+
+One pooled ``requests.Session`` (connection reuse matters more than anything on a slow council
+link), explicit connect/read timeouts on every call, TLS verification always on (with an optional
+CA bundle for council networks that inspect TLS), gzip-compressed uploads, and every failure
+turned into a ``ServiceUnavailable`` or ``ServiceRefused`` with a sentence a worker can act on.
+Tokens and bodies are never logged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from sync.protocol.messages import (
+    DeviceRegistration,
+    ErrorBody,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RefreshRequest,
+    TokenPair,
+)
+
+logger = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 60.0
+#: Bodies smaller than this are sent plain: compressing them costs more than it saves.
+GZIP_FROM_BYTES = 1024
+
+
+class ServiceUnavailable(Exception):
+    """The service could not be reached or did not answer properly: safe to retry later.
+
+    ``retry_after`` is the server's own advice (seconds) when it gave one.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServiceRefused(Exception):
+    """The service answered with a definite refusal; ``error.action`` says what to do."""
+
+    def __init__(self, error: ErrorBody, status: int) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.status = status
+
+
+@dataclass
+class Credentials:
+    device_id: str
+    access_token: str
+    refresh_token: str
+    access_expires_at: float
+
+    @classmethod
+    def from_pair(cls, pair: TokenPair, *, now: float) -> Credentials:
+        # Refresh a little early so a token never expires in flight.
+        return cls(
+            str(pair.device_id),
+            pair.access_token,
+            pair.refresh_token,
+            now + pair.access_expires_in * 0.9,
+        )
+
+
+class ServiceClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        ca_bundle: str | None = None,
+        credentials: Credentials | None = None,
+        on_new_credentials: Callable[[Credentials], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.session = requests.Session()
+        self.session.verify = ca_bundle or True
+        self.session.headers["User-Agent"] = "Casebook"
+        self.credentials = credentials
+        self._on_new_credentials = on_new_credentials
+        self._clock = clock
+
+    # ---- Public API
+
+    def register_device(self, *, username: str, password: str, device_name: str) -> TokenPair:
+        body = DeviceRegistration(username=username, password=password, device_name=device_name)
+        pair = TokenPair.model_validate(
+            self._call("POST", "/v1/devices", body.model_dump(), auth=False)
+        )
+        self._remember(pair)
+        return pair
+
+    def push(self, request: PushRequest) -> PushResponse:
+        return PushResponse.model_validate(
+            self._call("POST", "/v1/sync/push", request.model_dump(mode="json"))
+        )
+
+    def pull(self, *, cursor: str | None, limit: int) -> PullResponse:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        data = self._call("GET", "/v1/sync/pull", params=params)
+        return PullResponse.model_validate(data)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # ---- Private API
+
+    def _remember(self, pair: TokenPair) -> None:
+        self.credentials = Credentials.from_pair(pair, now=self._clock())
+        if self._on_new_credentials is not None:
+            self._on_new_credentials(self.credentials)
+
+    def _refresh(self) -> None:
+        assert self.credentials is not None
+        body = RefreshRequest(refresh_token=self.credentials.refresh_token).model_dump()
+        self._remember(
+            TokenPair.model_validate(self._call("POST", "/v1/auth/refresh", body, auth=False))
+        )
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        params: dict[str, Any] | None = None,
+        auth: bool = True,
+    ) -> Any:
+        if auth:
+            if self.credentials is None:
+                raise ServiceRefused(
+                    ErrorBody(
+                        code="not_registered",
+                        action="reauthenticate",
+                        message="Connect this laptop to the service first.",
+                    ),
+                    401,
+                )
+            if self._clock() >= self.credentials.access_expires_at:
+                self._refresh()
+        response = self._send(method, path, body, params, auth)
+        if auth and response.status_code == 401 and _code(response) == "token_expired":
+            self._refresh()
+            response = self._send(method, path, body, params, auth)
+        return self._decode(response)
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        params: dict[str, Any] | None,
+        auth: bool,
+    ) -> requests.Response:
+        headers: dict[str, str] = {"Accept-Encoding": "gzip"}
+        data: bytes | None = None
+        if body is not None:
+            data = json.dumps(body, separators=(",", ":")).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+            if len(data) >= GZIP_FROM_BYTES:
+                data = gzip.compress(data, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
+        if auth and self.credentials is not None:
+            headers["Authorization"] = f"Bearer {self.credentials.access_token}"
+        try:
+            return self.session.request(
+                method,
+                self.base_url + path,
+                data=data,
+                params=params,
+                headers=headers,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            )
+        except requests.exceptions.SSLError:
+            raise ServiceUnavailable(
+                "The service's security certificate could not be checked. If your council uses "
+                "its own certificates, ask IT for the certificate bundle and add it in Settings."
+            ) from None
+        except requests.exceptions.Timeout:
+            raise ServiceUnavailable(
+                "The service took too long to answer. Your work is saved on this laptop and "
+                "will be sent next time."
+            ) from None
+        except requests.exceptions.ConnectionError:
+            raise ServiceUnavailable(
+                "Casebook cannot reach the service. Check you are connected to the internet or "
+                "the council network; your work is saved on this laptop."
+            ) from None
+
+    @staticmethod
+    def _decode(response: requests.Response) -> Any:
+        if response.status_code >= 500 or response.status_code == 429:
+            retry = response.headers.get("Retry-After")
+            raise ServiceUnavailable(
+                "The service is busy or having problems. Your work is saved on this laptop; "
+                "Casebook will try again shortly.",
+                retry_after=float(retry) if retry and retry.isdigit() else None,
+            )
+        try:
+            data = response.json()
+        except ValueError:
+            raise ServiceUnavailable(
+                "The service sent an answer Casebook could not read; it will try again."
+            ) from None
+        if response.status_code >= 400:
+            try:
+                error = ErrorBody.model_validate(data)
+            except ValueError:
+                raise ServiceUnavailable(
+                    "The service sent an answer Casebook could not read; it will try again."
+                ) from None
+            logger.info("service refused a request: %s (%s)", error.code, response.status_code)
+            raise ServiceRefused(error, response.status_code)
+        return data
+
+
+def _code(response: requests.Response) -> str | None:
+    try:
+        return str(response.json().get("code"))
+    except (ValueError, AttributeError):
+        return None

@@ -1,0 +1,198 @@
+"""Two laptops and the real central service: what a worker would see after syncing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app.models import Child, FieldConflictRecord, OutboxEntry, Visit
+from app.store import Profile, Store
+from sync.client import ServiceClient
+from sync.engine import SyncSummary, run_sync
+from tests.app import factories
+from tests.conftest import PASSPHRASE, fast_kdf
+from tests.server.conftest import PASSWORD, LiveServer
+
+
+@dataclass
+class Laptop:
+    store: Store
+    client: ServiceClient
+
+    def sync(self) -> SyncSummary:
+        summary = run_sync(self.store, self.client)
+        assert summary.ok, summary.errors
+        return summary
+
+    def edit_child(self, child_id: object, **changes: object) -> None:
+        with self.store.write() as session:
+            child = session.get(Child, child_id)
+            assert child is not None
+            for name, value in changes.items():
+                setattr(child, name, value)
+
+    def child(self, child_id: object) -> Child | None:
+        with self.store.read() as session:
+            return session.get(Child, child_id)
+
+
+@pytest.fixture
+def laptops(server: LiveServer, tmp_path: Path) -> Iterator[tuple[Laptop, Laptop, str]]:
+    """One worker with two registered laptops, each with its own encrypted profile."""
+    worker = server.user("worker", server.team())
+    made = []
+    for name in ("one", "two"):
+        profile = Profile.create(name, PASSPHRASE, worker=worker, root=tmp_path, kdf=fast_kdf())
+        client = ServiceClient(server.url)
+        client.register_device(username=worker, password=PASSWORD, device_name=f"Laptop {name}")
+        made.append(Laptop(profile.unlock(PASSPHRASE), client))
+    yield made[0], made[1], worker
+    for laptop in made:
+        laptop.store.lock()
+        laptop.client.close()
+
+
+def test_work_recorded_offline_reaches_the_other_laptop(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """A child and a signed-off visit recorded on one laptop arrive intact on the other."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+        session.flush()
+        visit = factories.finalised_visit(child.id, observations="Settled; enjoys Lego.")
+        session.add(visit)
+    sent = one.sync()
+    assert (sent.sent, sent.rejected) == (2, 0)
+    received = two.sync()
+    assert received.received >= 2
+    with two.store.read() as session:
+        arrived = session.get(Visit, visit.id)
+        assert arrived is not None
+        assert (arrived.observations, arrived.status, arrived.dirty) == (
+            "Settled; enjoys Lego.",
+            "finalised",
+            False,
+        )
+        assert arrived.finalised_by == worker
+    with one.store.read() as session:
+        assert session.scalars(select(OutboxEntry)).all() == []
+
+
+def test_a_second_sync_with_nothing_new_moves_nothing(laptops: tuple[Laptop, Laptop, str]) -> None:
+    """After a sync, syncing again sends nothing and applies nothing."""
+    one, _two, worker = laptops
+    with one.store.write() as session:
+        session.add(factories.child(allocated_worker=worker))
+    one.sync()
+    again = one.sync()
+    assert (again.sent, again.received, again.conflicts) == (0, 0, 0)
+
+
+def test_edits_to_different_fields_on_two_laptops_both_survive(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """Each laptop changes a different field offline; after syncing both hold both changes."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+    one.sync()
+    two.sync()
+    one.edit_child(child.id, about_me="likes drawing")
+    two.edit_child(child.id, preferred_name="Ami")
+    one.sync()
+    two.sync()
+    one.sync()
+    for laptop in (one, two):
+        seen = laptop.child(child.id)
+        assert seen is not None
+        assert (seen.about_me, seen.preferred_name, seen.dirty) == ("likes drawing", "Ami", False)
+
+
+def test_same_field_edited_on_two_laptops_is_kept_for_the_worker(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """Both laptops change one field: nothing is silently overwritten, the second laptop holds
+    a conflict with both values, and the worker's choice then reaches the first laptop."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+    one.sync()
+    two.sync()
+    one.edit_child(child.id, about_me="from laptop one")
+    two.edit_child(child.id, about_me="from laptop two")
+    one.sync()
+    summary = two.sync()
+    assert summary.conflicts == 1
+    with two.store.read() as session:
+        [conflict] = session.scalars(select(FieldConflictRecord)).all()
+    assert (conflict.mine, conflict.theirs) == ({"v": "from laptop two"}, {"v": "from laptop one"})
+    two.edit_child(child.id, about_me="from laptop two")  # the worker keeps their own words
+    two.sync()
+    one.sync()
+    seen = one.child(child.id)
+    assert seen is not None and seen.about_me == "from laptop two"
+
+
+def test_a_rejected_change_is_set_aside_and_the_rest_goes_on(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """A change the server refuses is kept with its reason; other changes still sync."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+        session.flush()
+        visit = factories.finalised_visit(child.id)
+        session.add(visit)
+    one.sync()
+    two.sync()
+    with one.store.write(remote=True) as session:  # simulate an old client's forbidden edit
+        session.add(
+            OutboxEntry(
+                record_type="visit",
+                record_id=visit.id,
+                operation="upsert",
+                base_revision=None,
+                fields={"observations": "rewritten"},
+            )
+        )
+    one.edit_child(child.id, preferred_name="Ama")
+    summary = one.sync()
+    assert summary.rejected == 1
+    with one.store.read() as session:
+        [rejected] = session.scalars(
+            select(OutboxEntry).where(OutboxEntry.state == "rejected")
+        ).all()
+        assert rejected.rejection_reason
+    two.sync()
+    seen = two.child(child.id)
+    assert seen is not None and seen.preferred_name == "Ama"
+
+
+def test_a_reallocated_case_leaves_the_old_workers_laptop(
+    server: LiveServer,
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """When a child is reallocated, the previous worker's laptop purges the child's records."""
+    one, _two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+        session.flush()
+        session.add(factories.finalised_visit(child.id))
+    one.sync()
+    other = server.user("worker", server.team())
+    server.allocate("child", child.id, other)
+    summary = one.sync()
+    assert summary.purged >= 2
+    assert one.child(child.id) is None
+    with one.store.read() as session:
+        assert session.scalars(select(Visit)).all() == []
