@@ -108,24 +108,30 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
         if link is not None:
             for dependent_cls in RECORD_TYPES.values():
                 column = getattr(dependent_cls, link, None)
-                if column is not None:
-                    doomed += session.scalars(
-                        select(dependent_cls).where(column == removal.record_id)
-                    ).all()
+                if column is None:
+                    continue
+                query = select(dependent_cls).where(column == removal.record_id)
+                child_link = getattr(dependent_cls, "child_id", None)
+                if link == "household_id" and child_link is not None:
+                    # A record about a child (a placement, a visit) stays with the child.
+                    query = query.where(child_link.is_(None))
+                doomed += session.scalars(query).all()
         if any(_has_pending(session, r.record_type, r.id) for r in doomed):
             tally.kept_for_worker += 1
             return
-        for record in doomed:
+        # Records that others point at go last (the models declare no relationships, so
+        # SQLAlchemy would not order these deletes by foreign key for us).
+        for record in sorted(doomed, key=lambda r: _PURGE_RANK.get(r.record_type, 0)):
             base = session.get(SyncBase, (record.record_type, record.id))
             if base is not None:
                 session.delete(base)
             session.delete(record)
+            session.flush()
             tally.purged += 1
-    # One flush for the lot: SQLAlchemy orders the deletes by foreign key.
-    session.flush()
 
 
 _SUBJECT_LINKS = {"child": "child_id", "carer_household": "household_id"}
+_PURGE_RANK = {"carer": 1, "child": 2, "carer_household": 2}
 
 
 # ---- Private API

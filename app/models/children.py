@@ -70,9 +70,9 @@ class Placement(Record, Base):
     noun = "placement"
 
     child_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("child.id"), index=True)
-    household_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("carer_household.id"), index=True, default=None
-    )
+    # No foreign key: the carer household is usually in the supervising social worker's
+    # caseload, not on this laptop (see SubjectMixin).
+    household_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
     placement_type: Mapped[str] = mapped_column(String(4))
     provider: Mapped[str | None] = mapped_column(String(4), default=None)
     start_date: Mapped[date] = mapped_column(Date)

@@ -18,12 +18,17 @@ from app.models.base import Base, Finalisable, Record
 
 
 class SubjectMixin:
+    """A record's subject is its child if it names one, else its household.
+
+    ``household_id`` deliberately has no foreign key: a record about a child may name the
+    household the child lives in, which belongs to another worker's caseload (the supervising
+    social worker's) and so is usually not on this laptop at all.
+    """
+
     child_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("child.id"), index=True, default=None
     )
-    household_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("carer_household.id"), index=True, default=None
-    )
+    household_id: Mapped[uuid.UUID | None] = mapped_column(index=True, default=None)
 
 
 class Visit(Finalisable, SubjectMixin, Record, Base):

@@ -183,6 +183,25 @@ class Profile:
         fsync_directory(self.path)
         return target
 
+    def wipe(self) -> None:
+        """Erase the profile for good (a revoked device, or a worker who has left).
+
+        The sealed key is overwritten and synced to disk first: without it the database is
+        random bytes whatever an SSD keeps of the deleted files (crypto-erase). Then every file
+        goes. Only the service's instruction or the service desk should call this.
+        """
+        key = self.path / KEY_FILE
+        if key.exists():
+            size = max(key.stat().st_size, 512)
+            with key.open("r+b") as handle:
+                handle.write(os.urandom(size))
+                handle.flush()
+                os.fsync(handle.fileno())
+            key.unlink()
+            fsync_directory(self.path)
+        shutil.rmtree(self.path)
+        fsync_directory(self.path.parent)
+
     def reset_lockout(self) -> None:
         self.attempts.reset()
 

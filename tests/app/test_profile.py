@@ -101,3 +101,15 @@ def test_default_location_is_the_per_user_data_dir(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     created = Profile.create("carol", PASSPHRASE, worker="carol", kdf=fast_kdf())
     assert created.path == tmp_path / "xdg" / "Casebook" / "profiles" / "carol"
+
+
+def test_wipe_destroys_the_key_and_every_file(profile: Profile, profile_root: Path) -> None:
+    """After a wipe the profile is gone, and a copy of the database taken before is useless."""
+    with profile.unlock(PASSPHRASE) as store, store.write() as session:
+        session.add(factories.child(given_name="Wipeme"))
+    copy = profile.db_path.read_bytes()
+    profile.wipe()
+    assert not profile.path.exists()
+    with pytest.raises(ProfileNotFound):
+        Profile.open("alice", root=profile_root)
+    assert b"Wipeme" not in copy

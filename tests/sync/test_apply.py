@@ -218,3 +218,34 @@ def test_a_conflicting_push_becomes_a_kept_conflict_and_a_rebased_change(store: 
     assert (conflict.theirs_by, conflict.mine) == ("carol", {"v": "mine"})
     [entry] = _pending(store)
     assert (entry.base_revision, entry.fields) == (3, {"preferred_name": "Ama"})
+
+
+def test_a_household_leaving_takes_its_own_records_but_not_the_childs(store: Store) -> None:
+    """Carers go with their household; a placement about a child still held stays."""
+    from app.models import Carer, CarerHousehold, Placement
+
+    household, carer_id = factories.household(), uuid.uuid4()
+    child = factories.child()
+    with store.write(remote=True) as session:
+        session.add_all([household, child])
+        session.flush()
+        session.add(
+            Carer(id=carer_id, household_id=household.id, given_name="Jo", family_name="Whitfield")
+        )
+        placement = Placement(
+            child_id=child.id,
+            household_id=household.id,
+            placement_type="U4",
+            start_date=datetime(2025, 1, 6).date(),
+        )
+        session.add(placement)
+    with store.write(remote=True) as session:
+        apply_removal(
+            session,
+            Removal(record_type="carer_household", record_id=household.id, reason="out_of_scope"),
+            ApplyTally(),
+        )
+    with store.read() as session:
+        assert session.get(CarerHousehold, household.id) is None
+        assert session.get(Carer, carer_id) is None
+        assert session.get(Placement, placement.id) is not None

@@ -196,3 +196,26 @@ def test_a_reallocated_case_leaves_the_old_workers_laptop(
     assert one.child(child.id) is None
     with one.store.read() as session:
         assert session.scalars(select(Visit)).all() == []
+
+
+def test_a_revoked_laptop_is_told_to_wipe(
+    server: LiveServer, laptops: tuple[Laptop, Laptop, str], tmp_path: Path
+) -> None:
+    """Revoking a device makes its next sync end with the wipe instruction and no data sent."""
+    import uuid
+
+    from server.services import accounts
+
+    one, _two, worker = laptops
+    with one.store.write() as session:
+        session.add(factories.child(allocated_worker=worker))
+    assert one.client.credentials is not None
+    device = uuid.UUID(one.client.credentials.device_id)
+    server.database.run_write(lambda s: accounts.revoke_device(s, device_id=device, actor="admin"))
+    summary = run_sync(one.store, one.client)
+    assert summary.action == "wipe" and summary.sent == 0
+    assert summary.errors and "Traceback" not in summary.errors[0]
+    profile = Profile.open("one", root=tmp_path)
+    one.store.lock()
+    profile.wipe()
+    assert Profile.names(root=tmp_path) == ["two"]

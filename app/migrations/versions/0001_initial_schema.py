@@ -157,10 +157,6 @@ def upgrade() -> None:
             ["child_id"],
             ["child.id"],
         ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["carer_household.id"],
-        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("action", schema=None) as batch_op:
@@ -187,10 +183,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["child.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["carer_household.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -228,10 +220,6 @@ def upgrade() -> None:
             ["child_id"],
             ["child.id"],
         ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["carer_household.id"],
-        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("assessment", schema=None) as batch_op:
@@ -262,10 +250,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["child.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["carer_household.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -354,10 +338,6 @@ def upgrade() -> None:
             ["child_id"],
             ["child.id"],
         ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["carer_household.id"],
-        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("case_note", schema=None) as batch_op:
@@ -418,10 +398,6 @@ def upgrade() -> None:
             ["child_id"],
             ["child.id"],
         ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["carer_household.id"],
-        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("placement", schema=None) as batch_op:
@@ -456,10 +432,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["child.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["carer_household.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -496,10 +468,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["child_id"],
             ["child.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["household_id"],
-            ["carer_household.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -617,6 +585,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_action_child_id"))
 
     op.drop_table("action")
+
     op.drop_table("sync_base")
     op.drop_table("profile_state")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
