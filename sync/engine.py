@@ -13,8 +13,12 @@ thread and tests run it directly. Every step is safe to interrupt and repeat:
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 
@@ -29,6 +33,31 @@ from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 
 CURSOR_KEY = "pull_cursor"
 PUSH_BATCH = 500
+
+T = TypeVar("T")
+
+
+class Attempt(Protocol):
+    """Runs one service call under the retry policy."""
+
+    def __call__(self, call: Callable[[], T]) -> T: ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard one sync tries before giving up until the next one.
+
+    Exponential backoff with full jitter (so a hundred laptops coming back on line together do
+    not hammer the service in step), capped, and never shorter than the service's Retry-After.
+    """
+
+    attempts: int = 5
+    first_delay: float = 0.5
+    max_delay: float = 30.0
+
+    def delay(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        backoff = rng.uniform(0, min(self.max_delay, self.first_delay * 2**attempt))
+        return max(backoff, min(retry_after or 0.0, self.max_delay))
 
 
 class Cancelled(Exception):
@@ -67,13 +96,27 @@ def run_sync(
     *,
     progress: Callable[[Progress], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    retry: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> SyncSummary:
     summary = SyncSummary()
     tally = ApplyTally()
     report = progress or (lambda _p: None)
+    policy, rng = retry or RetryPolicy(), random.SystemRandom()
+
+    def attempt(call: Callable[[], T]) -> T:
+        for n in range(policy.attempts):
+            try:
+                return call()
+            except ServiceUnavailable as exc:
+                if n == policy.attempts - 1 or cancelled():
+                    raise
+                sleep(policy.delay(n, exc.retry_after, rng))
+        raise AssertionError("unreachable")
+
     try:
-        _push_all(store, client, summary, tally, report, cancelled)
-        _pull_all(store, client, summary, tally, report, cancelled)
+        _push_all(store, client, summary, tally, report, cancelled, attempt)
+        _pull_all(store, client, summary, tally, report, cancelled, attempt)
     except ServiceUnavailable as exc:
         summary.errors.append(str(exc))
     except ServiceRefused as exc:
@@ -94,6 +137,7 @@ def _push_all(
     tally: ApplyTally,
     report: Callable[[Progress], None],
     cancelled: Callable[[], bool],
+    attempt: Attempt,
 ) -> None:
     # Conflicts re-queue what still needs sending, so allow a few extra rounds, but never spin.
     for _round in range(1000):
@@ -102,7 +146,8 @@ def _push_all(
         changes = _next_batch(store)
         if not changes:
             return
-        response = client.push(PushRequest(changes=changes))
+        request = PushRequest(changes=changes)
+        response = attempt(partial(client.push, request))
         results = {r.change_id: r for r in response.results}
         with store.write(remote=True) as session:
             for change in changes:
@@ -155,6 +200,7 @@ def _pull_all(
     tally: ApplyTally,
     report: Callable[[Progress], None],
     cancelled: Callable[[], bool],
+    attempt: Attempt,
 ) -> None:
     with store.read() as session:
         cursor = session.scalar(select(ProfileState.value).where(ProfileState.key == CURSOR_KEY))
@@ -162,7 +208,7 @@ def _pull_all(
     while True:
         if cancelled():
             raise Cancelled
-        page = client.pull(cursor=cursor, limit=DEFAULT_PULL_PAGE)
+        page = attempt(partial(client.pull, cursor=cursor, limit=DEFAULT_PULL_PAGE))
         if page.full_resync and not restarted:
             # Away longer than the server keeps tombstones: start again from the beginning.
             # Unsent work was pushed above and stays in the outbox if it was not accepted.
