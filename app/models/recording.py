@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, Finalisable, Record
@@ -39,6 +39,26 @@ class Visit(Finalisable, SubjectMixin, Record, Base):
     """
 
     __tablename__ = "visit"
+    __table_args__ = (
+        # Covering indexes for the deadline engine (migration 0004).
+        Index(
+            "ix_visit_deadline",
+            "child_id",
+            "visit_type",
+            "status",
+            "deleted",
+            "welfare_concern",
+            "visit_date",
+        ),
+        Index(
+            "ix_visit_household_deadline",
+            "household_id",
+            "visit_type",
+            "status",
+            "deleted",
+            "visit_date",
+        ),
+    )
     record_type = "visit"
     noun = "visit"
 

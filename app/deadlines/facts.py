@@ -1,0 +1,55 @@
+"""What the deadline engine needs to know about one child or household, as plain values.
+
+Built in bulk from the store by ``from_store`` (or by hand in tests), so the engine itself is a
+pure function of facts, a date and the rule table.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class PlacementFacts:
+    placement_type: str
+    start: date
+    flags: frozenset[str] = frozenset()
+    placement_plan_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ReviewFact:
+    on: date
+    visit_interval_weeks: int | None = None
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    child_id: uuid.UUID
+    legal_status: str | None = None
+    legal_status_start: date | None = None
+    looked_after: bool = False
+    looked_after_start: date | None = None
+    placement: PlacementFacts | None = None
+    first_placement_start: date | None = None
+    household_temporary: bool = False
+    #: The latest signed-off statutory visit, and the latest that raised a welfare concern.
+    last_visit: date | None = None
+    last_welfare_concern: date | None = None
+    reviews: dict[str, tuple[ReviewFact, ...]] = field(default_factory=dict)
+    care_plan_dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    household_id: uuid.UUID
+    carer_type: str
+    approval_status: str
+    approval_date: date | None = None
+    temporary_approval_date: date | None = None
+    temporary_extension_until: date | None = None
+    reviews: dict[str, tuple[ReviewFact, ...]] = field(default_factory=dict)
+    last_unannounced_visit: date | None = None
+    tsd_completed: date | None = None

@@ -1,0 +1,260 @@
+"""Facts for a whole caseload in a handful of queries, then the engine over each subject.
+
+The dashboard asks this for every child and household at once, so it never queries per child:
+visits are aggregated in SQL (only the latest signed-off visit matters to the rules), and the
+few rows per child of statuses, placements and reviews are read in one pass each.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from app import codes
+from app.deadlines import rules as rule_table
+from app.deadlines.engine import DueItem, evaluate_child, evaluate_household
+from app.deadlines.facts import ChildFacts, HouseholdFacts, PlacementFacts, ReviewFact
+from app.deadlines.rules import Rule
+from app.models import (
+    CarePlan,
+    CarerHousehold,
+    Child,
+    LegalStatus,
+    Placement,
+    Review,
+    TrainingRecord,
+    Visit,
+)
+from app.models.base import APPROVED, FINALISED
+
+_SIGNED = (FINALISED, APPROVED)
+_FLAGS = (
+    "long_term_designated",
+    "intended_until_18",
+    "child_agrees_less_frequent_visits",
+    "before_assessment_complete",
+)
+
+
+@dataclass
+class CaseloadDeadlines:
+    children: dict[uuid.UUID, list[DueItem]] = field(default_factory=dict)
+    households: dict[uuid.UUID, list[DueItem]] = field(default_factory=dict)
+
+
+def caseload_deadlines(session: Session, today: date) -> CaseloadDeadlines:
+    table = rule_table.load()
+    result = CaseloadDeadlines()
+    situations: dict[tuple[Any, ...], list[Rule]] = {}
+    for facts in child_facts(session, today, visit_types=table.child_visit_types):
+        result.children[facts.child_id] = evaluate_child(facts, today, table, situations)
+    for hfacts in household_facts(session):
+        result.households[hfacts.household_id] = evaluate_household(hfacts, today, table)
+    return result
+
+
+def child_facts(session: Session, today: date, *, visit_types: frozenset[str]) -> list[ChildFacts]:
+    looked_after_codes = set(codes.code_list("legal_status"))
+    open_children = select(Child.id).where(Child.deleted.is_(False), Child.case_open.is_(True))
+    ids = list(session.scalars(open_children))
+
+    statuses: dict[uuid.UUID, list[tuple[date, date | None, str]]] = defaultdict(list)
+    for child_id, code, start, end in session.execute(
+        select(LegalStatus.child_id, LegalStatus.code, LegalStatus.start_date, LegalStatus.end_date)
+        .where(LegalStatus.deleted.is_(False), LegalStatus.start_date <= today)
+        .order_by(LegalStatus.start_date)
+    ):
+        statuses[child_id].append((start, end, code))
+
+    placements: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for row in session.execute(
+        select(
+            Placement.child_id,
+            Placement.placement_type,
+            Placement.start_date,
+            Placement.end_date,
+            Placement.household_id,
+            Placement.placement_plan_date,
+            *(getattr(Placement, flag) for flag in _FLAGS),
+        )
+        .where(Placement.deleted.is_(False), Placement.start_date <= today)
+        .order_by(Placement.start_date)
+    ):
+        placements[row.child_id].append(row)
+
+    temporary = set(
+        session.scalars(
+            select(CarerHousehold.id).where(
+                CarerHousehold.approval_status == "TEMPORARY", CarerHousehold.deleted.is_(False)
+            )
+        )
+    )
+
+    signed_visit = and_(
+        Visit.deleted.is_(False),
+        Visit.status.in_(_SIGNED),
+        Visit.visit_type.in_(visit_types),
+        Visit.child_id.is_not(None),
+    )
+    last_visit = _pairs(
+        session.execute(
+            select(Visit.child_id, func.max(Visit.visit_date))
+            .where(signed_visit)
+            .group_by(Visit.child_id)
+        )
+    )
+    concern = _pairs(
+        session.execute(
+            select(Visit.child_id, func.max(Visit.visit_date))
+            .where(signed_visit, Visit.welfare_concern.is_(True))
+            .group_by(Visit.child_id)
+        )
+    )
+
+    reviews: dict[uuid.UUID, dict[str, list[ReviewFact]]] = defaultdict(lambda: defaultdict(list))
+    for reviewed, kind, on, weeks in session.execute(
+        select(Review.child_id, Review.kind, Review.review_date, Review.visit_interval_weeks)
+        .where(Review.deleted.is_(False), Review.status.in_(_SIGNED), Review.child_id.is_not(None))
+        .order_by(Review.review_date)
+    ):
+        if reviewed is not None:
+            reviews[reviewed][kind].append(ReviewFact(on, weeks))
+
+    plans: dict[uuid.UUID, list[date]] = defaultdict(list)
+    for child_id, on in session.execute(
+        select(CarePlan.child_id, CarePlan.plan_date)
+        .where(CarePlan.deleted.is_(False), CarePlan.status.in_(_SIGNED))
+        .order_by(CarePlan.plan_date)
+    ):
+        plans[child_id].append(on)
+
+    out = []
+    for child_id in ids:
+        current = _current(statuses.get(child_id, []), today)
+        looked_after = current is not None and current[2] in looked_after_codes
+        la_start = _period_start(statuses.get(child_id, []), current, looked_after_codes)
+        child_placements = placements.get(child_id, [])
+        now = next(
+            (p for p in reversed(child_placements) if p.end_date is None or p.end_date >= today),
+            None,
+        )
+        first = next(
+            (
+                p.start_date
+                for p in child_placements
+                if la_start is None or p.start_date >= la_start
+            ),
+            None,
+        )
+        out.append(
+            ChildFacts(
+                child_id=child_id,
+                legal_status=current[2] if current else None,
+                legal_status_start=current[0] if current else None,
+                looked_after=looked_after,
+                looked_after_start=la_start if looked_after else None,
+                placement=PlacementFacts(
+                    now.placement_type,
+                    now.start_date,
+                    frozenset(f for f in _FLAGS if getattr(now, f)),
+                    now.placement_plan_date,
+                )
+                if now
+                else None,
+                first_placement_start=first if looked_after else None,
+                household_temporary=bool(now and now.household_id in temporary),
+                last_visit=last_visit.get(child_id),
+                last_welfare_concern=concern.get(child_id),
+                reviews={k: tuple(v) for k, v in reviews.get(child_id, {}).items()},
+                care_plan_dates=tuple(plans.get(child_id, ())),
+            )
+        )
+    return out
+
+
+def household_facts(session: Session) -> list[HouseholdFacts]:
+    reviews: dict[uuid.UUID, dict[str, list[ReviewFact]]] = defaultdict(lambda: defaultdict(list))
+    for household_id, kind, on in session.execute(
+        select(Review.household_id, Review.kind, Review.review_date)
+        .where(
+            Review.deleted.is_(False),
+            Review.status.in_(_SIGNED),
+            Review.household_id.is_not(None),
+            Review.child_id.is_(None),
+        )
+        .order_by(Review.review_date)
+    ):
+        if household_id is not None:
+            reviews[household_id][kind].append(ReviewFact(on))
+    unannounced = _pairs(
+        session.execute(
+            select(Visit.household_id, func.max(Visit.visit_date))
+            .where(
+                Visit.deleted.is_(False),
+                Visit.status.in_(_SIGNED),
+                Visit.visit_type == "UNANNOUNCED",
+                Visit.household_id.is_not(None),
+            )
+            .group_by(Visit.household_id)
+        )
+    )
+    tsd = _pairs(
+        session.execute(
+            select(TrainingRecord.household_id, func.min(TrainingRecord.completed_date))
+            .where(
+                TrainingRecord.deleted.is_(False),
+                TrainingRecord.kind == "TSD",
+                TrainingRecord.completed_date.is_not(None),
+            )
+            .group_by(TrainingRecord.household_id)
+        )
+    )
+    return [
+        HouseholdFacts(
+            household_id=h.id,
+            carer_type=h.carer_type,
+            approval_status=h.approval_status,
+            approval_date=h.approval_date,
+            temporary_approval_date=h.temporary_approval_date,
+            temporary_extension_until=h.temporary_extension_until,
+            reviews={k: tuple(v) for k, v in reviews.get(h.id, {}).items()},
+            last_unannounced_visit=unannounced.get(h.id),
+            tsd_completed=tsd.get(h.id),
+        )
+        for h in session.scalars(select(CarerHousehold).where(CarerHousehold.deleted.is_(False)))
+    ]
+
+
+def _current(
+    periods: list[tuple[date, date | None, str]], today: date
+) -> tuple[date, date | None, str] | None:
+    live = [p for p in periods if p[1] is None or p[1] >= today]
+    return live[-1] if live else None
+
+
+def _period_start(
+    periods: list[tuple[date, date | None, str]],
+    current: tuple[date, date | None, str] | None,
+    looked_after: set[str],
+) -> date | None:
+    """When the current unbroken spell of looked-after statuses began (a change from a care
+    order to a placement order, say, does not restart the clock for reviews)."""
+    if current is None or current[2] not in looked_after:
+        return None
+    start = current[0]
+    for begin, end, code in reversed(periods):
+        if begin >= start or code not in looked_after or end is None:
+            continue
+        if (start - end).days <= 1:
+            start = begin
+    return start
+
+
+def _pairs(rows: Any) -> dict[Any, Any]:
+    return {key: value for key, value in rows}
