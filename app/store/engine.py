@@ -85,6 +85,11 @@ def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
 def _begin(conn: Connection) -> None:
     immediate = conn.get_execution_options().get(WRITE_OPTION, False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # Check foreign keys at COMMIT, not per statement: the models declare no relationships, so
+    # the ORM does not order a transaction's inserts and deletes by foreign key, and a save
+    # that adds a child with its records must not depend on that order. Integrity is still
+    # enforced; SQLite resets this at the end of every transaction.
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
 
 
 def _check_build(cursor: Any) -> None:

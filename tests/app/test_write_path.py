@@ -219,3 +219,27 @@ def test_only_sync_may_purge_a_record_and_search_forgets_it(store: Store) -> Non
     with store.read() as session:
         assert session.get(Child, child.id) is None
         assert search(session, "purgeab") == []
+
+
+def test_a_child_and_its_records_save_together_in_any_order(store: Store) -> None:
+    """One save may add a child with its legal status and visit without flushing in between;
+    a record pointing at a child that does not exist is still refused at commit."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.models import LegalStatus
+
+    with store.write() as session:
+        child = factories.child()
+        session.add_all(
+            [
+                LegalStatus(child_id=child.id, code="C2", start_date=datetime(2026, 1, 5).date()),
+                factories.visit(child.id),
+                child,
+            ]
+        )
+    with store.read() as session:
+        assert session.get(Child, child.id) is not None
+    import uuid
+
+    with pytest.raises(IntegrityError), store.write() as session:
+        session.add(factories.visit(uuid.uuid4()))
