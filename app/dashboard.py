@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,30 +52,8 @@ class DashboardRow:
 def rows(session: Session, today: date) -> list[DashboardRow]:
     """Every open child with their items, most urgent first (overdue, then soonest due)."""
     deadlines = caseload_deadlines(session, today)
-    status_of = {
-        child_id: code
-        for child_id, code in session.execute(
-            select(LegalStatus.child_id, LegalStatus.code)
-            .where(
-                LegalStatus.deleted.is_(False),
-                LegalStatus.start_date <= today,
-                (LegalStatus.end_date.is_(None)) | (LegalStatus.end_date >= today),
-            )
-            .order_by(LegalStatus.start_date)
-        )
-    }
-    placement_of = {
-        child_id: code
-        for child_id, code in session.execute(
-            select(Placement.child_id, Placement.placement_type)
-            .where(
-                Placement.deleted.is_(False),
-                Placement.start_date <= today,
-                (Placement.end_date.is_(None)) | (Placement.end_date >= today),
-            )
-            .order_by(Placement.start_date)
-        )
-    }
+    status_of = _current_codes(session, LegalStatus, LegalStatus.code, today)
+    placement_of = _current_codes(session, Placement, Placement.placement_type, today)
     out = []
     for child in session.execute(
         select(
@@ -97,6 +76,20 @@ def rows(session: Session, today: date) -> list[DashboardRow]:
     return sorted(
         out, key=lambda r: (_RANK[r.worst], r.next_item.due if r.next_item else date.max, r.name)
     )
+
+
+def _current_codes(session: Session, model: Any, column: Any, today: date) -> dict[Any, str]:
+    """Each child's code for the period covering today (a later start wins a tie)."""
+    query = (
+        select(model.child_id, column)
+        .where(
+            model.deleted.is_(False),
+            model.start_date <= today,
+            (model.end_date.is_(None)) | (model.end_date >= today),
+        )
+        .order_by(model.start_date)
+    )
+    return {child_id: code for child_id, code in session.execute(query)}
 
 
 def _status_label(code: str | None) -> str:

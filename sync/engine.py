@@ -72,14 +72,11 @@ class Progress:
 
 
 @dataclass
-class SyncSummary:
+class SyncSummary(ApplyTally):
+    """What the worker is told afterwards: the tally of what was applied, plus what was sent
+    and anything that went wrong, in plain words."""
+
     sent: int = 0
-    received: int = 0
-    merged: int = 0
-    conflicts: int = 0
-    rejected: int = 0
-    purged: int = 0
-    kept_for_worker: int = 0
     full_resync: bool = False
     errors: list[str] = field(default_factory=list)
     #: What the service told the laptop to do ("wipe", "reauthenticate"), if anything.
@@ -100,7 +97,7 @@ def run_sync(
     sleep: Callable[[float], None] = time.sleep,
 ) -> SyncSummary:
     summary = SyncSummary()
-    tally = ApplyTally()
+    tally: ApplyTally = summary
     report = progress or (lambda _p: None)
     policy, rng = retry or RetryPolicy(), random.SystemRandom()
 
@@ -122,11 +119,6 @@ def run_sync(
     except ServiceRefused as exc:
         summary.errors.append(str(exc))
         summary.action = exc.error.action
-    finally:
-        summary.received = tally.received
-        summary.merged, summary.conflicts = tally.merged, tally.conflicts
-        summary.rejected, summary.purged = tally.rejected, tally.purged
-        summary.kept_for_worker = tally.kept_for_worker
     return summary
 
 

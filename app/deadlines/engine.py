@@ -171,6 +171,15 @@ class _View(ABC):
         return found if since is None else tuple(r for r in found if r.on >= since)
 
     @staticmethod
+    def review_on_or_after(
+        reviews: dict[str, tuple[ReviewFact, ...]], rule: Rule, start: date
+    ) -> date | None:
+        """A review-based once-rule is met by the latest review of its kind since its trigger."""
+        kind = rule.review_kind
+        later = [r.on for r in reviews.get(kind, ()) if r.on >= start] if kind else []
+        return later[-1] if later else None
+
+    @staticmethod
     def count_ok(rule: Rule, count: int) -> bool:
         low = rule.conditions.get("reviews_at_least")
         high = rule.conditions.get("reviews_at_most")
@@ -299,11 +308,7 @@ class _ChildView(_View):
                 return found[-1] if found else None
             case "placement_plan":
                 return f.placement.placement_plan_date if f.placement else None
-        kind = rule.review_kind
-        if kind:
-            later = [r.on for r in f.reviews.get(kind, ()) if r.on >= start]
-            return later[-1] if later else None
-        return None
+        return self.review_on_or_after(f.reviews, rule, start)
 
     def last_done(self, obligation: str) -> date | None:
         f = self.f
@@ -365,11 +370,7 @@ class _HouseholdView(_View):
             return f.tsd_completed
         if rule.obligation == "temporary_approval_expiry":
             return None  # an end date is never "met"; it stops applying when approval changes
-        kind = rule.review_kind
-        if kind:
-            later = [r.on for r in f.reviews.get(kind, ()) if r.on >= start]
-            return later[-1] if later else None
-        return None
+        return self.review_on_or_after(f.reviews, rule, start)
 
     def last_done(self, obligation: str) -> date | None:
         f = self.f
