@@ -19,12 +19,16 @@ from server.services import accounts
 _bearer = HTTPBearer(auto_error=False, description="The access token from a TokenPair.")
 
 
-def get_database(request: Request) -> Database:
+# Dependencies that only read app state are ``async def``: FastAPI runs a plain ``def``
+# dependency in the threadpool, and a thread hop per trivial lookup is measurable under load.
+
+
+async def get_database(request: Request) -> Database:
     database: Database = request.app.state.database
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -54,7 +58,7 @@ def get_secret(request: Request) -> str:
 SecretDep = Annotated[str, Depends(get_secret)]
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
@@ -83,7 +87,7 @@ def current_caller(
 CurrentUser = Annotated[Caller, Depends(current_caller)]
 
 
-def current_device(caller: CurrentUser) -> uuid.UUID:
+async def current_device(caller: CurrentUser) -> uuid.UUID:
     assert caller.device_id is not None
     return caller.device_id
 

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     max_attachment_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
     max_chunk_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 
+    #: Threads running request handlers (database work) at once. The interpreter runs one
+    #: thread's Python at a time, so more threads than a few per core only add switching and
+    #: lock convoys; requests beyond this wait their turn in order.
+    worker_threads: int = Field(default=8, ge=1, le=1000)
+
     #: Where the centrally served form templates and deadline rule tables live; None means the
     #: ``resources/forms`` and ``resources/rules`` packages shipped with the server.
     forms_dir: Path | None = None

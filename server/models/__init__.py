@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from server.models.accounts import ROLES, Device, LoginAttempt, ResetGrant, Team, UserAccount
 from server.models.audit import AuditEvent
-from server.models.base import Base, utcnow
+from server.models.base import Base, table_of, utcnow
 from server.models.files import Blob, BlobChunk
 from server.models.records import (
     Allocation,
@@ -34,5 +34,6 @@ __all__ = [
     "ServerState",
     "Team",
     "UserAccount",
+    "table_of",
     "utcnow",
 ]

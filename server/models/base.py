@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, TypeDecorator, Uuid
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, Table, TypeDecorator, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
@@ -50,3 +50,10 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """The server's clock: always UTC, always aware."""
     return datetime.now(UTC)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's Core table, for bulk statements that skip the ORM's unit of work."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

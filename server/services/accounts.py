@@ -403,15 +403,20 @@ def authenticate(session: Session, *, secret: str, token: str, address: str | No
             "The server did not recognise this sign-in. Sign in again.",
             action="reauthenticate",
         )
-    device = session.get(Device, uuid.UUID(claims.device_id))
-    user = session.get(UserAccount, claims.user_id)
-    if device is None or user is None or device.user_id != user.id:
+    # One query for the device and its account (both are checked on every request).
+    found = session.execute(
+        select(Device, UserAccount)
+        .join(UserAccount, UserAccount.id == Device.user_id)
+        .where(Device.id == uuid.UUID(claims.device_id), UserAccount.id == claims.user_id)
+    ).first()
+    if found is None:
         raise ServiceError(
             401,
             "invalid_token",
             "The server did not recognise this sign-in. Sign in again.",
             action="reauthenticate",
         )
+    device, user = found
     _check_device(device, user)
     if claims.expires <= time.time():
         raise ServiceError(

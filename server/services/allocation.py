@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from server.models import Allocation, Record, UserAccount, utcnow
+from server.models import Allocation, UserAccount, utcnow
 from server.services import audit
 from server.services.accounts import AdminError, find_user
 from server.services.merge import SCOPE_DERIVED
-from server.services.records import WriteBatch
+from server.services.records import WriteBatch, lock_records
 
 SUBJECT_KINDS = {"child": "child", "household": "carer_household"}
 
@@ -60,7 +60,7 @@ def allocate(
         from_team_id=previous.team_id if previous else None,
         to_team_id=worker.team_id,
     )
-    record = session.get(Record, subject_id, with_for_update=True)
+    record = lock_records(session, [subject_id]).get(subject_id)
     found = record is not None and record.record_type == subject_type
     if record is not None and found and not record.deleted:
         batch.write(

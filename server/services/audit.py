@@ -10,11 +10,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from server.core.caller import Caller
-from server.models import AuditEvent, utcnow
+from server.models import AuditEvent, table_of, utcnow
 
 
 def record_event(
@@ -29,9 +29,13 @@ def record_event(
     detail: str = "",
     address: str | None = None,
 ) -> None:
-    """Add one audit entry to ``session``'s transaction (so it commits with the act itself)."""
-    session.add(
-        AuditEvent(
+    """Add one audit entry to ``session``'s transaction (so it commits with the act itself).
+
+    A plain INSERT rather than an ORM object: it runs on every sync request, and nothing reads
+    the entry back in the same transaction.
+    """
+    session.execute(
+        insert(table_of(AuditEvent)).values(
             at=utcnow(),
             actor=actor,
             device_id=device_id,

@@ -1,25 +1,86 @@
 """Writing record versions and scope events with revisions that follow commit order.
 
-Everything a transaction writes first gets a negative placeholder revision. :meth:`WriteBatch.
-finish` then bumps the single ``revision_counter`` row by the number needed — the last statement
-before commit, so on PostgreSQL its row lock is held until the commit and no transaction can be
-handed a revision until every lower one is visible — and rewrites the placeholders. A pull that
-has seen revision N has therefore seen everything up to N: cursors never skip a change.
+A transaction first decides everything in memory, numbering what it writes with negative
+placeholders (-1, -2, ...). :meth:`WriteBatch.finish` then bumps the single ``revision_counter``
+row by the number needed — on PostgreSQL its row lock is held until the commit, so no transaction
+can be handed a revision until every lower one is visible — and only then writes the records,
+versions and scope events, already carrying their real revisions, in a few bulk statements. A
+pull that has seen revision N has therefore seen everything up to N: cursors never skip a change.
+
+Nothing with a placeholder ever reaches the database, and the time the counter's lock is held is
+a handful of bulk statements, not one round trip per row: that lock is what every concurrent push
+queues on.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from server.models import Record, RecordVersion, RevisionCounter, ScopeEvent, utcnow
+from server.models import Record, RecordVersion, RevisionCounter, ScopeEvent, table_of, utcnow
 from server.services.merge import FieldMeta
 from sync.protocol.messages import RecordVersion as WireRecordVersion
+
+_RECORD = table_of(Record)
+_VERSION = table_of(RecordVersion)
+_EVENT = table_of(ScopeEvent)
+_COUNTER = table_of(RevisionCounter)
+_RECORD_COLUMNS = (
+    "record_id",
+    "record_type",
+    "revision",
+    "deleted",
+    "fields",
+    "field_meta",
+    "subject_type",
+    "subject_id",
+    "created_by",
+    "created_at",
+    "updated_by",
+    "updated_at",
+)
+
+
+@dataclass
+class RecordState:
+    """A record's current row, held in memory while a push decides what to do with it.
+
+    A plain object rather than an ORM instance: the hot path reads and writes records with bulk
+    Core statements, and the ORM's unit of work (a flush per lookup) cost more than the work.
+    """
+
+    record_id: uuid.UUID
+    record_type: str
+    revision: int
+    deleted: bool
+    fields: dict[str, Any]
+    field_meta: dict[str, Any]
+    subject_type: str
+    subject_id: uuid.UUID
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+    #: Not yet in the database (inserted, rather than updated, by :meth:`WriteBatch.finish`).
+    is_new: bool = False
+
+    @classmethod
+    def from_row(cls, row: Row[Any] | Record) -> RecordState:
+        return cls(*(getattr(row, name) for name in _RECORD_COLUMNS))
+
+    def as_row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _RECORD_COLUMNS}
+
+
+def record_columns() -> list[Any]:
+    """The ``record`` columns :meth:`RecordState.from_row` needs, for Core selects."""
+    return [_RECORD.c[name] for name in _RECORD_COLUMNS]
 
 
 @dataclass
@@ -37,7 +98,7 @@ class Snapshot:
     updated_at: datetime
 
     @classmethod
-    def of(cls, record: Record) -> Snapshot:
+    def of(cls, record: RecordState) -> Snapshot:
         return cls(
             record.record_type,
             record.record_id,
@@ -64,12 +125,40 @@ class Snapshot:
         )
 
 
-def record_to_wire(record: Record) -> WireRecordVersion:
-    return Snapshot.of(record).to_wire(record.revision)
+def record_to_wire(record: RecordState | Record) -> WireRecordVersion:
+    return WireRecordVersion(
+        record_type=record.record_type,
+        record_id=record.record_id,
+        revision=record.revision,
+        deleted=record.deleted,
+        fields=record.fields,
+        created_by=record.created_by,
+        created_at=record.created_at,
+        updated_by=record.updated_by,
+        updated_at=record.updated_at,
+    )
 
 
-def load_meta(record: Record) -> dict[str, FieldMeta]:
+def load_meta(record: RecordState) -> dict[str, FieldMeta]:
     return {name: FieldMeta.load(raw) for name, raw in record.field_meta.items()}
+
+
+def lock_records(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, RecordState]:
+    """Every existing record among ``record_ids``, read in one query and locked for update.
+
+    Locked in record-id order, so two batches touching the same records queue rather than
+    deadlock (on SQLite the whole write transaction is already exclusive).
+    """
+    ids = sorted(set(record_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(*record_columns())
+        .where(_RECORD.c.record_id.in_(ids))
+        .order_by(_RECORD.c.record_id)
+        .with_for_update()
+    )
+    return {row.record_id: RecordState.from_row(row) for row in rows}
 
 
 @dataclass
@@ -78,10 +167,10 @@ class WriteBatch:
 
     session: Session
     _next: int = -1
-    _records: dict[uuid.UUID, Record] = field(default_factory=dict)
-    _versions: list[RecordVersion] = field(default_factory=list)
-    _events: list[ScopeEvent] = field(default_factory=list)
-    mapping: dict[int, int] = field(default_factory=dict)
+    _records: dict[uuid.UUID, RecordState] = field(default_factory=dict)
+    _versions: list[dict[str, Any]] = field(default_factory=list)
+    _events: list[dict[str, Any]] = field(default_factory=list)
+    _first: int | None = None
 
     def _placeholder(self) -> int:
         value = self._next
@@ -91,7 +180,7 @@ class WriteBatch:
     def write(
         self,
         *,
-        record: Record,
+        record: RecordState,
         changes: dict[str, Any],
         author: str,
         device_id: uuid.UUID | None,
@@ -102,28 +191,30 @@ class WriteBatch:
         revision = self._placeholder()
         now = utcnow()
         meta = dict(record.field_meta)
-        stamp = FieldMeta(revision, author, now.isoformat(), str(device_id) if device_id else None)
+        # One stamp shared by every field this version changes (never mutated, only replaced).
+        stamp = FieldMeta(
+            revision, author, now.isoformat(), str(device_id) if device_id else None
+        ).dump()
         for name in changes:
-            meta[name] = stamp.dump()
+            meta[name] = stamp
         record.fields = {**record.fields, **changes}
         record.field_meta = meta
         record.revision = revision
         record.deleted = record.deleted or delete
         record.updated_by = author
         record.updated_at = now
-        self.session.add(record)
         self._records[record.record_id] = record
-        version = RecordVersion(
-            record_id=record.record_id,
-            revision=revision,
-            deleted=record.deleted,
-            fields=dict(record.fields),
-            author=author,
-            device_id=device_id,
-            at=now,
+        self._versions.append(
+            {
+                "record_id": record.record_id,
+                "revision": revision,
+                "deleted": record.deleted,
+                "fields": record.fields,
+                "author": author,
+                "device_id": device_id,
+                "at": now,
+            }
         )
-        self.session.add(version)
-        self._versions.append(version)
         return revision
 
     def new_record(
@@ -133,9 +224,10 @@ class WriteBatch:
         record_id: uuid.UUID,
         subject: tuple[str, uuid.UUID],
         author: str,
-    ) -> Record:
+    ) -> RecordState:
+        """A record that does not exist yet; it is inserted if :meth:`write` is called on it."""
         now = utcnow()
-        return Record(
+        return RecordState(
             record_id=record_id,
             record_type=record_type,
             revision=0,
@@ -148,6 +240,7 @@ class WriteBatch:
             created_at=now,
             updated_by=author,
             updated_at=now,
+            is_new=True,
         )
 
     def scope_event(
@@ -160,44 +253,86 @@ class WriteBatch:
         from_team_id: int | None,
         to_team_id: int | None,
     ) -> None:
-        event = ScopeEvent(
-            revision=self._placeholder(),
-            subject_type=subject_type,
-            subject_id=subject_id,
-            from_worker_id=from_worker_id,
-            to_worker_id=to_worker_id,
-            from_team_id=from_team_id,
-            to_team_id=to_team_id,
-            at=utcnow(),
+        self._events.append(
+            {
+                "revision": self._placeholder(),
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "from_worker_id": from_worker_id,
+                "to_worker_id": to_worker_id,
+                "from_team_id": from_team_id,
+                "to_team_id": to_team_id,
+                "at": utcnow(),
+            }
         )
-        self.session.add(event)
-        self._events.append(event)
 
     def real(self, revision: int) -> int:
-        """The final revision for a placeholder (after :meth:`finish`); others unchanged."""
-        return self.mapping.get(revision, revision)
+        """The final revision for a placeholder (after :meth:`finish`); others unchanged.
+
+        Placeholders count down from -1 in the order they were handed out and the counter hands
+        out a contiguous block, so placeholder ``-k`` becomes ``first + k - 1``.
+        """
+        if revision >= 0 or self._first is None:
+            return revision
+        return self._first - 1 - revision
 
     def finish(self) -> None:
-        """Take revisions from the counter (last step before commit) and fill them in."""
+        """Take revisions from the counter (last step before commit) and write everything."""
         count = -1 - self._next
         if count == 0:
             return
-        self.session.flush()
         top = self.session.execute(
-            update(RevisionCounter)
-            .where(RevisionCounter.id == 1)
-            .values(value=RevisionCounter.value + count)
-            .returning(RevisionCounter.value)
+            update(_COUNTER)
+            .where(_COUNTER.c.id == 1)
+            .values(value=_COUNTER.c.value + count)
+            .returning(_COUNTER.c.value)
         ).scalar_one()
-        first = top - count + 1
-        self.mapping = {-(index + 1): first + index for index in range(count)}
+        self._first = top - count + 1
+        self._write_records()
+        if self._versions:
+            for version in self._versions:
+                version["revision"] = self.real(version["revision"])
+            self.session.execute(insert(_VERSION), self._versions)
+        if self._events:
+            for event in self._events:
+                event["revision"] = self.real(event["revision"])
+            self.session.execute(insert(_EVENT), self._events)
+
+    def _write_records(self) -> None:
+        """Insert new records and update changed ones, each kind in one executemany."""
         for record in self._records.values():
             record.revision = self.real(record.revision)
             record.field_meta = {
                 name: [self.real(raw[0]), *raw[1:]] for name, raw in record.field_meta.items()
             }
-        for version in self._versions:
-            version.revision = self.real(version.revision)
-        for event in self._events:
-            event.revision = self.real(event.revision)
-        self.session.flush()
+        new = [r.as_row() for r in self._records.values() if r.is_new]
+        changed = [r for r in self._records.values() if not r.is_new]
+        if new:
+            self.session.execute(insert(_RECORD), new)
+            for record in self._records.values():
+                record.is_new = False
+        if changed:
+            self.session.execute(
+                update(_RECORD)
+                .where(_RECORD.c.record_id == bindparam("b_record_id"))
+                .values(
+                    revision=bindparam("b_revision"),
+                    deleted=bindparam("b_deleted"),
+                    fields=bindparam("b_fields"),
+                    field_meta=bindparam("b_field_meta"),
+                    updated_by=bindparam("b_updated_by"),
+                    updated_at=bindparam("b_updated_at"),
+                ),
+                [
+                    {
+                        "b_record_id": r.record_id,
+                        "b_revision": r.revision,
+                        "b_deleted": r.deleted,
+                        "b_fields": r.fields,
+                        "b_field_meta": r.field_meta,
+                        "b_updated_by": r.updated_by,
+                        "b_updated_at": r.updated_at,
+                    }
+                    for r in changed
+                ],
+            )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from server.core.caller import Caller
@@ -32,12 +32,20 @@ from server.models import (
     RecordVersion,
     ScopeEvent,
     ServerState,
+    table_of,
     utcnow,
 )
 from server.services import audit, merge, scope
 from server.services.files import SHA256
 from server.services.merge import SCOPE_DERIVED, SUBJECT_TYPES, FieldError
-from server.services.records import Snapshot, WriteBatch, load_meta, record_to_wire
+from server.services.records import (
+    RecordState,
+    Snapshot,
+    WriteBatch,
+    load_meta,
+    lock_records,
+    record_to_wire,
+)
 from sync.protocol.messages import (
     Change,
     ChangeResult,
@@ -112,6 +120,9 @@ class _Push:
     caller: Caller
     settings: Settings
     batch: WriteBatch
+    #: Every record the batch touches, read and locked up front in one query; records the batch
+    #: creates are added as it goes, so a later change to the same record sees them.
+    records: dict[uuid.UUID, RecordState] = field(default_factory=dict)
     _scope_cache: dict[tuple[str, uuid.UUID], bool] = field(default_factory=dict)
 
     @property
@@ -133,9 +144,7 @@ class _Push:
                 f"Unknown record type {change.record_type!r} (known: {known}).",
                 "record_type",
             )
-        record = self.session.get(
-            Record, change.record_id, with_for_update=True, populate_existing=True
-        )
+        record = self.records.get(change.record_id)
         if record is None:
             return self._create(change)
         if record.record_type != change.record_type or not self.in_scope(
@@ -171,7 +180,7 @@ class _Push:
                 "child_id",
             )
         if change.record_type in SUBJECT_TYPES:
-            if self.session.get(Allocation, subject) is not None:
+            if self._allocated(subject):
                 return _not_in_caseload(change)
             self._allocate_new_subject(subject)
             fields[SCOPE_DERIVED[change.record_type]] = self.caller.username
@@ -200,6 +209,7 @@ class _Push:
             author=self.caller.username,
             device_id=self.caller.device_id,
         )
+        self.records[record.record_id] = record
         return Outcome(
             change.change_id,
             ChangeStatus.APPLIED,
@@ -208,10 +218,21 @@ class _Push:
             written=record.record_id,
         )
 
+    def _allocated(self, subject: tuple[str, uuid.UUID]) -> bool:
+        """Whether anyone holds this subject already (a new child's id must be new)."""
+        if self._scope_cache.get(subject):
+            return True
+        found = self.session.execute(
+            select(Allocation.subject_type).where(
+                Allocation.subject_type == subject[0], Allocation.subject_id == subject[1]
+            )
+        ).first()
+        return found is not None
+
     def _allocate_new_subject(self, subject: tuple[str, uuid.UUID]) -> None:
         """A child or household a worker creates is allocated to them."""
-        self.session.add(
-            Allocation(
+        self.session.execute(
+            insert(table_of(Allocation)).values(
                 subject_type=subject[0],
                 subject_id=subject[1],
                 worker_id=self.caller.user_id,
@@ -231,7 +252,7 @@ class _Push:
 
     # -- existing records
 
-    def _base_values(self, record: Record, base_revision: int | None) -> dict[str, Any]:
+    def _base_values(self, record: RecordState, base_revision: int | None) -> dict[str, Any]:
         if not base_revision:
             return {}
         version = self.session.scalar(
@@ -246,7 +267,7 @@ class _Push:
         )
         return dict(version.fields) if version else {}
 
-    def _conflict(self, change: Change, record: Record, names: list[str]) -> Outcome:
+    def _conflict(self, change: Change, record: RecordState, names: list[str]) -> Outcome:
         base = self._base_values(record, change.base_revision)
         meta = load_meta(record)
         conflicts = [
@@ -267,7 +288,7 @@ class _Push:
             conflicts=conflicts,
         )
 
-    def _check_base(self, change: Change, record: Record) -> Outcome | None:
+    def _check_base(self, change: Change, record: RecordState) -> Outcome | None:
         base = change.base_revision
         if base is not None and record.revision > 0 and base > record.revision:
             return _rejected(
@@ -277,7 +298,7 @@ class _Push:
             )
         return None
 
-    def _signed_off(self, change: Change, record: Record) -> Outcome:
+    def _signed_off(self, change: Change, record: RecordState) -> Outcome:
         who = record.fields.get("finalised_by") or record.updated_by
         when = str(record.fields.get("finalised_at") or "")[:10]
         noun = _noun(record.record_type)
@@ -288,7 +309,7 @@ class _Push:
             next(iter(change.fields), None),
         )
 
-    def _delete(self, change: Change, record: Record) -> Outcome:
+    def _delete(self, change: Change, record: RecordState) -> Outcome:
         if record.deleted:
             return Outcome(change.change_id, ChangeStatus.APPLIED, revision=record.revision)
         rejected = self._check_base(change, record)
@@ -312,7 +333,7 @@ class _Push:
             change.change_id, ChangeStatus.APPLIED, revision=revision, written=record.record_id
         )
 
-    def _update(self, change: Change, record: Record) -> Outcome:
+    def _update(self, change: Change, record: RecordState) -> Outcome:
         if record.deleted:
             return _rejected(
                 change,
@@ -434,58 +455,36 @@ class _Push:
         return None
 
 
-def push(
-    session: Session, *, caller: Caller, settings: Settings, changes: list[Change]
-) -> PushResponse:
-    """Apply a batch in ``session``'s transaction; stored results answer re-sent changes."""
-    batch = WriteBatch(session)
-    worker = _Push(session, caller, settings, batch)
-    decided: dict[uuid.UUID, Outcome | ChangeResult] = {}
-    fresh: list[Outcome] = []
-    order: list[uuid.UUID] = []
-    # One query for every stored result in the batch (a re-send is mostly answered from here).
-    receipts = {
-        receipt.change_id: receipt
-        for receipt in session.scalars(
-            select(ChangeReceipt).where(
-                ChangeReceipt.change_id.in_({change.change_id for change in changes})
-            )
+def _stored_results(
+    session: Session, caller: Caller, changes: list[Change]
+) -> dict[uuid.UUID, ChangeResult]:
+    """Results already stored for changes in the batch, in one query (a re-send is mostly
+    answered from here). A change id someone else used is refused, never answered."""
+    table = table_of(ChangeReceipt)
+    rows = session.execute(
+        select(table.c.change_id, table.c.user_id, table.c.result).where(
+            table.c.change_id.in_({change.change_id for change in changes})
         )
-    }
-    for change in changes:
-        order.append(change.change_id)
-        if change.change_id in decided:
-            continue
-        receipt = receipts.get(change.change_id)
-        if receipt is not None:
-            if receipt.user_id == caller.user_id:
-                decided[change.change_id] = ChangeResult.model_validate(receipt.result)
-            else:
-                decided[change.change_id] = ChangeResult(
-                    change_id=change.change_id,
-                    status=ChangeStatus.REJECTED,
-                    reason="This change id was already used by someone else; the laptop must "
-                    "make a new one.",
-                    field="change_id",
-                )
-            continue
-        outcome = worker.apply(change)
-        decided[change.change_id] = outcome
-        fresh.append(outcome)
-    batch.finish()
-    now = utcnow()
-    for outcome in fresh:
-        result = outcome.result(batch)
-        decided[outcome.change_id] = result
-        session.add(
-            ChangeReceipt(
-                change_id=outcome.change_id,
-                user_id=caller.user_id,
-                device_id=caller.device_id,
-                result=result.model_dump(mode="json"),
-                created_at=now,
+    )
+    stored: dict[uuid.UUID, ChangeResult] = {}
+    for change_id, user_id, result in rows:
+        if user_id == caller.user_id:
+            stored[change_id] = ChangeResult.model_validate(result)
+        else:
+            stored[change_id] = ChangeResult(
+                change_id=change_id,
+                status=ChangeStatus.REJECTED,
+                reason="This change id was already used by someone else; the laptop must "
+                "make a new one.",
+                field="change_id",
             )
-        )
+    return stored
+
+
+def _audit_push(
+    session: Session, caller: Caller, changes: list[Change], fresh: list[Outcome]
+) -> None:
+    """One entry for what the batch wrote and one for what it was refused, naming every record."""
     written = [o.written for o in fresh if o.written is not None]
     denied = [o.denied for o in fresh if o.denied is not None]
     if written:
@@ -505,12 +504,59 @@ def push(
             record_ids=denied,
             detail="push outside caseload",
         )
-    results = []
-    for change_id in order:
-        item = decided[change_id]
+
+
+def _store_results(session: Session, caller: Caller, results: list[ChangeResult]) -> None:
+    """Remember each fresh change's result, in the same transaction as its effect."""
+    if not results:
+        return
+    now = utcnow()
+    session.execute(
+        insert(table_of(ChangeReceipt)),
+        [
+            {
+                "change_id": result.change_id,
+                "user_id": caller.user_id,
+                "device_id": caller.device_id,
+                "result": result.model_dump(mode="json"),
+                "created_at": now,
+            }
+            for result in results
+        ],
+    )
+
+
+def push(
+    session: Session, *, caller: Caller, settings: Settings, changes: list[Change]
+) -> PushResponse:
+    """Apply a batch in ``session``'s transaction; stored results answer re-sent changes.
+
+    Reads are bulk (stored results, then every record the batch touches, locked) and writes are
+    bulk; the audit entry is written before the revision counter is taken, so the counter's lock
+    (which every concurrent push waits on) is held only for the numbered rows and the results.
+    """
+    stored = _stored_results(session, caller, changes)
+    batch = WriteBatch(session)
+    records = lock_records(session, (c.record_id for c in changes if c.change_id not in stored))
+    worker = _Push(session, caller, settings, batch, records)
+    decided: dict[uuid.UUID, Outcome | ChangeResult] = dict(stored)
+    fresh: list[Outcome] = []
+    for change in changes:
+        if change.change_id not in decided:
+            outcome = worker.apply(change)
+            decided[change.change_id] = outcome
+            fresh.append(outcome)
+    _audit_push(session, caller, changes, fresh)
+    batch.finish()
+    results = [outcome.result(batch) for outcome in fresh]
+    _store_results(session, caller, results)
+    decided.update((result.change_id, result) for result in results)
+    answers = []
+    for change in changes:
+        item = decided[change.change_id]
         assert isinstance(item, ChangeResult)
-        results.append(item)
-    return PushResponse(results=results)
+        answers.append(item)
+    return PushResponse(results=answers)
 
 
 # ---- Pull

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
+
+from server.models import AuditEvent
 from tests.server.conftest import LiveServer
 from tests.server.helpers import child_fields, delete, new_child, new_visit, upsert, visit_fields
 
@@ -254,3 +257,98 @@ def test_child_creation_allocates_to_its_creator(server: LiveServer) -> None:
     assert str(child_id) not in server.client(colleague).pull_all().records
     [again] = server.client(colleague).push(upsert("child", child_id, child_fields()))
     assert again["status"] == "rejected"
+
+
+def test_mixed_batch_gives_each_change_its_own_result_and_resends_identically(
+    server: LiveServer,
+) -> None:
+    """One batch of applied, merged, conflicting, rejected, repeated and create-then-edit
+    changes: each gets its own answer, the written ones get contiguous revisions in batch order,
+    and re-sending the whole batch returns exactly the same answers and writes nothing."""
+    worker = server.user("worker", server.team())
+    laptop_a, laptop_b = server.client(worker), server.client(worker)
+    child_id, _ = new_child(laptop_a)
+    merged_id, merged_base = new_visit(laptop_a, child_id)
+    conflict_id, conflict_base = new_visit(laptop_a, child_id, observations="Original")
+    laptop_a.push(
+        upsert("visit", merged_id, {"observations": "From A"}, merged_base),
+        upsert("visit", conflict_id, {"observations": "From A"}, conflict_base),
+    )
+    created_id = uuid.uuid4()
+    repeated = upsert("visit", uuid.uuid4(), visit_fields(child_id))
+    batch = [
+        upsert("visit", created_id, visit_fields(child_id)),
+        upsert("visit", merged_id, {"actions_agreed": "Call school"}, merged_base),
+        upsert("visit", conflict_id, {"observations": "From B"}, conflict_base),
+        upsert("visit", uuid.uuid4(), visit_fields(child_id, visit_date="not a date")),
+        repeated,
+        upsert("visit", created_id, {"observations": "Edited in the same batch"}),
+        repeated,
+        upsert("visit", uuid.uuid4(), visit_fields(uuid.uuid4())),
+    ]
+    first = laptop_b.push(*batch)
+    assert [r["status"] for r in first] == [
+        "applied",
+        "merged",
+        "conflict",
+        "rejected",
+        "applied",
+        "applied",
+        "applied",
+        "rejected",
+    ]
+    assert [r["change_id"] for r in first] == [c["change_id"] for c in batch]
+    assert first[3]["field"] == "visit_date"
+    assert first[6] == first[4]
+    assert first[7]["field"] == "child_id"
+    assert first[2]["conflicts"][0]["server_value"] == "From A"
+    assert first[2]["conflicts"][0]["base_value"] == "Original"
+    assert first[1]["record"]["fields"]["observations"] == "From A"
+    assert first[1]["record"]["fields"]["actions_agreed"] == "Call school"
+    written = [first[i]["revision"] for i in (0, 1, 4, 5)]
+    assert written == list(range(written[0], written[0] + 4))
+    assert first[0]["record"]["revision"] == first[0]["revision"]
+    assert first[5]["record"]["fields"]["observations"] == "Edited in the same batch"
+    assert first[5]["record"]["revision"] == first[5]["revision"]
+
+    assert laptop_b.push(*batch) == first
+    pulled = laptop_a.pull_all().records
+    assert pulled[str(created_id)]["revision"] == first[5]["revision"]
+    assert pulled[str(created_id)]["fields"]["observations"] == "Edited in the same batch"
+    assert pulled[str(conflict_id)]["fields"]["observations"] == "From A"
+    assert max(record["revision"] for record in pulled.values()) == written[-1]
+
+
+def test_a_merge_keeps_per_field_history_with_real_revisions(server: LiveServer) -> None:
+    """Field history written by a batch carries final revisions, so a later edit based on the
+    merged version merges cleanly instead of conflicting with placeholders."""
+    worker = server.user("worker", server.team())
+    laptop_a, laptop_b = server.client(worker), server.client(worker)
+    child_id, _ = new_child(laptop_a)
+    visit_id, base = new_visit(laptop_a, child_id)
+    [a] = laptop_a.push(upsert("visit", visit_id, {"observations": "A"}, base))
+    [b] = laptop_b.push(upsert("visit", visit_id, {"observations": "B"}, a["revision"]))
+    assert b["status"] == "applied"
+    [c] = laptop_a.push(upsert("visit", visit_id, {"actions_agreed": "C"}, b["revision"]))
+    assert c["status"] == "applied"
+    assert c["record"]["fields"]["observations"] == "B"
+
+
+def test_a_push_is_audited_once_naming_every_record_it_wrote(server: LiveServer) -> None:
+    """The trail keeps who, which device, what and when for every record a batch wrote."""
+    worker = server.user("worker", server.team())
+    client = server.client(worker)
+    child_id, _ = new_child(client)
+    changes = [upsert("visit", uuid.uuid4(), visit_fields(child_id)) for _ in range(5)]
+    client.push(*changes)
+    with server.database.read() as session:
+        [event] = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.actor == worker,
+                AuditEvent.action == "record.write",
+                AuditEvent.detail == "changes=5 written=5",
+            )
+        ).all()
+    assert sorted(event.record_ids) == sorted(c["record_id"] for c in changes)
+    assert str(event.device_id) == client.tokens["device_id"]
+    assert event.outcome == "ok" and event.at is not None
