@@ -82,11 +82,18 @@ def calibrate(
     old council laptop while giving a fast one proportionally more protection.
     """
     salt = secrets.token_bytes(16)
-    probe = KdfParams(1, memory_kib, parallelism, salt)
-    start = time.perf_counter()
-    probe.derive("calibration")
-    per_pass = max(time.perf_counter() - start, 1e-4)
-    time_cost = max(MIN_TIME_COST, round(target_seconds / per_pass))
+
+    def seconds(passes: int) -> float:
+        start = time.perf_counter()
+        KdfParams(passes, memory_kib, parallelism, salt).derive("calibration")
+        return time.perf_counter() - start
+
+    # One derivation costs a fixed part (filling the memory) plus a part per pass; timing one
+    # pass and three separates them, where a single probe would overestimate each pass.
+    one, three = seconds(1), seconds(3)
+    per_pass = max((three - one) / 2, 1e-4)
+    fixed = max(one - per_pass, 0.0)
+    time_cost = max(MIN_TIME_COST, round((target_seconds - fixed) / per_pass))
     return KdfParams(time_cost, memory_kib, parallelism, salt)
 
 
