@@ -150,6 +150,7 @@ def _take_server_version(
     theirs_wire = dict(version.fields)
     theirs = from_wire(version.record_type, theirs_wire)
     pending = _pending(session, version.record_type, version.record_id)
+    kept_deleted = False
     if local is None:
         local = cls()
         local.id = version.record_id
@@ -160,8 +161,9 @@ def _take_server_version(
         for name, value in theirs.items():
             setattr(local, name, value)
     else:
-        _merge_into(session, local, version, pending, tally, known, settled)
-    local.deleted = version.deleted
+        kept_deleted = _merge_into(session, local, version, pending, tally, known, settled)
+    # A deletion that met someone else's edit stays in force here until the worker decides.
+    local.deleted = version.deleted or kept_deleted
     local.server_revision = version.revision
     local.created_by, local.created_at = version.created_by, version.created_at
     local.updated_by, local.updated_at = version.updated_by, version.updated_at
@@ -177,7 +179,9 @@ def _merge_into(
     tally: ApplyTally,
     known: ChangeResult | None,
     settled: OutboxEntry | None,
-) -> None:
+) -> bool:
+    """Merge the server's version into a record with unsent work; returns True when the
+    worker's deletion met edits made elsewhere and is kept as a conflict (not undone)."""
     base_row = session.get(SyncBase, (version.record_type, version.record_id))
     base = dict(base_row.fields) if base_row else {}
     names = list(version.fields)
@@ -201,6 +205,24 @@ def _merge_into(
                 server_revision=version.revision,
             )
         )
+    deleting = not version.deleted and any(e.operation == "delete" for e in pending)
+    if deleting:
+        # Never a silent winner: the worker deleted what a colleague has since changed. Both
+        # stand side by side (deleted / kept with their edits) until the worker chooses.
+        session.add(
+            FieldConflictRecord(
+                record_type=version.record_type,
+                record_id=version.record_id,
+                field="deleted",
+                base_value={"v": False},
+                mine={"v": True},
+                theirs={"v": False},
+                theirs_by=version.updated_by,
+                theirs_at=version.updated_at,
+                server_revision=version.revision,
+            )
+        )
+        tally.conflicts += 1
     tally.conflicts += len(result.conflicts)
     if not result.conflicts and result.to_push:
         tally.merged += 1
@@ -220,6 +242,7 @@ def _merge_into(
             )
         )
     session.flush()
+    return deleting
 
 
 def _set_base(
@@ -235,15 +258,13 @@ def _set_base(
 
 
 def _pending(session: Session, record_type: str, record_id: Any) -> list[OutboxEntry]:
-    return list(
-        session.scalars(
-            select(OutboxEntry).where(
-                OutboxEntry.record_type == record_type,
-                OutboxEntry.record_id == record_id,
-                OutboxEntry.state == PENDING,
-            )
-        )
-    )
+    # Looked up by record id alone, then filtered: with ``state`` in the SQL too, SQLite may
+    # walk the state index over every pending entry (see ``sync.pages._pending_entries``).
+    return [
+        entry
+        for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.record_id == record_id))
+        if entry.record_type == record_type and entry.state == PENDING
+    ]
 
 
 def _has_pending(session: Session, record_type: str, record_id: Any) -> bool:

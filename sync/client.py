@@ -10,13 +10,13 @@ Tokens and bodies are never logged.
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import requests
 
 from sync.protocol.messages import (
@@ -27,6 +27,7 @@ from sync.protocol.messages import (
     PushResponse,
     RefreshRequest,
     TokenPair,
+    UploadState,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,14 @@ class ServiceRefused(Exception):
         super().__init__(error.message)
         self.error = error
         self.status = status
+
+
+@dataclass(frozen=True)
+class Extra:
+    """Raw body and extra headers for a request that is not JSON (attachment content)."""
+
+    data: bytes | None
+    headers: dict[str, str]
 
 
 @dataclass
@@ -92,6 +101,9 @@ class ServiceClient:
         self.credentials = credentials
         self._on_new_credentials = on_new_credentials
         self._clock = clock
+        #: Bytes on the wire (compressed where compressed), for the progress bar.
+        self.bytes_sent = 0
+        self.bytes_received = 0
 
     # ---- Public API
 
@@ -108,12 +120,42 @@ class ServiceClient:
             self._call("POST", "/v1/sync/push", request.model_dump(mode="json"))
         )
 
-    def pull(self, *, cursor: str | None, limit: int) -> PullResponse:
-        params: dict[str, Any] = {"limit": limit}
+    def pull(self, *, cursor: str | None, limit: int, skip_own: bool = True) -> PullResponse:
+        # The laptop's device id lives inside its encrypted store, so the device has held its
+        # own pushed versions all along: the service need not send them back.
+        params: dict[str, Any] = {"limit": limit, "skip_own": "true" if skip_own else "false"}
         if cursor:
             params["cursor"] = cursor
         data = self._call("GET", "/v1/sync/pull", params=params)
         return PullResponse.model_validate(data)
+
+    def upload_status(self, sha256: str) -> UploadState:
+        return UploadState.model_validate(self._call("GET", f"/v1/attachments/{sha256}/upload"))
+
+    def upload_chunk(self, sha256: str, offset: int, chunk: bytes) -> UploadState:
+        return UploadState.model_validate(
+            self._call(
+                "PUT",
+                f"/v1/attachments/{sha256}/upload",
+                params={"offset": offset},
+                data=chunk,
+            )
+        )
+
+    def download(self, sha256: str, *, start: int, length: int) -> tuple[int, int, bytes]:
+        """Up to ``length`` bytes of the file from ``start``. Returns where the bytes begin
+        (0 if the service sent the whole file instead), the file's size, and the bytes."""
+        response: requests.Response = self._call(
+            "GET",
+            f"/v1/attachments/{sha256}",
+            headers={"Range": f"bytes={start}-{start + length - 1}"},
+            raw=True,
+        )
+        if response.status_code == 206:
+            total = response.headers.get("Content-Range", "").rpartition("/")[2]
+            if total.isdigit():
+                return start, int(total), response.content
+        return 0, len(response.content), response.content
 
     def close(self) -> None:
         self.session.close()
@@ -140,7 +182,12 @@ class ServiceClient:
         *,
         params: dict[str, Any] | None = None,
         auth: bool = True,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
+        """One request with the laptop's token (refreshed when it has expired). JSON in and
+        out, or raw bytes (``data``, ``raw``) for attachment content."""
         if auth:
             if self.credentials is None:
                 raise ServiceRefused(
@@ -153,11 +200,12 @@ class ServiceClient:
                 )
             if self._clock() >= self.credentials.access_expires_at:
                 self._refresh()
-        response = self._send(method, path, body, params, auth)
+        extra = Extra(data, headers or {})
+        response = self._send(method, path, body, params, auth, extra)
         if auth and response.status_code == 401 and _code(response) == "token_expired":
             self._refresh()
-            response = self._send(method, path, body, params, auth)
-        return self._decode(response)
+            response = self._send(method, path, body, params, auth, extra)
+        return self._decode(response, raw=raw)
 
     def _send(
         self,
@@ -166,19 +214,26 @@ class ServiceClient:
         body: dict[str, Any] | None,
         params: dict[str, Any] | None,
         auth: bool,
+        extra: Extra | None = None,
     ) -> requests.Response:
         headers: dict[str, str] = {"Accept-Encoding": "gzip"}
         data: bytes | None = None
+        if extra is not None and extra.data is not None:
+            # Attachment bytes go as they are: photos and PDFs are compressed already.
+            data = extra.data
+            headers["Content-Type"] = "application/octet-stream"
+        if extra is not None:
+            headers.update(extra.headers)
         if body is not None:
-            data = json.dumps(body, separators=(",", ":")).encode("utf-8")
+            data = orjson.dumps(body)
             headers["Content-Type"] = "application/json"
             if len(data) >= GZIP_FROM_BYTES:
-                data = gzip.compress(data, compresslevel=5)
+                data = gzip.compress(data, compresslevel=1)
                 headers["Content-Encoding"] = "gzip"
         if auth and self.credentials is not None:
             headers["Authorization"] = f"Bearer {self.credentials.access_token}"
         try:
-            return self.session.request(
+            response = self.session.request(
                 method,
                 self.base_url + path,
                 data=data,
@@ -186,6 +241,10 @@ class ServiceClient:
                 headers=headers,
                 timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
             )
+            self.bytes_sent += len(data or b"")
+            length = response.headers.get("Content-Length", "")
+            self.bytes_received += int(length) if length.isdigit() else len(response.content)
+            return response
         except requests.exceptions.SSLError:
             raise ServiceUnavailable(
                 "The service's security certificate could not be checked. If your council uses "
@@ -203,7 +262,7 @@ class ServiceClient:
             ) from None
 
     @staticmethod
-    def _decode(response: requests.Response) -> Any:
+    def _decode(response: requests.Response, *, raw: bool = False) -> Any:
         if response.status_code >= 500 or response.status_code == 429:
             retry = response.headers.get("Retry-After")
             raise ServiceUnavailable(
@@ -211,9 +270,11 @@ class ServiceClient:
                 "Casebook will try again shortly.",
                 retry_after=float(retry) if retry and retry.isdigit() else None,
             )
+        if raw and response.status_code < 400:
+            return response
         try:
-            data = response.json()
-        except ValueError:
+            data = orjson.loads(response.content)
+        except (ValueError, requests.RequestException):
             raise ServiceUnavailable(
                 "The service sent an answer Casebook could not read; it will try again."
             ) from None

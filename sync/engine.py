@@ -20,18 +20,30 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import delete, exists, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from app import clock
-from app.models import OutboxEntry, ProfileState
+from app.models import RECORD_TYPES, OutboxEntry, ProfileState, ResyncSeen
 from app.models.sync_state import PENDING
 from app.store import Store
-from sync.apply import ApplyTally, apply_push_result, apply_removal, apply_version
+from sync import attachments
+from sync.apply import ApplyTally, apply_removal
 from sync.client import ServiceClient, ServiceRefused, ServiceUnavailable
-from sync.protocol.messages import DEFAULT_PULL_PAGE, Change, PushRequest
+from sync.pages import apply_pulled, apply_pushed
+from sync.protocol.messages import (
+    DEFAULT_PULL_PAGE,
+    Change,
+    PushRequest,
+    RecordVersion,
+    Removal,
+)
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 
 CURSOR_KEY = "pull_cursor"
+#: Present while a full re-sync is under way (its start time), so an interrupted one resumes.
+RESYNC_KEY = "full_resync"
 PUSH_BATCH = 500
 
 T = TypeVar("T")
@@ -66,9 +78,16 @@ class Cancelled(Exception):
 
 @dataclass
 class Progress:
-    phase: str  # "sending" | "receiving"
+    """Where a sync has got to, for the progress bar: records and files, and bytes on the wire
+    both ways (so a slow link visibly moves even while one big page or photo is in flight)."""
+
+    phase: str  # "sending" | "receiving" | "uploading files" | "downloading files"
     sent: int
     received: int
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    files_done: int = 0
+    files_total: int = 0
 
 
 @dataclass
@@ -77,6 +96,10 @@ class SyncSummary(ApplyTally):
     and anything that went wrong, in plain words."""
 
     sent: int = 0
+    files_uploaded: int = 0
+    files_downloaded: int = 0
+    bytes_sent: int = 0
+    bytes_received: int = 0
     full_resync: bool = False
     errors: list[str] = field(default_factory=list)
     #: What the service told the laptop to do ("wipe", "reauthenticate"), if anything.
@@ -111,15 +134,84 @@ def run_sync(
                 sleep(policy.delay(n, exc.retry_after, rng))
         raise AssertionError("unreachable")
 
+    sent_before, received_before = client.bytes_sent, client.bytes_received
+
+    def tell(phase: str, files_done: int = 0, files_total: int = 0) -> None:
+        summary.bytes_sent = client.bytes_sent - sent_before
+        summary.bytes_received = client.bytes_received - received_before
+        report(
+            Progress(
+                phase,
+                summary.sent,
+                tally.received,
+                summary.bytes_sent,
+                summary.bytes_received,
+                files_done,
+                files_total,
+            )
+        )
+
     try:
-        _push_all(store, client, summary, tally, report, cancelled, attempt)
-        _pull_all(store, client, summary, tally, report, cancelled, attempt)
+        _push_all(store, client, summary, tally, tell, cancelled, attempt)
+        _upload_files(store, client, summary, tell, cancelled, attempt)
+        _pull_all(store, client, summary, tally, tell, cancelled, attempt)
+        _download_files(store, client, summary, tell, cancelled, attempt)
     except ServiceUnavailable as exc:
         summary.errors.append(str(exc))
     except ServiceRefused as exc:
         summary.errors.append(str(exc))
         summary.action = exc.error.action
+    finally:
+        summary.bytes_sent = client.bytes_sent - sent_before
+        summary.bytes_received = client.bytes_received - received_before
     return summary
+
+
+def _upload_files(
+    store: Store,
+    client: ServiceClient,
+    summary: SyncSummary,
+    tell: Callable[..., None],
+    cancelled: Callable[[], bool],
+    attempt: Attempt,
+) -> None:
+    due = attachments.uploads_due(store)
+    files = attachments.FileTally()
+    for done, sha256 in enumerate(due):
+        if cancelled():
+            raise Cancelled
+        attachments.upload(
+            store, client, sha256, attempt, files, partial(tell, "uploading files", done, len(due))
+        )
+        summary.files_uploaded = files.uploaded
+        tell("uploading files", done + 1, len(due))
+
+
+def _download_files(
+    store: Store,
+    client: ServiceClient,
+    summary: SyncSummary,
+    tell: Callable[..., None],
+    cancelled: Callable[[], bool],
+    attempt: Attempt,
+) -> None:
+    due = attachments.downloads_due(store)
+    files = attachments.FileTally()
+    for done, sha256 in enumerate(due):
+        if cancelled():
+            raise Cancelled
+        problem = attachments.download(
+            store,
+            client,
+            sha256,
+            attempt,
+            files,
+            partial(tell, "downloading files", done, len(due)),
+        )
+        if problem and problem not in summary.errors:
+            summary.errors.append(problem)
+        summary.files_downloaded = files.downloaded
+        tell("downloading files", done + 1, len(due))
 
 
 def _push_all(
@@ -127,7 +219,7 @@ def _push_all(
     client: ServiceClient,
     summary: SyncSummary,
     tally: ApplyTally,
-    report: Callable[[Progress], None],
+    tell: Callable[..., None],
     cancelled: Callable[[], bool],
     attempt: Attempt,
 ) -> None:
@@ -142,19 +234,20 @@ def _push_all(
         response = attempt(partial(client.push, request))
         results = {r.change_id: r for r in response.results}
         with store.write(remote=True) as session:
-            for change in changes:
-                entry = session.scalar(
-                    select(OutboxEntry).where(OutboxEntry.id == change.change_id)
-                )
-                result = results.get(change.change_id)
-                if entry is not None and result is not None:
-                    apply_push_result(session, entry, result, tally)
+            apply_pushed(session, changes, results, tally)
         summary.sent += len(changes)
-        report(Progress("sending", summary.sent, tally.received))
+        tell("sending")
 
 
 def _next_batch(store: Store) -> list[Change]:
     """Mark the next batch as possibly sent, and build its wire form, in one transaction."""
+    with store.read() as session:
+        # A quiet sync must not pay for a write transaction (and its fsync) to find nothing.
+        if (
+            session.scalar(select(OutboxEntry.seq).where(OutboxEntry.state == PENDING).limit(1))
+            is None
+        ):
+            return []
     with store.write(remote=True) as session:
         entries = session.scalars(
             select(OutboxEntry)
@@ -190,33 +283,89 @@ def _pull_all(
     client: ServiceClient,
     summary: SyncSummary,
     tally: ApplyTally,
-    report: Callable[[Progress], None],
+    tell: Callable[..., None],
     cancelled: Callable[[], bool],
     attempt: Attempt,
 ) -> None:
     with store.read() as session:
-        cursor = session.scalar(select(ProfileState.value).where(ProfileState.key == CURSOR_KEY))
-    restarted = False
+        cursor = _state(session, CURSOR_KEY)
+        resyncing = _state(session, RESYNC_KEY) is not None
     while True:
         if cancelled():
             raise Cancelled
         page = attempt(partial(client.pull, cursor=cursor, limit=DEFAULT_PULL_PAGE))
-        if page.full_resync and not restarted:
-            # Away longer than the server keeps tombstones: start again from the beginning.
-            # Unsent work was pushed above and stays in the outbox if it was not accepted.
-            summary.full_resync, restarted, cursor = True, True, None
+        if page.full_resync:
+            if cursor is None:
+                raise ServiceUnavailable("The service asked for a re-sync it cannot start.")
+            # Away longer than the service keeps deletions: read the whole feed again, noting
+            # what it holds, then let go of anything it no longer mentions. Unsent work was
+            # pushed above and stays in the outbox if it was not accepted.
+            with store.write(remote=True) as session:
+                session.execute(delete(ResyncSeen))
+                _set_state(session, RESYNC_KEY, clock.utcnow().isoformat())
+                _set_state(session, CURSOR_KEY, "")
+            summary.full_resync, resyncing, cursor = True, True, None
             continue
+        if (
+            not page.records
+            and not page.removals
+            and page.cursor == (cursor or "")
+            and not resyncing
+        ):
+            tell("receiving")
+            return  # nothing new: no write transaction
         with store.write(remote=True) as session:
-            for version in page.records:
-                apply_version(session, version, tally)
+            apply_pulled(session, page.records, tally)
             for removal in page.removals:
                 apply_removal(session, removal, tally)
-            state = session.get(ProfileState, CURSOR_KEY)
-            if state is None:
-                session.add(ProfileState(key=CURSOR_KEY, value=page.cursor))
-            else:
-                state.value = page.cursor
-        cursor = page.cursor
-        report(Progress("receiving", summary.sent, tally.received))
+            if resyncing:
+                _note_seen(session, page.records)
+            _set_state(session, CURSOR_KEY, page.cursor)
+            if resyncing and not page.more:
+                reconcile_after_resync(session, tally)
+        cursor = page.cursor or None
+        tell("receiving")
         if not page.more:
             return
+
+
+def reconcile_after_resync(session: Session, tally: ApplyTally) -> None:
+    """The whole feed has been read again: every record the laptop had from the service but
+    the feed did not mention is removed, as a removal would have (unsent work is kept)."""
+    seen = ResyncSeen.__table__
+    for record_type, cls in RECORD_TYPES.items():
+        gone = session.scalars(
+            select(cls.id).where(
+                cls.server_revision.is_not(None),
+                ~exists().where(seen.c.record_id == cls.id),
+            )
+        ).all()
+        for record_id in gone:
+            apply_removal(
+                session,
+                Removal(record_type=record_type, record_id=record_id, reason="out_of_scope"),
+                tally,
+            )
+    session.execute(delete(ResyncSeen))
+    state = session.get(ProfileState, RESYNC_KEY)
+    if state is not None:
+        session.delete(state)
+
+
+def _note_seen(session: Session, records: list[RecordVersion]) -> None:
+    if records:
+        statement = sqlite_insert(ResyncSeen).on_conflict_do_nothing()
+        session.execute(statement, [{"record_id": r.record_id} for r in records])
+
+
+def _state(session: Session, key: str) -> str | None:
+    value = session.scalar(select(ProfileState.value).where(ProfileState.key == key))
+    return value or None
+
+
+def _set_state(session: Session, key: str, value: str) -> None:
+    state = session.get(ProfileState, key)
+    if state is None:
+        session.add(ProfileState(key=key, value=value))
+    else:
+        state.value = value

@@ -7,11 +7,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from app.store import Profile, Store
 from app.store.keys import KdfParams
 
+# Property tests check logic, not speed: a per-example deadline only turns a busy CI machine
+# into a flaky failure. Performance is measured by ``make bench``.
+settings.register_profile("casebook", deadline=None)
+# ``pytest --hypothesis-profile=triage``: report the first failing example without shrinking it,
+# for a quick look at a slow stateful test (shrinking a live-server scenario takes minutes).
+settings.register_profile(
+    "triage", deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate]
+)
+settings.load_profile("casebook")
+
 PASSPHRASE = "correct horse battery staple"
+
+# Qt tests draw offscreen: CI has no display, and a test must never pop a window on a
+# developer's desktop. Set before pytest-qt makes the QApplication.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,11 @@
 The dashboard asks this for every child and household at once, so it never queries per child:
 visits are aggregated in SQL (only the latest signed-off visit matters to the rules), and the
 few rows per child of statuses, placements and reviews are read in one pass each.
+
+The same queries can be narrowed to some subjects (``only_children``, ``only_households``: a
+subquery of ids, such as the saved-deadline cache's list of subjects to redo), still one query
+per table whatever the number of subjects, so redoing a handful of children costs a handful of
+index lookups rather than a pass over the caseload.
 """
 
 from __future__ import annotations
@@ -10,10 +15,10 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, func, select, type_coerce
+from sqlalchemy import Select, String, and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app import codes
@@ -41,6 +46,9 @@ _FLAGS = (
     "before_assessment_complete",
 )
 
+#: A subquery of subject ids (one ``Uuid`` column) to narrow the caseload queries to.
+Subjects = Select[Any]
+
 
 @dataclass
 class CaseloadDeadlines:
@@ -48,25 +56,70 @@ class CaseloadDeadlines:
     households: dict[uuid.UUID, list[DueItem]] = field(default_factory=dict)
 
 
-def caseload_deadlines(session: Session, today: date) -> CaseloadDeadlines:
+def caseload_deadlines(
+    session: Session,
+    today: date,
+    *,
+    only_children: Subjects | None = None,
+    only_households: Subjects | None = None,
+) -> CaseloadDeadlines:
+    """Every open child's and every carer household's due items as of ``today``, worked out
+    afresh (or only those of the subjects given; the others are left out)."""
+    return caseload_deadlines_until(
+        session, today, only_children=only_children, only_households=only_households
+    )[0]
+
+
+def caseload_deadlines_until(
+    session: Session,
+    today: date,
+    *,
+    only_children: Subjects | None = None,
+    only_households: Subjects | None = None,
+) -> tuple[CaseloadDeadlines, dict[uuid.UUID, date]]:
+    """As ``caseload_deadlines``, with, for each child whose answer could change on a later day
+    with no record changing, the first such day (a household's never does: only its items'
+    statuses move with the day, and those are worked out from the due dates)."""
     table = rule_table.load()
     result = CaseloadDeadlines()
+    until: dict[uuid.UUID, date] = {}
     situations: dict[tuple[Any, ...], list[Rule]] = {}
-    for facts in child_facts(session, today, visit_types=table.child_visit_types):
+    for facts, changes in child_facts_until(
+        session, today, visit_types=table.child_visit_types, only=only_children
+    ):
         result.children[facts.child_id] = evaluate_child(facts, today, table, situations)
-    for hfacts in household_facts(session):
+        if changes is not None:
+            until[facts.child_id] = changes
+    for hfacts in household_facts(session, only=only_households):
         result.households[hfacts.household_id] = evaluate_household(hfacts, today, table)
-    return result
+    return result, until
 
 
-def child_facts(session: Session, today: date, *, visit_types: frozenset[str]) -> list[ChildFacts]:
+def child_facts(
+    session: Session, today: date, *, visit_types: frozenset[str], only: Subjects | None = None
+) -> list[ChildFacts]:
+    return [
+        facts for facts, _ in child_facts_until(session, today, visit_types=visit_types, only=only)
+    ]
+
+
+def child_facts_until(
+    session: Session, today: date, *, visit_types: frozenset[str], only: Subjects | None = None
+) -> list[tuple[ChildFacts, date | None]]:
+    """Each open child's facts as of ``today``, and the first later day on which they, or the
+    rules that apply, could change without any record changing (None: never). Facts look at
+    ``today`` only through which legal status and placement periods have begun or ended, and
+    through the current placement's age in whole years (``placement_age_*`` rules); every
+    other input is a record, whose changes the cache's triggers see."""
     looked_after_codes = set(codes.code_list("legal_status"))
     open_children = select(_hex(Child.id)).where(
-        Child.deleted.is_(False), Child.case_open.is_(True)
+        Child.deleted.is_(False), Child.case_open.is_(True), *_within(Child.id, only)
     )
     ids = list(session.scalars(open_children))  # hex strings, see _hex
+    changes: dict[str, date] = {}
 
     statuses: dict[str, list[tuple[date, date | None, str]]] = defaultdict(list)
+    # Periods starting after today are read too (and left out below), for when they begin.
     for child_id, code, start, end in session.execute(
         select(
             _hex(LegalStatus.child_id),
@@ -74,10 +127,12 @@ def child_facts(session: Session, today: date, *, visit_types: frozenset[str]) -
             LegalStatus.start_date,
             LegalStatus.end_date,
         )
-        .where(LegalStatus.deleted.is_(False), LegalStatus.start_date <= today)
+        .where(LegalStatus.deleted.is_(False), *_within(LegalStatus.child_id, only))
         .order_by(LegalStatus.start_date)
     ):
-        statuses[child_id].append((start, end, code))
+        _note_change(changes, child_id, start, end, today)
+        if start <= today:
+            statuses[child_id].append((start, end, code))
 
     placements: dict[str, list[Any]] = defaultdict(list)
     for row in session.execute(
@@ -90,10 +145,12 @@ def child_facts(session: Session, today: date, *, visit_types: frozenset[str]) -
             Placement.placement_plan_date,
             *(getattr(Placement, flag) for flag in _FLAGS),
         )
-        .where(Placement.deleted.is_(False), Placement.start_date <= today)
+        .where(Placement.deleted.is_(False), *_within(Placement.child_id, only))
         .order_by(Placement.start_date)
     ):
-        placements[row.child_id].append(row)
+        _note_change(changes, row.child_id, row.start_date, row.end_date, today)
+        if row.start_date <= today:
+            placements[row.child_id].append(row)
 
     temporary = set(
         session.scalars(
@@ -108,6 +165,7 @@ def child_facts(session: Session, today: date, *, visit_types: frozenset[str]) -
         Visit.status.in_(_SIGNED),
         Visit.visit_type.in_(visit_types),
         Visit.child_id.is_not(None),
+        *_within(Visit.child_id, only),
     )
     last_visit = _pairs(
         session.execute(
@@ -127,7 +185,12 @@ def child_facts(session: Session, today: date, *, visit_types: frozenset[str]) -
     reviews: dict[str, dict[str, list[ReviewFact]]] = defaultdict(lambda: defaultdict(list))
     for reviewed, kind, on, weeks in session.execute(
         select(_hex(Review.child_id), Review.kind, Review.review_date, Review.visit_interval_weeks)
-        .where(Review.deleted.is_(False), Review.status.in_(_SIGNED), Review.child_id.is_not(None))
+        .where(
+            Review.deleted.is_(False),
+            Review.status.in_(_SIGNED),
+            Review.child_id.is_not(None),
+            *_within(Review.child_id, only),
+        )
         .order_by(Review.review_date)
     ):
         if reviewed is not None:
@@ -136,7 +199,11 @@ def child_facts(session: Session, today: date, *, visit_types: frozenset[str]) -
     plans: dict[str, list[date]] = defaultdict(list)
     for child_id, on in session.execute(
         select(_hex(CarePlan.child_id), CarePlan.plan_date)
-        .where(CarePlan.deleted.is_(False), CarePlan.status.in_(_SIGNED))
+        .where(
+            CarePlan.deleted.is_(False),
+            CarePlan.status.in_(_SIGNED),
+            *_within(CarePlan.child_id, only),
+        )
         .order_by(CarePlan.plan_date)
     ):
         plans[child_id].append(on)
@@ -159,33 +226,40 @@ def child_facts(session: Session, today: date, *, visit_types: frozenset[str]) -
             ),
             None,
         )
+        change = changes.get(child_id)
+        if now is not None:
+            birthday = _next_anniversary(now.start_date, today)
+            change = birthday if change is None else min(change, birthday)
         out.append(
-            ChildFacts(
-                child_id=uuid.UUID(hex=child_id),
-                legal_status=current[2] if current else None,
-                legal_status_start=current[0] if current else None,
-                looked_after=looked_after,
-                looked_after_start=la_start if looked_after else None,
-                placement=PlacementFacts(
-                    now.placement_type,
-                    now.start_date,
-                    frozenset(f for f in _FLAGS if getattr(now, f)),
-                    now.placement_plan_date,
-                )
-                if now
-                else None,
-                first_placement_start=first if looked_after else None,
-                household_temporary=bool(now and now.household_id in temporary),
-                last_visit=last_visit.get(child_id),
-                last_welfare_concern=concern.get(child_id),
-                reviews={k: tuple(v) for k, v in reviews.get(child_id, {}).items()},
-                care_plan_dates=tuple(plans.get(child_id, ())),
+            (
+                ChildFacts(
+                    child_id=uuid.UUID(hex=child_id),
+                    legal_status=current[2] if current else None,
+                    legal_status_start=current[0] if current else None,
+                    looked_after=looked_after,
+                    looked_after_start=la_start if looked_after else None,
+                    placement=PlacementFacts(
+                        now.placement_type,
+                        now.start_date,
+                        frozenset(f for f in _FLAGS if getattr(now, f)),
+                        now.placement_plan_date,
+                    )
+                    if now
+                    else None,
+                    first_placement_start=first if looked_after else None,
+                    household_temporary=bool(now and now.household_id in temporary),
+                    last_visit=last_visit.get(child_id),
+                    last_welfare_concern=concern.get(child_id),
+                    reviews={k: tuple(v) for k, v in reviews.get(child_id, {}).items()},
+                    care_plan_dates=tuple(plans.get(child_id, ())),
+                ),
+                change,
             )
         )
     return out
 
 
-def household_facts(session: Session) -> list[HouseholdFacts]:
+def household_facts(session: Session, *, only: Subjects | None = None) -> list[HouseholdFacts]:
     reviews: dict[uuid.UUID, dict[str, list[ReviewFact]]] = defaultdict(lambda: defaultdict(list))
     for household_id, kind, on in session.execute(
         select(Review.household_id, Review.kind, Review.review_date)
@@ -194,6 +268,7 @@ def household_facts(session: Session) -> list[HouseholdFacts]:
             Review.status.in_(_SIGNED),
             Review.household_id.is_not(None),
             Review.child_id.is_(None),
+            *_within(Review.household_id, only),
         )
         .order_by(Review.review_date)
     ):
@@ -207,6 +282,7 @@ def household_facts(session: Session) -> list[HouseholdFacts]:
                 Visit.status.in_(_SIGNED),
                 Visit.visit_type == "UNANNOUNCED",
                 Visit.household_id.is_not(None),
+                *_within(Visit.household_id, only),
             )
             .group_by(Visit.household_id)
         )
@@ -218,6 +294,7 @@ def household_facts(session: Session) -> list[HouseholdFacts]:
                 TrainingRecord.deleted.is_(False),
                 TrainingRecord.kind == "TSD",
                 TrainingRecord.completed_date.is_not(None),
+                *_within(TrainingRecord.household_id, only),
             )
             .group_by(TrainingRecord.household_id)
         )
@@ -234,7 +311,11 @@ def household_facts(session: Session) -> list[HouseholdFacts]:
             last_unannounced_visit=unannounced.get(h.id),
             tsd_completed=tsd.get(h.id),
         )
-        for h in session.scalars(select(CarerHousehold).where(CarerHousehold.deleted.is_(False)))
+        for h in session.scalars(
+            select(CarerHousehold).where(
+                CarerHousehold.deleted.is_(False), *_within(CarerHousehold.id, only)
+            )
+        )
     ]
 
 
@@ -261,6 +342,38 @@ def _period_start(
         if (start - end).days <= 1:
             start = begin
     return start
+
+
+def _within(column: Any, only: Subjects | None) -> tuple[Any, ...]:
+    """The condition narrowing a query to the given subjects, or none for the whole caseload."""
+    return () if only is None else (column.in_(only),)
+
+
+def _note_change(
+    changes: dict[str, date], child_id: str, start: date, end: date | None, today: date
+) -> None:
+    """Keep the first day after ``today`` on which this period begins, or stops covering the
+    day (a period ending today still covers today)."""
+    if start > today:
+        day = start
+    elif end is not None and end >= today:
+        day = end + timedelta(days=1)
+    else:
+        return
+    if child_id not in changes or day < changes[child_id]:
+        changes[child_id] = day
+
+
+def _next_anniversary(start: date, today: date) -> date:
+    """The first day after ``today`` on which a placement that began on ``start`` is a whole
+    year older, counted as the engine counts (a 29 February start turns on 1 March in other
+    years)."""
+    years = today.year - start.year - ((today.month, today.day) < (start.month, start.day))
+    year = start.year + years + 1
+    try:
+        return date(year, start.month, start.day)
+    except ValueError:  # 29 February in a year without one
+        return date(year, 3, 1)
 
 
 def _pairs(rows: Any) -> dict[Any, Any]:

@@ -7,8 +7,16 @@ from app.models.audit import AuditEvent
 from app.models.base import APPROVED, DRAFT, FINALISED, Base, Finalisable, Record
 from app.models.carers import Carer, CarerHousehold, TrainingRecord
 from app.models.children import CarePlan, Child, LegalStatus, Placement
+from app.models.due_cache import DeadlineStale, DueItemRow, DueSubject
 from app.models.recording import Action, Addendum, Assessment, CaseNote, Review, Visit
-from app.models.sync_state import FieldConflictRecord, OutboxEntry, ProfileState, SyncBase
+from app.models.sync_state import (
+    AttachmentUpload,
+    FieldConflictRecord,
+    OutboxEntry,
+    ProfileState,
+    ResyncSeen,
+    SyncBase,
+)
 
 #: Every synchronised record type by its wire name.
 RECORD_TYPES: dict[str, type[Record]] = {
@@ -36,7 +44,9 @@ __all__ = [
     "DRAFT",
     "FINALISED",
     "RECORD_TYPES",
+    "ResyncSeen",
     "Action",
+    "AttachmentUpload",
     "Addendum",
     "Assessment",
     "Attachment",
@@ -48,6 +58,9 @@ __all__ = [
     "Carer",
     "CarerHousehold",
     "Child",
+    "DeadlineStale",
+    "DueItemRow",
+    "DueSubject",
     "FieldConflictRecord",
     "Finalisable",
     "LegalStatus",

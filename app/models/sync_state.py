@@ -94,3 +94,31 @@ class FieldConflictRecord(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
     resolved_by: Mapped[str | None] = mapped_column(String(120), default=None)
     choice: Mapped[str | None] = mapped_column(String(8), default=None)
+
+
+class AttachmentUpload(Base):
+    """Attachment content the service is known to hold in full.
+
+    Kept so that a sync with nothing new asks the service nothing about files: content that
+    arrived from the service, or that finished uploading, is marked here in the same
+    transaction, and only unmarked content is offered to the service again.
+    """
+
+    __tablename__ = "attachment_upload"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
+
+
+class ResyncSeen(Base):
+    """Records the service has sent during a full re-sync that is still under way.
+
+    A full re-sync starts the feed from the beginning because the laptop was away longer than
+    the service keeps deletions; whatever the laptop holds that the whole feed did not mention
+    has been deleted or has left the caseload meanwhile. Kept in the store (not in memory) so
+    an interrupted re-sync carries on where it stopped and still knows what it has seen.
+    """
+
+    __tablename__ = "resync_seen"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)

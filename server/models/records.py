@@ -46,6 +46,8 @@ class Record(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(120))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The device that wrote this version, so its own pulls need not echo it back.
+    updated_device: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
 
 class RecordVersion(Base):

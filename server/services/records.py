@@ -44,6 +44,7 @@ _RECORD_COLUMNS = (
     "created_at",
     "updated_by",
     "updated_at",
+    "updated_device",
 )
 
 
@@ -67,6 +68,8 @@ class RecordState:
     created_at: datetime
     updated_by: str
     updated_at: datetime
+    #: The laptop that wrote the current version (None: the service itself, an admin).
+    updated_device: uuid.UUID | None
     #: Not yet in the database (inserted, rather than updated, by :meth:`WriteBatch.finish`).
     is_new: bool = False
 
@@ -203,6 +206,7 @@ class WriteBatch:
         record.deleted = record.deleted or delete
         record.updated_by = author
         record.updated_at = now
+        record.updated_device = device_id
         self._records[record.record_id] = record
         self._versions.append(
             {
@@ -240,6 +244,7 @@ class WriteBatch:
             created_at=now,
             updated_by=author,
             updated_at=now,
+            updated_device=None,
             is_new=True,
         )
 
@@ -322,6 +327,7 @@ class WriteBatch:
                     field_meta=bindparam("b_field_meta"),
                     updated_by=bindparam("b_updated_by"),
                     updated_at=bindparam("b_updated_at"),
+                    updated_device=bindparam("b_updated_device"),
                 ),
                 [
                     {
@@ -332,6 +338,7 @@ class WriteBatch:
                         "b_field_meta": r.field_meta,
                         "b_updated_by": r.updated_by,
                         "b_updated_at": r.updated_at,
+                        "b_updated_device": r.updated_device,
                     }
                     for r in changed
                 ],

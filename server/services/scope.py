@@ -8,6 +8,7 @@ pulls can send the newcomer everything and tell the previous holder to purge.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -45,6 +46,21 @@ def subject_in_scope(
         Allocation.subject_type == subject_type, Allocation.subject_id == subject_id
     )
     return session.execute(query.limit(1)).first() is not None
+
+
+def subjects_in_scope(
+    session: Session, *, caller: Caller, subject_type: str, subject_ids: Iterable[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of these subjects the caller may see, in chunks the database accepts."""
+    ids = list(subject_ids)
+    held: set[uuid.UUID] = set()
+    for start in range(0, len(ids), 500):
+        query = scope_subjects(caller).where(
+            Allocation.subject_type == subject_type,
+            Allocation.subject_id.in_(ids[start : start + 500]),
+        )
+        held.update(subject_id for _type, subject_id in session.execute(query))
+    return held
 
 
 def subject_team(session: Session, *, subject_type: str, subject_id: uuid.UUID) -> int | None:

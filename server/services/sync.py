@@ -136,6 +136,29 @@ class _Push:
             )
         return self._scope_cache[subject]
 
+    def prefetch_scope(self, changes: list[Change]) -> None:
+        """Answer "is this subject in the caller's caseload?" for a whole batch in one query
+        per subject type, instead of one query per child the batch mentions."""
+        wanted: dict[str, set[uuid.UUID]] = {}
+        for change in changes:
+            record = self.records.get(change.record_id)
+            subject: tuple[str, uuid.UUID] | None
+            if record is not None:
+                subject = (record.subject_type, record.subject_id)
+            else:
+                try:
+                    subject = merge.subject_of(change.record_type, change.record_id, change.fields)
+                except ValueError:
+                    subject = None  # a malformed id: ``apply`` rejects it with its field
+            if subject is not None and subject not in self._scope_cache:
+                wanted.setdefault(subject[0], set()).add(subject[1])
+        for subject_type, ids in wanted.items():
+            held = scope.subjects_in_scope(
+                self.session, caller=self.caller, subject_type=subject_type, subject_ids=ids
+            )
+            for subject_id in ids:
+                self._scope_cache[(subject_type, subject_id)] = subject_id in held
+
     def apply(self, change: Change) -> Outcome:
         if change.record_type not in RECORD_FIELDS:
             known = ", ".join(sorted(RECORD_FIELDS))
@@ -231,6 +254,7 @@ class _Push:
 
     def _allocate_new_subject(self, subject: tuple[str, uuid.UUID]) -> None:
         """A child or household a worker creates is allocated to them."""
+        self._scope_cache[subject] = True
         self.session.execute(
             insert(table_of(Allocation)).values(
                 subject_type=subject[0],
@@ -539,6 +563,7 @@ def push(
     batch = WriteBatch(session)
     records = lock_records(session, (c.record_id for c in changes if c.change_id not in stored))
     worker = _Push(session, caller, settings, batch, records)
+    worker.prefetch_scope([c for c in changes if c.change_id not in stored])
     decided: dict[uuid.UUID, Outcome | ChangeResult] = dict(stored)
     fresh: list[Outcome] = []
     for change in changes:
@@ -605,8 +630,31 @@ def _after(key: Any, record_id: Any, cursor: Cursor) -> Any:
     return or_(key > cursor.key, and_(key == cursor.key, record_id > cursor.after))
 
 
+def _own_echo(caller: Caller, record: Record, key: int) -> bool:
+    """A version the calling laptop wrote itself and so already holds (from its push answer).
+
+    Only while the record reaches it by its own revision: when a subject (re)enters the
+    caller's caseload the scope event's revision is the key and everything is sent, because a
+    laptop that gave a case up has purged it. A deletion is always sent, as a removal: it lets
+    the laptop drop its tombstone. Echoes still count towards the page and move the cursor on,
+    so a laptop's cursor never lags behind its own writes (and the purge horizon).
+    """
+    return (
+        caller.device_id is not None
+        and record.updated_device == caller.device_id
+        and key == record.revision
+        and not record.deleted
+    )
+
+
 def pull(
-    session: Session, *, caller: Caller, secret: str, cursor_text: str | None, limit: int
+    session: Session,
+    *,
+    caller: Caller,
+    secret: str,
+    cursor_text: str | None,
+    limit: int,
+    skip_own: bool = False,
 ) -> tuple[PullResponse, list[uuid.UUID]]:
     """One page of the caller's feed after the cursor, and the ids of records it returns."""
     cursor = decode_cursor(secret, cursor_text)
@@ -691,13 +739,15 @@ def pull(
     records = []
     removals = []
     returned: list[uuid.UUID] = []
-    for _key, record_id, record, record_type in page:
+    for key_value, record_id, record, record_type in page:
         if record is None:
             removals.append(
                 Removal(record_type=record_type, record_id=record_id, reason="out_of_scope")
             )
         elif record.deleted:
             removals.append(Removal(record_type=record_type, record_id=record_id, reason="deleted"))
+        elif skip_own and _own_echo(caller, record, key_value):
+            continue
         else:
             records.append(record_to_wire(record))
             returned.append(record_id)

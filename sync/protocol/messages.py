@@ -155,3 +155,13 @@ class ErrorBody(WireModel):
     message: str
     field: str | None = None
     action: Literal["wipe", "reauthenticate", "full_resync"] | None = None
+
+
+class UploadState(WireModel):
+    """How much of an attachment's content the service holds; a laptop resumes at ``received``."""
+
+    sha256: str
+    size: int
+    received: int
+    complete: bool
+    max_chunk_bytes: int

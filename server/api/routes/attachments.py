@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
@@ -122,7 +122,12 @@ def _store(
     },
     summary="Download a complete attachment in the caller's caseload",
 )
-def download(sha256: str, caller: CurrentUser, database: DatabaseDep) -> Response:
+def download(
+    sha256: str,
+    caller: CurrentUser,
+    database: DatabaseDep,
+    range_header: Annotated[str | None, Header(alias="Range", max_length=64)] = None,
+) -> Response:
     try:
         with database.read() as session:
             data, ref = files.read_blob(session, caller=caller, sha256=sha256)
@@ -148,8 +153,35 @@ def download(sha256: str, caller: CurrentUser, database: DatabaseDep) -> Respons
             record_ids=ref.record_ids,
         )
     )
+    headers = {
+        "ETag": f'"{sha256}"',
+        "Cache-Control": "private, no-store",
+        "Accept-Ranges": "bytes",
+    }
+    wanted = _byte_range(range_header, len(data))
+    if wanted is None:
+        return Response(content=data, media_type="application/octet-stream", headers=headers)
+    # A laptop fetches big files a piece at a time, so a dropped connection costs one piece.
+    first, last = wanted
+    headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
     return Response(
-        content=data,
+        content=data[first : last + 1],
+        status_code=206,
         media_type="application/octet-stream",
-        headers={"ETag": f'"{sha256}"', "Cache-Control": "private, no-store"},
+        headers=headers,
     )
+
+
+def _byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """``Range: bytes=N-`` or ``bytes=N-M`` (one range, the only kind a laptop sends) as the
+    first and last byte; anything else is answered with the whole file, as HTTP allows."""
+    if not header or not header.startswith("bytes="):
+        return None
+    first_text, dash, last_text = header[len("bytes=") :].partition("-")
+    if not dash or not first_text.isdigit() or (last_text and not last_text.isdigit()):
+        return None
+    first = int(first_text)
+    last = min(int(last_text), size - 1) if last_text else size - 1
+    if not 0 <= first <= last:
+        return None
+    return first, last

@@ -52,10 +52,22 @@ def pull(
     secret: SecretDep,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = DEFAULT_PULL_PAGE,
+    skip_own: Annotated[
+        bool,
+        Query(
+            description="Leave out versions this device wrote itself (it has them from its "
+            "push answers); set by a laptop whose store has been with this device all along."
+        ),
+    ] = False,
 ) -> PullResponse:
     with database.read() as session:
         response, returned = sync.pull(
-            session, caller=caller, secret=secret, cursor_text=cursor, limit=limit
+            session,
+            caller=caller,
+            secret=secret,
+            cursor_text=cursor,
+            limit=limit,
+            skip_own=skip_own,
         )
     if returned:
         database.run_write(

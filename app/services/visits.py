@@ -1,0 +1,258 @@
+"""Recording a statutory visit: save a draft, sign it off, correct it with addenda, attach files.
+
+Qt-free so the visit form's logic is tested without a display, and so every save takes the same
+path (one ``Store.write()`` transaction: validated, audited, queued for sync) whoever calls it.
+
+Why drafts are upserts by an id the form makes up front: the form autosaves every few seconds
+and on every focus change, and the first save must create the visit while later ones update it.
+If the id were made by the first save, a crash between "saved" and "form learns the id" would
+leave a second, orphaned draft on the next save. With the id fixed before anything is written,
+saving the same form twice is always the same record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import FieldProblem, RecordFinalised, ValidationError
+from app.models import DRAFT, FINALISED, Addendum, Attachment, Visit
+from app.services import attachments
+from app.store import Store
+
+
+@dataclass(frozen=True)
+class VisitFields:
+    """What the worker fills in, as plain values (the form's snapshot, safe to pass between
+    threads). ``seen_alone`` is None until the worker has answered the question."""
+
+    visit_type: str = "STATUTORY_CHILD"
+    visit_date: date | None = None
+    who_was_seen: str = ""
+    seen_alone: bool | None = None
+    not_seen_alone_reason: str | None = None
+    wishes_and_feelings: str = ""
+    observations: str = ""
+    actions_agreed: str = ""
+    welfare_concern: bool = False
+
+    def normalised(self) -> VisitFields:
+        """A reason for not seeing the child alone only makes sense when they were not: drop a
+        reason left over from an earlier answer rather than store a contradiction."""
+        if self.seen_alone is not False and self.not_seen_alone_reason is not None:
+            return replace(self, not_seen_alone_reason=None)
+        return self
+
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(VisitFields))
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The answer to a draft save: small on purpose, because it happens every few seconds."""
+
+    visit_id: uuid.UUID
+    saved_at: datetime
+    created: bool
+
+
+@dataclass(frozen=True)
+class AddendumView:
+    addendum_id: uuid.UUID
+    text: str
+    written_at: datetime
+    written_by: str
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    attachment_id: uuid.UUID
+    filename: str
+    media_type: str
+    size: int
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class VisitState:
+    """A visit as the form shows it when it opens (or after sign-off)."""
+
+    visit_id: uuid.UUID
+    child_id: uuid.UUID | None
+    fields: VisitFields
+    finalised: bool
+    finalised_at: datetime | None
+    finalised_by: str | None
+    saved_at: datetime
+    addenda: tuple[AddendumView, ...]
+    attachments: tuple[AttachmentView, ...]
+
+
+class VisitNotFound(LookupError):
+    """The visit is not on this laptop (never saved, or removed by sync)."""
+
+
+def load(store: Store, *, visit_id: uuid.UUID) -> VisitState:
+    with store.read() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None or visit.deleted:
+            raise VisitNotFound("This visit is not on this laptop.")
+        return _state(session, visit)
+
+
+def save_draft(
+    store: Store, *, visit_id: uuid.UUID, child_id: uuid.UUID, values: VisitFields
+) -> Saved:
+    """Create the draft visit or bring it up to date with ``values``, in one transaction.
+
+    Raises ``RecordFinalised`` if the visit was signed off meanwhile (e.g. on another form) and
+    ``ValidationError`` with per-field problems the form shows beside each field.
+    """
+    values = values.normalised()
+    with store.write() as session:
+        visit = session.get(Visit, visit_id)
+        created = visit is None
+        if visit is None:
+            visit = Visit(id=visit_id, child_id=child_id, status=DRAFT, **_columns(values))
+            session.add(visit)
+        else:
+            if visit.is_finalised:
+                raise RecordFinalised(what=visit.noun)
+            _apply(visit, values)
+        session.flush()
+        return Saved(visit_id=visit.id, saved_at=visit.updated_at, created=created)
+
+
+def finalise(
+    store: Store, *, visit_id: uuid.UUID, child_id: uuid.UUID, values: VisitFields
+) -> VisitState:
+    """Save ``values`` and sign the visit off in one transaction, so what is signed is exactly
+    what the worker last saw. Sign-off rules (who was seen, seen alone, reason) are checked by
+    the store's validation and come back as a ``ValidationError``; nothing is saved then."""
+    values = values.normalised()
+    with store.write() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            visit = Visit(id=visit_id, child_id=child_id, status=FINALISED, **_columns(values))
+            session.add(visit)
+        else:
+            if visit.is_finalised:
+                raise RecordFinalised(what=visit.noun)
+            _apply(visit, values)
+            visit.status = FINALISED
+        session.flush()
+        return _state(session, visit)
+
+
+def add_addendum(store: Store, *, visit_id: uuid.UUID, text: str) -> AddendumView:
+    """Add a correction or addition to a signed-off visit. Drafts are edited, not corrected."""
+    if not text.strip():
+        raise ValidationError([FieldProblem("text", "Write the addendum before adding it.")])
+    with store.write() as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None or visit.deleted:
+            raise VisitNotFound("This visit is not on this laptop.")
+        if not visit.is_finalised:
+            raise ValidationError(
+                [
+                    FieldProblem(
+                        "text",
+                        "This visit is still a draft: change the visit itself. Addenda are "
+                        "for visits that have been finalised.",
+                    )
+                ]
+            )
+        addendum = Addendum(
+            target_type=Visit.record_type,
+            target_id=visit.id,
+            child_id=visit.child_id,
+            household_id=visit.household_id,
+            text=text.strip(),
+        )
+        session.add(addendum)
+        session.flush()
+        return AddendumView(addendum.id, addendum.text, addendum.created_at, addendum.created_by)
+
+
+def attach_file(store: Store, *, visit_id: uuid.UUID, path: Path) -> AttachmentView:
+    """Attach a file from disk to the visit. The size is checked before reading, so picking a
+    huge file by mistake costs nothing; the bytes then go straight into the encrypted store."""
+    size = path.stat().st_size
+    if size > attachments.MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            [
+                FieldProblem(
+                    "content",
+                    f"This file is {size / 1_048_576:.0f} MB; files can be at most "
+                    f"{attachments.MAX_ATTACHMENT_BYTES // 1_048_576} MB. Try a smaller photo "
+                    "or a scan at a lower resolution.",
+                )
+            ]
+        )
+    content = path.read_bytes()
+    with store.write() as session:
+        made = attachments.attach(
+            session,
+            target_type=Visit.record_type,
+            target_id=visit_id,
+            filename=path.name,
+            content=content,
+        )
+        session.flush()
+        return _attachment_view(made)
+
+
+# ---- Private API
+
+
+def _columns(values: VisitFields) -> dict[str, object]:
+    return {name: getattr(values, name) for name in FIELD_NAMES}
+
+
+def _apply(visit: Visit, values: VisitFields) -> None:
+    """Set only what changed, so an autosave of an unchanged form writes nothing at all (no
+    outbox entry, no audit line)."""
+    for name, value in _columns(values).items():
+        if getattr(visit, name) != value:
+            setattr(visit, name, value)
+
+
+def _state(session: Session, visit: Visit) -> VisitState:
+    addenda = session.scalars(
+        select(Addendum)
+        .where(
+            Addendum.target_type == Visit.record_type,
+            Addendum.target_id == visit.id,
+            Addendum.deleted.is_(False),
+        )
+        .order_by(Addendum.created_at)
+    )
+    files = session.scalars(
+        select(Attachment)
+        .where(
+            Attachment.target_type == Visit.record_type,
+            Attachment.target_id == visit.id,
+            Attachment.deleted.is_(False),
+        )
+        .order_by(Attachment.created_at)
+    )
+    return VisitState(
+        visit_id=visit.id,
+        child_id=visit.child_id,
+        fields=VisitFields(**{name: getattr(visit, name) for name in FIELD_NAMES}),
+        finalised=visit.is_finalised,
+        finalised_at=visit.finalised_at,
+        finalised_by=visit.finalised_by,
+        saved_at=visit.updated_at,
+        addenda=tuple(AddendumView(a.id, a.text, a.created_at, a.created_by) for a in addenda),
+        attachments=tuple(_attachment_view(a) for a in files),
+    )
+
+
+def _attachment_view(a: Attachment) -> AttachmentView:
+    return AttachmentView(a.id, a.filename, a.media_type, a.size, a.created_at)

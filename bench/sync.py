@@ -1,0 +1,356 @@
+"""Sync figures against the peer in ``../shared/PERF.md`` (PouchDB over loopback).
+
+For each size (1,000, 10,000 and 50,000 records of about 2 KB: children, statutory visits and
+case notes with a ~120-word narrative) it starts a real ``casebook-server`` on SQLite in a
+subprocess and two real encrypted profiles signed in as the same worker, then measures:
+
+- push of N new local records (laptop A's first sync, from a full outbox);
+- first pull of N records into an empty profile (laptop B's first sync), and the raw rate of
+  inserting the very same rows into SQLCipher in one transaction, in this run (the ratio the
+  issue asks for);
+- a no-op sync (nothing changed anywhere);
+- 1% edited on laptop B, then sync; 1% edited on the server (by laptop A), then B syncs.
+
+Every figure is a whole ``run_sync`` as the worker would see it, over HTTP with gzip, on
+loopback. Run alone with ``.venv/bin/python -m bench.sync [--sizes 1000,10000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import select
+
+from app.models import CaseNote, Child, Visit
+from app.store import Profile, Store
+from app.store.engine import PRAGMAS
+from app.store.keys import KdfParams
+from bench.server_load import PASSWORD, _start_server
+from bench.table import Baseline, Figure, render
+from server.core.config import Settings
+from server.core.security import password_hasher
+from server.db import migrate, open_database
+from server.services import accounts
+from sync.client import ServiceClient
+from sync.engine import SyncSummary, run_sync
+
+PASSPHRASE = "benchmark passphrase, not a secret"
+WORKER = "bench.worker"
+SIZES = (1_000, 10_000, 50_000)
+#: PouchDB's medians from PERF.md, per size: first pull and push in docs/s, the rest in seconds.
+PEER = {
+    "pull": {1_000: 3134, 10_000: 3992, 50_000: 4317},
+    "push": {1_000: 3062, 10_000: 4011, 50_000: 3586},
+    "noop": {1_000: 0.009, 10_000: 0.007, 50_000: 0.006},
+    "local1": {1_000: 0.012, 10_000: 0.036, 50_000: 0.159},
+    "server1": {1_000: 0.024, 10_000: 0.048, 50_000: 0.239},
+}
+WORDS = [
+    "school",
+    "contact",
+    "mum",
+    "dad",
+    "grandmother",
+    "sister",
+    "brother",
+    "football",
+    "swimming",
+    "bedroom",
+    "settled",
+    "worried",
+    "happy",
+    "sad",
+    "teacher",
+    "carer",
+    "placement",
+    "review",
+    "health",
+    "dentist",
+    "bike",
+    "park",
+    "homework",
+    "birthday",
+    "friends",
+    "tired",
+    "angry",
+    "calm",
+    "routine",
+    "bedtime",
+    "breakfast",
+    "weekend",
+    "visit",
+    "phone",
+]
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _kdf() -> KdfParams:
+    # The benchmark measures sync, not the passphrase; Argon2id cost is in make bench's unlock row.
+    return KdfParams(time_cost=1, memory_kib=8192, parallelism=1, salt=os.urandom(16))
+
+
+def _narrative(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def _make_caseload(store: Store, total: int, rng: random.Random) -> None:
+    """About 2 KB a record: one child in ten, then visits and case notes about them."""
+    children = max(1, total // 10)
+    today = date(2026, 11, 1)
+    ids: list[uuid.UUID] = []
+    made = 0
+    while made < total:
+        with store.write() as session:
+            for _ in range(min(1000, total - made)):
+                if len(ids) < children:
+                    child = Child(
+                        given_name=rng.choice(("Amara", "Leo", "Maya", "Tom", "Zara", "Kai")),
+                        family_name=rng.choice(("Okafor", "Nowak", "Smith", "Patel", "Hughes")),
+                        date_of_birth=date(2010 + rng.randrange(14), 1 + rng.randrange(12), 1),
+                        sex=rng.choice(("F", "M")),
+                        allocated_worker=WORKER,
+                    )
+                    session.add(child)
+                    ids.append(child.id)
+                elif made % 2:
+                    session.add(
+                        Visit(
+                            child_id=rng.choice(ids),
+                            visit_type="STATUTORY_CHILD",
+                            visit_date=today - timedelta(days=rng.randrange(700)),
+                            who_was_seen="Child, carer",
+                            seen_alone=True,
+                            wishes_and_feelings=_narrative(rng, 120),
+                            observations=_narrative(rng, 120),
+                            actions_agreed=_narrative(rng, 30),
+                        )
+                    )
+                else:
+                    session.add(
+                        CaseNote(
+                            child_id=rng.choice(ids),
+                            event_date=today - timedelta(days=rng.randrange(700)),
+                            subject=_narrative(rng, 6),
+                            text=_narrative(rng, 300),
+                        )
+                    )
+                made += 1
+
+
+def _edit_some(store: Store, fraction: float, rng: random.Random) -> int:
+    with store.write() as session:
+        notes = session.scalars(select(CaseNote)).all()
+        chosen = rng.sample(list(notes), max(1, int(len(notes) * 2 * fraction)))
+        for note in chosen:
+            note.text = _narrative(rng, 300)
+    return len(chosen)
+
+
+def _sync(store: Store, client: ServiceClient) -> SyncSummary:
+    summary = run_sync(store, client)
+    if not summary.ok:
+        raise RuntimeError(f"sync failed: {summary.errors}")
+    return summary
+
+
+def _timed_sync(store: Store, client: ServiceClient) -> tuple[float, SyncSummary]:
+    start = time.perf_counter()
+    summary = _sync(store, client)
+    return time.perf_counter() - start, summary
+
+
+def _raw_insert_seconds(source: Store, workdir: Path) -> float:
+    """Insert the rows B received into a fresh SQLCipher file with the same tables, pragmas and
+    key length, in one transaction, with plain ``executemany``: the floor any apply can reach."""
+    tables = ("child", "visit", "case_note")
+    with source.engine.connect() as conn:
+        schema = [
+            conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+                "AND type IN ('table', 'index')",
+                (table,),
+            ).all()
+            for table in tables
+        ]
+        rows = [conn.exec_driver_sql(f"SELECT * FROM {table}").all() for table in tables]  # noqa: S608
+    path = workdir / f"raw-{uuid.uuid4().hex}.db"
+    db = sqlcipher.connect(str(path), isolation_level=None)
+    try:
+        db.execute(f"PRAGMA key = \"x'{os.urandom(32).hex()}'\"")
+        for name, value in PRAGMAS:
+            db.execute(f"PRAGMA {name} = {value}")
+        db.execute("PRAGMA foreign_keys = OFF")
+        for statements in schema:
+            for (sql,) in statements:
+                db.execute(sql)
+        start = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        for table, table_rows in zip(tables, rows, strict=True):
+            if table_rows:
+                marks = ", ".join("?" * len(table_rows[0]))
+                db.executemany(f"INSERT INTO {table} VALUES ({marks})", table_rows)  # noqa: S608
+        db.execute("COMMIT")
+        return time.perf_counter() - start
+    finally:
+        db.close()
+
+
+@dataclass
+class Laptop:
+    store: Store
+    client: ServiceClient
+
+
+@contextmanager
+def _service(workdir: Path) -> Iterator[str]:
+    url = f"sqlite:///{workdir / 'server.db'}"
+    migrate(url)
+    settings = Settings(database_url=url, argon2_time_cost=1, argon2_memory_kib=8)
+    database = open_database(url)
+    hasher = password_hasher(settings)
+
+    def setup(session: Any) -> None:
+        accounts.create_team(session, name="bench", actor="bench")
+        accounts.create_user(
+            session,
+            hasher=hasher,
+            username=WORKER,
+            password=PASSWORD,
+            role="worker",
+            display_name="Bench Worker",
+            team_name="bench",
+            actor="bench",
+        )
+
+    database.run_write(setup)
+    database.dispose()
+    process, base = _start_server(url, workdir / "server-data")
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _laptop(base: str, name: str, root: Path) -> Laptop:
+    profile = Profile.create(name, PASSPHRASE, worker=WORKER, root=root, kdf=_kdf())
+    client = ServiceClient(base)
+    client.register_device(username=WORKER, password=PASSWORD, device_name=name)
+    return Laptop(profile.unlock(PASSPHRASE), client)
+
+
+def measure_size(total: int, workdir: Path, runs: int) -> list[Figure]:
+    rng = random.Random(total)
+    pull_rates: list[float] = []
+    raw_rates: list[float] = []
+    push_rates: list[float] = []
+    noop: list[float] = []
+    local1: list[float] = []
+    server1: list[float] = []
+    for run in range(runs):
+        run_dir = workdir / f"{total}-{run}"
+        run_dir.mkdir()
+        with _service(run_dir) as base:
+            a = _laptop(base, "a", run_dir / "profiles")
+            b = _laptop(base, "b", run_dir / "profiles")
+            try:
+                progress(f"  {total:,} records, run {run + 1}: building laptop A's outbox...")
+                _make_caseload(a.store, total, rng)
+                seconds, summary = _timed_sync(a.store, a.client)
+                push_rates.append(summary.sent / seconds)
+                progress(f"  push {summary.sent:,} in {seconds:.2f} s; first pull on B...")
+                seconds, summary = _timed_sync(b.store, b.client)
+                if summary.received != total:
+                    raise RuntimeError(f"B received {summary.received}, expected {total}")
+                pull_rates.append(total / seconds)
+                raw_rates.append(total / _raw_insert_seconds(b.store, run_dir))
+                progress(f"  pull {total:,} in {seconds:.2f} s; no-op, 1% local, 1% server...")
+                for _ in range(3):
+                    noop.append(_timed_sync(b.store, b.client)[0])
+                _edit_some(b.store, 0.01, rng)
+                local1.append(_timed_sync(b.store, b.client)[0])
+                _sync(a.store, a.client)
+                _edit_some(a.store, 0.01, rng)
+                _sync(a.store, a.client)
+                server1.append(_timed_sync(b.store, b.client)[0])
+            finally:
+                for laptop in (a, b):
+                    laptop.store.lock()
+                    laptop.client.close()
+    n = f"{total:,}"
+    return [
+        Figure(f"raw SQLCipher insert of the pulled rows, {n}", tuple(raw_rates), unit="rec/s"),
+        Figure(
+            f"first pull, {n} (vs raw insert; PouchDB {PEER['pull'][total]:,}/s)",
+            tuple(pull_rates),
+            baseline=Baseline("raw", tuple(raw_rates)),
+            budget=f">= {2 * PEER['pull'][total]:,}/s and >= 0.40 of raw",
+            unit="rec/s",
+        ),
+        Figure(
+            f"push of {n} new (PouchDB {PEER['push'][total]:,}/s)",
+            tuple(push_rates),
+            budget=f">= {2 * PEER['push'][total]:,}/s",
+            unit="rec/s",
+        ),
+        Figure(
+            f"no-op sync, {n}",
+            tuple(noop),
+            budget=f"<= {PEER['noop'][total] / 2 * 1000:.1f} ms (PouchDB/2)",
+        ),
+        Figure(
+            f"1% edited locally, then sync, {n}",
+            tuple(local1),
+            budget=f"<= {PEER['local1'][total] / 2 * 1000:.0f} ms (PouchDB/2)",
+        ),
+        Figure(
+            f"1% edited on the server, then sync, {n}",
+            tuple(server1),
+            budget=f"<= {PEER['server1'][total] / 2 * 1000:.0f} ms (PouchDB/2)",
+        ),
+    ]
+
+
+def measure(workdir: Path, sizes: tuple[int, ...] = SIZES) -> list[Figure]:
+    figures: list[Figure] = []
+    for total in sizes:
+        progress(f"Sync benchmark, {total:,} records...")
+        figures += measure_size(total, workdir, runs=3 if total < 50_000 else 1)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    args = parser.parse_args(argv)
+    sizes = tuple(int(s) for s in args.sizes.split(","))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-sync-") as tmp:
+        figures = measure(Path(tmp), sizes)
+    title = (
+        f"Casebook sync benchmarks over loopback HTTP (server on SQLite), Python "
+        f"{platform.python_version()}; medians; whole run {time.perf_counter() - started:,.0f} s."
+    )
+    print(render(figures, title=title), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

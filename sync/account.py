@@ -1,0 +1,123 @@
+"""This laptop's link to the central service: signing in once, and keeping the tokens.
+
+The device's tokens are secrets that would let a thief sync a worker's caseload, so they live
+inside the encrypted store (``profile_state``), never in the settings file, the OS keyring or a
+log. Signing in happens before the profile exists (first run asks for the service, then for the
+local passphrase), so ``connect`` returns the tokens and ``remember`` stores them once the
+profile is open.
+
+A refreshed token pair is written back straight away: refresh tokens rotate and the old one
+dies, so losing the new pair (a crash before saving) would mean signing in again.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import ProfileState
+from app.settings import Settings
+from app.store import Store
+from sync.client import Credentials, ServiceClient
+from sync.protocol.messages import TokenPair
+
+CREDENTIALS_KEY = "service_credentials"
+ACCOUNT_KEY = "service_account"
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who this laptop is signed in as, for the title bar and the audit trail."""
+
+    worker: str
+    display_name: str
+    role: str
+    device_id: str
+
+
+@dataclass(frozen=True)
+class Connection:
+    """The result of signing in: what to store once the profile exists."""
+
+    account: Account
+    credentials: Credentials
+
+
+def connect(
+    settings: Settings,
+    *,
+    username: str,
+    password: str,
+    device_name: str,
+    clock: Callable[[], float] = time.time,
+) -> Connection:
+    """Register this laptop with the service. Raises ``ServiceUnavailable`` (network, TLS) or
+    ``ServiceRefused`` (wrong credentials, disabled account), both with plain messages."""
+    client = ServiceClient(settings.service_url, ca_bundle=settings.ca_bundle or None, clock=clock)
+    try:
+        pair: TokenPair = client.register_device(
+            username=username, password=password, device_name=device_name
+        )
+    finally:
+        client.close()
+    account = Account(pair.worker, pair.display_name, pair.role, str(pair.device_id))
+    return Connection(account, Credentials.from_pair(pair, now=clock()))
+
+
+def remember(store: Store, connection: Connection) -> None:
+    with store.write(remote=True) as session:
+        _put(session, ACCOUNT_KEY, json.dumps(asdict(connection.account)))
+        _put(session, CREDENTIALS_KEY, json.dumps(asdict(connection.credentials)))
+
+
+def account(store: Store) -> Account | None:
+    raw = _get(store, ACCOUNT_KEY)
+    return Account(**json.loads(raw)) if raw else None
+
+
+def client_for(
+    store: Store, settings: Settings, *, clock: Callable[[], float] = time.time
+) -> ServiceClient | None:
+    """A client signed in as this laptop, or None for an offline-only or never-connected
+    profile. New tokens from a refresh are saved in the same store at once."""
+    raw = _get(store, CREDENTIALS_KEY)
+    if settings.offline_only or not raw:
+        return None
+
+    def save(credentials: Credentials) -> None:
+        with store.write(remote=True) as session:
+            _put(session, CREDENTIALS_KEY, json.dumps(asdict(credentials)))
+
+    return ServiceClient(
+        settings.service_url,
+        ca_bundle=settings.ca_bundle or None,
+        credentials=Credentials(**json.loads(raw)),
+        on_new_credentials=save,
+        clock=clock,
+    )
+
+
+def forget(store: Store) -> None:
+    """Sign this laptop out (the service told it to sign in again)."""
+    with store.write(remote=True) as session:
+        state = session.get(ProfileState, CREDENTIALS_KEY)
+        if state is not None:
+            session.delete(state)
+
+
+def _get(store: Store, key: str) -> str | None:
+    with store.read() as session:
+        return session.scalar(select(ProfileState.value).where(ProfileState.key == key))
+
+
+def _put(session: Session, key: str, value: str) -> None:
+    state = session.get(ProfileState, key)
+    if state is None:
+        session.add(ProfileState(key=key, value=value))
+    else:
+        state.value = value

@@ -1,0 +1,142 @@
+"""The caseload dashboard over a demo caseload: rows in words, sorting, filters, search as you
+type, and opening a child with Enter."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app import clock
+from app.dashboard import build
+from app.deadlines.engine import Status
+from app.store import Store
+from tests.ui import views_support
+from ui.models.dashboard_model import CaseloadModel, Column, caseload_rows, measure_model
+from ui.views.dashboard import DashboardView
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The 60-child demo caseload, built once for this module (about a second)."""
+    yield from views_support.demo_store(tmp_path_factory.mktemp("dashboard-demo"))
+
+
+@pytest.fixture(scope="module")
+def noted_child(demo: Store) -> uuid.UUID:
+    """A demo child with a case note holding a word no other record uses."""
+    with demo.read() as session:
+        chosen = build(session, clock.today()).children[7].child_id
+    views_support.add_case_note(
+        demo, chosen, f"Went {views_support.RARE_WORD} with the carers' nephew."
+    )
+    return chosen
+
+
+@pytest.fixture
+def view(qtbot: QtBot, demo: Store, noted_child: uuid.UUID) -> DashboardView:
+    shown = DashboardView(demo)
+    qtbot.addWidget(shown)
+    shown.resize(*views_support.SCREEN)
+    shown.show()
+    with qtbot.waitSignal(shown.sig_loaded, timeout=10_000):
+        shown.refresh()
+    return shown
+
+
+def _column(view: DashboardView, column: int) -> list[str]:
+    proxy = view.proxy
+    return [proxy.index(r, column).data() for r in range(proxy.rowCount())]
+
+
+def test_rows_show_every_child_and_household_in_words(view: DashboardView, demo: Store) -> None:
+    """Each child and carer household appears once, most urgent first, status in words with
+    an icon, and the items spelt out in the tooltip."""
+    with demo.read() as session:
+        expected = build(session, clock.today())
+    assert view.model.rowCount() == len(expected.children) + len(expected.households)
+    statuses = _column(view, Column.STATUS)
+    assert statuses[0] == "Overdue"
+    assert set(statuses) <= {"Overdue", "Due soon", "Upcoming", "Done", "Nothing due"}
+    first = view.proxy.index(0, Column.STATUS)
+    assert first.data(Qt.ItemDataRole.DecorationRole) is not None
+    assert "Overdue (due" in first.data(Qt.ItemDataRole.ToolTipRole)
+    names = {r.name for r in expected.children}
+    assert names <= set(_column(view, Column.NAME))
+    assert all(len(d.split()) == 3 for d in _column(view, Column.DUE) if d)  # "03 Nov 2026"
+
+
+def test_columns_sort_both_ways_from_the_header(view: DashboardView, qtbot: QtBot) -> None:
+    """Sorting by name goes A to Z and back; sorting by status puts overdue first again."""
+    view.table.sortByColumn(Column.NAME, Qt.SortOrder.AscendingOrder)
+    names = _column(view, Column.NAME)
+    assert names == sorted(names, key=str.casefold)
+    view.table.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+    assert _column(view, Column.NAME) == sorted(names, key=str.casefold, reverse=True)
+    view.table.sortByColumn(Column.DUE, Qt.SortOrder.AscendingOrder)
+    dues = [view.proxy.row_at(r).next_due for r in range(view.proxy.rowCount())]
+    dated = [d for d in dues if d is not None]
+    assert dated == sorted(dated) and dues[: len(dated)] == dated
+    view.table.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
+    assert _column(view, Column.STATUS)[0] == "Overdue"
+
+
+def test_filters_narrow_the_table(view: DashboardView) -> None:
+    """Status, kind of item, legal status and children-only filters each narrow the rows, and
+    clearing them shows everyone again."""
+    total = view.proxy.rowCount()
+    view.set_filters(status=Status.OVERDUE)
+    overdue = [view.proxy.row_at(r) for r in range(view.proxy.rowCount())]
+    assert 0 < len(overdue) < total
+    assert all(any(s is Status.OVERDUE for _, s in r.items) for r in overdue)
+    view.set_filters(status=Status.DUE_SOON, obligation="child_visit", kind="child")
+    rows = [view.proxy.row_at(r) for r in range(view.proxy.rowCount())]
+    assert rows and all(r.kind == "child" for r in rows)
+    assert all(("child_visit", Status.DUE_SOON) in r.items for r in rows)
+    view.set_filters(legal_status="C2")
+    rows = [view.proxy.row_at(r) for r in range(view.proxy.rowCount())]
+    assert rows and all(r.legal_code == "C2" for r in rows)
+    view.set_filters()
+    assert view.proxy.rowCount() == total
+
+
+def test_search_as_you_type_finds_a_child_by_case_text_and_enter_opens_them(
+    view: DashboardView, qtbot: QtBot, noted_child: uuid.UUID
+) -> None:
+    """Typing part of a word from a case note lists that child; Enter opens them."""
+    view.search_box.setFocus()
+    with qtbot.waitSignal(view.sig_searched, timeout=5000):
+        qtbot.keyClicks(view.search_box, views_support.RARE_WORD[:7])
+    assert view.results.count() == 1
+    assert view.results.item(0).data(Qt.ItemDataRole.UserRole) == noted_child
+    assert "a case note" in view.results.item(0).text()
+    with qtbot.waitSignal(view.child_opened, timeout=2000) as opened:
+        qtbot.keyClick(view.search_box, Qt.Key.Key_Return)
+    assert opened.args == [noted_child]
+    qtbot.keyClick(view.search_box, Qt.Key.Key_Escape)
+    assert view.search_box.text() == "" and not view.results.isVisible()
+
+
+def test_enter_on_a_row_opens_the_child(view: DashboardView, qtbot: QtBot) -> None:
+    """Selecting a child's row and pressing Enter emits child_opened with their id."""
+    view.set_filters(kind="child")
+    view.table.setFocus()
+    view.table.selectRow(2)
+    expected = view.proxy.row_at(2).subject_id
+    with qtbot.waitSignal(view.child_opened, timeout=2000) as opened:
+        qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert opened.args == [expected]
+
+
+def test_model_passes_qt_model_checks(qtmodeltester: object, demo: Store) -> None:
+    """The table model keeps Qt's model contract (row counts, indexes, roles)."""
+    with demo.read() as session:
+        rows = caseload_rows(build(session, clock.today()))
+    model = CaseloadModel()
+    model.set_rows(rows)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    timings = measure_model(rows, runs=1)
+    assert set(timings) == {"load", "sort", "filter"}

@@ -1,0 +1,97 @@
+"""Render the caseload views at the laptop's 1366x768 to test-artifacts/screenshots/, so a
+person can look at them (and CI keeps them as artifacts). Each test also checks the render is
+not blank."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QComboBox, QMessageBox, QPlainTextEdit
+from pytestqt.qtbot import QtBot
+
+from app.store import Store
+from tests.ui import views_support
+from ui.views.case_view import CaseView
+from ui.views.dashboard import DashboardView
+from ui.views.visit_form import VisitForm
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    yield from views_support.demo_store(tmp_path_factory.mktemp("screenshots-demo"))
+
+
+def _looks_drawn(path: Path) -> None:
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == views_support.SCREEN
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, 400, 23)}
+    assert len(colours) > 5, "the render is blank"
+
+
+def test_dashboard_screenshot(qtbot: QtBot, demo: Store) -> None:
+    """The dashboard of the demo caseload, most urgent first."""
+    view = DashboardView(demo)
+    qtbot.addWidget(view)
+    view.resize(*views_support.SCREEN)
+    view.show()
+    with qtbot.waitSignal(view.sig_loaded, timeout=10_000):
+        view.refresh()
+    _looks_drawn(views_support.screenshot(view, "dashboard"))
+    view.search_box.setFocus()
+    with qtbot.waitSignal(view.sig_searched, timeout=5000):
+        qtbot.keyClicks(view.search_box, "football")
+    _looks_drawn(views_support.screenshot(view, "dashboard-search"))
+
+
+def test_case_view_screenshot(qtbot: QtBot, store: Store) -> None:
+    """A child's case with a chronology."""
+    child_id = views_support.child_with_history(store)
+    view = CaseView(store, child_id)
+    qtbot.addWidget(view)
+    view.resize(*views_support.SCREEN)
+    view.show()
+    qtbot.waitUntil(lambda: view.case is not None, timeout=5000)
+    _looks_drawn(views_support.screenshot(view, "case-view"))
+
+
+def test_visit_form_screenshots(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A visit form mid-way (with a problem shown beside its field), then finalised with an
+    addendum."""
+    child_id = views_support.child_with_history(store)
+    form = VisitForm(store, child_id)
+    form.AUTOSAVE_MS = 100
+    qtbot.addWidget(form)
+    form.resize(*views_support.SCREEN)
+    with qtbot.waitSignal(form.sig_ready, timeout=5000):
+        form.show()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    wishes = form.field("wishes_and_feelings")
+    wishes.setFocus()
+    qtbot.keyClicks(wishes, "Mara wants to carry on with choir and to see her brother more.")
+    observations = form.field("observations")
+    assert isinstance(observations, QPlainTextEdit)
+    observations.setPlainText("Relaxed and chatty; showed me her new bedroom and school reports.")
+    with qtbot.waitSignal(form.sig_failed, timeout=5000):
+        form.finalise()
+    _looks_drawn(views_support.screenshot(form, "visit-form-problems"))
+
+    qtbot.keyClicks(form.field("who_was_seen"), "Mara and her foster carer Sandra")
+    seen = form.field("seen_alone")
+    assert isinstance(seen, QComboBox)
+    seen.setCurrentIndex(seen.findText("Yes"))
+    with qtbot.waitSignal(form.finalised, timeout=5000):
+        form.finalise()
+    box = [w for w in form.findChildren(QPlainTextEdit) if w.accessibleName() == "New addendum"][0]
+    box.setFocus()
+    qtbot.keyClicks(box, "Also present: Sandra's son Tom.")
+    with qtbot.waitSignal(form.sig_changed, timeout=5000):
+        qtbot.keyClick(form, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    _looks_drawn(views_support.screenshot(form, "visit-form-finalised"))
+    assert isinstance(form.visit_id, uuid.UUID)

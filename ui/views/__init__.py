@@ -1,0 +1,1 @@
+"""The caseload views the main window embeds: dashboard, case view, visit form."""

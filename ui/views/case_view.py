@@ -1,0 +1,312 @@
+"""One child's case: who they are, their legal status and placement history, their actions,
+and a chronology of everything recorded about them.
+
+The whole case is read by ``app.chronology.load_case`` on a worker thread (a fixed handful of
+queries however long the child's history), then shown. The view never queries the store itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock
+from app.chronology import KINDS, CaseFile, ChildNotFound, load_case
+from app.store import Store
+from ui.models.chronology_model import ChronologyModel, RowsModel
+from ui.models.chronology_model import Column as ChronologyColumn
+from ui.tasks import run_task
+from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
+
+
+def _load(store: Store, child_id: uuid.UUID) -> CaseFile:
+    """Runs on a worker thread."""
+    with store.read() as session:
+        return load_case(session, child_id, clock.today())
+
+
+def _table(name: str, model: RowsModel | ChronologyModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setHighlightSections(False)
+    return table
+
+
+class CaseView(QWidget):
+    record_visit = Signal(uuid.UUID)
+    """The worker asked to record a new visit.
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+        The child the visit is for.
+    """
+
+    open_visit = Signal(uuid.UUID, uuid.UUID)
+    """The worker asked to open a visit (or the visit an addendum corrects).
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+    visit_id : uuid.UUID
+    """
+
+    #: The case has been loaded (or failed to load) and is on screen.
+    sig_loaded = Signal()
+
+    def __init__(self, store: Store, child_id: uuid.UUID, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._child_id = child_id
+        self._seq = 0
+        self._case: CaseFile | None = None
+        self._build()
+        self.refresh()
+
+    # ---- Public API
+
+    @property
+    def child_id(self) -> uuid.UUID:
+        return self._child_id
+
+    @property
+    def case(self) -> CaseFile | None:
+        """What is on screen (None until the first load arrives)."""
+        return self._case
+
+    @property
+    def chronology(self) -> QTableView:
+        return self._chronology
+
+    @property
+    def chronology_model(self) -> ChronologyModel:
+        return self._chronology_model
+
+    @property
+    def kind_filter(self) -> QComboBox:
+        return self._kind_box
+
+    def refresh(self) -> None:
+        """Reload the case (e.g. after a visit was saved in another tab)."""
+        self._seq += 1
+        seq = self._seq
+        run_task(
+            lambda: _load(self._store, self._child_id),
+            lambda case: self._show(seq, case),
+            lambda exc: self._failed(seq, exc),
+        )
+
+    # ---- Private API
+
+    def _build(self) -> None:
+        self.setStyleSheet(FOCUS_STYLE)
+        self.setAccessibleName("Child's case")
+        self._name = QLabel("Loading…")
+        self._name.setFont(heading_font(self.font(), 1.6))
+        self._name.setAccessibleName("Child's name")
+        self._facts = QLabel("")
+        self._facts.setAccessibleName("Age and legal status")
+        self._facts.setWordWrap(True)
+        self._placement = QLabel("")
+        self._placement.setAccessibleName("Current placement")
+        self._placement.setWordWrap(True)
+        self._record = QPushButton("&Record a visit")
+        self._record.setAccessibleName("Record a visit")
+        self._record.setEnabled(False)
+        self._record.clicked.connect(lambda: self.record_visit.emit(self._child_id))
+
+        self._chronology_model = ChronologyModel(self)
+        self._chronology = _table("Chronology", self._chronology_model)
+        self._kind_box = QComboBox()
+        self._kind_box.setAccessibleName("Show kinds of record")
+        self._kind_box.addItem("All records", None)
+        for kind, words in KINDS.items():
+            self._kind_box.addItem(words, kind)
+        # Addenda belong with what they correct, so "Visits" shows a visit's addenda too.
+        self._kind_box.setItemData(1, "visit+addendum")
+        kind_label = QLabel("S&how:")
+        kind_label.setBuddy(self._kind_box)
+        self._chronology_hint = QLabel("Press Enter on a visit to open it.")
+        chronology_page = QWidget()
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(kind_label)
+        filter_row.addWidget(self._kind_box)
+        filter_row.addWidget(self._chronology_hint, 1)
+        chronology_layout = QVBoxLayout(chronology_page)
+        chronology_layout.addLayout(filter_row)
+        chronology_layout.addWidget(self._chronology, 1)
+
+        self._statuses = RowsModel(("Legal status", "From", "To", "Why it ended"), self)
+        self._placements = RowsModel(("Placement", "Carers", "From", "To"), self)
+        history_page = QWidget()
+        history = QVBoxLayout(history_page)
+        tables: list[QTableView] = []
+        for caption, model, name in (
+            ("Legal status history", self._statuses, "Legal status history"),
+            ("Placements", self._placements, "Placements"),
+        ):
+            label = QLabel(caption)
+            label.setProperty("role", "heading")
+            table = _table(name, model)
+            label.setBuddy(table)
+            tables.append(table)
+            history.addWidget(label)
+            history.addWidget(table, 1)
+        self._status_table, self._placement_table = tables
+
+        self._actions = RowsModel(("Action", "Owner", "Due", "State"), self)
+        self._actions_table = _table("Actions", self._actions)
+
+        self._tabs = QTabWidget()
+        self._tabs.setAccessibleName("Case sections")
+        self._tabs.addTab(chronology_page, "&Chronology")
+        self._tabs.addTab(history_page, "Legal status and &placements")
+        self._tabs.addTab(self._actions_table, "&Actions")
+
+        self._problem = QLabel("")
+        self._problem.setProperty("role", "error")
+        self._problem.setWordWrap(True)
+        self._problem.setVisible(False)
+
+        header = QHBoxLayout()
+        who = QVBoxLayout()
+        who.addWidget(self._name)
+        who.addWidget(self._facts)
+        who.addWidget(self._placement)
+        header.addLayout(who, 1)
+        header.addWidget(self._record, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self._problem)
+        layout.addWidget(self._tabs, 1)
+
+        self._kind_box.currentIndexChanged.connect(self._filter_kinds)
+        self._chronology.activated.connect(self._open_entry)
+
+    def _show(self, seq: int, case: CaseFile) -> None:
+        if not alive(self) or seq != self._seq:
+            return
+        self._case = case
+        who = case.profile
+        self._name.setText(who.name)
+        self._name.setAccessibleDescription(f"Full name {who.full_name}")
+        self._facts.setText(
+            f"Age {who.age} (born {uk_date(who.date_of_birth)}) · {who.legal_status}"
+            + ("" if who.case_open else " · Case closed")
+        )
+        current = next((p for p in case.placements if p.current), None)
+        self._placement.setText(
+            f"Placement: {current.label}"
+            + (f", with {current.carers}" if current.carers else "")
+            + f", since {uk_date(current.start)}"
+            if current
+            else "No current placement"
+        )
+        self._record.setEnabled(True)
+        self._chronology_model.set_entries(case.chronology)
+        self._statuses.set_rows(
+            [
+                (s.label, uk_date(s.start), uk_date(s.end, "Current"), s.reason_ended or "")
+                for s in case.legal_statuses
+            ],
+            strong={n for n, s in enumerate(case.legal_statuses) if s.end is None},
+        )
+        self._placements.set_rows(
+            [
+                (p.label, p.carers, uk_date(p.start), uk_date(p.end, "Current"))
+                for p in case.placements
+            ],
+            strong={n for n, p in enumerate(case.placements) if p.current},
+        )
+        self._actions.set_rows(
+            [
+                (
+                    a.description,
+                    a.owner,
+                    uk_date(a.due, "No date set"),
+                    f"Completed {uk_date(a.completed)}"
+                    if a.completed
+                    else ("Overdue" if a.overdue else "Open"),
+                )
+                for a in case.actions
+            ],
+            strong={n for n, a in enumerate(case.actions) if a.overdue},
+        )
+        open_actions = sum(1 for a in case.actions if a.completed is None)
+        self._tabs.setTabText(2, f"&Actions ({open_actions} open)")
+        self._size_columns()
+        self._problem.setVisible(False)
+        self.sig_loaded.emit()
+
+    def _size_columns(self) -> None:
+        metrics = self._chronology.fontMetrics()
+        date_width = metrics.horizontalAdvance("30 Sep 2026") + 24
+        self._chronology.setColumnWidth(ChronologyColumn.DATE, date_width)
+        self._chronology.setColumnWidth(
+            ChronologyColumn.KIND, metrics.horizontalAdvance("Assessment") + 24
+        )
+        self._chronology.setColumnWidth(
+            ChronologyColumn.WHAT, metrics.horizontalAdvance("Statutory visit to a child") + 40
+        )
+        self._chronology.setColumnWidth(ChronologyColumn.SUMMARY, metrics.averageCharWidth() * 70)
+        self._chronology.setColumnWidth(
+            ChronologyColumn.STATUS, metrics.horizontalAdvance("Completed 30 Sep 2026") + 16
+        )
+        for table, first in (
+            (self._status_table, "Single period of accommodation under s20"),
+            (self._placement_table, "Foster placement with other foster carer(s), long-term"),
+        ):
+            table.setColumnWidth(0, metrics.horizontalAdvance(first) + 24)
+            table.setColumnWidth(1, metrics.horizontalAdvance("The Lewandowski household") + 24)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._actions_table.setColumnWidth(0, metrics.averageCharWidth() * 60)
+        self._actions_table.setColumnWidth(1, metrics.horizontalAdvance("Sandra Whitfield") + 40)
+        self._actions_table.setColumnWidth(2, date_width)
+
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if not alive(self) or seq != self._seq:
+            return
+        if isinstance(exc, ChildNotFound):
+            message = str(exc)
+        else:
+            message = "This case could not be loaded. Try again; if it keeps happening, "
+            message += "contact the service desk."
+        self._problem.setText(message)
+        self._problem.setVisible(True)
+        if self._case is None:
+            self._name.setText("Case not available")
+        self.sig_loaded.emit()
+
+    def _filter_kinds(self) -> None:
+        value = self._kind_box.currentData()
+        self._chronology_model.set_kinds(None if value is None else set(str(value).split("+")))
+
+    def _open_entry(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        entry = self._chronology_model.entry_at(index.row())
+        if entry.kind == "visit":
+            self.open_visit.emit(self._child_id, entry.record_id)
+        elif entry.kind == "addendum" and entry.target_kind == "visit" and entry.target_id:
+            self.open_visit.emit(self._child_id, entry.target_id)

@@ -1,0 +1,121 @@
+"""Small pieces the caseload views share: status icons, UK dates, focus styling, and a guard
+for answers that arrive after a widget has gone.
+
+Status icons are drawn here rather than taken from the platform style because each status must
+differ by *shape* as well as colour (a worker with colour-blindness, or a grey-scale printout,
+still tells "overdue" from "done"), and platform icon sets do not promise that.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+
+import shiboken6
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+
+from app.deadlines.engine import STATUS_WORDS, Status
+
+#: Colours chosen for contrast on white (each at least 4.5:1 against it for its text use).
+STATUS_COLOURS = {
+    Status.OVERDUE: "#b3261e",
+    Status.DUE_SOON: "#8a5300",
+    Status.UPCOMING: "#1d5fa8",
+    Status.DONE: "#2e7d32",
+}
+
+#: Focus must be visible on every control (keyboard users), whatever the platform style draws.
+FOCUS_STYLE = """
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus,
+QTableView:focus, QListView:focus, QTreeView:focus {
+    border: 2px solid #1d70b8;
+}
+QPushButton:focus, QCheckBox:focus, QTabBar::tab:focus { outline: 2px solid #1d70b8; }
+QLabel[role="error"] { color: #b3261e; font-weight: bold; }
+QLabel[role="heading"] { font-weight: bold; }
+"""
+
+
+def uk_date(day: date | None, empty: str = "") -> str:
+    """Dates as a UK reader writes them: 03 Nov 2026."""
+    return f"{day:%d %b %Y}" if day is not None else empty
+
+
+def local_time(moment: datetime) -> str:
+    """A stored UTC instant as the laptop's local clock time, e.g. 14:03."""
+    return moment.astimezone().strftime("%H:%M")
+
+
+def status_words(status: Status) -> str:
+    return STATUS_WORDS[status]
+
+
+def alive(obj: QObject) -> bool:
+    """Whether a widget still exists: a background answer may arrive after its view closed."""
+    return shiboken6.isValid(obj)
+
+
+def heading_font(base: QFont, scale: float = 1.5) -> QFont:
+    """A heading relative to the user's font size, so larger system fonts scale headings too."""
+    font = QFont(base)
+    size = base.pointSizeF()
+    if size > 0:
+        font.setPointSizeF(size * scale)
+    font.setBold(True)
+    return font
+
+
+@cache
+def status_icon(status: Status) -> QIcon:
+    """Overdue: a filled circle with "!"; due soon: a triangle with "!"; upcoming: a ring with
+    a clock hand; done: a tick. Drawn at two sizes for high-DPI screens."""
+    icon = QIcon()
+    for size in (16, 32):
+        icon.addPixmap(_draw(status, size))
+    return icon
+
+
+def _draw(status: Status, size: int) -> QPixmap:
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    colour = QColor(STATUS_COLOURS[status])
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    s = float(size)
+    pen_width = max(1.5, s / 9)
+    if status is Status.OVERDUE:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawEllipse(QRectF(1, 1, s - 2, s - 2))
+        _exclamation(p, s, QColor("white"))
+    elif status is Status.DUE_SOON:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawPolygon(QPolygonF([QPointF(s / 2, 1), QPointF(s - 1, s - 2), QPointF(1, s - 2)]))
+        _exclamation(p, s, QColor("white"), top=0.36)
+    elif status is Status.UPCOMING:
+        p.setPen(QPen(colour, pen_width))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawEllipse(QRectF(2, 2, s - 4, s - 4))
+        p.drawLine(QPointF(s / 2, s / 2), QPointF(s / 2, s * 0.25))
+        p.drawLine(QPointF(s / 2, s / 2), QPointF(s * 0.7, s / 2))
+    else:
+        pen = QPen(colour, pen_width * 1.4)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        p.setPen(pen)
+        path = QPainterPath(QPointF(s * 0.18, s * 0.55))
+        path.lineTo(QPointF(s * 0.42, s * 0.78))
+        path.lineTo(QPointF(s * 0.84, s * 0.24))
+        p.drawPath(path)
+    p.end()
+    return pix
+
+
+def _exclamation(p: QPainter, s: float, colour: QColor, top: float = 0.22) -> None:
+    pen = QPen(colour, max(1.5, s / 8))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(pen)
+    p.drawLine(QPointF(s / 2, s * top), QPointF(s / 2, s * 0.58))
+    p.drawPoint(QPointF(s / 2, s * 0.76))

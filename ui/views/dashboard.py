@@ -1,0 +1,504 @@
+"""The caseload dashboard: every child and carer household with their next statutory items,
+filters, and search as you type.
+
+All store access runs on worker threads (``ui.tasks``): ``refresh()`` builds the dashboard rows
+there, and each search runs there too, debounced so typing "okafor" costs one search, not six.
+Answers that arrive after a newer request was made are dropped, so the list always matches the
+words in the box.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock, dashboard
+from app.chronology import child_names, legal_status_words
+from app.deadlines.engine import STATUS_WORDS, Status
+from app.search import SearchHit, search
+from app.store import Store
+from ui.models.dashboard_model import (
+    OBLIGATIONS,
+    CaseloadFilter,
+    CaseloadModel,
+    CaseloadRow,
+    Column,
+    caseload_rows,
+)
+from ui.tasks import run_task
+from ui.views.common import FOCUS_STYLE, alive, heading_font
+
+#: Pause after the last keystroke before searching: long enough to skip the keystrokes of a
+#: word being typed, short enough to feel immediate.
+SEARCH_DEBOUNCE_MS = 150
+
+#: What a search hit's record type is called when saying where the words were found.
+_FOUND_IN = {
+    "child": "name or profile",
+    "visit": "a visit",
+    "case_note": "a case note",
+    "review": "a review",
+    "action": "an action",
+    "addendum": "an addendum",
+    "assessment": "an assessment",
+    "care_plan": "a care plan",
+}
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One child found by a search, with where the words were found (best match first)."""
+
+    child_id: uuid.UUID
+    name: str
+    found_in: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return f"{self.name} — found in {', '.join(self.found_in)}"
+
+
+def group_hits(hits: list[SearchHit], names: dict[uuid.UUID, str]) -> list[SearchResult]:
+    """One result per child, in the order of their best hit, naming where the words matched.
+    Hits about a carer household alone are left out: the dashboard opens children."""
+    order: list[uuid.UUID] = []
+    found: dict[uuid.UUID, list[str]] = {}
+    for hit in hits:
+        if hit.child_id is None or hit.child_id not in names:
+            continue
+        if hit.child_id not in found:
+            order.append(hit.child_id)
+            found[hit.child_id] = []
+        where = _FOUND_IN.get(hit.record_type, "a record")
+        if where not in found[hit.child_id]:
+            found[hit.child_id].append(where)
+    return [SearchResult(c, names[c], tuple(found[c])) for c in order]
+
+
+def _search_children(store: Store, typed: str) -> list[SearchResult]:
+    """Runs on a worker thread: the search and the names of the children it found, in one
+    read transaction."""
+    with store.read() as session:
+        hits = search(session, typed)
+        names = child_names(session, {h.child_id for h in hits if h.child_id is not None})
+    return group_hits(hits, names)
+
+
+def _load_rows(store: Store) -> list[CaseloadRow]:
+    """Runs on a worker thread: the dashboard's rows as of today."""
+    with store.read() as session:
+        built = dashboard.build(session, clock.today())
+    return caseload_rows(built)
+
+
+class _SearchBox(QLineEdit):
+    """Down arrow moves into the results, as in a browser's address bar."""
+
+    sig_down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Down:
+            self.sig_down.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class DashboardView(QWidget):
+    child_opened = Signal(uuid.UUID)
+    """The worker chose a child to open.
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+        The child's record id.
+    """
+
+    # Emitted when a refresh or a search answer has been shown; tests and the shell's status
+    # bar wait on these rather than on sleeps.
+    sig_loaded = Signal()
+    sig_searched = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._refresh_seq = 0
+        self._search_seq = 0
+        self._build()
+
+    # ---- Public API
+
+    def refresh(self) -> None:
+        """Reload the caseload from the store (on a worker thread); filters, sort and the
+        selected row's child are kept."""
+        self._refresh_seq += 1
+        seq = self._refresh_seq
+        self._status.setText("Loading the caseload…")
+        run_task(
+            lambda: _load_rows(self._store),
+            lambda rows: self._show_rows(seq, rows),
+            lambda exc: self._failed(seq, exc),
+        )
+
+    @property
+    def model(self) -> CaseloadModel:
+        return self._model
+
+    @property
+    def proxy(self) -> CaseloadFilter:
+        return self._proxy
+
+    @property
+    def table(self) -> QTableView:
+        return self._table
+
+    @property
+    def search_box(self) -> QLineEdit:
+        return self._search
+
+    @property
+    def results(self) -> QListWidget:
+        return self._results
+
+    def set_filters(
+        self,
+        *,
+        status: Status | None = None,
+        obligation: str | None = None,
+        legal_status: str | None = None,
+        kind: str | None = None,
+    ) -> None:
+        """Set the filter boxes (and so the table) programmatically, e.g. from a shortcut on
+        the main window's summary: "show me everything overdue"."""
+        for box, value in (
+            (self._status_box, status),
+            (self._item_box, obligation),
+            (self._kind_box, kind),
+        ):
+            box.setCurrentIndex(max(0, box.findData(value)))
+        self._ensure_legal_option(legal_status)
+        self._legal_box.setCurrentIndex(max(0, self._legal_box.findData(legal_status)))
+        self._apply_filters()
+
+    # ---- Private API: building
+
+    def _build(self) -> None:
+        self.setStyleSheet(FOCUS_STYLE)
+        self.setAccessibleName("Caseload dashboard")
+        title = QLabel("Caseload")
+        title.setFont(heading_font(self.font()))
+        title.setAccessibleName("Caseload")
+        self._summary = QLabel("")
+        self._summary.setAccessibleName("Caseload summary")
+        self._summary.setWordWrap(True)
+
+        self._search = _SearchBox()
+        self._search.setPlaceholderText("Type a name or words from case records")
+        self._search.setClearButtonEnabled(True)
+        self._search.setAccessibleName("Search children and case records")
+        search_label = QLabel("&Search:")
+        search_label.setBuddy(self._search)
+        self._results_label = QLabel("")
+        self._results_label.setAccessibleName("Search results summary")
+        self._results = QListWidget()
+        self._results.setAccessibleName("Search results")
+        self._results.setMaximumHeight(self.fontMetrics().height() * 9)
+        self._results.setVisible(False)
+        self._results_label.setVisible(False)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+
+        self._kind_box = self._combo(
+            "Show", [("Children and carers", None), ("Children", "child"), ("Carers", "household")]
+        )
+        self._status_box = self._combo(
+            "Status", [("Any status", None)] + [(STATUS_WORDS[s], s) for s in Status]
+        )
+        self._item_box = self._combo(
+            "Kind of item", [("Any kind of item", None)] + [(w, o) for o, w in OBLIGATIONS.items()]
+        )
+        self._legal_box = self._combo("Legal status", [("Any legal status", None)])
+        # Some legal statuses are long sentences: keep the box a steady width, full names in
+        # the drop-down.
+        self._legal_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self._legal_box.setMinimumContentsLength(24)
+        self._legal_box.view().setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self._clear = QPushButton("&Clear filters")
+        self._clear.setAccessibleName("Clear filters")
+
+        self._model = CaseloadModel(self)
+        self._proxy = CaseloadFilter(self)
+        self._proxy.setSourceModel(self._model)
+        self._table = QTableView()
+        self._table.setModel(self._proxy)
+        self._table.setAccessibleName("Caseload table")
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setTabKeyNavigation(False)
+        self._table.setAlternatingRowColors(True)
+        self._table.setWordWrap(False)
+        self._table.verticalHeader().setVisible(False)
+        self._table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self._table.setSortingEnabled(True)
+        self._table.horizontalHeader().setSortIndicator(Column.STATUS, Qt.SortOrder.AscendingOrder)
+        header = self._table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setHighlightSections(False)
+        self._status = QLabel("")
+        self._status.setAccessibleName("Table status")
+
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self._search, 1)
+        filters = QHBoxLayout()
+        for label, box in (
+            ("Sho&w:", self._kind_box),
+            ("S&tatus:", self._status_box),
+            ("&Kind of item:", self._item_box),
+            ("&Legal status:", self._legal_box),
+        ):
+            caption = QLabel(label)
+            caption.setBuddy(box)
+            filters.addWidget(caption)
+            filters.addWidget(box)
+        filters.addWidget(self._clear)
+        filters.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addWidget(self._summary, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(search_row)
+        layout.addWidget(self._results_label)
+        layout.addWidget(self._results)
+        layout.addLayout(filters)
+        layout.addWidget(self._table, 1)
+        layout.addWidget(self._status)
+
+        self._search.textChanged.connect(self._typed)
+        self._search.returnPressed.connect(self._open_first_result)
+        self._search.sig_down.connect(self._focus_results)
+        self._debounce.timeout.connect(self._run_search)
+        self._results.itemActivated.connect(self._open_result)
+        self._table.activated.connect(self._open_row)
+        for box in (self._kind_box, self._status_box, self._item_box, self._legal_box):
+            box.currentIndexChanged.connect(self._apply_filters)
+        self._clear.clicked.connect(lambda: self.set_filters())
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self._search)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)
+        escape.activated.connect(self._search.clear)
+
+    def _combo(self, name: str, options: list[tuple[str, object]]) -> QComboBox:
+        box = QComboBox()
+        box.setAccessibleName(name)
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for text, value in options:
+            box.addItem(text, value)
+        return box
+
+    # ---- Private API: caseload
+
+    def _show_rows(self, seq: int, rows: list[CaseloadRow]) -> None:
+        if not alive(self) or seq != self._refresh_seq:
+            return
+        selected = self._selected_subject()
+        self._model.set_rows(rows)
+        self._fill_legal_options(rows)
+        if not self._table.property("sized"):
+            self._size_columns()
+            self._table.setProperty("sized", True)
+        if selected is not None:
+            self._select_subject(selected)
+        children = [r for r in rows if r.kind == "child"]
+        overdue = sum(1 for r in children if r.worst is Status.OVERDUE)
+        soon = sum(1 for r in children if r.worst is Status.DUE_SOON)
+        households = len(rows) - len(children)
+        self._summary.setText(
+            f"{len(children)} children, {households} carer households. "
+            f"Children with something overdue: {overdue}; due soon: {soon}."
+        )
+        self._update_status()
+        self.sig_loaded.emit()
+
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if not alive(self) or seq != self._refresh_seq:
+            return
+        # No case text in the message: only the kind of failure.
+        self._status.setText(
+            "The caseload could not be loaded. Try again; if it keeps happening, "
+            "contact the service desk."
+        )
+        self.sig_loaded.emit()
+
+    def _size_columns(self) -> None:
+        """Fit the short columns to their contents once; the long text columns share the rest.
+        Measured on the first load only, so a refresh never makes the columns jump."""
+        metrics = self._table.fontMetrics()
+        widths = {
+            Column.STATUS: metrics.horizontalAdvance("Due soon") + 48,
+            Column.NAME: metrics.horizontalAdvance("The Lewandowski household") + 16,
+            Column.WHO: metrics.horizontalAdvance("Carers") + 28,
+            Column.AGE: metrics.horizontalAdvance("Age") + 28,
+            Column.LEGAL: metrics.horizontalAdvance("Placement order granted (s21)") + 24,
+            Column.NEXT: metrics.horizontalAdvance("Statutory visit (first year of placement)")
+            + 16,
+            Column.DUE: metrics.horizontalAdvance("30 Sept 2026") + 28,
+        }
+        for column, width in widths.items():
+            self._table.setColumnWidth(column, width)
+
+    def _fill_legal_options(self, rows: list[CaseloadRow]) -> None:
+        current = self._legal_box.currentData()
+        codes = sorted({r.legal_code for r in rows if r.legal_code is not None})
+        self._legal_box.blockSignals(True)
+        self._legal_box.clear()
+        self._legal_box.addItem("Any legal status", None)
+        for code in codes:
+            self._legal_box.addItem(legal_status_words(code), code)
+        self._legal_box.setCurrentIndex(max(0, self._legal_box.findData(current)))
+        self._legal_box.blockSignals(False)
+
+    def _ensure_legal_option(self, code: str | None) -> None:
+        if code is not None and self._legal_box.findData(code) < 0:
+            self._legal_box.addItem(legal_status_words(code), code)
+
+    def _apply_filters(self) -> None:
+        status = self._status_box.currentData()
+        self._proxy.set_filters(
+            # Combo boxes hand a StrEnum back as a plain string.
+            status=Status(status) if status else None,
+            obligation=self._item_box.currentData(),
+            legal_status=self._legal_box.currentData(),
+            kind=self._kind_box.currentData(),
+        )
+        self._update_status()
+
+    def _update_status(self) -> None:
+        shown, total = self._proxy.rowCount(), self._model.rowCount()
+        if total == 0:
+            self._status.setText("No children or carer households in this caseload yet.")
+        elif shown == total:
+            self._status.setText(f"Showing all {total}. Press Enter on a child to open them.")
+        else:
+            self._status.setText(
+                f"Showing {shown} of {total} (filtered). Press Enter on a child to open them."
+            )
+
+    def _selected_subject(self) -> uuid.UUID | None:
+        index = self._table.currentIndex()
+        return self._proxy.row_at(index.row()).subject_id if index.isValid() else None
+
+    def _select_subject(self, subject: uuid.UUID) -> None:
+        for row in range(self._proxy.rowCount()):
+            if self._proxy.row_at(row).subject_id == subject:
+                self._table.selectRow(row)
+                return
+
+    def _open_row(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        row = self._proxy.row_at(index.row())
+        if row.kind == "child":
+            self.child_opened.emit(row.subject_id)
+
+    # ---- Private API: search
+
+    def _typed(self, text: str) -> None:
+        if not text.strip():
+            self._debounce.stop()
+            self._search_seq += 1  # any answer still on its way is now stale
+            self._results.clear()
+            self._results.setVisible(False)
+            self._results_label.setVisible(False)
+            return
+        self._debounce.start()
+
+    def _run_search(self) -> None:
+        typed = self._search.text()
+        self._search_seq += 1
+        seq = self._search_seq
+        run_task(
+            lambda: _search_children(self._store, typed),
+            lambda found: self._show_results(seq, found),
+            lambda exc: self._search_failed(seq),
+        )
+
+    def _show_results(self, seq: int, found: list[SearchResult]) -> None:
+        if not alive(self) or seq != self._search_seq:
+            return
+        self._results.clear()
+        for result in found:
+            item = QListWidgetItem(result.text)
+            item.setData(Qt.ItemDataRole.UserRole, result.child_id)
+            self._results.addItem(item)
+        if found:
+            self._results.setCurrentRow(0)
+        count = len(found)
+        self._results_label.setText(
+            "No children match those words."
+            if not found
+            else f"{count} {'child matches' if count == 1 else 'children match'}. "
+            "Press Enter to open the highlighted child, or Down to choose."
+        )
+        self._results_label.setVisible(True)
+        self._results.setVisible(bool(found))
+        self.sig_searched.emit()
+
+    def _search_failed(self, seq: int) -> None:
+        if not alive(self) or seq != self._search_seq:
+            return
+        self._results.clear()
+        self._results.setVisible(False)
+        self._results_label.setText("Search is not available just now. Please try again.")
+        self._results_label.setVisible(True)
+        self.sig_searched.emit()
+
+    def _focus_results(self) -> None:
+        if self._results.isVisible() and self._results.count():
+            self._results.setFocus()
+            if self._results.currentRow() < 0:
+                self._results.setCurrentRow(0)
+
+    def _open_first_result(self) -> None:
+        """Enter in the search box opens the highlighted result. If the answer for what was
+        just typed has not arrived yet, search now and open when it does."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self._run_search()
+            self.sig_searched.connect(
+                self._open_after_search, Qt.ConnectionType.SingleShotConnection
+            )
+            return
+        item = self._results.currentItem() or self._results.item(0)
+        if item is not None:
+            self._open_result(item)
+
+    def _open_after_search(self) -> None:
+        item = self._results.currentItem()
+        if item is not None:
+            self._open_result(item)
+
+    def _open_result(self, item: QListWidgetItem) -> None:
+        child_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(child_id, uuid.UUID):
+            self.child_opened.emit(child_id)
