@@ -164,3 +164,18 @@ def _audit(
             fields=sorted(fields),
         )
     )
+
+
+def restate(session: Session, obj: Record, names: list[str], *, delete: bool = False) -> None:
+    """Queue ``names`` of a record again although nothing here changed them.
+
+    A worker who keeps their own side of a conflict (or their deletion) restates what the laptop
+    already shows: no attribute moves, so the flush hook sees nothing, yet the service still
+    holds the other side and must be told. Same outbox folding and audit as an ordinary edit.
+    """
+    ctx = session.info.get(WRITE_CONTEXT)
+    if not isinstance(ctx, WriteContext) or ctx.remote:
+        raise WriteOutsideTransaction("a worker's choice is saved inside Store.write()")
+    obj.updated_by, obj.updated_at, obj.dirty = ctx.actor, clock.utcnow(), True
+    _queue(session, obj, names, delete=delete)
+    _audit(session, ctx, obj, "delete" if delete else "update", names)

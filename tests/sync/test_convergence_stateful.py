@@ -16,10 +16,9 @@ what a worker would notice:
   that the worker is shown;
 - a signed-off record never changes on the server after it was signed off.
 
-There is no conflict-resolution API in ``sync/`` or ``app/`` yet, so a choice is made the way
-its docstring describes: the chosen value is saved as an ordinary edit through ``store.write()``
-and the ``FieldConflictRecord`` row is marked resolved (kept, not deleted, so the check above
-can still see both sides).
+A choice is made through ``app.services.conflicts.resolve``, as the conflict dialog makes it;
+the ``FieldConflictRecord`` rows stay (marked resolved), so the check above can still see both
+sides.
 """
 
 from __future__ import annotations
@@ -58,6 +57,7 @@ from app.models import (
     Visit,
 )
 from app.models.base import FINALISED
+from app.services import conflicts
 from server.models import Record as ServerRecord
 from server.models import RecordVersion as ServerRecordVersion
 from sync.engine import Cancelled, Progress, RetryPolicy, run_sync
@@ -421,26 +421,20 @@ class ConvergenceMachine(RuleBasedStateMachine):
             self._resolve(device, open_[pick % len(open_)], mine=mine)
 
     def _resolve(self, device: Device, conflict: FieldConflictRecord, *, mine: bool) -> None:
-        """Save the worker's choice as an ordinary edit and mark the conflict resolved."""
-        chosen = (conflict.mine if mine else conflict.theirs)["v"]
+        """The worker's choice, made through the same service the conflict dialog uses."""
         cls = RECORD_TYPES[conflict.record_type]
-        before: Any = None
-        try:
-            with device.store.write() as session:
-                obj = session.get(cls, conflict.record_id)
-                if obj is not None and not obj.deleted:
-                    before = getattr(obj, conflict.field)
-                    if before != chosen:
-                        setattr(obj, conflict.field, chosen)
-        except RecordFinalised:
-            before = None  # signed off meanwhile: only an addendum can add to it now
-        if before is not None and before != chosen:
+        with device.store.read() as session:
+            obj = session.get(cls, conflict.record_id)
+            before = getattr(obj, conflict.field) if obj is not None else None
+        conflicts.resolve(
+            device.store,
+            record_type=conflict.record_type,
+            record_id=conflict.record_id,
+            choices={conflict.field: "mine" if mine else "theirs"},
+        )
+        chosen = (conflict.mine if mine else conflict.theirs)["v"]
+        if isinstance(before, str) and before != chosen:
             self.superseded.add(before)
-        with device.store.write() as session:
-            row = session.get(FieldConflictRecord, conflict.id)
-            assert row is not None
-            row.resolved_at, row.resolved_by = clock.utcnow(), device.user
-            row.choice = "mine" if mine else "theirs"
 
     @invariant()
     def no_laptop_holds_a_record_twice(self) -> None:
