@@ -54,6 +54,13 @@ def seconds(value: float) -> str:
     return f"{value:,.1f} s"
 
 
+def value(amount: float, unit: str) -> str:
+    """A figure in its own unit: durations as seconds, rates as ``12,345/s``."""
+    if unit.endswith("/s"):
+        return f"{amount:,.0f} {unit}"
+    return seconds(amount)
+
+
 def render(figures: list[Figure], *, title: str) -> str:
     header = ("figure", "median", "runs", "baseline", "ratio", "budget")
     body = []
@@ -61,11 +68,11 @@ def render(figures: list[Figure], *, title: str) -> str:
         if f.is_baseline:
             baseline = "(this is the baseline)"
         elif f.baseline is not None:
-            baseline = f"{f.baseline.label}: {seconds(f.baseline.median)}"
+            baseline = f"{f.baseline.label}: {value(f.baseline.median, f.unit)}"
         else:
             baseline = ""
         ratio = "" if f.ratio is None else f"{f.ratio:,.2f}x"
-        body.append((f.name, seconds(f.median), str(len(f.runs)), baseline, ratio, f.budget))
+        body.append((f.name, value(f.median, f.unit), str(len(f.runs)), baseline, ratio, f.budget))
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     right = {1, 2, 4}
 

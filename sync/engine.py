@@ -13,9 +13,11 @@ thread and tests run it directly. Every step is safe to interrupt and repeat:
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol, TypeVar
@@ -35,6 +37,7 @@ from sync.pages import apply_pulled, apply_pushed
 from sync.protocol.messages import (
     DEFAULT_PULL_PAGE,
     Change,
+    PullResponse,
     PushRequest,
     RecordVersion,
     Removal,
@@ -287,46 +290,70 @@ def _pull_all(
     cancelled: Callable[[], bool],
     attempt: Attempt,
 ) -> None:
+    """Pull every page after the stored cursor.
+
+    The next page is fetched while the current one is written: the service's time to build a
+    page and the laptop's time to apply one overlap (two cores do both at once), instead of
+    each waiting for the other as a strict request-apply-request loop would. Only one request
+    is ever in flight, and a page's cursor is stored with the page, so an interruption still
+    re-fetches at most the page being written.
+    """
     with store.read() as session:
         cursor = _state(session, CURSOR_KEY)
         resyncing = _state(session, RESYNC_KEY) is not None
-    while True:
-        if cancelled():
-            raise Cancelled
-        page = attempt(partial(client.pull, cursor=cursor, limit=DEFAULT_PULL_PAGE))
-        if page.full_resync:
-            if cursor is None:
-                raise ServiceUnavailable("The service asked for a re-sync it cannot start.")
-            # Away longer than the service keeps deletions: read the whole feed again, noting
-            # what it holds, then let go of anything it no longer mentions. Unsent work was
-            # pushed above and stays in the outbox if it was not accepted.
-            with store.write(remote=True) as session:
-                session.execute(delete(ResyncSeen))
-                _set_state(session, RESYNC_KEY, clock.utcnow().isoformat())
-                _set_state(session, CURSOR_KEY, "")
-            summary.full_resync, resyncing, cursor = True, True, None
-            continue
-        if (
-            not page.records
-            and not page.removals
-            and page.cursor == (cursor or "")
-            and not resyncing
-        ):
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-pull") as ahead:
+        upcoming: Future[PullResponse] | None = None
+        while True:
+            if cancelled():
+                raise Cancelled
+            if upcoming is not None:
+                page, upcoming = upcoming.result(), None
+            else:
+                page = attempt(partial(client.pull, cursor=cursor, limit=DEFAULT_PULL_PAGE))
+            if page.full_resync:
+                if cursor is None:
+                    raise ServiceUnavailable("The service asked for a re-sync it cannot start.")
+                # Away longer than the service keeps deletions: read the whole feed again,
+                # noting what it holds, then let go of anything it no longer mentions. Unsent
+                # work was pushed above and stays in the outbox if it was not accepted.
+                with store.write(remote=True) as session:
+                    session.execute(delete(ResyncSeen))
+                    _set_state(session, RESYNC_KEY, clock.utcnow().isoformat())
+                    _set_state(session, CURSOR_KEY, "")
+                summary.full_resync, resyncing, cursor = True, True, None
+                continue
+            if (
+                not page.records
+                and not page.removals
+                and page.cursor == (cursor or "")
+                and not resyncing
+            ):
+                tell("receiving")
+                return  # nothing new: no write transaction
+            if page.more:
+                upcoming = ahead.submit(
+                    attempt, partial(client.pull, cursor=page.cursor, limit=DEFAULT_PULL_PAGE)
+                )
+            try:
+                with store.write(remote=True) as session:
+                    apply_pulled(session, page.records, tally)
+                    for removal in page.removals:
+                        apply_removal(session, removal, tally)
+                    if resyncing:
+                        _note_seen(session, page.records)
+                    _set_state(session, CURSOR_KEY, page.cursor)
+                    if resyncing and not page.more:
+                        reconcile_after_resync(session, tally)
+            except BaseException:
+                if upcoming is not None:
+                    upcoming.cancel()
+                    with contextlib.suppress(Exception):
+                        upcoming.result()  # never leave the client busy behind our back
+                raise
+            cursor = page.cursor or None
             tell("receiving")
-            return  # nothing new: no write transaction
-        with store.write(remote=True) as session:
-            apply_pulled(session, page.records, tally)
-            for removal in page.removals:
-                apply_removal(session, removal, tally)
-            if resyncing:
-                _note_seen(session, page.records)
-            _set_state(session, CURSOR_KEY, page.cursor)
-            if resyncing and not page.more:
-                reconcile_after_resync(session, tally)
-        cursor = page.cursor or None
-        tell("receiving")
-        if not page.more:
-            return
+            if not page.more:
+                return
 
 
 def reconcile_after_resync(session: Session, tally: ApplyTally) -> None:
