@@ -157,6 +157,12 @@ class ServiceClient:
                 return start, int(total), response.content
         return 0, len(response.content), response.content
 
+    def health(self) -> dict[str, Any]:
+        """The service's ``/health`` answer (no sign-in needed): a cheap "is it reachable?"
+        probe. Raises ``ServiceUnavailable`` when it is not."""
+        data: dict[str, Any] = self._call("GET", "/health", auth=False)
+        return data
+
     def close(self) -> None:
         self.session.close()
 
