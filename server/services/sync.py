@@ -666,41 +666,7 @@ def pull(
     if cursor_text and cursor.key < purged:
         return PullResponse(records=[], removals=[], cursor="", more=False, full_resync=True), []
 
-    entries = (
-        select(
-            ScopeEvent.subject_type,
-            ScopeEvent.subject_id,
-            func.max(ScopeEvent.revision).label("erev"),
-        )
-        .where(scope.entry_condition(caller))
-        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
-        .subquery()
-    )
-    allowed = scope.scope_subjects(caller).subquery()
-    key = case(
-        (and_(entries.c.erev.is_not(None), entries.c.erev > Record.revision), entries.c.erev),
-        else_=Record.revision,
-    )
-    held = session.execute(
-        select(Record, key.label("k"))
-        .join(
-            allowed,
-            and_(
-                allowed.c.subject_type == Record.subject_type,
-                allowed.c.subject_id == Record.subject_id,
-            ),
-        )
-        .outerjoin(
-            entries,
-            and_(
-                entries.c.subject_type == Record.subject_type,
-                entries.c.subject_id == Record.subject_id,
-            ),
-        )
-        .where(_after(key, Record.record_id, cursor))
-        .order_by(key, Record.record_id)
-        .limit(limit + 1)
-    ).all()
+    held = _held_after(session, caller, cursor, limit)
 
     exits = (
         select(
@@ -712,6 +678,7 @@ def pull(
         .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
         .subquery()
     )
+    allowed = scope.scope_subjects(caller).subquery()
     still_held = exists().where(
         allowed.c.subject_type == Record.subject_type, allowed.c.subject_id == Record.subject_id
     )
@@ -730,7 +697,7 @@ def pull(
     ).all()
 
     items: list[tuple[int, uuid.UUID, Record | None, str]] = [
-        (int(k), record.record_id, record, record.record_type) for record, k in held
+        (k, record.record_id, record, record.record_type) for record, k in held
     ]
     items += [(int(xrev), record_id, None, record_type) for record_type, record_id, xrev in gone]
     items.sort(key=lambda item: (item[0], item[1]))
@@ -753,6 +720,66 @@ def pull(
             returned.append(record_id)
     text = encode_cursor(secret, Cursor(page[-1][0], page[-1][1])) if page else cursor_text or ""
     return PullResponse(records=records, removals=removals, cursor=text, more=more), returned
+
+
+def _held_after(
+    session: Session, caller: Caller, cursor: Cursor, limit: int
+) -> list[tuple[Record, int]]:
+    """The caller's records whose feed key comes after the cursor: the first ``limit + 1``.
+
+    A record's key is its revision, unless its subject (re)entered the caller's caseload later
+    than that: then the scope event's revision, so the whole case is sent again. Computing that
+    key for every record in scope would make even a quiet pull read the whole caseload, so the
+    records are found in two parts that together are exactly those past the cursor:
+
+    - subjects with an entry event at or after the cursor (usually none): all their records,
+      each keyed by the later of its revision and the subject's last entry;
+    - every other subject's records, whose key is simply their revision: only those with a
+      revision at or after the cursor, read along the revision index (a quiet pull reads
+      nothing else, however large the caseload).
+    """
+    recent = (
+        select(
+            ScopeEvent.subject_type,
+            ScopeEvent.subject_id,
+            func.max(ScopeEvent.revision).label("erev"),
+        )
+        .where(scope.entry_condition(caller), ScopeEvent.revision >= cursor.key)
+        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
+        .subquery()
+    )
+    allowed = scope.scope_subjects(caller).subquery()
+    in_scope = and_(
+        allowed.c.subject_type == Record.subject_type, allowed.c.subject_id == Record.subject_id
+    )
+    entered_subject = and_(
+        recent.c.subject_type == Record.subject_type, recent.c.subject_id == Record.subject_id
+    )
+    # An entry at or after the cursor is the subject's last entry overall, so ``erev`` is it.
+    key = case((recent.c.erev > Record.revision, recent.c.erev), else_=Record.revision)
+    reentered = session.execute(
+        select(Record, key.label("k"))
+        .join(allowed, in_scope)
+        .join(recent, entered_subject)
+        .where(_after(key, Record.record_id, cursor))
+        .order_by(key, Record.record_id)
+        .limit(limit + 1)
+    ).all()
+    plain = session.scalars(
+        select(Record)
+        .join(allowed, in_scope)
+        .where(
+            Record.revision >= cursor.key,
+            _after(Record.revision, Record.record_id, cursor),
+            ~exists().where(entered_subject),
+        )
+        .order_by(Record.revision, Record.record_id)
+        .limit(limit + 1)
+    ).all()
+    found = [(record, int(k)) for record, k in reentered]
+    found += [(record, record.revision) for record in plain]
+    found.sort(key=lambda pair: (pair[1], pair[0].record_id))
+    return found[: limit + 1]
 
 
 def get_record(
