@@ -63,8 +63,19 @@ def apply_push_result(
     if result.record is not None:  # merged: the server's combined version comes back
         _take_server_version(session, result.record, tally)
         return
+    if result.revision is None:
+        # The deletion of a record the server never had: nobody else ever saw it, so the
+        # tombstone has nothing left to tell anyone and goes too.
+        if (
+            record is not None
+            and record.deleted
+            and record.server_revision is None
+            and not _has_pending(session, entry.record_type, entry.record_id)
+            and not _referenced(session, record)
+        ):
+            session.delete(record)
+        return
     # applied: the server now holds the base plus exactly what we sent.
-    assert result.revision is not None
     base = session.get(SyncBase, (entry.record_type, entry.record_id))
     fields = {**(base.fields if base else {}), **entry.fields}
     fields.pop("deleted", None)
@@ -265,6 +276,19 @@ def _pending(session: Session, record_type: str, record_id: Any) -> list[OutboxE
         for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.record_id == record_id))
         if entry.record_type == record_type and entry.state == PENDING
     ]
+
+
+def _referenced(session: Session, record: Record) -> bool:
+    """Whether other records on the laptop still point at this one (a child's visits)."""
+    link = _SUBJECT_LINKS.get(record.record_type)
+    if link is None:
+        return False
+    return any(
+        session.scalar(select(cls.id).where(getattr(cls, link) == record.id).limit(1))
+        is not None
+        for cls in RECORD_TYPES.values()
+        if hasattr(cls, link)
+    )
 
 
 def _has_pending(session: Session, record_type: str, record_id: Any) -> bool:

@@ -86,7 +86,10 @@ def apply_pushed(
         entry, result = entries.get(change.change_id), results.get(change.change_id)
         if entry is None or result is None:
             continue
-        if result.status in (ChangeStatus.APPLIED, ChangeStatus.MERGED):
+        if result.status is ChangeStatus.MERGED or (
+            result.status is ChangeStatus.APPLIED
+            and (result.record is not None or result.revision is not None)
+        ):
             taken.append((entry, result))
         else:
             apply_push_result(session, entry, result, tally)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.models import Child, FieldConflictRecord, OutboxEntry, Visit
+from app.models import CaseNote, Child, FieldConflictRecord, OutboxEntry, Visit
 from app.store import Profile, Store
 from sync.client import ServiceClient
 from sync.engine import SyncSummary, run_sync
@@ -92,6 +93,35 @@ def test_a_second_sync_with_nothing_new_moves_nothing(laptops: tuple[Laptop, Lap
     one.sync()
     again = one.sync()
     assert (again.sent, again.received, again.conflicts) == (0, 0, 0)
+
+
+def test_a_record_made_and_deleted_offline_leaves_no_trace(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """A case note written and then deleted before any sync syncs cleanly: nothing waits in
+    the outbox, the laptop keeps no tombstone and the other laptop never sees it."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+        session.flush()
+        note = CaseNote(
+            child_id=child.id, event_date=date(2026, 11, 2), subject="Call", text="In error."
+        )
+        session.add(note)
+    with one.store.write() as session:
+        doomed = session.get(CaseNote, note.id)
+        assert doomed is not None
+        doomed.deleted = True
+    one.sync()
+    with one.store.read() as session:
+        assert session.scalars(select(OutboxEntry)).all() == []
+        assert session.get(CaseNote, note.id) is None
+        assert session.get(Child, child.id) is not None
+    two.sync()
+    with two.store.read() as session:
+        assert session.get(CaseNote, note.id) is None
+        assert session.get(Child, child.id) is not None
 
 
 def test_edits_to_different_fields_on_two_laptops_both_survive(
