@@ -13,7 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-## make run: open the demo profile (created on first run) and show its caseload dashboard.
+## make run: the desktop app signed in to a local demo service (the server on SQLite with demo
+## data, started in the background and stopped when the app quits). `python -m ui.main --demo
+## --text` prints a local demo caseload instead.
 run: $(STAMP)
 	$(BIN)/python -m ui.main --demo
 

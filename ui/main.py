@@ -1,10 +1,18 @@
 """The ``casebook`` entry point.
 
-Until the Qt client lands this is a text front end. ``--demo`` (what ``make run`` does) opens a
-demo profile full of fictional children, creating it the first time, and prints the caseload
-dashboard. It is the first thing a new developer or a curious manager runs, so it must never
-leave them stuck: every problem they can meet (a damaged or locked demo, a data folder they
-cannot write to) is explained in plain words with what to do next, and the exit is clean.
+- ``casebook``: the desktop app (first run, unlock, caseload).
+- ``casebook --demo`` (what ``make run`` does): the desktop app signed in to a local demo
+  service. The real central service is started on this machine (SQLite, demo data, a free
+  port), a demo profile is registered with it as one worker's laptop and synced, and the window
+  opens unlocked; the service stops when the app quits (see ``ui.demo_service``).
+- ``casebook --demo --text``: the text front end. It opens a local demo profile full of
+  fictional children (no service), creating it the first time, and prints the caseload
+  dashboard.
+
+It is the first thing a new developer or a curious manager runs, so it must never leave them
+stuck: every problem they can meet (a damaged or locked demo, a data folder they cannot write
+to, a demo service that will not start) is explained in plain words with what to do next, and
+the exit is clean.
 
 The demo's passphrase is published on purpose: the profile holds only made-up children, and
 anyone evaluating the app must be able to open it.
@@ -46,10 +54,9 @@ from app.models import Child
 from app.store import Profile, Store
 from app.store.atomic import fsync_directory
 from app.store.paths import data_root, profiles_root
+from ui.demo_service import DEMO_PASSPHRASE
 
 DEMO_PROFILE = "demo"
-#: Published on purpose (README, ``make run``): the demo profile holds only made-up children.
-DEMO_PASSPHRASE = "demo casebook passphrase"
 DEMO_WORKER = "demo.worker"
 DEMO_CHILDREN = 60
 DEMO_VISITS_PER_CHILD = 8
@@ -67,20 +74,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open the demo profile (fictional children; created on first use)",
+        help="sign in to a local demo service (fictional children; set up on first use)",
     )
-    args = parser.parse_args(argv)
+    parser.add_argument(
+        "--text",
+        action="store_true",
+        help="with --demo: print a local demo profile's caseload instead of opening the app",
+    )
+    args, qt_args = parser.parse_known_args(argv)
+    if args.text and not args.demo:
+        parser.error("--text needs --demo")
     if not args.demo:
-        print(
-            "The desktop client is not built yet. Run `make run` (or `casebook --demo`) to see "
-            "the demo caseload."
-        )
-        return 0
+        setup_logging()
+        from ui.app import run_gui
+
+        return run_gui([sys.argv[0], *qt_args])
+    if not args.text:
+        setup_logging()
+        return run_demo_gui([sys.argv[0], *qt_args], print)
     # A console that cannot show a character (an old code page, LANG=C) gets a placeholder
     # instead of an exception half way through the table.
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
-    _setup_logging()
+    setup_logging()
     try:
         return run_demo(print)
     except KeyboardInterrupt:
@@ -90,6 +106,49 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (`casebook --demo | head`): not an error. Point stdout at
         # nothing so the interpreter's final flush does not complain either.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def run_demo_gui(qt_argv: list[str], out: Out) -> int:
+    """``make run``: start the local demo service, open the demo profile signed in to it, run
+    the app, and stop the service however the app ends."""
+    from ui import demo_service
+    from ui.app import run_gui
+
+    out("Starting the local demo service (the first time it loads its demo data)…")
+    try:
+        with demo_service.running() as service:
+            out(f"Demo service running at {service.url} (database in {service.folder}).")
+            opened = demo_service.open_profile(service)
+            out(
+                f"Signed in as demo worker {service.username!r}; "
+                f"{opened.summary.received} records synced."
+            )
+            out(
+                f"Demo profile {opened.profile.name!r}, passphrase {DEMO_PASSPHRASE!r} "
+                "(public on purpose: fictional children only). Ctrl+L locks the app."
+            )
+            try:
+                return run_gui(qt_argv, opened=(opened.profile, opened.store))
+            finally:
+                opened.store.lock()
+                out("Demo service stopped.")
+    except KeyboardInterrupt:
+        out("\nStopped. Run it again to carry on.")
+        return 0
+    except demo_service.DemoServiceFailed as exc:
+        log.warning("demo service failed: %s", exc)
+        out(
+            f"{exc}\n\n`make run` can also show the caseload without the service: "
+            "`.venv/bin/python -m ui.main --demo --text`."
+        )
+        return 0
+    except (CasebookError, OSError) as exc:
+        log.warning("demo profile could not be opened: %s", type(exc).__name__)
+        out(
+            f"The demo could not be opened: {exc}\nThe demo profile holds only made-up "
+            f"children; {_start_afresh(profiles_root_or_none(), demo_service.DEMO_SERVICE_PROFILE)}"
+        )
         return 0
 
 
@@ -286,8 +345,8 @@ def _remove_stale_builds(root: Path) -> None:
             continue
 
 
-def _start_afresh(folder: Path | None) -> str:
-    where = folder / DEMO_PROFILE if folder else f"the {DEMO_PROFILE!r} profile folder"
+def _start_afresh(folder: Path | None, name: str = DEMO_PROFILE) -> str:
+    where = folder / name if folder else f"the {name!r} profile folder"
     return (
         "It holds only made-up children. To start a fresh demo, move that folder out of the way "
         f"(or delete it):\n    {where}\nthen run `make run` again."
@@ -353,9 +412,17 @@ def _log_path() -> Path | None:
     return root / "logs" / "casebook.log" if root else None
 
 
-def _setup_logging() -> None:
+_logging_ready = False
+
+
+def setup_logging() -> None:
     """One rotating log file under the data folder; nothing on the terminal but the table.
-    If the folder cannot be written, logging is dropped rather than stopping the demo."""
+    If the folder cannot be written, logging is dropped rather than stopping the demo.
+    Messages name record types and counts, never case text."""
+    global _logging_ready
+    if _logging_ready:
+        return
+    _logging_ready = True
     # Without any handler, Python would print warnings to the terminal over the table.
     logging.getLogger().addHandler(logging.NullHandler())
     path = _log_path()

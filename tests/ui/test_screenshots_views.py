@@ -14,8 +14,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QComboBox, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
-from app.store import Store
+from app.settings import Settings
+from app.store import Profile, Store
 from tests.ui import views_support
+from tests.ui.test_main_window import quiet_sync
+from ui import tasks
+from ui.main_window import MainWindow
 from ui.views.case_view import CaseView
 from ui.views.dashboard import DashboardView
 from ui.views.visit_form import VisitForm
@@ -95,3 +99,47 @@ def test_visit_form_screenshots(
         qtbot.keyClick(form, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     _looks_drawn(views_support.screenshot(form, "visit-form-finalised"))
     assert isinstance(form.visit_id, uuid.UUID)
+
+
+def test_main_window_screenshots(qtbot: QtBot, demo: Store) -> None:
+    """The main window as a worker sees it: the caseload, a child's case, a visit form."""
+    window = MainWindow(demo, Settings(), Profile(demo.profile_path), sync_factory=quiet_sync)
+    qtbot.addWidget(window)
+    window.resize(*views_support.SCREEN)
+    dashboard = window.dashboard
+    assert dashboard is not None
+    with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
+        window.show()
+    _looks_drawn(views_support.screenshot(window, "main-window-dashboard"))
+
+    rows = [dashboard.proxy.row_at(r) for r in range(dashboard.proxy.rowCount())]
+    child_id = next(row.subject_id for row in rows if row.kind == "child")
+    case = window.open_child(child_id)
+    qtbot.waitUntil(lambda: case.case is not None, timeout=5000)
+    _looks_drawn(views_support.screenshot(window, "main-window-case"))
+
+    form = window.open_visit(child_id, None)
+    qtbot.waitUntil(lambda: form.field("observations").isEnabled(), timeout=5000)
+    _looks_drawn(views_support.screenshot(window, "main-window-visit-form"))
+    window.back()
+    window.back()
+    qtbot.waitUntil(lambda: not tasks.busy(), timeout=5000)
+
+
+def test_locked_main_window_screenshot(qtbot: QtBot, store: Store, profile: Profile) -> None:
+    """The locked main window: nothing of the caseload, only the unlock window and why."""
+    views_support.child_with_history(store)
+    window = MainWindow(store, Settings(), profile, sync_factory=quiet_sync)
+    qtbot.addWidget(window)
+    window.resize(*views_support.SCREEN)
+    dashboard = window.dashboard
+    assert dashboard is not None
+    with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
+        window.show()
+    with qtbot.waitSignal(window.sig_locked, timeout=10_000):
+        window.lock("idle")
+    path = views_support.screenshot(window, "main-window-locked")
+    image = QImage(str(path))
+    assert (image.width(), image.height()) == views_support.SCREEN
+    middle = {image.pixel(x, y) for x in range(500, 860, 3) for y in range(250, 420, 3)}
+    assert len(middle) > 5, "the unlock window is not drawn"

@@ -1,5 +1,6 @@
-"""`make run` today: the demo caseload printed by the casebook entry point, whatever state the
-demo profile is in."""
+"""The text front end (`casebook --demo --text`): the demo caseload printed by the casebook
+entry point, whatever state the demo profile is in. (`make run` opens the desktop app signed in
+to a local demo service; see test_demo_service.py.)"""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _run(data: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CASEBOOK_DATA_DIR": str(data), "COLUMNS": "160"}
     return subprocess.run(
-        [sys.executable, "-m", "ui.main", "--demo"],
+        [sys.executable, "-m", "ui.main", "--demo", "--text"],
         capture_output=True,
         text=True,
         env=env,
