@@ -1,14 +1,16 @@
-"""``make bench``: the local store's figures, as one table.
+"""``make bench``: the store's, the client's and sync's figures, as one table.
 
 Builds a caseload of 5,000 children with 50,000 visits in a temporary folder (through the real
-store), then measures unlock, the dashboard, saving one visit, search, and the cost of
-inserting the same 50,000 visit rows three ways. Progress goes to stderr; stdout is the table.
-What each figure means is in ``bench/README.md``. The server's load figures are separate
-(``python -m bench.server_load``) because they need a server process.
+store), then measures unlock, the dashboard (in the store and opened in the client), saving one
+visit, search, and the cost of inserting the same 50,000 visit rows three ways; then sync
+against a real server over loopback at 1,000, 10,000 and 50,000 records (``bench.sync``; set
+``CASEBOOK_BENCH_SYNC_SIZES=1000,10000`` for a shorter run). Progress goes to stderr; stdout is
+the table. The server's load figures are separate (``python -m bench.server_load``).
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import sqlite3
 import tempfile
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from bench import sync
 from bench.store import measure, progress
 from bench.table import render
 
@@ -25,6 +28,10 @@ def main() -> None:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
         figures, caseload = measure(Path(tmp))
+        sizes = os.environ.get("CASEBOOK_BENCH_SYNC_SIZES", "")
+        chosen = tuple(int(n) for n in sizes.split(",")) if sizes else sync.SIZES
+        (Path(tmp) / "sync").mkdir()
+        figures += sync.measure(Path(tmp) / "sync", chosen)
     elapsed = time.perf_counter() - started
     conn = sqlcipher.connect(":memory:")
     cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]

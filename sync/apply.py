@@ -284,8 +284,7 @@ def _referenced(session: Session, record: Record) -> bool:
     if link is None:
         return False
     return any(
-        session.scalar(select(cls.id).where(getattr(cls, link) == record.id).limit(1))
-        is not None
+        session.scalar(select(cls.id).where(getattr(cls, link) == record.id).limit(1)) is not None
         for cls in RECORD_TYPES.values()
         if hasattr(cls, link)
     )

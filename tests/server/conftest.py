@@ -76,7 +76,7 @@ def pg_schemas() -> Iterator[PgSchemas | None]:
     schemas.drop_all()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -252,7 +252,7 @@ def server_factory(
         migrate(url)
         database = open_database(url)
         app = create_app(settings, database=database)
-        port = _free_port()
+        port = free_port()
         config = uvicorn.Config(
             app,
             host="127.0.0.1",

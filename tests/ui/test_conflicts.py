@@ -1,7 +1,6 @@
 """The conflicts dialog: a real conflict between two laptops of one worker, decided field by
 field, saved through the conflicts service and carried to the service by the next sync."""
 
-# ruff: noqa: F811  (the live-server fixtures are imported here, then named as arguments)
 from __future__ import annotations
 
 import uuid
@@ -16,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.models import Child
 from app.services import conflicts
 from app.services.conflicts import FieldConflict
-from tests.server.conftest import LiveServer, pg_schemas, server, server_factory  # noqa: F401
+from tests.server.conftest import LiveServer
 from tests.sync.devices import Device
 from tests.ui import sync_support
 from ui.views.conflicts import ConflictsDialog, sides_text

@@ -15,14 +15,7 @@ from app import settings as app_settings
 from app.store import Profile, Store
 from sync import account
 from tests.conftest import PASSPHRASE, fast_kdf
-from tests.server.conftest import (  # noqa: F401  (fixtures)
-    PASSWORD,
-    LiveServer,
-    _free_port,
-    pg_schemas,
-    server,
-    server_factory,
-)
+from tests.server.conftest import PASSWORD, LiveServer, free_port
 from tests.ui import views_support
 from ui import tasks
 from ui.views.first_run import (
@@ -90,7 +83,7 @@ def _finish(qtbot: QtBot, wizard: FirstRunWizard, passphrase: str = PASSPHRASE) 
 def test_signing_in_and_choosing_a_passphrase_makes_a_connected_profile(
     qtbot: QtBot,
     wizard: FirstRunWizard,
-    server: LiveServer,  # noqa: F811 (the imported fixture)
+    server: LiveServer,
     root: Path,
 ) -> None:
     """URL, sign-in and device name, Next, passphrase twice, Create: the store comes back
@@ -120,7 +113,7 @@ def test_signing_in_and_choosing_a_passphrase_makes_a_connected_profile(
 def test_a_wrong_password_is_explained_and_the_page_stays(
     qtbot: QtBot,
     wizard: FirstRunWizard,
-    server: LiveServer,  # noqa: F811 (the imported fixture)
+    server: LiveServer,
 ) -> None:
     """A wrong password gives a plain message on the Connect page, which stays."""
     worker = server.user("worker", server.team())
@@ -140,7 +133,7 @@ def test_a_wrong_password_is_explained_and_the_page_stays(
 
 def test_an_unreachable_service_is_explained(qtbot: QtBot, wizard: FirstRunWizard) -> None:
     """A service nobody answers at (a closed port) gives a plain message and the page stays."""
-    _fill_connect(qtbot, wizard, f"http://127.0.0.1:{_free_port()}", "someone", PASSWORD)
+    _fill_connect(qtbot, wizard, f"http://127.0.0.1:{free_port()}", "someone", PASSWORD)
     message = _next_fails(qtbot, wizard)
     assert "cannot reach the service" in message
     assert wizard.currentId() == CONNECT_PAGE

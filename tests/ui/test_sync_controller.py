@@ -1,7 +1,6 @@
 """The sync controller against the real service: syncing on a worker with progress, going
 offline, cancelling, stopping, and syncing by itself when the service is reachable."""
 
-# ruff: noqa: F811  (the live-server fixtures are imported here, then named as arguments)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -13,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app.settings import Settings
 from sync.engine import Progress, SyncSummary
-from tests.server.conftest import LiveServer, pg_schemas, server, server_factory  # noqa: F401  (fixtures)
+from tests.server.conftest import LiveServer
 from tests.sync.devices import FAST_RETRY, Device
 from tests.ui import sync_support
 from ui import tasks

@@ -1,7 +1,6 @@
 """The status bar's sync corner: changes waiting, Sync now, the summary afterwards, Details, and
 the connection shown in words."""
 
-# ruff: noqa: F811  (the live-server fixtures are imported here, then named as arguments)
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from app.settings import Settings
 from app.store import Store
 from sync.engine import SyncSummary
 from tests.app import factories
-from tests.server.conftest import LiveServer, pg_schemas, server, server_factory  # noqa: F401  (fixtures)
+from tests.server.conftest import LiveServer
 from tests.sync.devices import FAST_RETRY, Device
 from tests.ui import sync_support
 from ui import tasks
