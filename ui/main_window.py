@@ -43,6 +43,7 @@ from ui.views.common import FOCUS_STYLE, alive, heading_font
 from ui.views.conflicts import ConflictsDialog
 from ui.views.dashboard import DashboardView
 from ui.views.settings_dialog import SettingsDialog
+from ui.views.sign_in_again import SignInAgainDialog
 from ui.views.sync_status import SyncStatusBar
 from ui.views.unlock import UnlockWindow
 from ui.views.visit_form import VisitForm
@@ -60,10 +61,6 @@ WIPED_MESSAGE = (
     "kept on this laptop has been erased.\n\n"
     "If you did not expect this, contact the service desk. You can set Casebook up again on "
     "this laptop once they have re-enabled your account."
-)
-REAUTHENTICATE_MESSAGE = (
-    "The service no longer accepts this laptop's sign-in, so sync has stopped. Your work is "
-    "saved on this laptop. Contact the service desk to sign this laptop in again."
 )
 
 SyncFactory = Callable[[Store, Settings], SyncController]
@@ -123,6 +120,7 @@ class MainWindow(QMainWindow):
         self._status: SyncStatusBar | None = None
         self._dashboard: DashboardView | None = None
         self._unlock: UnlockWindow | None = None
+        self._sign_in: SignInAgainDialog | None = None
         self._locked = False
         self._closing = False
         self._may_close = False
@@ -248,9 +246,12 @@ class MainWindow(QMainWindow):
         self._stop_services()
 
         def finish() -> None:
+            if not alive(self):
+                return  # deleted while waiting: nothing left to close
             self._may_close = True
             # Later, not now: Qt ignores close() from inside this window's own closeEvent.
-            QTimer.singleShot(0, self.close)
+            # The window is the timer's context, so a window deleted meanwhile is not called.
+            QTimer.singleShot(0, self, self.close)
 
         self._settle_then(finish)
 
@@ -403,10 +404,19 @@ class MainWindow(QMainWindow):
         self.sig_settings_changed.emit(settings)
 
     def _reauthenticate(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "Sign in again", REAUTHENTICATE_MESSAGE)
-        box.setParent(self, box.windowFlags())
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        """The service refused this laptop's sign-in: let the worker sign in again (one dialog
+        at a time), then sync what has been waiting."""
+        if self._locked or self._closing:
+            return
+        if self._sign_in is not None and alive(self._sign_in) and self._sign_in.isVisible():
+            self._sign_in.raise_()
+            self._sign_in.activateWindow()
+            return
+        dialog = SignInAgainDialog(self._store, self._settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_signed_in.connect(self.sync_now)
+        self._sign_in = dialog
+        dialog.open()
 
     def _wipe(self) -> None:
         """The service revoked this laptop: hide everything, drop the key, erase the profile,
