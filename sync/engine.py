@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol, TypeVar
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -36,9 +36,11 @@ from sync.client import ServiceClient, ServiceRefused, ServiceUnavailable
 from sync.pages import apply_pulled, apply_pushed
 from sync.protocol.messages import (
     DEFAULT_PULL_PAGE,
+    MAX_CHANGES_PER_PUSH,
     Change,
     PullResponse,
     PushRequest,
+    PushResponse,
     RecordVersion,
     Removal,
 )
@@ -47,7 +49,8 @@ from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 CURSOR_KEY = "pull_cursor"
 #: Present while a full re-sync is under way (its start time), so an interrupted one resumes.
 RESYNC_KEY = "full_resync"
-PUSH_BATCH = 500
+#: The protocol's most changes a push may carry: fewer round trips and commits per sync.
+PUSH_BATCH = MAX_CHANGES_PER_PUSH
 
 T = TypeVar("T")
 
@@ -226,59 +229,122 @@ def _push_all(
     cancelled: Callable[[], bool],
     attempt: Attempt,
 ) -> None:
+    """Push the whole outbox, a batch at a time, in order.
+
+    While the service works on one batch the laptop settles the previous batch's answers and
+    marks the next batch as possibly sent, so the two machines' work overlaps. Batches still
+    reach the service strictly one after another (the next is sent only once the previous
+    answer is in), so a later edit never overtakes an earlier one.
+    """
     # Conflicts re-queue what still needs sending, so allow a few extra rounds, but never spin.
-    for _round in range(1000):
-        if cancelled():
-            raise Cancelled
-        changes = _next_batch(store)
-        if not changes:
-            return
-        request = PushRequest(changes=changes)
-        response = attempt(partial(client.push, request))
-        results = {r.change_id: r for r in response.results}
-        with store.write(remote=True) as session:
-            apply_pushed(session, changes, results, tally)
-        summary.sent += len(changes)
-        tell("sending")
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-push") as wire:
+        for _round in range(1000):
+            batch = _next_batch(store)
+            if not batch:
+                return
+            answered: tuple[list[Change], PushResponse] | None = None
+            while batch:
+                if cancelled():
+                    raise Cancelled
+                changes, last_seq = batch
+                in_flight = wire.submit(attempt, partial(client.push, PushRequest(changes=changes)))
+                try:
+                    if answered is not None:
+                        _settle(store, *answered, summary, tally)
+                        tell("sending")
+                    batch = _next_batch(store, after_seq=last_seq)
+                except BaseException:
+                    with contextlib.suppress(Exception):
+                        in_flight.result()  # never leave the client busy behind our back
+                    raise
+                answered = (changes, in_flight.result())
+            if answered is not None:
+                _settle(store, *answered, summary, tally)
+                tell("sending")
 
 
-def _next_batch(store: Store) -> list[Change]:
-    """Mark the next batch as possibly sent, and build its wire form, in one transaction."""
+def _settle(
+    store: Store,
+    changes: list[Change],
+    response: PushResponse,
+    summary: SyncSummary,
+    tally: ApplyTally,
+) -> None:
+    results = {r.change_id: r for r in response.results}
+    with store.write(remote=True) as session:
+        apply_pushed(session, changes, results, tally)
+    summary.sent += len(changes)
+
+
+def _next_batch(store: Store, *, after_seq: int = 0) -> tuple[list[Change], int] | None:
+    """Mark the next batch (pending entries after ``after_seq``) as possibly sent, and build
+    its wire form, in one transaction; None when there is nothing to send. Also returns the
+    batch's last seq, where the batch after it starts.
+
+    Plain Core statements (one read, one UPDATE for the whole batch) rather than ORM objects:
+    a first sync pushes tens of thousands of entries, and this bookkeeping must not cost more
+    than the push itself.
+    """
+    outbox = OutboxEntry.__table__
     with store.read() as session:
         # A quiet sync must not pay for a write transaction (and its fsync) to find nothing.
         if (
-            session.scalar(select(OutboxEntry.seq).where(OutboxEntry.state == PENDING).limit(1))
+            session.scalar(
+                select(OutboxEntry.seq)
+                .where(OutboxEntry.state == PENDING, OutboxEntry.seq > after_seq)
+                .limit(1)
+            )
             is None
         ):
-            return []
+            return None
     with store.write(remote=True) as session:
-        entries = session.scalars(
-            select(OutboxEntry)
-            .where(OutboxEntry.state == PENDING)
-            .order_by(OutboxEntry.seq)
+        rows = session.execute(
+            select(
+                outbox.c.seq,
+                outbox.c.id,
+                outbox.c.record_type,
+                outbox.c.record_id,
+                outbox.c.operation,
+                outbox.c.base_revision,
+                outbox.c.fields,
+            )
+            .where(outbox.c.state == PENDING, outbox.c.seq > after_seq)
+            .order_by(outbox.c.seq)
             .limit(PUSH_BATCH)
         ).all()
-        now = clock.utcnow()
-        changes = []
-        for entry in entries:
-            entry.first_sent_at = entry.first_sent_at or now
-            entry.attempts += 1
-            allowed = RECORD_FIELDS.get(entry.record_type, {})
-            changes.append(
-                Change(
-                    change_id=entry.id,
-                    record_type=entry.record_type,
-                    record_id=entry.record_id,
-                    operation="delete" if entry.operation == "delete" else "upsert",
-                    base_revision=entry.base_revision,
-                    fields={
-                        k: v
-                        for k, v in entry.fields.items()
-                        if k in allowed and k not in SERVER_CONTROLLED
-                    },
-                )
+        if not rows:
+            return None
+        # The batch is every pending entry between its first and last seq, by construction.
+        session.execute(
+            update(OutboxEntry)
+            .where(
+                OutboxEntry.seq.between(rows[0].seq, rows[-1].seq),
+                OutboxEntry.state == PENDING,
             )
-    return changes
+            .values(
+                first_sent_at=func.coalesce(OutboxEntry.first_sent_at, clock.utcnow()),
+                attempts=OutboxEntry.attempts + 1,
+            ),
+            execution_options={"synchronize_session": False},
+        )
+    changes: list[Change] = []
+    for row in rows:
+        allowed = RECORD_FIELDS.get(row.record_type, {})
+        changes.append(
+            Change(
+                change_id=row.id,
+                record_type=row.record_type,
+                record_id=row.record_id,
+                operation="delete" if row.operation == "delete" else "upsert",
+                base_revision=row.base_revision,
+                fields={
+                    k: v
+                    for k, v in row.fields.items()
+                    if k in allowed and k not in SERVER_CONTROLLED
+                },
+            )
+        )
+    return changes, rows[-1].seq
 
 
 def _pull_all(
