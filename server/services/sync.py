@@ -765,10 +765,12 @@ def _held_after(
         .order_by(key, Record.record_id)
         .limit(limit + 1)
     ).all()
+    # EXISTS rather than a join, so the database walks the revision index from the cursor and
+    # checks each record's subject, instead of visiting every subject in the caseload.
     plain = session.scalars(
         select(Record)
-        .join(allowed, in_scope)
         .where(
+            exists().where(in_scope),
             Record.revision >= cursor.key,
             _after(Record.revision, Record.record_id, cursor),
             ~exists().where(entered_subject),
