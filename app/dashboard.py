@@ -4,10 +4,12 @@ Qt-free on purpose: the text front end prints these rows today and the Qt table 
 present the same rows later, so what a worker sees, and in what order, is decided in one place
 and tested without a display.
 
-The deadlines come from ``app.deadlines.from_store.caseload_deadlines`` (one bulk pass over the
-caseload); this module adds only what a row shows beside them (name, age, legal status,
-placement, carers) in a few whole-caseload queries, never one query per child, because the
-budget for 5,000 children is 100 ms.
+The deadlines are the engine's answers as saved by ``app.deadlines.cache`` (redone first for the
+few subjects whose records changed or whose answer expired), because working them out afresh for
+5,000 children takes seconds and the budget is 100 ms; ``worked_out`` still asks the engine
+directly, as the reference the saved answers must equal. This module adds only what a row shows
+beside them (name, age, legal status, placement, carers) in a few whole-caseload queries, never
+one query per child, read in the same transaction as the deadlines.
 """
 
 from __future__ import annotations
@@ -15,15 +17,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Connection, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app import codes
+from app.deadlines import cache
 from app.deadlines.engine import STATUS_WORDS, DueItem, Status
 from app.deadlines.from_store import CaseloadDeadlines, caseload_deadlines
 from app.models import CarerHousehold, Child, LegalStatus, Placement
+
+if TYPE_CHECKING:
+    from app.store import Store
 
 #: Most urgent first. A child with nothing outstanding sorts after everyone with something due.
 URGENCY = (Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING, Status.DONE)
@@ -101,15 +107,26 @@ class Dashboard:
     households: list[HouseholdRow]
 
 
-def rows(session: Session, today: date) -> list[DashboardRow]:
+def rows(store: Store, today: date) -> list[DashboardRow]:
     """Every open child with their items, most urgent first: overdue, then due soon, then
     upcoming, then nothing due; within each, the soonest due date first, then by name."""
-    return _child_rows(session, today, caseload_deadlines(session, today))
+    with cache.current(store, today) as session:
+        return _child_rows(session, today, cache.read(session, today, households=False))
 
 
-def build(session: Session, today: date) -> Dashboard:
+def build(store: Store, today: date) -> Dashboard:
     """Children and carer households with their deadlines, each list most urgent first, from
-    one pass of the deadline engine."""
+    the saved deadlines (redoing first those that need it), in one transaction."""
+    with cache.current(store, today) as session:
+        deadlines = cache.read(session, today)
+        return Dashboard(
+            _child_rows(session, today, deadlines), _household_rows(session, deadlines)
+        )
+
+
+def worked_out(session: Session, today: date) -> Dashboard:
+    """The same dashboard with every deadline worked out afresh by the engine, ignoring the
+    saved ones: seconds on a full caseload, so only the reference the saved ones must equal."""
     deadlines = caseload_deadlines(session, today)
     return Dashboard(_child_rows(session, today, deadlines), _household_rows(session, deadlines))
 
@@ -118,18 +135,22 @@ def build(session: Session, today: date) -> Dashboard:
 
 
 def _child_rows(session: Session, today: date, deadlines: CaseloadDeadlines) -> list[DashboardRow]:
-    status_of = _current(session, LegalStatus, LegalStatus.code, today)
-    placed = _current_placements(session, today)
+    # Column queries run as Core statements: ORM rows cost more than the queries here.
+    db = session.connection()
+    status_of = _current(db, LegalStatus, LegalStatus.code, today)
+    placed = _current_placements(db, today)
     household_names = {
         key: name
-        for key, name in session.execute(
+        for key, name in db.execute(
             select(_hex(CarerHousehold.id), CarerHousehold.name).where(
                 CarerHousehold.deleted.is_(False)
             )
-        )
+        ).all()
     }
+    # Each child's id object is the one their items already hold, found by its stored form.
+    found = {child_id.hex: (child_id, items) for child_id, items in deadlines.children.items()}
     out: list[DashboardRow] = []
-    for key, given, preferred, family, born in session.execute(
+    for key, given, preferred, family, born in db.execute(
         select(
             _hex(Child.id),
             Child.given_name,
@@ -137,9 +158,12 @@ def _child_rows(session: Session, today: date, deadlines: CaseloadDeadlines) -> 
             Child.family_name,
             Child.date_of_birth,
         ).where(Child.deleted.is_(False), Child.case_open.is_(True))
-    ):
-        child_id = uuid.UUID(hex=key)
-        items = tuple(deadlines.children.get(child_id, ()))
+    ).all():
+        if key in found:
+            child_id, listed = found[key]
+            items = tuple(listed)
+        else:
+            child_id, items = uuid.UUID(hex=key), ()
         status = status_of.get(key)
         place, household = placed.get(key, (None, None))
         out.append(
@@ -198,7 +222,7 @@ def _urgency(items: tuple[DueItem, ...]) -> tuple[Status, date | None]:
     return worst, due
 
 
-def _current(session: Session, model: Any, column: Any, today: date) -> dict[str, str]:
+def _current(db: Connection, model: Any, column: Any, today: date) -> dict[str, str]:
     """Each child's value for the period covering today (the later start wins a tie), keyed by
     the stored id: building a UUID per row costs more than the query itself."""
     query = (
@@ -210,10 +234,10 @@ def _current(session: Session, model: Any, column: Any, today: date) -> dict[str
         )
         .order_by(model.start_date)
     )
-    return {key: value for key, value in session.execute(query)}
+    return {key: value for key, value in db.execute(query).all()}
 
 
-def _current_placements(session: Session, today: date) -> dict[str, tuple[str, str | None]]:
+def _current_placements(db: Connection, today: date) -> dict[str, tuple[str, str | None]]:
     """Each child's current placement type and carer household (stored id), if any, by the
     same rule as the deadline engine (a period ending today still covers today; the later
     start wins), so the row and its deadlines never describe different placements."""
@@ -226,7 +250,7 @@ def _current_placements(session: Session, today: date) -> dict[str, tuple[str, s
         )
         .order_by(Placement.start_date)
     )
-    return {key: (place, household) for key, place, household in session.execute(query)}
+    return {key: (place, household) for key, place, household in db.execute(query).all()}
 
 
 def _hex(column: Any) -> Any:

@@ -147,20 +147,21 @@ def _dashboard(store: Store, today: date) -> Figure:
     progress(f"Building the dashboard {DASHBOARDS} times (after one warm-up)...")
 
     def dashboard() -> None:
-        with store.read() as session:
-            found = rows(session, today)
+        found = rows(store, today)
         assert len(found) == CHILDREN, len(found)
 
     def engine_only() -> None:
         with store.read() as session:
             caseload_deadlines(session, today)
 
-    dashboard()  # the first one also reads the rule table and code lists from disk
+    # The first one also reads the rule table and code lists from disk, and works out and saves
+    # every subject's deadlines (app.deadlines.cache); the runs measured read the saved ones.
+    dashboard()
     runs, engine = paired(dashboard, engine_only, DASHBOARDS)
     return Figure(
         f"dashboard: all {CHILDREN:,} children with their next items (app.dashboard.rows)",
         runs,
-        Baseline("caseload_deadlines alone", engine),
+        Baseline("caseload_deadlines alone (the engine, not the saved deadlines)", engine),
         budget="< 100 ms",
     )
 

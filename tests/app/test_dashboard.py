@@ -66,8 +66,7 @@ def test_a_child_waiting_for_a_first_visit_shows_it_overdue_in_words(store: Stor
     """A child placed four weeks ago and never visited has the first visit overdue, said in
     words with its due date, alongside their legal status and placement."""
     _placed_child(store, "Waiting")
-    with store.read() as session:
-        (row,) = rows(session, TODAY)
+    (row,) = rows(store, TODAY)
     assert row.name == "Waiting Okafor" and row.age == 9
     assert row.worst is Status.OVERDUE
     assert row.legal_status_code == "C2" and row.legal_status == "Full care order (s31)"
@@ -81,8 +80,7 @@ def test_a_visited_child_is_due_soon_for_the_first_review(store: Store) -> None:
     """Once visited, the child's worst item is the first looked-after review (20 working days
     from becoming looked after), due within two weeks, and the visit shows as done."""
     _placed_child(store, "Visited", last_visit=date(2026, 6, 10))
-    with store.read() as session:
-        (row,) = rows(session, TODAY)
+    (row,) = rows(store, TODAY)
     assert row.worst is Status.DUE_SOON
     assert row.open_items[0].title == "First looked-after review"
     assert "Overdue" not in row.summary()
@@ -100,8 +98,7 @@ def test_overdue_first_then_due_soon_then_soonest_due_then_name(store: Store) ->
         adopted = factories.child(given_name="Adopted")
         session.add(adopted)
         session.add(LegalStatus(child_id=adopted.id, code="AO", start_date=date(2025, 1, 10)))
-    with store.read() as session:
-        found = rows(session, TODAY)
+    found = rows(store, TODAY)
     assert [r.name.split()[0] for r in found] == ["Waiting", "Abe", "Bea", "Later", "Adopted"]
     assert [r.worst for r in found] == [Status.OVERDUE] + [Status.DUE_SOON] * 3 + [Status.DONE]
     assert found[-1].summary() == "Nothing due" and found[-1].placement == "Adopted"
@@ -112,8 +109,7 @@ def test_closed_and_deleted_children_are_left_out(store: Store) -> None:
     _placed_child(store, "Open")
     _placed_child(store, "Closed", case_open=False)
     _placed_child(store, "Deleted", deleted=True)
-    with store.read() as session:
-        assert [r.name for r in rows(session, TODAY)] == ["Open Okafor"]
+    assert [r.name for r in rows(store, TODAY)] == ["Open Okafor"]
 
 
 def test_carers_are_named_and_households_with_late_training_come_first(store: Store) -> None:
@@ -148,8 +144,7 @@ def test_carers_are_named_and_households_with_late_training_come_first(store: St
             )
         )
     _placed_child(store, "Placed", household_id=late.id, last_visit=date(2026, 6, 10))
-    with store.read() as session:
-        dashboard = build(session, TODAY)
+    dashboard = build(store, TODAY)
     assert dashboard.children[0].carers == "The Late household"
     assert [h.name for h in dashboard.households] == ["The Late household", "The Done household"]
     assert dashboard.households[0].worst is Status.OVERDUE

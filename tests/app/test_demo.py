@@ -114,8 +114,7 @@ def test_most_children_are_on_track_and_some_are_not(store: Store) -> None:
     """The dashboard over the demo has overdue and due-soon children, but most are on track,
     so the demo shows every state without looking like a failing service."""
     populate(store, children=150, visits_per_child=6, seed=2026, today=TODAY)
-    with store.read() as session:
-        worst = Counter(r.worst for r in rows(session, TODAY))
+    worst = Counter(r.worst for r in rows(store, TODAY))
     assert worst[Status.OVERDUE] and worst[Status.DUE_SOON]
     assert worst[Status.UPCOMING] + worst[Status.DONE] > 150 * 0.6
     assert worst[Status.OVERDUE] < 150 * 0.2

@@ -28,8 +28,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 @pytest.fixture(scope="module")
 def noted_child(demo: Store) -> uuid.UUID:
     """A demo child with a case note holding a word no other record uses."""
-    with demo.read() as session:
-        chosen = build(session, clock.today()).children[7].child_id
+    chosen = build(demo, clock.today()).children[7].child_id
     views_support.add_case_note(
         demo, chosen, f"Went {views_support.RARE_WORD} with the carers' nephew."
     )
@@ -55,8 +54,7 @@ def _column(view: DashboardView, column: int) -> list[str]:
 def test_rows_show_every_child_and_household_in_words(view: DashboardView, demo: Store) -> None:
     """Each child and carer household appears once, most urgent first, status in words with
     an icon, and the items spelt out in the tooltip."""
-    with demo.read() as session:
-        expected = build(session, clock.today())
+    expected = build(demo, clock.today())
     assert view.model.rowCount() == len(expected.children) + len(expected.households)
     statuses = _column(view, Column.STATUS)
     assert statuses[0] == "Overdue"
@@ -133,8 +131,7 @@ def test_enter_on_a_row_opens_the_child(view: DashboardView, qtbot: QtBot) -> No
 
 def test_model_passes_qt_model_checks(qtmodeltester: object, demo: Store) -> None:
     """The table model keeps Qt's model contract (row counts, indexes, roles)."""
-    with demo.read() as session:
-        rows = caseload_rows(build(session, clock.today()))
+    rows = caseload_rows(build(demo, clock.today()))
     model = CaseloadModel()
     model.set_rows(rows)
     qtmodeltester.check(model)  # type: ignore[attr-defined]

@@ -102,10 +102,13 @@ def _search_children(store: Store, typed: str) -> list[SearchResult]:
 
 
 def _load_rows(store: Store) -> list[CaseloadRow]:
-    """Runs on a worker thread: the dashboard's rows as of today."""
-    with store.read() as session:
-        built = dashboard.build(session, clock.today())
-    return caseload_rows(built)
+    """Runs on a worker thread: the dashboard's rows as of today (from the saved deadlines,
+    redoing first those whose records changed)."""
+    return caseload_rows(dashboard.build(store, clock.today()))
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 class _SearchBox(QLineEdit):
@@ -235,13 +238,20 @@ class DashboardView(QWidget):
             "Kind of item", [("Any kind of item", None)] + [(w, o) for o, w in OBLIGATIONS.items()]
         )
         self._legal_box = self._combo("Legal status", [("Any legal status", None)])
-        # Some legal statuses are long sentences: keep the box a steady width, full names in
-        # the drop-down.
-        self._legal_box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-        )
-        self._legal_box.setMinimumContentsLength(24)
-        self._legal_box.view().setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        # Boxes of a steady width (full wording in the drop-downs): sized to their longest
+        # entry, the row of filters would not fit a 13-inch screen at 150% scaling with a
+        # larger text size, and the whole window would grow past the screen's edge.
+        for box, characters, list_characters in (
+            (self._kind_box, 12, 24),
+            (self._status_box, 8, 16),
+            (self._item_box, 12, 48),
+            (self._legal_box, 14, 60),
+        ):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(characters)
+            box.view().setMinimumWidth(self.fontMetrics().averageCharWidth() * list_characters)
         self._clear = QPushButton("&Clear filters")
         self._clear.setAccessibleName("Clear filters")
 
@@ -336,7 +346,8 @@ class DashboardView(QWidget):
         soon = sum(1 for r in children if r.worst is Status.DUE_SOON)
         households = len(rows) - len(children)
         self._summary.setText(
-            f"{len(children)} children, {households} carer households. "
+            f"{_count(len(children), 'child', 'children')}, "
+            f"{_count(households, 'carer household', 'carer households')}. "
             f"Children with something overdue: {overdue}; due soon: {soon}."
         )
         self._update_status()
