@@ -76,13 +76,17 @@ def apply_push_result(
             session.delete(record)
         return
     # applied: the server now holds the base plus exactly what we sent.
-    base = session.get(SyncBase, (entry.record_type, entry.record_id))
-    fields = {**(base.fields if base else {}), **entry.fields}
-    fields.pop("deleted", None)
-    _set_base(session, entry.record_type, entry.record_id, result.revision, fields)
+    still_pending = _has_pending(session, entry.record_type, entry.record_id)
+    if still_pending:
+        base = session.get(SyncBase, (entry.record_type, entry.record_id))
+        fields = {**(base.fields if base else {}), **entry.fields}
+        fields.pop("deleted", None)
+        _set_base(session, entry.record_type, entry.record_id, result.revision, fields)
+    else:
+        _drop_base(session, entry.record_type, entry.record_id)  # the record is the server's
     if record is not None:
         record.server_revision = max(record.server_revision or 0, result.revision)
-        record.dirty = _has_pending(session, entry.record_type, entry.record_id)
+        record.dirty = still_pending
 
 
 # ---- Pull
@@ -179,7 +183,10 @@ def _take_server_version(
     local.created_by, local.created_at = version.created_by, version.created_at
     local.updated_by, local.updated_at = version.updated_by, version.updated_at
     local.dirty = bool(_pending(session, version.record_type, version.record_id))
-    _set_base(session, version.record_type, version.record_id, version.revision, theirs_wire)
+    if local.dirty:
+        _set_base(session, version.record_type, version.record_id, version.revision, theirs_wire)
+    else:
+        _drop_base(session, version.record_type, version.record_id)  # the record is the server's
 
 
 def _merge_into(
@@ -266,6 +273,14 @@ def _set_base(
         )
     elif revision >= row.revision:
         row.revision, row.fields = revision, fields
+
+
+def _drop_base(session: Session, record_type: str, record_id: Any) -> None:
+    """No unsent edits remain: the record itself is the server's version, so no base is kept
+    (``app.store.write_hooks._keep_base`` takes one again at the next local edit)."""
+    row = session.get(SyncBase, (record_type, record_id))
+    if row is not None:
+        session.delete(row)
 
 
 def _pending(session: Session, record_type: str, record_id: Any) -> list[OutboxEntry]:

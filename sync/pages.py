@@ -153,7 +153,6 @@ def _write_versions(session: Session, record_type: str, versions: list[RecordVer
     assert isinstance(table, Table)
     defaults = _wire_defaults(table, record_type)
     rows: list[dict[str, Any]] = []
-    bases: list[dict[str, Any]] = []
     for version in versions:
         row = {**defaults, **from_wire(record_type, version.fields)}
         row.update(
@@ -167,20 +166,14 @@ def _write_versions(session: Session, record_type: str, versions: list[RecordVer
             updated_at=version.updated_at,
         )
         rows.append(row)
-        bases.append(
-            {
-                "record_type": record_type,
-                "record_id": version.record_id,
-                "revision": version.revision,
-                "fields": dict(version.fields),
-            }
-        )
     statement = sqlite_insert(table)
     # A new record is inserted whole; a known one (without local edits) takes the server's
     # content and stamps. Its creation stamp is the server's too, as in ``sync.apply``.
     refreshed = {name: statement.excluded[name] for name in rows[0] if name != "id"}
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=refreshed), rows)
-    _upsert_bases(session, bases)
+    # These records had no unsent edits: each is now exactly the server's version, which is
+    # therefore its own base (one is taken again at its next local edit).
+    _drop_bases(session, record_type, [v.record_id for v in versions])
 
 
 def _write_stamps(session: Session, record_type: str, versions: list[RecordVersion]) -> None:
@@ -211,52 +204,24 @@ def _write_stamps(session: Session, record_type: str, versions: list[RecordVersi
             }
         )
     session.execute(update(table).where(table.c.id == bindparam("b_id")).values(values), rows)
-    _upsert_bases(
-        session,
-        [
-            {
-                "record_type": record_type,
-                "record_id": v.record_id,
-                "revision": v.revision,
-                "fields": dict(v.fields),
-            }
-            for v in versions
-        ],
-    )
+    _drop_bases(session, record_type, [v.record_id for v in versions])
 
 
 _STAMPS = ("created_by", "created_at", "updated_by", "updated_at")
 
 
 def _settle_applied(session: Session, simple: list[tuple[OutboxEntry, int]]) -> None:
-    """The server applied these changes exactly as sent (and no later edit waits): move each
-    record's base to base-plus-change, and note the revision the record is now at."""
-    keys = {(e.record_type, e.record_id) for e, _ in simple}
-    old_bases: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
-    by_type: dict[str, list[uuid.UUID]] = defaultdict(list)
-    for record_type, record_id in keys:
-        by_type[record_type].append(record_id)
-    for record_type, record_ids in by_type.items():
-        for rid, fields in _pairs(
-            session,
-            select(SyncBase.record_id, SyncBase.fields).where(SyncBase.record_type == record_type),
-            SyncBase.record_id,
-            record_ids,
-        ):
-            old_bases[(record_type, rid)] = fields
-    bases: dict[tuple[str, uuid.UUID], dict[str, Any]] = {}
-    for entry, revision in sorted(simple, key=lambda pair: pair[1]):
+    """The server applied these changes exactly as sent (and no later edit waits): each record
+    is now the server's version (so it needs no base), at the newest revision answered."""
+    newest: dict[tuple[str, uuid.UUID], int] = {}
+    for entry, revision in simple:
         key = (entry.record_type, entry.record_id)
-        fields = {**bases.get(key, {}).get("fields", old_bases.get(key, {})), **entry.fields}
-        fields.pop("deleted", None)
-        bases[key] = {
-            "record_type": entry.record_type,
-            "record_id": entry.record_id,
-            "revision": revision,
-            "fields": fields,
-        }
-    _upsert_bases(session, list(bases.values()))
-    for record_type in by_type:
+        newest[key] = max(revision, newest.get(key, revision))
+    by_type: dict[str, list[tuple[uuid.UUID, int]]] = defaultdict(list)
+    for (record_type, record_id), revision in newest.items():
+        by_type[record_type].append((record_id, revision))
+    for record_type, settled in by_type.items():
+        _drop_bases(session, record_type, [record_id for record_id, _ in settled])
         table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
         assert isinstance(table, Table)
         session.execute(
@@ -268,33 +233,17 @@ def _settle_applied(session: Session, simple: list[tuple[OutboxEntry, int]]) -> 
                 ),
                 dirty=False,
             ),
-            [
-                {
-                    "b_id": base["record_id"],
-                    "b_revision": base["revision"],
-                }
-                for (kind, _rid), base in bases.items()
-                if kind == record_type
-            ],
+            [{"b_id": record_id, "b_revision": revision} for record_id, revision in settled],
         )
 
 
-def _upsert_bases(session: Session, bases: list[dict[str, Any]]) -> None:
-    """Insert or move forward each record's base; a base never goes back to an older revision
-    (a late answer to an old push must not undo a newer pulled version)."""
-    if not bases:
-        return
-    table = SyncBase.__table__
-    assert isinstance(table, Table)
-    statement = sqlite_insert(table)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["record_type", "record_id"],
-            set_={"revision": statement.excluded.revision, "fields": statement.excluded.fields},
-            where=statement.excluded.revision >= table.c.revision,
-        ),
-        bases,
-    )
+def _drop_bases(session: Session, record_type: str, record_ids: Sequence[uuid.UUID]) -> None:
+    for chunk in _chunks(record_ids):
+        session.execute(
+            delete(SyncBase).where(
+                SyncBase.record_type == record_type, SyncBase.record_id.in_(chunk)
+            )
+        )
 
 
 _DEFAULTS: dict[str, dict[str, Any]] = {}

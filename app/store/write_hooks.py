@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from app import clock
 from app.errors import RecordFinalised
-from app.models import AuditEvent, OutboxEntry, Record
+from app.models import AuditEvent, OutboxEntry, Record, SyncBase
 from app.models.base import APPROVED, FINALISED, Finalisable
 from app.models.sync_state import PENDING
-from app.serialize import content_fields, record_fields
+from app.serialize import content_fields, record_fields, to_json_value
 from app.store.session import WRITE_CONTEXT, CasebookSession, WriteContext
 from app.validation import validate
 
@@ -115,6 +115,7 @@ def _on_change(session: Session, ctx: WriteContext, obj: Record) -> None:
 
 def _queue(session: Session, obj: Record, changed: list[str], *, delete: bool) -> None:
     """Fold into the record's unsent entry if it has one, else start a new entry."""
+    _keep_base(session, obj)
     values = record_fields(obj, changed)
     entry = session.scalars(
         select(OutboxEntry)
@@ -141,6 +142,39 @@ def _queue(session: Session, obj: Record, changed: list[str], *, delete: bool) -
     entry.fields = {**entry.fields, **values}
     if delete:
         entry.operation = "delete"
+
+
+def _keep_base(session: Session, obj: Record) -> None:
+    """Keep the server's version of a record as the laptop held it before its first local edit.
+
+    Sync merges unsent local edits against this base. A record the laptop holds unedited is
+    exactly the server's version, so no base is stored for it (a first sync would otherwise
+    write every record twice); the base is taken here, from the values the record had before
+    this transaction changed it, the moment a worker's edit makes it differ.
+    """
+    if obj.server_revision is None:
+        return  # never been to the server: nothing to merge against
+    key = (obj.record_type, obj.id)
+    if session.get(SyncBase, key) is not None:
+        return  # earlier unsent edits: their base still stands
+    # Read from the database, not the object: this runs before the flush that writes the edit
+    # (and an earlier flush in this transaction would have taken the base already), so the row
+    # there is still the server's version, whatever the object has loaded or been given.
+    names = [n for n in content_fields(type(obj)) if n != "deleted"]
+    mapper = inspect(type(obj))
+    columns = [mapper.columns[n] for n in names]
+    row = session.execute(select(*columns).where(mapper.columns["id"] == obj.id)).one_or_none()
+    if row is None:
+        return
+    before = {name: to_json_value(value) for name, value in zip(names, row, strict=True)}
+    session.add(
+        SyncBase(
+            record_type=obj.record_type,
+            record_id=obj.id,
+            revision=obj.server_revision,
+            fields=before,
+        )
+    )
 
 
 def _committed_status(obj: Finalisable) -> str | None:

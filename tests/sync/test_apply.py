@@ -40,7 +40,7 @@ def _version(child: Child, revision: int, **changes: object) -> RecordVersion:
 
 
 def _server_child(store: Store, revision: int = 1) -> Child:
-    """A child that came from the server (base stored, nothing pending)."""
+    """A child that came from the server (nothing pending)."""
     child = factories.child()
     with store.write(remote=True) as session:
         apply_version(session, _version(child, revision), ApplyTally())
@@ -67,8 +67,37 @@ def test_a_new_server_record_arrives_clean(store: Store) -> None:
         saved = session.get(Child, child.id)
         assert saved is not None and (saved.server_revision, saved.dirty) == (1, False)
         assert saved.date_of_birth == child.date_of_birth and saved.created_by == "bob"
-        assert session.get(SyncBase, ("child", child.id)) is not None
+        # Unedited, the record is the server's version: no second copy is kept as its base.
+        assert session.get(SyncBase, ("child", child.id)) is None
     assert _pending(store) == []
+
+
+def test_a_first_local_edit_keeps_the_servers_version_as_the_base(store: Store) -> None:
+    """The moment a worker edits a record from the server, the values it had before (the
+    server's, at its revision) are kept to merge against; a second edit keeps that same base,
+    and once the server has everything the base goes again."""
+    child = _server_child(store, revision=4)
+    _edit_locally(store, child.id, about_me="First edit.")
+    _edit_locally(store, child.id, about_me="Second edit.", preferred_name="Kit")
+    with store.read() as session:
+        base = session.get(SyncBase, ("child", child.id))
+        assert base is not None and base.revision == 4
+        assert base.fields["about_me"] == child.about_me
+        assert base.fields["preferred_name"] == child.preferred_name
+    [entry] = _pending(store)
+    with store.write(remote=True) as session:
+        loaded = session.get(OutboxEntry, entry.seq)
+        assert loaded is not None
+        apply_push_result(
+            session,
+            loaded,
+            ChangeResult(change_id=entry.id, status=ChangeStatus.APPLIED, revision=5),
+            ApplyTally(),
+        )
+    with store.read() as session:
+        assert session.get(SyncBase, ("child", child.id)) is None
+        saved = session.get(Child, child.id)
+        assert saved is not None and (saved.server_revision, saved.dirty) == (5, False)
 
 
 def test_edits_to_different_fields_merge_and_only_mine_is_resent(store: Store) -> None:
