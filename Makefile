@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean-venv
+.PHONY: run test lint typecheck bench dist clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ test: lint typecheck
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r app sync server ui -c pyproject.toml
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -33,6 +34,11 @@ typecheck: $(STAMP)
 ## make bench: benchmarks, printed as one table (median and ratio to a baseline from the same run).
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## make dist: the frozen client for this machine (PyInstaller, installer/casebook.spec) in
+## dist/casebook/; on Linux also dist/casebook-<version>-linux-x86_64.tar.gz and a .deb.
+dist: $(STAMP)
+	$(BIN)/python installer/build.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -175,8 +175,9 @@ def list_devices(
 def _revoke(device: Device, *, reason: str) -> None:
     device.revoked_at = utcnow()
     device.revoked_reason = reason
-    device.refresh_hash = None
-    device.refresh_expires_at = None
+    # The refresh token's digest is kept on purpose: a laptop whose access token has expired
+    # only calls refresh, and must find its device there to be told to wipe (403), not merely
+    # to sign in again. ``revoked_at`` alone makes the token useless.
 
 
 def parse_device_id(text: str) -> uuid.UUID:
