@@ -81,7 +81,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="with --demo: print a local demo profile's caseload instead of opening the app",
     )
+    # ---- Installer checks (ui/self_test.py): kept apart from the app's own options.
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation with a throwaway profile, offscreen, and exit (0 = works)",
+    )
+    parser.add_argument("--time-to-unlock", action="store_true", help=argparse.SUPPRESS)
     args, qt_args = parser.parse_known_args(argv)
+    if args.self_test or args.time_to_unlock:
+        from ui import self_test
+
+        return self_test.time_to_unlock(qt_args) if args.time_to_unlock else self_test.run(qt_args)
     if args.text and not args.demo:
         parser.error("--text needs --demo")
     if not args.demo:
@@ -158,8 +169,8 @@ def run_demo(out: Out) -> int:
     folder = profiles_root_or_none()
     try:
         store = open_demo(out)
-        with store, store.read() as session:
-            dashboard = build(session, clock.today())
+        with store:
+            dashboard = build(store, clock.today())
     except OperationalError as exc:
         if "locked" not in str(exc.orig).lower():
             return _damaged(exc, out)
