@@ -43,6 +43,10 @@ async def _service_error(_request: Request, exc: Exception) -> JSONResponse:
     return _error_response(exc.status, body, exc.headers)
 
 
+def _malformed_json() -> ErrorBody:
+    return ErrorBody(code="malformed_json", message="The request body is not valid JSON.")
+
+
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors: list[Any] = list(exc.errors())
@@ -50,11 +54,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     location = [str(part) for part in first.get("loc", ())]
     field = ".".join(location[1:]) if len(location) > 1 else (location[0] if location else None)
     if first.get("type") == "json_invalid":
-        body = ErrorBody(
-            code="malformed_json",
-            message="The request body is not valid JSON.",
-            field=None,
-        )
+        body = _malformed_json()
     else:
         body = ErrorBody(
             code="invalid_request",
@@ -66,6 +66,10 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        # FastAPI's own answer to a body it cannot decode (not UTF-8): the same as any other
+        # body that is not JSON, so a client meets one documented answer for both.
+        return _error_response(422, _malformed_json(), None)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     message = "There is nothing at this address." if exc.status_code == 404 else str(exc.detail)
     return _error_response(exc.status_code, ErrorBody(code=code, message=message), None)

@@ -124,10 +124,14 @@ class PullResponse(WireModel):
 # ---- Accounts and devices
 
 
+#: No control characters in names (a NUL cannot even be stored in PostgreSQL text).
+_PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+
+
 class DeviceRegistration(WireModel):
-    username: str = Field(min_length=1, max_length=120)
+    username: str = Field(min_length=1, max_length=120, pattern=_PRINTABLE)
     password: str = Field(min_length=1, max_length=1024)
-    device_name: str = Field(min_length=1, max_length=120)
+    device_name: str = Field(min_length=1, max_length=120, pattern=_PRINTABLE)
 
 
 class TokenPair(WireModel):

@@ -118,6 +118,10 @@ def _store(
     response_class=Response,
     responses={
         200: {"content": {"application/octet-stream": {}}, "description": "The file's bytes"},
+        206: {
+            "content": {"application/octet-stream": {}},
+            "description": "The part asked for with a Range header (a resumed download)",
+        },
         **errors(401, 403, 404, 422),
     },
     summary="Download a complete attachment in the caller's caseload",
