@@ -16,17 +16,31 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, Final
 
-from sqlalchemy import Connection, String, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from app import codes
 from app.deadlines import cache
+from app.deadlines import rules as rule_table
 from app.deadlines.engine import STATUS_WORDS, DueItem, Status
 from app.deadlines.from_store import CaseloadDeadlines, caseload_deadlines
-from app.models import CarerHousehold, Child, LegalStatus, Placement
+from app.models import CarerHousehold, Child, DueSubject, LegalStatus, Placement
+from app.models.due_cache import CHILD, HOUSEHOLD
 
 if TYPE_CHECKING:
     from app.store import Store
@@ -95,6 +109,8 @@ class HouseholdRow:
     items: tuple[DueItem, ...]
     worst: Status
     next_due: date | None
+    carer_type_code: str
+    approval_code: str
 
     @property
     def open_items(self) -> tuple[DueItem, ...]:
@@ -105,6 +121,42 @@ class HouseholdRow:
 class Dashboard:
     children: list[DashboardRow]
     households: list[HouseholdRow]
+
+
+#: One child or carer household as the dashboard's table first needs it, raw values only, as
+#: a plain tuple (read at C speed, no Python code per field), so that words and dates are worked
+#: out only for the rows on screen (``ui.models.dashboard_model``). Its fields, by index:
+#: KIND (CHILD or HOUSEHOLD), KEY (the subject's id as stored, 32 hex digits), NAME, AGE
+#: (children only), LEGAL (a child's current legal status code), APPROVAL (a household's
+#: approval status code), PLACE (a child's placement type, a household's carer type code),
+#: CARERS (the name of the household a child is placed with), NEXT_DUE (the first open item's
+#: due date, ISO text, which sorts as the date does), ITEMS (every item, most urgent first, as
+#: ``app.deadlines.cache.pack`` writes them) and RANK (the most urgent status's place in
+#: URGENCY; 3, DONE, when nothing is open).
+CaseloadLine = tuple[
+    str, str, str, int | None, str | None, str | None, str | None, str | None, str | None, str, int
+]
+KIND: Final = 0
+KEY: Final = 1
+NAME: Final = 2
+AGE: Final = 3
+LEGAL: Final = 4
+APPROVAL: Final = 5
+PLACE: Final = 6
+CARERS: Final = 7
+NEXT_DUE: Final = 8
+ITEMS: Final = 9
+RANK: Final = 10
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """Every open child and every carer household as of ``today``, in no particular order (the
+    table sorts them); items due on or before ``soon`` and not overdue are due soon."""
+
+    today: date
+    soon: date
+    lines: list[CaseloadLine]
 
 
 def rows(store: Store, today: date) -> list[DashboardRow]:
@@ -124,6 +176,137 @@ def build(store: Store, today: date) -> Dashboard:
         )
 
 
+def caseload(store: Store, today: date) -> Caseload:
+    """The dashboard's opening: what ``build`` says, as lines (``caseload_of``), from one row
+    per subject (each subject's first open due date and packed items are saved with its
+    deadlines, ``due_subject``) plus the current legal statuses and placements; no item rows
+    are read, and nothing is made per row but the line itself."""
+    soon = _soon(today)
+    due = type_coerce(DueSubject.next_due, String(10))
+    rank = case(
+        (DueSubject.next_due.is_(None), 3),
+        (due < today.isoformat(), 0),
+        (due <= soon.isoformat(), 1),
+        else_=2,
+    )
+    items = func.coalesce(DueSubject.items, "")
+    with cache.current(store, today) as session:
+        db = session.connection()
+        status_of = _current(db, LegalStatus, LegalStatus.code, today)
+        placed = _current_placements(db, today)
+        household_names = _household_names(db)
+        children = db.execute(
+            select(
+                _hex(Child.id),
+                func.coalesce(Child.preferred_name, Child.given_name) + " " + Child.family_name,
+                _age_in_sql(Child.date_of_birth, today),
+                due,
+                items,
+                rank,
+            )
+            .outerjoin(
+                DueSubject,
+                and_(DueSubject.subject_type == CHILD, DueSubject.subject_id == Child.id),
+            )
+            .where(Child.deleted.is_(False), Child.case_open.is_(True))
+        ).all()
+        households = db.execute(
+            select(
+                literal(HOUSEHOLD, String(16)),
+                _hex(CarerHousehold.id),
+                CarerHousehold.name,
+                null(),
+                null(),
+                CarerHousehold.approval_status,
+                CarerHousehold.carer_type,
+                null(),
+                due,
+                items,
+                rank,
+            )
+            .outerjoin(
+                DueSubject,
+                and_(
+                    DueSubject.subject_type == HOUSEHOLD,
+                    DueSubject.subject_id == CarerHousehold.id,
+                ),
+            )
+            .where(CarerHousehold.deleted.is_(False))
+        ).all()
+    no_place: tuple[str | None, str | None] = (None, None)
+    lines: list[CaseloadLine] = []
+    add = lines.append
+    for key, name, age, next_due, packed, worst in children:
+        place, household = placed.get(key, no_place)
+        carers = household_names.get(household) if household else None
+        add(
+            (
+                CHILD,
+                key,
+                name,
+                age,
+                status_of.get(key),
+                None,
+                place,
+                carers,
+                next_due,
+                packed,
+                worst,
+            )
+        )
+    lines += map(tuple, households)
+    return Caseload(today, soon, lines)
+
+
+def caseload_of(dashboard: Dashboard, today: date) -> Caseload:
+    """The same lines made from a ``Dashboard`` (``build``'s or the engine's), children then
+    households in its order: the reference ``caseload`` must equal, line for line."""
+    soon = _soon(today)
+    lines: list[CaseloadLine] = [
+        (
+            CHILD,
+            row.child_id.hex,
+            row.name,
+            row.age,
+            row.legal_status_code,
+            None,
+            row.placement_code,
+            row.carers,
+            row.next_due.isoformat() if row.next_due else None,
+            cache.pack(list(row.items)),
+            _rank(row.next_due, today, soon),
+        )
+        for row in dashboard.children
+    ]
+    lines += [
+        (
+            HOUSEHOLD,
+            row.household_id.hex,
+            row.name,
+            None,
+            None,
+            row.approval_code,
+            row.carer_type_code,
+            None,
+            row.next_due.isoformat() if row.next_due else None,
+            cache.pack(list(row.items)),
+            _rank(row.next_due, today, soon),
+        )
+        for row in dashboard.households
+    ]
+    return Caseload(today, soon, lines)
+
+
+def status_label(code: str | None) -> str:
+    """A child's legal status in words (a permanence order's too)."""
+    return _status_label(code)
+
+
+def placement_label(place: str | None, status: str | None) -> str:
+    """A child's placement in words, or what a child not placed is living under."""
+    return _placement_label(place, status)
+
+
 def worked_out(session: Session, today: date) -> Dashboard:
     """The same dashboard with every deadline worked out afresh by the engine, ignoring the
     saved ones: seconds on a full caseload, so only the reference the saved ones must equal."""
@@ -139,14 +322,7 @@ def _child_rows(session: Session, today: date, deadlines: CaseloadDeadlines) -> 
     db = session.connection()
     status_of = _current(db, LegalStatus, LegalStatus.code, today)
     placed = _current_placements(db, today)
-    household_names = {
-        key: name
-        for key, name in db.execute(
-            select(_hex(CarerHousehold.id), CarerHousehold.name).where(
-                CarerHousehold.deleted.is_(False)
-            )
-        ).all()
-    }
+    household_names = _household_names(db)
     # Each child's id object is the one their items already hold, found by its stored form.
     found = {child_id.hex: (child_id, items) for child_id, items in deadlines.children.items()}
     out: list[DashboardRow] = []
@@ -203,6 +379,8 @@ def _household_rows(session: Session, deadlines: CaseloadDeadlines) -> list[Hous
                 codes.label("approval_status", approval),
                 items,
                 *_urgency(items),
+                carer_type,
+                approval,
             )
         )
     out.sort(key=lambda r: (_RANK[r.worst], r.next_due or date.max, r.name))
@@ -220,6 +398,43 @@ def _urgency(items: tuple[DueItem, ...]) -> tuple[Status, date | None]:
         if item.status is not Status.DONE and (due is None or item.due < due):
             due = item.due
     return worst, due
+
+
+def _soon(today: date) -> date:
+    """The last day on which an item not yet overdue counts as due soon (the engine's rule)."""
+    return today + timedelta(days=rule_table.load().due_soon_days)
+
+
+def _rank(next_due: date | None, today: date, soon: date) -> int:
+    """The place in URGENCY of a subject's most urgent status, from its first open due date
+    (statuses of open items only grow less urgent with their due dates)."""
+    if next_due is None:
+        return 3
+    if next_due < today:
+        return 0
+    return 1 if next_due <= soon else 2
+
+
+def _age_in_sql(born: Any, today: date) -> Any:
+    """``_age`` worked out by SQLite from the stored ISO date: whole years, less one if the
+    birthday has not come yet this year (the month and day compare as text)."""
+    stored = type_coerce(born, String(10))
+    return (
+        today.year
+        - cast(func.substr(stored, 1, 4), Integer)
+        - cast(func.substr(stored, 6) > f"{today:%m-%d}", Integer)
+    )
+
+
+def _household_names(db: Connection) -> dict[str, str]:
+    return {
+        key: name
+        for key, name in db.execute(
+            select(_hex(CarerHousehold.id), CarerHousehold.name).where(
+                CarerHousehold.deleted.is_(False)
+            )
+        ).all()
+    }
 
 
 def _current(db: Connection, model: Any, column: Any, today: date) -> dict[str, str]:

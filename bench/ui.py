@@ -1,14 +1,17 @@
 """The dashboard table model's figure: time from dashboard rows to a populated, sorted model.
 
 ``python -m bench.ui`` builds a 5,000-child demo caseload (through the real store, like
-``make bench``), reads the dashboard rows once, then measures on an offscreen ``QApplication``:
+``make bench``), then measures what the dashboard view does when it opens: ``rows``, what its
+worker thread does (``app.dashboard.caseload``, as ``ui.views.dashboard._load_rows``), and on an
+offscreen ``QApplication``:
 
 - load: a new model and filter proxy, given the rows (sorted most urgent first) and counted;
 - sort: re-sorting the whole table from a header click (mean of by-name and back by-status);
 - filter: applying a status filter.
 
-Reading rows from the store is the store benchmark's figure (``make bench``, "dashboard"); this
-one is what the GUI adds on top, which must stay small inside the 100 ms budget.
+``rows`` + ``load`` is what the worker waits for, the 100 ms budget (``make bench`` reports
+their sum); the store benchmark's "dashboard" figure is ``app.dashboard.rows``, the text front
+end's read, with every item.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import time
 from pathlib import Path
 
 from app import clock
-from app.dashboard import build
+from app.dashboard import build, caseload
 from app.demo import populate
 from app.store import Profile, Store
 from app.store.keys import KdfParams
@@ -35,18 +38,18 @@ def bench_dashboard_model(store: Store, *, runs: int = 7) -> dict[str, float]:
     plus ``rows`` (seconds to read the rows from the store, for context) and ``count``."""
     from PySide6.QtWidgets import QApplication
 
-    from ui.models.dashboard_model import caseload_rows, measure_model
+    from ui.models.dashboard_model import measure_model
 
     _app = QApplication.instance() or QApplication([])
     build(store, clock.today())  # works out and saves every subject's deadlines once
     reads = []
-    for _ in range(3):
+    for _ in range(max(runs, 3)):
         start = time.perf_counter()
-        rows = caseload_rows(build(store, clock.today()))
+        lines = caseload(store, clock.today())
         reads.append(time.perf_counter() - start)
-    figures = measure_model(rows, runs=runs)
+    figures = measure_model(lines, runs=runs)
     figures["rows"] = statistics.median(reads)
-    figures["count"] = float(len(rows))
+    figures["count"] = float(len(lines.lines))
     return figures
 
 
@@ -74,7 +77,7 @@ def main() -> None:
             figures = bench_dashboard_model(store, runs=args.runs)
     print(f"Dashboard model, {int(figures['count']):,} rows (medians of {args.runs} runs):")
     for key, words in (
-        ("rows", "read rows from the store (context, not the model)"),
+        ("rows", "read rows from the store (the view's worker thread)"),
         ("load", "rows -> populated, sorted, counted model"),
         ("sort", "re-sort from a header click"),
         ("filter", "apply a status filter"),

@@ -17,6 +17,10 @@ only for the subjects that need it, all in one write transaction:
   statuses, which are never saved but worked out from the due dates when read;
 - open subjects with no saved answer at all (a saved answer that went missing).
 
+Beside the items, each subject's ``due_subject`` row keeps its first open due date and all its
+items packed in one text (``pack``): the dashboard's opening reads those, one row per subject,
+and never the item rows (``app.dashboard.caseload``).
+
 A subject redone that is no longer open (deleted, closed, purged) simply loses its rows.
 Households' answers never expire with the date.
 
@@ -57,8 +61,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 #: Bump when the engine or the fact builder changes what it answers for the same records and
-#: rule table: every saved answer is then redone once.
-FORMAT = 1
+#: rule table, or what is saved changes: every saved answer is then redone once. (2: each
+#: subject's first open due date and packed items, migration 0008.)
+FORMAT = 2
 
 #: The ``profile_state`` key under which the fingerprint of the saved answers is kept.
 FINGERPRINT_KEY = "deadline_cache_fingerprint"
@@ -158,6 +163,27 @@ def refresh(session: Session, today: date) -> Refreshed:
         (time.perf_counter() - started) * 1000,
     )
     return done
+
+
+def pack(items: list[DueItem]) -> str:
+    """A subject's items as saved in ``due_subject.items``, in the engine's order: for each,
+    its rule's ref, due date and whether it is done, e.g. ``"V2 2026-07-22 0;CP1 2026-01-05 1"``.
+    Everything else an item says is its rule's (the fingerprint pins the rule table)."""
+    out = []
+    for item in items:
+        if _SEPARATORS.intersection(item.rule_ref):
+            raise ValueError(f"rule ref {item.rule_ref!r} cannot be packed")
+        out.append(f"{item.rule_ref} {item.due.isoformat()} {int(item.status is Status.DONE)}")
+    return ";".join(out)
+
+
+def unpack(packed: str) -> list[tuple[str, date, bool]]:
+    """``pack``'s items back as (rule ref, due date, done), in the same order."""
+    out = []
+    for part in packed.split(";") if packed else ():
+        ref, due, done = part.split(" ")
+        out.append((ref, date.fromisoformat(due), done == "1"))
+    return out
 
 
 def read(session: Session, today: date, *, households: bool = True) -> CaseloadDeadlines:
@@ -324,12 +350,15 @@ def _save(
     items: list[dict[str, Any]] = []
     for kind, found in ((CHILD, deadlines.children), (HOUSEHOLD, deadlines.households)):
         for subject_id, due_items in found.items():
+            live = [i.due for i in due_items if i.status is not Status.DONE]
             subjects.append(
                 {
                     "subject_type": kind,
                     "subject_id": subject_id,
                     "computed_for": today,
                     "valid_until": until.get(subject_id) if kind == CHILD else None,
+                    "next_due": min(live, default=None),
+                    "items": pack(due_items),
                 }
             )
             items.extend(
@@ -361,6 +390,9 @@ def _save_fingerprint(session: Session) -> None:
         )
     )
 
+
+#: What ``pack`` uses between an item's parts and between items.
+_SEPARATORS = frozenset(" ;")
 
 #: ``DueItem``'s fields in order; ``_due_item`` fills exactly these (checked at import).
 _FIELDS = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Boolean, Date, String
+from sqlalchemy import Boolean, Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
@@ -41,6 +41,12 @@ class DueSubject(Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     computed_for: Mapped[date] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date, default=None)
+    #: What the dashboard's first screen needs, kept with the answer (migration 0008) so that
+    #: opening it reads one row per subject instead of every item: the first due date among
+    #: the open items (None: nothing open), and every item packed in the engine's order
+    #: (``app.deadlines.cache.pack``), for the filters and the tooltip.
+    next_due: Mapped[date | None] = mapped_column(Date, default=None)
+    items: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class DueItemRow(Base):

@@ -9,7 +9,7 @@ from datetime import date, datetime
 import pytest
 
 from app import clock
-from app.dashboard import build, rows
+from app.dashboard import NAME, NEXT_DUE, RANK, build, caseload, caseload_of, rows
 from app.deadlines.engine import Status
 from app.models import CarePlan, LegalStatus, Placement, Review, TrainingRecord, Visit
 from app.store import Store
@@ -74,6 +74,21 @@ def test_a_child_waiting_for_a_first_visit_shows_it_overdue_in_words(store: Stor
     assert row.placement.startswith("Foster placement with other foster carer")
     assert row.summary().startswith("First statutory visit after placement: Overdue (due 27 May")
     assert row.next_due == date(2026, 5, 27)
+    # The table's line for the child: raw values, the same as the row's.
+    (line,) = caseload(store, TODAY).lines
+    assert line[:9] == (
+        "child",
+        row.child_id.hex,
+        "Waiting Okafor",
+        9,
+        "C2",
+        None,
+        "U6",
+        None,
+        "2026-05-27",
+    )
+    assert line[RANK] == 0
+    assert line == caseload_of(build(store, TODAY), TODAY).lines[0]
 
 
 def test_a_visited_child_is_due_soon_for_the_first_review(store: Store) -> None:
@@ -102,6 +117,12 @@ def test_overdue_first_then_due_soon_then_soonest_due_then_name(store: Store) ->
     assert [r.name.split()[0] for r in found] == ["Waiting", "Abe", "Bea", "Later", "Adopted"]
     assert [r.worst for r in found] == [Status.OVERDUE] + [Status.DUE_SOON] * 3 + [Status.DONE]
     assert found[-1].summary() == "Nothing due" and found[-1].placement == "Adopted"
+    # The table's lines carry the same urgency, and sort the same way.
+    lines = sorted(
+        caseload(store, TODAY).lines, key=lambda r: (r[RANK], r[NEXT_DUE] or "9999", r[NAME])
+    )
+    assert [r[NAME].split()[0] for r in lines] == ["Waiting", "Abe", "Bea", "Later", "Adopted"]
+    assert [r[RANK] for r in lines] == [0, 1, 1, 1, 3]
 
 
 def test_closed_and_deleted_children_are_left_out(store: Store) -> None:
@@ -145,6 +166,7 @@ def test_carers_are_named_and_households_with_late_training_come_first(store: St
         )
     _placed_child(store, "Placed", household_id=late.id, last_visit=date(2026, 6, 10))
     dashboard = build(store, TODAY)
+    assert sorted(caseload(store, TODAY).lines) == sorted(caseload_of(dashboard, TODAY).lines)
     assert dashboard.children[0].carers == "The Late household"
     assert [h.name for h in dashboard.households] == ["The Late household", "The Done household"]
     assert dashboard.households[0].worst is Status.OVERDUE

@@ -11,11 +11,12 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app import clock
-from app.dashboard import build
+from app.dashboard import build, caseload
 from app.deadlines.engine import Status
 from app.store import Store
 from tests.ui import views_support
-from ui.models.dashboard_model import CaseloadModel, Column, caseload_rows, measure_model
+from ui.models.dashboard_model import CaseloadModel, Column, measure_model
+from ui.views.common import uk_date
 from ui.views.dashboard import DashboardView
 
 
@@ -131,9 +132,46 @@ def test_enter_on_a_row_opens_the_child(view: DashboardView, qtbot: QtBot) -> No
 
 def test_model_passes_qt_model_checks(qtmodeltester: object, demo: Store) -> None:
     """The table model keeps Qt's model contract (row counts, indexes, roles)."""
-    rows = caseload_rows(build(demo, clock.today()))
+    lines = caseload(demo, clock.today())
     model = CaseloadModel()
-    model.set_rows(rows)
+    model.set_caseload(lines)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
-    timings = measure_model(rows, runs=1)
+    timings = measure_model(lines, runs=1)
     assert set(timings) == {"load", "sort", "filter"}
+
+
+def test_words_worked_out_as_painted_are_the_dashboards(view: DashboardView, demo: Store) -> None:
+    """The model keeps raw values and words them only when asked; what it says for each child
+    and household is what the dashboard rows say: names, legal status, placement and carers,
+    next item and its due date, the items in the tooltip and the filters' (item, status)."""
+    expected = build(demo, clock.today())
+    rows = {
+        view.model.row_at(r).subject_id: view.model.row_at(r) for r in range(view.model.rowCount())
+    }
+    for child in expected.children:
+        row = rows[child.child_id]
+        nxt = child.next_item
+        assert (row.kind, row.name, row.age, row.legal_code) == (
+            "child",
+            child.name,
+            child.age,
+            child.legal_status_code,
+        )
+        assert row.legal == child.legal_status
+        assert row.where == child.placement + (f" ({child.carers})" if child.carers else "")
+        assert row.worst is child.worst and row.next_due == child.next_due
+        assert row.next_item == (nxt.title if nxt else "Nothing due")
+        assert row.due_text == uk_date(child.next_due)
+        assert row.summary == child.summary(limit=5)
+        assert row.items == frozenset((i.obligation, i.status) for i in child.items)
+    for household in expected.households:
+        row = rows[household.household_id]
+        assert (row.kind, row.name, row.legal, row.where) == (
+            "household",
+            household.name,
+            household.approval_status,
+            household.carer_type,
+        )
+        assert row.worst is household.worst and row.next_due == household.next_due
+        assert row.items == frozenset((i.obligation, i.status) for i in household.items)
+    assert len(rows) == len(expected.children) + len(expected.households)

@@ -38,9 +38,7 @@ from ui.models.dashboard_model import (
     OBLIGATIONS,
     CaseloadFilter,
     CaseloadModel,
-    CaseloadRow,
     Column,
-    caseload_rows,
 )
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font
@@ -101,10 +99,10 @@ def _search_children(store: Store, typed: str) -> list[SearchResult]:
     return group_hits(hits, names)
 
 
-def _load_rows(store: Store) -> list[CaseloadRow]:
-    """Runs on a worker thread: the dashboard's rows as of today (from the saved deadlines,
-    redoing first those whose records changed)."""
-    return caseload_rows(dashboard.build(store, clock.today()))
+def _load_rows(store: Store) -> dashboard.Caseload:
+    """Runs on a worker thread: the dashboard's rows as of today, raw (from the saved
+    deadlines, redoing first those whose records changed); words come as rows are painted."""
+    return dashboard.caseload(store, clock.today())
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -330,20 +328,21 @@ class DashboardView(QWidget):
 
     # ---- Private API: caseload
 
-    def _show_rows(self, seq: int, rows: list[CaseloadRow]) -> None:
+    def _show_rows(self, seq: int, caseload: dashboard.Caseload) -> None:
         if not alive(self) or seq != self._refresh_seq:
             return
         selected = self._selected_subject()
-        self._model.set_rows(rows)
+        rows = caseload.lines
+        self._model.set_caseload(caseload)
         self._fill_legal_options(rows)
         if not self._table.property("sized"):
             self._size_columns()
             self._table.setProperty("sized", True)
         if selected is not None:
             self._select_subject(selected)
-        children = [r for r in rows if r.kind == "child"]
-        overdue = sum(1 for r in children if r.worst is Status.OVERDUE)
-        soon = sum(1 for r in children if r.worst is Status.DUE_SOON)
+        children = [r for r in rows if r[dashboard.KIND] == "child"]
+        overdue = sum(1 for r in children if r[dashboard.RANK] == 0)
+        soon = sum(1 for r in children if r[dashboard.RANK] == 1)
         households = len(rows) - len(children)
         self._summary.setText(
             f"{_count(len(children), 'child', 'children')}, "
@@ -380,9 +379,9 @@ class DashboardView(QWidget):
         for column, width in widths.items():
             self._table.setColumnWidth(column, width)
 
-    def _fill_legal_options(self, rows: list[CaseloadRow]) -> None:
+    def _fill_legal_options(self, rows: list[dashboard.CaseloadLine]) -> None:
         current = self._legal_box.currentData()
-        codes = sorted({r.legal_code for r in rows if r.legal_code is not None})
+        codes = sorted({code for r in rows if (code := r[dashboard.LEGAL]) is not None})
         self._legal_box.blockSignals(True)
         self._legal_box.clear()
         self._legal_box.addItem("Any legal status", None)
@@ -422,10 +421,12 @@ class DashboardView(QWidget):
         return self._proxy.row_at(index.row()).subject_id if index.isValid() else None
 
     def _select_subject(self, subject: uuid.UUID) -> None:
-        for row in range(self._proxy.rowCount()):
-            if self._proxy.row_at(row).subject_id == subject:
-                self._table.selectRow(row)
-                return
+        source = self._model.row_of(subject)
+        if source < 0:
+            return
+        shown = self._proxy.mapFromSource(self._model.index(source, 0))
+        if shown.isValid():
+            self._table.selectRow(shown.row())
 
     def _open_row(self, index: QModelIndex | QPersistentModelIndex) -> None:
         row = self._proxy.row_at(index.row())
