@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -30,10 +31,15 @@ from app.store import Profile, Store
 from app.store.keys import KdfParams
 from app.store.paths import data_root
 from ui.lock import LockGuard
-from ui.main_window import MainWindow, SyncFactory
 from ui.views.common import FOCUS_STYLE
-from ui.views.first_run import FirstRunWizard
 from ui.views.unlock import UnlockWindow
+
+if TYPE_CHECKING:
+    # Imported where first needed instead: the main window (and sync, HTTP) only after the
+    # worker has unlocked, the first-run wizard only on a first run, so the unlock window is
+    # on screen sooner (DESIGN.md: under a second from start).
+    from ui.main_window import MainWindow, SyncFactory
+    from ui.views.first_run import FirstRunWizard
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +131,8 @@ class AppFlow(QObject):
 
     def show_first_run(self) -> FirstRunWizard:
         self._look.apply(Settings())
+        from ui.views.first_run import FirstRunWizard
+
         wizard = FirstRunWizard(self._root, kdf=self._kdf)
         wizard.sig_ready.connect(lambda store: self.open_main(Profile(store.profile_path), store))
         self._replace(wizard)
@@ -143,6 +151,8 @@ class AppFlow(QObject):
         settings = app_settings.load(profile.path)
         self._look.apply(settings)
         _write_last(self._root, profile.name)
+        from ui.main_window import MainWindow
+
         window = MainWindow(store, settings, profile, sync_factory=self._sync_factory)
         guard = self._guard
         guard.sig_lock_requested.connect(window.lock)

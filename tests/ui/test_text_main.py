@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.models import Child
 from app.store import Profile
-from ui.main import DEMO_CHILDREN, DEMO_PASSPHRASE, DEMO_PROFILE
+from ui.text_demo import DEMO_CHILDREN, DEMO_PASSPHRASE, DEMO_PROFILE
 
 ROOT = Path(__file__).resolve().parents[2]
 
