@@ -1,17 +1,41 @@
-# Casebook developer commands. Every target bootstraps .venv from pyproject.toml first,
-# so a fresh machine needs nothing installed by hand.
+# Casebook developer commands. Every target bootstraps .venv from requirements.lock (pinned,
+# hashed versions of pyproject.toml's dependencies) first, so a fresh machine needs nothing
+# installed by hand.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench dist clean-venv
+LOCK := requirements.lock
+# pip-tools lives in a throwaway venv, never in .venv: it is not a dependency of Casebook.
+LOCK_VENV ?= /tmp/casebook-pip-tools
+LOCK_ARGS ?=
 
-$(STAMP): pyproject.toml
+.PHONY: run test lint typecheck bench dist clean-venv lock soak
+
+# Exactly the locked versions, each checked against its hash; then Casebook itself, editable.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+## make lock: regenerate requirements.lock from pyproject.toml (dependencies and the dev extra)
+## after changing them; existing pins are kept unless `make lock LOCK_ARGS=--upgrade`. Resolved
+## for this machine's platform (Linux x86_64, CPython 3.11). One to three minutes.
+lock:
+	@test -x $(LOCK_VENV)/bin/pip-compile || \
+		{ $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/python -m pip install --quiet 'pip-tools>=7.4,<8'; }
+	CUSTOM_COMPILE_COMMAND='make lock' $(LOCK_VENV)/bin/pip-compile --quiet --extra dev \
+		--generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		$(LOCK_ARGS) -o $(LOCK) pyproject.toml
+	@{ printf '%s\n' \
+		'# Pinned dependency versions (pyproject.toml dependencies plus the dev extra) with their hashes.' \
+		'# Resolved for Linux x86_64, CPython 3.11: another platform or Python may need other pins.' \
+		'# `make test` and every other target install exactly these (pip --require-hashes).' \
+		'# Regenerate with `make lock` after changing pyproject.toml (`make lock LOCK_ARGS=--upgrade`' \
+		'# to move every pin to the newest release); do not edit by hand.'; \
+		cat $(LOCK); } > $(LOCK).tmp && mv $(LOCK).tmp $(LOCK)
 
 ## make run: the desktop app signed in to a local demo service (the server on SQLite with demo
 ## data, started in the background and stopped when the app quits). `python -m ui.main --demo
@@ -39,6 +63,18 @@ bench: $(STAMP)
 ## dist/casebook/; on Linux also dist/casebook-<version>-linux-x86_64.tar.gz and a .deb.
 dist: $(STAMP)
 	$(BIN)/python installer/build.py
+
+## make soak: the crash and convergence tests with hundreds of iterations (SIGKILL during saves,
+## sync and migrations; Hypothesis stateful sync convergence). SOAK_KILLS and SOAK_EXAMPLES set
+## how many; the defaults take about 20 minutes on two cores (SQLite; CASEBOOK_TEST_PG_URL runs
+## the sync and convergence tests on PostgreSQL too, about 15 minutes more).
+SOAK_KILLS ?= 200
+SOAK_EXAMPLES ?= 200
+soak: $(STAMP)
+	CASEBOOK_SOAK_KILLS=$(SOAK_KILLS) CASEBOOK_CONVERGENCE_EXAMPLES=$(SOAK_EXAMPLES) \
+		$(BIN)/python -m pytest -v --durations=0 \
+		tests/app/test_crash_safety.py tests/sync/test_sync_crash.py \
+		tests/reliability/test_kill_during_migrations.py tests/sync/test_convergence_stateful.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from app.models import Child, OutboxEntry, Visit
 from app.store import Profile, doctor
 from tests.conftest import PASSPHRASE
 
-KILLS = 6
+KILLS = int(os.environ.get("CASEBOOK_SOAK_KILLS", "24"))  # make soak sets hundreds
 
 
 def test_sigkill_during_saves_never_loses_or_tears_a_commit(

@@ -7,7 +7,8 @@ profile must still open and pass SQLCipher's page HMAC check and SQLite's integr
 every record and edit the process reported as saved must still be there. At the end one ordinary
 sync must bring laptop and server into agreement, with every record held once.
 
-``CASEBOOK_SOAK=1`` raises the number of kills from 20 to 200.
+``CASEBOOK_SOAK=1`` raises the number of kills from 20 to 200; ``CASEBOOK_SOAK_KILLS`` sets it
+(``make soak``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from tests.conftest import PASSPHRASE
 from tests.server.conftest import LiveServer
 from tests.sync.devices import Device, diff_views, save_credentials
 
-KILLS = 200 if os.environ.get("CASEBOOK_SOAK") == "1" else 20
+KILLS = int(
+    os.environ.get("CASEBOOK_SOAK_KILLS", "200" if os.environ.get("CASEBOOK_SOAK") == "1" else "20")
+)
 REPO = Path(__file__).resolve().parents[2]
 #: Changes waiting on the laptop before the first kill, and records the server has for it.
 QUEUED_CHILDREN = 150
