@@ -16,6 +16,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
+from app.errors import StoreDamaged
 from app.models import OutboxEntry
 from app.models.sync_state import PENDING, REJECTED
 from app.store import migrate
@@ -35,7 +36,7 @@ def run(store: Store) -> list[CheckResult]:
     def check(name: str, probe: Callable[[], tuple[bool, str]]) -> None:
         try:
             ok, detail = probe()
-        except (DBAPIError, sqlcipher.DatabaseError) as exc:
+        except (DBAPIError, sqlcipher.DatabaseError, StoreDamaged) as exc:
             ok, detail = False, f"could not be checked ({type(exc).__name__}): the file is damaged"
         results.append(CheckResult(name, ok, detail))
 

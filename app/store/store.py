@@ -13,11 +13,30 @@ from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DatabaseError
 
-from app.errors import ProfileIsLocked
+from app.errors import ProfileIsLocked, StoreDamaged
 from app.store import write_hooks  # noqa: F401  (registers the flush hooks)
 from app.store.engine import writer
 from app.store.session import WRITE_CONTEXT, CasebookSession, WriteContext
+
+#: What SQLite (and SQLCipher's page HMAC check) say of a damaged file: SQLITE_CORRUPT and
+#: SQLITE_NOTADB. Any other database error is not damage and passes through as it is.
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt")
+
+
+@contextmanager
+def _damage_reported() -> Iterator[None]:
+    """A damaged page can sit anywhere in the file, and unlocking reads only a few: the first
+    ordinary read or write that meets one reports it as ``StoreDamaged`` (its plain message and
+    the keep-the-file promise), never as a raw database exception."""
+    try:
+        yield
+    except DatabaseError as exc:
+        detail = str(exc.orig)
+        if not any(word in detail.lower() for word in _DAMAGE_WORDS):
+            raise
+        raise StoreDamaged(detail=detail) from exc
 
 
 class Store:
@@ -44,7 +63,10 @@ class Store:
     def read(self) -> Iterator[CasebookSession]:
         # Closing (not rolling back) ends the read transaction when the connection goes back to
         # the pool, while objects the caller loaded keep their values after the block.
-        with CasebookSession(bind=self.engine, expire_on_commit=False) as session:
+        with (
+            _damage_reported(),
+            CasebookSession(bind=self.engine, expire_on_commit=False) as session,
+        ):
             yield session
 
     @contextmanager
@@ -53,7 +75,7 @@ class Store:
             raise ProfileIsLocked()
         session = CasebookSession(bind=self._writer, expire_on_commit=False)
         session.info[WRITE_CONTEXT] = WriteContext(actor=actor or self.worker, remote=remote)
-        with session, session.begin():
+        with _damage_reported(), session, session.begin():
             yield session
 
     def lock(self) -> None:

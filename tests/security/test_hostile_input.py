@@ -264,12 +264,6 @@ def test_a_key_file_from_another_profile_changes_nothing(tmp_path: Path) -> None
         _intact(store, kept)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: a damaged page that unlock does not touch surfaces later as a raw "
-    "sqlalchemy DatabaseError ('database disk image is malformed') from an ordinary read, "
-    "not as StoreDamaged with its plain message. Remove this mark when Store translates it.",
-)
 def test_a_damaged_page_met_by_an_ordinary_read_is_reported_plainly(tmp_path: Path) -> None:
     """Whichever page is damaged, the worker meets StoreDamaged (at unlock or at the first read
     of that page), never a raw database exception."""
