@@ -266,6 +266,16 @@ class ServiceClient:
                 "Casebook cannot reach the service. Check you are connected to the internet or "
                 "the council network; your work is saved on this laptop."
             ) from None
+        except (
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+        ):
+            # The answer broke off part-way (a dropped link mid-download): as unknown as a
+            # timeout, so the same changes are simply sent again.
+            raise ServiceUnavailable(
+                "The connection to the service broke off in the middle of an answer. Your work "
+                "is saved on this laptop and will be sent next time."
+            ) from None
 
     @staticmethod
     def _decode(response: requests.Response, *, raw: bool = False) -> Any:
