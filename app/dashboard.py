@@ -194,7 +194,6 @@ def caseload(store: Store, today: date) -> Caseload:
         db = session.connection()
         status_of = _current(db, LegalStatus, LegalStatus.code, today)
         placed = _current_placements(db, today)
-        household_names = _household_names(db)
         children = db.execute(
             select(
                 _hex(Child.id),
@@ -233,6 +232,9 @@ def caseload(store: Store, today: date) -> Caseload:
             )
             .where(CarerHousehold.deleted.is_(False))
         ).all()
+    # The carers' names come from the households just read (the same open households) rather
+    # than a query of their own.
+    household_names: dict[str, str] = {row[1]: row[2] for row in households}
     no_place: tuple[str | None, str | None] = (None, None)
     lines: list[CaseloadLine] = []
     add = lines.append
