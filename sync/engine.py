@@ -181,16 +181,11 @@ def _upload_files(
     cancelled: Callable[[], bool],
     attempt: Attempt,
 ) -> None:
-    due = attachments.uploads_due(store)
-    files = attachments.FileTally()
-    for done, sha256 in enumerate(due):
-        if cancelled():
-            raise Cancelled
-        attachments.upload(
-            store, client, sha256, attempt, files, partial(tell, "uploading files", done, len(due))
-        )
+    def upload(sha256: str, files: attachments.FileTally, piece: Callable[[], None]) -> None:
+        attachments.upload(store, client, sha256, attempt, files, piece)
         summary.files_uploaded = files.uploaded
-        tell("uploading files", done + 1, len(due))
+
+    _each_file(attachments.uploads_due(store), "uploading files", upload, tell, cancelled)
 
 
 def _download_files(
@@ -201,23 +196,30 @@ def _download_files(
     cancelled: Callable[[], bool],
     attempt: Attempt,
 ) -> None:
-    due = attachments.downloads_due(store)
+    def download(sha256: str, files: attachments.FileTally, piece: Callable[[], None]) -> None:
+        problem = attachments.download(store, client, sha256, attempt, files, piece)
+        if problem and problem not in summary.errors:
+            summary.errors.append(problem)
+        summary.files_downloaded = files.downloaded
+
+    _each_file(attachments.downloads_due(store), "downloading files", download, tell, cancelled)
+
+
+def _each_file(
+    due: list[str],
+    phase: str,
+    move: Callable[[str, attachments.FileTally, Callable[[], None]], None],
+    tell: Callable[..., None],
+    cancelled: Callable[[], bool],
+) -> None:
+    """Move each file in turn, reporting every piece and every finished file, and stopping
+    between files when the worker cancels (a file already moved stays moved)."""
     files = attachments.FileTally()
     for done, sha256 in enumerate(due):
         if cancelled():
             raise Cancelled
-        problem = attachments.download(
-            store,
-            client,
-            sha256,
-            attempt,
-            files,
-            partial(tell, "downloading files", done, len(due)),
-        )
-        if problem and problem not in summary.errors:
-            summary.errors.append(problem)
-        summary.files_downloaded = files.downloaded
-        tell("downloading files", done + 1, len(due))
+        move(sha256, files, partial(tell, phase, done, len(due)))
+        tell(phase, done + 1, len(due))
 
 
 def _push_all(

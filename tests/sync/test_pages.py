@@ -22,10 +22,9 @@ from app.serialize import record_fields
 from app.store import Profile, Store
 from sync.apply import ApplyTally, apply_version
 from sync.pages import apply_pulled
-from sync.protocol.messages import RecordVersion
 from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
-from tests.sync.test_apply import WHEN
+from tests.sync.test_apply import _version
 
 NAMES = ("Amara", "Leo", "Maya", "Tom")
 
@@ -39,22 +38,6 @@ def _store(root: Path, name: str) -> Iterator[Store]:
         yield store
     finally:
         store.lock()
-
-
-def _version(child: Child, revision: int, **changes: object) -> RecordVersion:
-    fields = record_fields(child)
-    fields.pop("deleted")
-    fields.update(changes)
-    return RecordVersion(
-        record_type="child",
-        record_id=child.id,
-        revision=revision,
-        fields=fields,
-        created_by="bob",
-        created_at=WHEN,
-        updated_by="bob",
-        updated_at=WHEN,
-    )
 
 
 def _snapshot(store: Store) -> dict[str, Any]:
