@@ -1,0 +1,1 @@
+"""Assessment forms as data: templates, and checking answers against them (Qt-free)."""
