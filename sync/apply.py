@@ -25,6 +25,7 @@ from app.serialize import record_fields
 from sync.codec import from_wire
 from sync.merge import merge
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion, Removal
+from sync.protocol.records import SERVER_CONTROLLED
 
 
 @dataclass
@@ -75,16 +76,31 @@ def apply_push_result(
         ):
             session.delete(record)
         return
-    # applied: the server now holds the base plus exactly what we sent.
+    # applied: the server now holds the base plus exactly what we sent (plus, for a new
+    # record, the stamps and fields only the server sets).
+    added = result.stamps.fields if result.stamps is not None else {}
     still_pending = _has_pending(session, entry.record_type, entry.record_id)
     if still_pending:
         base = session.get(SyncBase, (entry.record_type, entry.record_id))
-        fields = {**(base.fields if base else {}), **entry.fields}
+        fields = {**(base.fields if base else {}), **entry.fields, **added}
         fields.pop("deleted", None)
         _set_base(session, entry.record_type, entry.record_id, result.revision, fields)
+        if result.stamps is not None:
+            # Edits made after the record was first sent were made on top of what the server
+            # has just taken: that revision is their base (not "none", which the server would
+            # read as "made before any revision" and compare against every later edit).
+            for later in _pending(session, entry.record_type, entry.record_id):
+                if later.base_revision is None and later.first_sent_at is None:
+                    later.base_revision = result.revision
     else:
         _drop_base(session, entry.record_type, entry.record_id)  # the record is the server's
     if record is not None:
+        if result.stamps is not None:
+            for name, value in from_wire(entry.record_type, added).items():
+                if name in SERVER_CONTROLLED:
+                    setattr(record, name, value)
+            record.created_by = result.stamps.created_by
+            record.created_at = result.stamps.created_at
         record.server_revision = max(record.server_revision or 0, result.revision)
         record.dirty = still_pending
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -80,8 +80,12 @@ def apply_pushed(
     a rejection) goes through ``sync.apply`` one by one.
     """
     ids = [c.change_id for c in changes]
-    entries = {e.id: e for (e,) in _pairs(session, select(OutboxEntry), OutboxEntry.id, ids)}
-    taken: list[tuple[OutboxEntry, ChangeResult]] = []
+    # Only what settling needs: the entries' fields (the whole record, for a new one) would
+    # cost a JSON parse each and are read again only for the few settled one by one.
+    outbox = OutboxEntry.__table__
+    query = select(outbox.c.id, outbox.c.record_type, outbox.c.record_id)
+    entries = {row.id: _Sent(*row) for row in _pairs(session, query, outbox.c.id, ids)}
+    taken: list[tuple[_Sent, ChangeResult]] = []
     for change in changes:
         entry, result = entries.get(change.change_id), results.get(change.change_id)
         if entry is None or result is None:
@@ -92,17 +96,17 @@ def apply_pushed(
         ):
             taken.append((entry, result))
         else:
-            apply_push_result(session, entry, result, tally)
+            _one_by_one(session, entry, result, tally)
     if not taken:
         return
     busy = _records_with_other_pending(session, [e for e, _ in taken])
     versions: dict[str, dict[uuid.UUID, RecordVersion]] = defaultdict(dict)
     stamped: dict[str, dict[uuid.UUID, RecordVersion]] = defaultdict(dict)
-    settled: list[tuple[OutboxEntry, int]] = []
+    settled: list[tuple[_Sent, int]] = []
     done: list[uuid.UUID] = []
     for entry, result in taken:
         if (entry.record_type, entry.record_id) in busy:
-            apply_push_result(session, entry, result, tally)
+            _one_by_one(session, entry, result, tally)
             continue
         done.append(entry.id)
         if result.record is not None:
@@ -112,6 +116,12 @@ def apply_pushed(
             newest = into[entry.record_type].get(entry.record_id)
             if newest is None or newest.revision < result.record.revision:
                 into[entry.record_type][entry.record_id] = result.record
+        elif result.stamps is not None:
+            # A new record taken as sent: the laptop holds its content; stamps only.
+            version = _stamped(entry, result)
+            newest = stamped[entry.record_type].get(entry.record_id)
+            if newest is None or newest.revision < version.revision:
+                stamped[entry.record_type][entry.record_id] = version
         else:
             assert result.revision is not None
             settled.append((entry, result.revision))
@@ -129,8 +139,40 @@ def apply_pushed(
         )
 
 
+class _Sent(NamedTuple):
+    """The outbox entry behind a pushed change, as far as settling it in bulk needs."""
+
+    id: uuid.UUID
+    record_type: str
+    record_id: uuid.UUID
+
+
+def _stamped(entry: _Sent, result: ChangeResult) -> RecordVersion:
+    """A stamps-only answer in the shape ``_write_stamps`` takes (its fields are exactly the
+    server-set ones, which is all ``_write_stamps`` reads)."""
+    stamps = result.stamps
+    assert stamps is not None and result.revision is not None
+    return RecordVersion.model_construct(
+        record_type=entry.record_type,
+        record_id=entry.record_id,
+        revision=result.revision,
+        deleted=False,
+        fields=stamps.fields,
+        created_by=stamps.created_by,
+        created_at=stamps.created_at,
+        updated_by=stamps.updated_by,
+        updated_at=stamps.updated_at,
+    )
+
+
+def _one_by_one(session: Session, sent: _Sent, result: ChangeResult, tally: ApplyTally) -> None:
+    entry = session.scalar(select(OutboxEntry).where(OutboxEntry.id == sent.id))
+    if entry is not None:
+        apply_push_result(session, entry, result, tally)
+
+
 def _records_with_other_pending(
-    session: Session, entries: list[OutboxEntry]
+    session: Session, entries: list[_Sent]
 ) -> set[tuple[str, uuid.UUID]]:
     """Records in this batch that have another pending outbox entry besides the one sent."""
     sent = {e.id for e in entries}
@@ -210,7 +252,7 @@ def _write_stamps(session: Session, record_type: str, versions: list[RecordVersi
 _STAMPS = ("created_by", "created_at", "updated_by", "updated_at")
 
 
-def _settle_applied(session: Session, simple: list[tuple[OutboxEntry, int]]) -> None:
+def _settle_applied(session: Session, simple: list[tuple[_Sent, int]]) -> None:
     """The server applied these changes exactly as sent (and no later edit waits): each record
     is now the server's version (so it needs no base), at the newest revision answered."""
     newest: dict[tuple[str, uuid.UUID], int] = {}

@@ -24,8 +24,21 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.models import Record, RecordVersion, RevisionCounter, ScopeEvent, table_of, utcnow
-from server.services.merge import FieldMeta
+from server.services.merge import SCOPE_DERIVED, FieldMeta
 from sync.protocol.messages import RecordVersion as WireRecordVersion
+from sync.protocol.messages import Stamps
+from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
+
+#: Per record type, the fields only the server sets: who signed off or approved, and the worker
+#: a new child or household is allocated to.
+SERVER_OWNED: dict[str, tuple[str, ...]] = {
+    record_type: tuple(
+        name
+        for name in fields
+        if name in SERVER_CONTROLLED or name == SCOPE_DERIVED.get(record_type)
+    )
+    for record_type, fields in RECORD_FIELDS.items()
+}
 
 _RECORD = table_of(Record)
 _VERSION = table_of(RecordVersion)
@@ -112,6 +125,17 @@ class Snapshot:
             record.created_at,
             record.updated_by,
             record.updated_at,
+        )
+
+    def stamps(self) -> Stamps:
+        """Who and when, and every field only the server sets (see ``Stamps``)."""
+        own = SERVER_OWNED.get(self.record_type, ())
+        return Stamps(
+            created_by=self.created_by,
+            created_at=self.created_at,
+            updated_by=self.updated_by,
+            updated_at=self.updated_at,
+            fields={name: self.fields.get(name) for name in own},
         )
 
     def to_wire(self, revision: int) -> WireRecordVersion:

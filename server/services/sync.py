@@ -79,17 +79,22 @@ class Outcome:
     field: str | None = None
     written: uuid.UUID | None = None
     denied: uuid.UUID | None = None
+    #: A new record taken as sent: answer with the server's stamps, not the whole record.
+    stamps_only: bool = False
 
     def result(self, batch: WriteBatch) -> ChangeResult:
         revision = batch.real(self.revision) if self.revision is not None else None
-        record = None
-        if self.snapshot is not None:
+        record = stamps = None
+        if self.snapshot is not None and self.stamps_only:
+            stamps = self.snapshot.stamps()
+        elif self.snapshot is not None:
             record = self.snapshot.to_wire(batch.real(self.snapshot.revision))
         return ChangeResult(
             change_id=self.change_id,
             status=self.status,
             revision=revision,
             record=record,
+            stamps=stamps,
             conflicts=self.conflicts,
             reason=self.reason,
             field=self.field,
@@ -239,6 +244,7 @@ class _Push:
             revision=revision,
             snapshot=Snapshot.of(record),
             written=record.record_id,
+            stamps_only=True,
         )
 
     def _allocated(self, subject: tuple[str, uuid.UUID]) -> bool:

@@ -86,13 +86,32 @@ class RecordVersion(WireModel):
     updated_at: datetime
 
 
+class Stamps(WireModel):
+    """What the server added to a new record it took exactly as sent.
+
+    The laptop already holds the record's content, so sending it all back (2 KB of case text
+    per record, on a first sync of tens of thousands) would only cost time both ends: the
+    answer carries who and when, and the fields only the server sets (every one of them, None
+    included, so the laptop's copy ends up exactly the server's).
+    """
+
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+    fields: dict[str, Any]
+
+
 class ChangeResult(WireModel):
     change_id: uuid.UUID
     status: ChangeStatus
     #: The record's revision after the change (applied, merged), or its current one (conflict).
     revision: int | None = None
-    #: The server's version after a merge, or its current version in a conflict.
+    #: The server's version after a merge, or its current version in a conflict (or after an
+    #: update applied as sent).
     record: RecordVersion | None = None
+    #: A new record applied as sent: only what the server added (see ``Stamps``).
+    stamps: Stamps | None = None
     conflicts: list[FieldConflict] = Field(default_factory=list)
     #: For a rejection: a sentence a social worker can act on, and the field at fault if any.
     reason: str | None = None

@@ -59,8 +59,9 @@ def test_a_laptop_older_than_the_purge_horizon_must_resync(server: LiveServer) -
     client = server.client(server.user("worker", server.team()))
     child_id, _ = new_child(client)
     old_cursor = client.pull_all().cursor
-    [visit] = client.push(upsert("visit", uuid.uuid4(), visit_fields(child_id)))
-    client.push(delete("visit", uuid.UUID(visit["record"]["record_id"]), visit["revision"]))
+    visit_id = uuid.uuid4()
+    [visit] = client.push(upsert("visit", visit_id, visit_fields(child_id)))
+    client.push(delete("visit", visit_id, visit["revision"]))
     long_ago = utcnow() - timedelta(days=400)
 
     def age_and_purge(session: object) -> None:

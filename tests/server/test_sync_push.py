@@ -128,10 +128,11 @@ def test_server_controlled_fields_are_never_taken_from_the_laptop(server: LiveSe
     worker = server.user("worker", server.team())
     client = server.client(worker)
     child_id, _ = new_child(client, allocated_worker="someone-else")
+    visit_id = uuid.uuid4()
     [result] = client.push(
         upsert(
             "visit",
-            uuid.uuid4(),
+            visit_id,
             visit_fields(
                 child_id,
                 status="finalised",
@@ -140,10 +141,13 @@ def test_server_controlled_fields_are_never_taken_from_the_laptop(server: LiveSe
             ),
         )
     )
-    fields = result["record"]["fields"]
-    assert fields["finalised_by"] == worker
-    assert fields["finalised_at"] == "2024-05-01T16:00:00+01:00"
-    assert client.pull_all().records[str(child_id)]["fields"]["allocated_worker"] == worker
+    assert result["record"] is None  # a new record taken as sent: stamps only, no echo
+    assert result["stamps"]["fields"] == {"finalised_by": worker}
+    pulled = client.pull_all().records
+    assert pulled[str(child_id)]["fields"]["allocated_worker"] == worker
+    visit = pulled[str(visit_id)]
+    assert visit["fields"]["finalised_by"] == worker
+    assert visit["fields"]["finalised_at"] == "2024-05-01T16:00:00+01:00"
 
 
 def test_finalised_records_are_immutable_and_point_to_an_addendum(server: LiveServer) -> None:
@@ -189,7 +193,7 @@ def test_only_a_manager_of_the_team_can_approve(server: LiveServer) -> None:
         )
     )
     assert created["status"] == "applied"
-    assert created["record"]["fields"].get("approved_by") is None
+    assert created["stamps"]["fields"]["approved_by"] is None
     base = created["revision"]
     approve = {"status": "approved"}
     [by_worker] = laptop.push(upsert("assessment", assessment_id, approve, base))
@@ -307,7 +311,7 @@ def test_mixed_batch_gives_each_change_its_own_result_and_resends_identically(
     assert first[1]["record"]["fields"]["actions_agreed"] == "Call school"
     written = [first[i]["revision"] for i in (0, 1, 4, 5)]
     assert written == list(range(written[0], written[0] + 4))
-    assert first[0]["record"]["revision"] == first[0]["revision"]
+    assert first[0]["record"] is None and first[0]["stamps"]["created_by"]  # new: stamps only
     assert first[5]["record"]["fields"]["observations"] == "Edited in the same batch"
     assert first[5]["record"]["revision"] == first[5]["revision"]
 

@@ -6,17 +6,21 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.models import Child, FieldConflictRecord, OutboxEntry, SyncBase, Visit
 from app.serialize import record_fields
 from app.store import Store
 from sync.apply import ApplyTally, apply_push_result, apply_removal, apply_version
+from sync.pages import apply_pushed
 from sync.protocol.messages import (
+    Change,
     ChangeResult,
     ChangeStatus,
     FieldConflict,
     RecordVersion,
     Removal,
+    Stamps,
 )
 from tests.app import factories
 
@@ -278,3 +282,111 @@ def test_a_household_leaving_takes_its_own_records_but_not_the_childs(store: Sto
         assert session.get(CarerHousehold, household.id) is None
         assert session.get(Carer, carer_id) is None
         assert session.get(Placement, placement.id) is not None
+
+
+def _stamps_answer(entry: OutboxEntry, revision: int, **fields: object) -> ChangeResult:
+    return ChangeResult(
+        change_id=entry.id,
+        status=ChangeStatus.APPLIED,
+        revision=revision,
+        stamps=Stamps(
+            created_by="alice.server",
+            created_at=WHEN,
+            updated_by="alice.server",
+            updated_at=WHEN,
+            fields=dict(fields),
+        ),
+    )
+
+
+def _as_change(entry: OutboxEntry) -> Change:
+    return Change(
+        change_id=entry.id,
+        record_type=entry.record_type,
+        record_id=entry.record_id,
+        operation="upsert",
+        base_revision=entry.base_revision,
+        fields={},
+    )
+
+
+def test_a_new_record_answered_with_stamps_only_keeps_its_text_and_takes_the_servers_stamps(
+    store: Store,
+) -> None:
+    """A new signed-off visit comes back as stamps only: the words typed stay as they are, the
+    server's sign-off name and revision are taken, and nothing is left to send."""
+    with store.write() as session:
+        child = factories.child()
+        session.add(child)
+        session.flush()
+        visit = factories.visit(
+            child.id,
+            status="finalised",
+            observations="Settled and happy",
+            who_was_seen="Sam and his carers",
+            seen_alone=True,
+        )
+        session.add(visit)
+    with store.write(remote=True) as session:
+        entries = list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)))
+        answers = {
+            e.id: _stamps_answer(
+                e, 10 + n, **({"finalised_by": "alice.server"} if e.record_type == "visit" else {})
+            )
+            for n, e in enumerate(entries)
+        }
+        apply_pushed(session, [_as_change(e) for e in entries], answers, ApplyTally())
+    with store.read() as session:
+        saved = session.get(Visit, visit.id)
+        assert saved is not None
+        assert (saved.observations, saved.finalised_by, saved.created_by) == (
+            "Settled and happy",
+            "alice.server",
+            "alice.server",
+        )
+        assert (saved.server_revision, saved.dirty) == (11, False)
+        assert session.scalars(select(OutboxEntry)).all() == []
+
+
+def test_stamps_for_a_record_edited_again_before_the_answer_keep_the_later_edit(
+    store: Store,
+) -> None:
+    """A child created, sent, then edited before the answer came: the answer settles the first
+    change only; the later edit stays queued, based on the server's new revision."""
+    with store.write() as session:
+        child = factories.child(given_name="Sam")
+        session.add(child)
+    with store.read() as session:
+        [first] = session.scalars(select(OutboxEntry)).all()
+        session.expunge(first)
+    with store.write() as session:
+        session.add(factories.visit(child.id))  # an unrelated pending entry
+    _mark_sent(store, first.id)
+    _edit_locally(store, child.id, preferred_name="Sammy")
+    with store.write(remote=True) as session:
+        apply_pushed(
+            session, [_as_change(first)], {first.id: _stamps_answer(first, 7)}, ApplyTally()
+        )
+    with store.read() as session:
+        saved = session.get(Child, child.id)
+        base = session.get(SyncBase, ("child", child.id))
+        pending = [e for e in _pending_all(session) if e.record_type == "child"]
+    assert saved is not None and saved.preferred_name == "Sammy" and saved.dirty
+    assert saved.server_revision == 7 and saved.created_by == "alice.server"
+    assert base is not None and base.revision == 7 and base.fields["given_name"] == "Sam"
+    [later] = pending
+    assert later.fields == {"preferred_name": "Sammy"} and later.base_revision == 7
+
+
+def _mark_sent(store: Store, entry_id: uuid.UUID) -> None:
+    """As the engine does before sending: the entry may have reached the server, so a later
+    edit becomes a new entry rather than folding into it."""
+    with store.write(remote=True) as session:
+        entry = session.scalar(select(OutboxEntry).where(OutboxEntry.id == entry_id))
+        assert entry is not None
+        entry.first_sent_at = WHEN
+        entry.attempts = 1
+
+
+def _pending_all(session: Session) -> list[OutboxEntry]:
+    return list(session.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")))
