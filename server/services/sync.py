@@ -129,6 +129,12 @@ class _Push:
     #: creates are added as it goes, so a later change to the same record sees them.
     records: dict[uuid.UUID, RecordState] = field(default_factory=dict)
     _scope_cache: dict[tuple[str, uuid.UUID], bool] = field(default_factory=dict)
+    #: Children and households the batch creates, looked up together: all of them, and those
+    #: someone already holds (whose ids are therefore refused).
+    _checked: set[tuple[str, uuid.UUID]] = field(default_factory=set)
+    _taken: set[tuple[str, uuid.UUID]] = field(default_factory=set)
+    #: Allocations of the subjects the batch creates, inserted together by ``finish``.
+    _allocations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def device(self) -> str | None:
@@ -145,11 +151,15 @@ class _Push:
         """Answer "is this subject in the caller's caseload?" for a whole batch in one query
         per subject type, instead of one query per child the batch mentions."""
         wanted: dict[str, set[uuid.UUID]] = {}
+        creating: set[tuple[str, uuid.UUID]] = set()
         for change in changes:
             record = self.records.get(change.record_id)
             subject: tuple[str, uuid.UUID] | None
             if record is not None:
                 subject = (record.subject_type, record.subject_id)
+            elif change.record_type in SUBJECT_TYPES:
+                subject = (change.record_type, change.record_id)
+                creating.add(subject)
             else:
                 try:
                     subject = merge.subject_of(change.record_type, change.record_id, change.fields)
@@ -163,6 +173,21 @@ class _Push:
             )
             for subject_id in ids:
                 self._scope_cache[(subject_type, subject_id)] = subject_id in held
+        for subject_type in {kind for kind, _ in creating}:
+            ids = {subject_id for kind, subject_id in creating if kind == subject_type}
+            found = self.session.scalars(
+                select(Allocation.subject_id).where(
+                    Allocation.subject_type == subject_type, Allocation.subject_id.in_(ids)
+                )
+            )
+            self._taken.update((subject_type, subject_id) for subject_id in found)
+        self._checked |= creating
+
+    def finish(self) -> None:
+        """Write what was collected for the whole batch (the new subjects' allocations)."""
+        if self._allocations:
+            self.session.execute(insert(table_of(Allocation)), self._allocations)
+            self._allocations.clear()
 
     def apply(self, change: Change) -> Outcome:
         if change.record_type not in RECORD_FIELDS:
@@ -249,8 +274,10 @@ class _Push:
 
     def _allocated(self, subject: tuple[str, uuid.UUID]) -> bool:
         """Whether anyone holds this subject already (a new child's id must be new)."""
-        if self._scope_cache.get(subject):
+        if self._scope_cache.get(subject) or subject in self._taken:
             return True
+        if subject in self._checked:
+            return False
         found = self.session.execute(
             select(Allocation.subject_type).where(
                 Allocation.subject_type == subject[0], Allocation.subject_id == subject[1]
@@ -261,14 +288,14 @@ class _Push:
     def _allocate_new_subject(self, subject: tuple[str, uuid.UUID]) -> None:
         """A child or household a worker creates is allocated to them."""
         self._scope_cache[subject] = True
-        self.session.execute(
-            insert(table_of(Allocation)).values(
-                subject_type=subject[0],
-                subject_id=subject[1],
-                worker_id=self.caller.user_id,
-                allocated_at=utcnow(),
-                allocated_by=self.caller.username,
-            )
+        self._allocations.append(
+            {
+                "subject_type": subject[0],
+                "subject_id": subject[1],
+                "worker_id": self.caller.user_id,
+                "allocated_at": utcnow(),
+                "allocated_by": self.caller.username,
+            }
         )
         self.batch.scope_event(
             subject_type=subject[0],
@@ -577,6 +604,7 @@ def push(
             outcome = worker.apply(change)
             decided[change.change_id] = outcome
             fresh.append(outcome)
+    worker.finish()
     _audit_push(session, caller, changes, fresh)
     batch.finish()
     results = [outcome.result(batch) for outcome in fresh]
