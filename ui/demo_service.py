@@ -63,6 +63,8 @@ LOG_FILE = "server.log"
 MARKER_FILE = "demo-service-id"
 #: The demo worker whose laptop this is (a case-holding worker in the service's demo data).
 PREFERRED_WORKER = "worker11"
+#: Printed at the top of exported records, so a demo PDF can never pass for a real one.
+DEMO_SERVICE_NAME = "Casebook demo service (fictional children only)"
 STARTUP_TIMEOUT = 30.0
 _ACCOUNT_LINE = re.compile(r"^\s+(\S+)\s+(demo-\S+)\s*$")
 
@@ -224,7 +226,12 @@ def open_profile(
         store = profile.unlock(DEMO_PASSPHRASE)
     try:
         settings = app_settings.save(
-            profile.path, replace(app_settings.load(profile.path), service_url=service.url)
+            profile.path,
+            replace(
+                app_settings.load(profile.path),
+                service_url=service.url,
+                service_name=DEMO_SERVICE_NAME,
+            ),
         )
         name = device_name or f"Demo laptop ({socket.gethostname()[:40]})"
         if account.account(store) is None:

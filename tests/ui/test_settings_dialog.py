@@ -56,6 +56,7 @@ def test_valid_settings_are_emitted(qtbot: QtBot) -> None:
     dialog.idle_minutes.setValue(10)
     dialog.font_size.setValue(14)
     dialog.auto_sync.setChecked(False)
+    qtbot.keyClicks(dialog.service_name, "Northshire Permanency Service")
     with qtbot.waitSignal(dialog.sig_saved, timeout=2000) as saved:
         _ok(qtbot, dialog)
     assert saved.args == [
@@ -64,6 +65,7 @@ def test_valid_settings_are_emitted(qtbot: QtBot) -> None:
             idle_lock_minutes=10,
             font_point_size=14,
             auto_sync=False,
+            service_name="Northshire Permanency Service",
         )
     ]
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -85,3 +87,13 @@ def test_idle_minutes_stay_within_the_allowed_range(qtbot: QtBot) -> None:
         app_settings.MIN_IDLE_MINUTES,
         app_settings.MAX_IDLE_MINUTES,
     )
+
+
+def test_saving_other_settings_keeps_the_service_name(qtbot: QtBot) -> None:
+    """The name IT set for exported records survives a worker changing the lock time."""
+    dialog = _dialog(qtbot, Settings(service_name="Northshire Permanency Service"))
+    assert dialog.service_name.text() == "Northshire Permanency Service"
+    dialog.idle_minutes.setValue(20)
+    with qtbot.waitSignal(dialog.sig_saved, timeout=2000) as saved:
+        _ok(qtbot, dialog)
+    assert saved.args[0].service_name == "Northshire Permanency Service"

@@ -33,6 +33,7 @@ from app import settings as app_settings
 from app.settings import (
     FONT_POINT_SIZES,
     MAX_IDLE_MINUTES,
+    MAX_SERVICE_NAME,
     MIN_IDLE_MINUTES,
     Settings,
     SettingsInvalid,
@@ -84,6 +85,7 @@ class SettingsDialog(QDialog):
             idle_lock_minutes=self.idle_minutes.value(),
             font_point_size=self.font_size.value(),
             auto_sync=self.auto_sync.isChecked(),
+            service_name=self.service_name.text().strip(),
         )
 
     def error_text(self, field: str) -> str:
@@ -97,6 +99,11 @@ class SettingsDialog(QDialog):
         self.service_url = QLineEdit(settings.service_url, self)
         self.service_url.setAccessibleName("Service address")
         self.service_url.setPlaceholderText("https://casebook.example.gov.uk")
+
+        self.service_name = QLineEdit(settings.service_name, self)
+        self.service_name.setAccessibleName("Service name printed on exported records")
+        self.service_name.setPlaceholderText("Children's permanency service")
+        self.service_name.setMaxLength(MAX_SERVICE_NAME)
 
         self.idle_minutes = QSpinBox(self)
         self.idle_minutes.setAccessibleName("Lock after this many idle minutes")
@@ -130,6 +137,7 @@ class SettingsDialog(QDialog):
         self._errors: dict[str, QLabel] = {}
         self._inputs: dict[str, QWidget] = {
             "service_url": self.service_url,
+            "service_name": self.service_name,
             "idle_lock_minutes": self.idle_minutes,
             "ca_bundle": self.ca_bundle,
             "font_point_size": self.font_size,
@@ -137,6 +145,7 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         rows = (
             ("&Service address", "service_url", self.service_url),
+            ("Service &name", "service_name", self.service_name),
             ("&Lock after", "idle_lock_minutes", self.idle_minutes),
             ("&Certificate bundle", "ca_bundle", ca_row),
             ("&Text size", "font_point_size", self.font_size),
