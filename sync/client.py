@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 import requests
@@ -156,6 +157,15 @@ class ServiceClient:
             if total.isdigit():
                 return start, int(total), response.content
         return 0, len(response.content), response.content
+
+    def templates(self) -> Any:
+        """The service's list of form templates (``GET /v1/templates``), as JSON; read by
+        ``sync.templates``, which checks its shape."""
+        return self._call("GET", "/v1/templates")
+
+    def template(self, name: str) -> Any:
+        """One form template with its content, as JSON."""
+        return self._call("GET", f"/v1/templates/{quote(name, safe='')}")
 
     def health(self) -> dict[str, Any]:
         """The service's ``/health`` answer (no sign-in needed): a cheap "is it reachable?"

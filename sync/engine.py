@@ -45,6 +45,7 @@ from sync.protocol.messages import (
     Removal,
 )
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
+from sync.templates import fetch_templates
 
 CURSOR_KEY = "pull_cursor"
 #: Present while a full re-sync is under way (its start time), so an interrupted one resumes.
@@ -107,6 +108,8 @@ class SyncSummary(ApplyTally):
     bytes_sent: int = 0
     bytes_received: int = 0
     full_resync: bool = False
+    #: New form template versions fetched from the service (``sync.templates``).
+    templates_fetched: int = 0
     errors: list[str] = field(default_factory=list)
     #: What the service told the laptop to do ("wipe", "reauthenticate"), if anything.
     action: str | None = None
@@ -161,6 +164,8 @@ def run_sync(
         _push_all(store, client, summary, tally, tell, cancelled, attempt)
         _upload_files(store, client, summary, tell, cancelled, attempt)
         _pull_all(store, client, summary, tally, tell, cancelled, attempt)
+        summary.templates_fetched, problems = fetch_templates(store, client, attempt)
+        summary.errors.extend(problems)
         _download_files(store, client, summary, tell, cancelled, attempt)
     except ServiceUnavailable as exc:
         summary.errors.append(str(exc))

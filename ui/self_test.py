@@ -4,7 +4,7 @@ The service desk (and CI, on the frozen build) runs it after installing. Everyth
 is throwaway and lives in a temporary folder that is erased at the end; the worker's own
 profiles and settings are never read or written. In order, it:
 
-1. reads every resource file the app needs (rules, calendars, code lists);
+1. reads every resource file the app needs (rules, calendars, code lists, assessment forms);
 2. creates an encrypted profile (real Argon2id, at its cheapest settings so it is quick);
 3. unlocks it, which runs the database migrations, and writes and reads back a record;
 4. runs the store doctor: HMAC check of every page (``PRAGMA cipher_integrity_check``),
@@ -161,6 +161,16 @@ def _check_resources() -> None:
             resources.load_toml(*parts)
         except (OSError, ValueError) as exc:
             raise SelfTestFailed(f"{'/'.join(parts)} is missing or unreadable ({exc})") from exc
+    # The assessment forms too: a form missing from the build, or one that no longer parses,
+    # would otherwise show only when a worker starts an assessment.
+    from app.forms import registry
+
+    try:
+        shipped = registry.bundled()
+    except (OSError, ValueError) as exc:
+        raise SelfTestFailed(f"the assessment forms cannot be read ({exc})") from exc
+    if not shipped:
+        raise SelfTestFailed("no assessment forms were found in resources/forms")
 
 
 def _make_profile(folder: Path) -> Profile:

@@ -38,7 +38,10 @@ def section_visible(section: Section, answers: Mapping[str, Any]) -> bool:
 
 
 def question_visible(section: Section, question: Question, answers: Mapping[str, Any]) -> bool:
-    """Shown when its section is shown and its own condition (if any) holds."""
+    """Shown when its section is shown and its own condition (if any) holds.
+
+    Give it the answers of shown questions only (``prune_hidden`` of a draft) when a hidden
+    question's answer should not count; ``visible_questions`` does that itself."""
     if not section_visible(section, answers):
         return False
     return question.visible_if is None or question.visible_if.holds(answers)
@@ -47,8 +50,14 @@ def question_visible(section: Section, question: Question, answers: Mapping[str,
 def visible_questions(
     template: FormTemplate, answers: Mapping[str, Any]
 ) -> Iterator[tuple[Section, Question]]:
+    """The questions shown, in form order. A hidden question counts as unanswered for the
+    questions after it (conditions only name earlier questions), so hiding one also hides
+    those that hang on its answer, however the draft still holds it."""
+    shown: dict[str, Any] = {}
     for section, question in template.questions():
-        if question_visible(section, question, answers):
+        if question_visible(section, question, shown):
+            if question.id in answers:
+                shown[question.id] = answers[question.id]
             yield section, question
 
 
@@ -67,11 +76,12 @@ def problems(
                     f"question called {key!r}.",
                 )
             )
-    for section, question in template.questions():
+    shown = {question.id for _section, question in visible_questions(template, answers)}
+    for _section, question in template.questions():
         value = answers.get(question.id)
         if is_answered(value):
             found.extend(_shape(question, value, field_name(question.id)))
-        if finalising and question_visible(section, question, answers):
+        if finalising and question.id in shown:
             found.extend(_complete(question, value))
     return found
 
@@ -126,9 +136,13 @@ def display_value(question: Question, value: object) -> str:
 
 
 def item_fields(group: Question, item: Mapping[str, Any]) -> Iterator[Question]:
-    """The fields of one group item that are shown, given that item's own answers."""
+    """The fields of one group item that are shown, given that item's own answers (a hidden
+    field counts as unanswered for the fields after it, as in ``visible_questions``)."""
+    shown: dict[str, Any] = {}
     for field in group.fields:
-        if field.visible_if is None or field.visible_if.holds(item):
+        if field.visible_if is None or field.visible_if.holds(shown):
+            if field.id in item:
+                shown[field.id] = item[field.id]
             yield field
 
 

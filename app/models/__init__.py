@@ -8,6 +8,7 @@ from app.models.base import APPROVED, DRAFT, FINALISED, Base, Finalisable, Recor
 from app.models.carers import Carer, CarerHousehold, TrainingRecord
 from app.models.children import CarePlan, Child, LegalStatus, Placement
 from app.models.due_cache import DeadlineStale, DueItemRow, DueSubject
+from app.models.forms import FetchedTemplate
 from app.models.recording import Action, Addendum, Assessment, CaseNote, Review, Visit
 from app.models.sync_state import (
     AttachmentUpload,
@@ -61,6 +62,7 @@ __all__ = [
     "DeadlineStale",
     "DueItemRow",
     "DueSubject",
+    "FetchedTemplate",
     "FieldConflictRecord",
     "Finalisable",
     "LegalStatus",

@@ -155,10 +155,17 @@ def test_a_finalised_assessment_can_still_be_approved(store: Store) -> None:
         assessment = Assessment(
             child_id=child.id,
             kind="CHILD_ASSET_BASED",
-            template_id="child-asset-based",
+            template_id="child_asset_based",
             template_version=1,
             started_date=datetime(2026, 1, 1).date(),
-            answers={"strengths": "kind"},
+            answers={
+                "strengths": "kind",
+                "positive_relationships": "Nan",
+                "existing_safety": "A settled routine",
+                "seen_alone": "YES",
+                "child_views": "Happy here",
+                "analysis": "Doing well",
+            },
             status="finalised",
         )
         session.add(assessment)
@@ -170,7 +177,7 @@ def test_a_finalised_assessment_can_still_be_approved(store: Store) -> None:
     with pytest.raises(RecordFinalised), store.write() as session:
         loaded = session.get(Assessment, assessment.id)
         assert loaded is not None
-        loaded.answers = {"strengths": "changed"}
+        loaded.answers = {**loaded.answers, "strengths": "changed"}
 
 
 def test_changes_applied_from_the_server_are_not_sent_back(store: Store) -> None:

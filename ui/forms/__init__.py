@@ -1,0 +1,1 @@
+"""Assessment forms on screen: one renderer turns any form template into widgets."""
