@@ -1,4 +1,5 @@
-"""The caseload dashboard's rows: each child with their next statutory items, most urgent first.
+"""The caseload dashboard's rows: each child with their next statutory items and agreed actions
+(``app.deadlines.engine.action_item``), most urgent first.
 
 Qt-free on purpose: the text front end prints these rows today and the Qt table model will
 present the same rows later, so what a worker sees, and in what order, is decided in one place
@@ -37,7 +38,7 @@ from sqlalchemy.orm import Session
 from app import codes
 from app.deadlines import cache
 from app.deadlines import rules as rule_table
-from app.deadlines.engine import STATUS_WORDS, DueItem, Status
+from app.deadlines.engine import STATUS_WORDS, DueItem, Status, is_action
 from app.deadlines.from_store import CaseloadDeadlines, caseload_deadlines
 from app.models import CarerHousehold, Child, DueSubject, LegalStatus, Placement
 from app.models.due_cache import CHILD, HOUSEHOLD
@@ -87,13 +88,14 @@ class DashboardRow:
         return min(live, key=lambda i: i.due) if live else None
 
     def summary(self, limit: int = 3) -> str:
-        """The most urgent items in words, e.g. "Statutory visit: Overdue (due 03 Nov 2026)".
-        Status is always spelt out, never left to colour, so it reads the same in any view."""
+        """The most urgent items in words, e.g. "Statutory visit: Overdue (due 03 Nov 2026)",
+        then every other open agreed action (what the worker promised someone is never left
+        out). Status is always spelt out, never left to colour, so it reads the same in any
+        view."""
+        live = self.open_items
+        shown = live[:limit] + tuple(i for i in live[limit:] if is_action(i.obligation))
         return (
-            "; ".join(
-                f"{i.title}: {STATUS_WORDS[i.status]} (due {i.due:%d %b %Y})"
-                for i in self.open_items[:limit]
-            )
+            "; ".join(f"{i.title}: {STATUS_WORDS[i.status]} (due {i.due:%d %b %Y})" for i in shown)
             or "Nothing due"
         )
 

@@ -44,13 +44,26 @@ from functools import cache
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, String, delete, exists, insert, literal, or_, select, type_coerce
+from sqlalchemy import (
+    Integer,
+    String,
+    case,
+    delete,
+    exists,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 import resources
 from app.deadlines import rules as rule_table
-from app.deadlines.engine import _ORDER, DueItem, Status
+from app.deadlines.engine import _ORDER, ACTION_SOURCE, DueItem, Status, is_action
+from app.deadlines.engine import ACTION as ACTION_PREFIX
 from app.deadlines.from_store import CaseloadDeadlines, Subjects, caseload_deadlines_until
 from app.models import CarerHousehold, Child, DeadlineStale, DueItemRow, DueSubject, ProfileState
 from app.models.due_cache import CHILD, HOUSEHOLD
@@ -62,8 +75,9 @@ log = logging.getLogger(__name__)
 
 #: Bump when the engine or the fact builder changes what it answers for the same records and
 #: rule table, or what is saved changes: every saved answer is then redone once. (2: each
-#: subject's first open due date and packed items, migration 0008.)
-FORMAT = 2
+#: subject's first open due date and packed items, migration 0008. 3: open agreed actions are
+#: items too, their titles packed with them, migration 0010.)
+FORMAT = 3
 
 #: The ``profile_state`` key under which the fingerprint of the saved answers is kept.
 FINGERPRINT_KEY = "deadline_cache_fingerprint"
@@ -168,22 +182,39 @@ def refresh(session: Session, today: date) -> Refreshed:
 def pack(items: list[DueItem]) -> str:
     """A subject's items as saved in ``due_subject.items``, in the engine's order: for each,
     its rule's ref, due date and whether it is done, e.g. ``"V2 2026-07-22 0;CP1 2026-01-05 1"``.
-    Everything else an item says is its rule's (the fingerprint pins the rule table)."""
+    Everything else a statutory item says is its rule's (the fingerprint pins the rule table).
+    An agreed action has no rule to say it, so its title follows, quoted (``quote_title``):
+    ``"action:<id> 2026-07-01 0 Action:%20Ring%20the%20school%20(Sam)"``."""
     out = []
     for item in items:
         if _SEPARATORS.intersection(item.rule_ref):
             raise ValueError(f"rule ref {item.rule_ref!r} cannot be packed")
-        out.append(f"{item.rule_ref} {item.due.isoformat()} {int(item.status is Status.DONE)}")
+        part = f"{item.rule_ref} {item.due.isoformat()} {int(item.status is Status.DONE)}"
+        if is_action(item.rule_ref):
+            part += " " + quote_title(item.title)
+        out.append(part)
     return ";".join(out)
 
 
-def unpack(packed: str) -> list[tuple[str, date, bool]]:
-    """``pack``'s items back as (rule ref, due date, done), in the same order."""
+def unpack(packed: str) -> list[tuple[str, date, bool, str | None]]:
+    """``pack``'s items back as (rule ref, due date, done, title), in the same order; the title
+    is an action's own (None for a statutory item, whose title is its rule's)."""
     out = []
     for part in packed.split(";") if packed else ():
-        ref, due, done = part.split(" ")
-        out.append((ref, date.fromisoformat(due), done == "1"))
+        ref, due, done, *title = part.split(" ")
+        out.append(
+            (ref, date.fromisoformat(due), done == "1", unquote_title(title[0]) if title else None)
+        )
     return out
+
+
+def quote_title(title: str) -> str:
+    """An action's title without the characters ``pack`` separates with (and ``%`` itself)."""
+    return title.replace("%", "%25").replace(" ", "%20").replace(";", "%3B")
+
+
+def unquote_title(quoted: str) -> str:
+    return quoted.replace("%3B", ";").replace("%20", " ").replace("%25", "%")
 
 
 def read(session: Session, today: date, *, households: bool = True) -> CaseloadDeadlines:
@@ -208,13 +239,16 @@ def read(session: Session, today: date, *, households: bool = True) -> CaseloadD
         type_coerce(DueItemRow.due, String(10)),
         type_coerce(DueItemRow.done, Integer),
         type_coerce(DueItemRow.last_done, String(10)),
+        # An action's title is its own (it has no rule); read only for actions.
+        case((DueItemRow.rule_ref.startswith(ACTION_PREFIX), DueItemRow.title), else_=null()),
     )
     if not households:
         query = query.where(DueItemRow.subject_type == CHILD)
     # Core rather than ORM rows, and ids and dates as stored, each converted once: 25,000
     # items share 9,000 subjects and a few thousand dates, and ORM rows, UUID objects and
     # their hashes were most of the cost.
-    for household, key, ref, due_text, done, last_text in session.connection().execute(query).all():
+    rows = session.connection().execute(query).all()
+    for household, key, ref, due_text, done, last_text, action_title in rows:
         subject_id = ids.get(key)
         if subject_id is None:
             subject_id = ids[key] = uuid.UUID(hex=key)
@@ -234,7 +268,10 @@ def read(session: Session, today: date, *, households: bool = True) -> CaseloadD
             status = Status.DUE_SOON
         else:
             status = Status.UPCOMING
-        obligation, title, regulation, unverified = rules[ref]
+        if action_title is None:
+            obligation, title, regulation, unverified = rules[ref]
+        else:
+            obligation, title, regulation, unverified = ref, action_title, ACTION_SOURCE, False
         item = _due_item(
             subject_id, obligation, title, due, status, ref, regulation, last_done, unverified
         )

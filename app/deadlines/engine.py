@@ -4,6 +4,10 @@ For each obligation (statutory visit, review, care plan...) every rule whose con
 proposes a due date; the earliest wins, unless a rule that applies replaces others
 (``supersedes``). A "once" rule that has already been met proposes nothing but is remembered,
 so an obligation that was met and does not recur shows as done.
+
+Beside the rules' items, each open agreed action with a due date (from a review, or added on its
+own) is an item of its own (``action_item``): no regulation sets its date, but it is due by the
+same thresholds, so the dashboard ranks what a worker promised with what the law requires.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.deadlines.calendar import add
-from app.deadlines.facts import ChildFacts, HouseholdFacts, ReviewFact
+from app.deadlines.facts import ActionFact, ChildFacts, HouseholdFacts, ReviewFact
 from app.deadlines.rules import Rule, RuleTable
 
 
@@ -34,6 +38,33 @@ STATUS_WORDS = {
     Status.UPCOMING: "Upcoming",
     Status.DONE: "Done",
 }
+
+
+#: An agreed action's item: its obligation and its ref are this prefix and the action's id
+#: (32 hex digits), so each action is an obligation of its own, and never a rule's ref.
+ACTION = "action:"
+
+#: What an action's item says where a statutory item names its regulation.
+ACTION_SOURCE = "Agreed action"
+
+#: How much of an action's description its item's title keeps (one line of the dashboard).
+ACTION_TITLE_CHARS = 70
+
+
+def is_action(ref: str) -> bool:
+    """Whether an item's rule ref (or obligation) is an agreed action's."""
+    return ref.startswith(ACTION)
+
+
+def action_title(description: str, owner: str) -> str:
+    """How an action reads among statutory items: "Action: Book a dental check-up (Sam
+    Reid)". Marked as an action so nobody takes it for a statutory duty; the description is
+    cut at a word to one line (the whole text is on the case page)."""
+    text = " ".join(description.split())
+    if len(text) > ACTION_TITLE_CHARS:
+        text = text[:ACTION_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    who = " ".join(owner.split())
+    return f"Action: {text} ({who})" if who else f"Action: {text}"
 
 
 @dataclass(frozen=True)
@@ -70,13 +101,53 @@ def evaluate_child(
     rules = cache.get(key)
     if rules is None:
         rules = cache[key] = [r for r in table.by_subject["child"] if view.holds(r, today)]
-    return _evaluate(view, facts.child_id, today, table, rules)
+    items = _evaluate(view, facts.child_id, today, table, rules)
+    return _with_actions(items, facts.child_id, facts.actions, today, table)
 
 
 def evaluate_household(facts: HouseholdFacts, today: date, table: RuleTable) -> list[DueItem]:
     view = _HouseholdView(facts)
     rules = [r for r in table.by_subject["household"] if view.holds(r, today)]
-    return _evaluate(view, facts.household_id, today, table, rules)
+    items = _evaluate(view, facts.household_id, today, table, rules)
+    return _with_actions(items, facts.household_id, facts.actions, today, table)
+
+
+def action_item(
+    subject_id: uuid.UUID, action: ActionFact, today: date, table: RuleTable
+) -> DueItem:
+    """An open action as a due item, overdue / due soon / upcoming by the statutory items'
+    thresholds, so the dashboard ranks it with them."""
+    ref = ACTION + action.action_id.hex
+    return DueItem(
+        subject_id,
+        ref,
+        action_title(action.description, action.owner),
+        action.due,
+        _status(action.due, today, table),
+        ref,
+        ACTION_SOURCE,
+    )
+
+
+def _with_actions(
+    items: list[DueItem],
+    subject_id: uuid.UUID,
+    actions: tuple[ActionFact, ...],
+    today: date,
+    table: RuleTable,
+) -> list[DueItem]:
+    if not actions:
+        return items
+    items = items + [action_item(subject_id, a, today, table) for a in actions]
+    return sorted(items, key=lambda i: (_ORDER[i.status], i.due, i.obligation))
+
+
+def _status(due: date, today: date, table: RuleTable) -> Status:
+    if due < today:
+        return Status.OVERDUE
+    if (due - today).days <= table.due_soon_days:
+        return Status.DUE_SOON
+    return Status.UPCOMING
 
 
 def _evaluate(
@@ -126,18 +197,12 @@ def _item(
     table: RuleTable,
     view: _View,
 ) -> DueItem:
-    if best.due < today:
-        status = Status.OVERDUE
-    elif (best.due - today).days <= table.due_soon_days:
-        status = Status.DUE_SOON
-    else:
-        status = Status.UPCOMING
     return DueItem(
         subject_id,
         obligation,
         best.rule.title,
         best.due,
-        status,
+        _status(best.due, today, table),
         best.rule.ref,
         best.rule.regulation,
         view.last_done(obligation),

@@ -26,6 +26,17 @@ class ReviewFact:
 
 
 @dataclass(frozen=True)
+class ActionFact:
+    """An open agreed action with a due date (from a review, a visit or on its own): it is due
+    like a statutory item, though no regulation sets its date."""
+
+    action_id: uuid.UUID
+    description: str
+    owner: str
+    due: date
+
+
+@dataclass(frozen=True)
 class ChildFacts:
     child_id: uuid.UUID
     legal_status: str | None = None
@@ -40,6 +51,7 @@ class ChildFacts:
     last_welfare_concern: date | None = None
     reviews: dict[str, tuple[ReviewFact, ...]] = field(default_factory=dict)
     care_plan_dates: tuple[date, ...] = ()
+    actions: tuple[ActionFact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,3 +65,4 @@ class HouseholdFacts:
     reviews: dict[str, tuple[ReviewFact, ...]] = field(default_factory=dict)
     last_unannounced_visit: date | None = None
     tsd_completed: date | None = None
+    actions: tuple[ActionFact, ...] = ()

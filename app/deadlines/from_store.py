@@ -24,9 +24,16 @@ from sqlalchemy.orm import Session
 from app import codes
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import DueItem, evaluate_child, evaluate_household
-from app.deadlines.facts import ChildFacts, HouseholdFacts, PlacementFacts, ReviewFact
+from app.deadlines.facts import (
+    ActionFact,
+    ChildFacts,
+    HouseholdFacts,
+    PlacementFacts,
+    ReviewFact,
+)
 from app.deadlines.rules import Rule
 from app.models import (
+    Action,
     CarePlan,
     CarerHousehold,
     Child,
@@ -208,6 +215,8 @@ def child_facts_until(
     ):
         plans[child_id].append(on)
 
+    actions = _open_actions(session, Action.child_id, only, child=True)
+
     out = []
     for child_id in ids:
         current = _current(statuses.get(child_id, []), today)
@@ -252,6 +261,7 @@ def child_facts_until(
                     last_welfare_concern=concern.get(child_id),
                     reviews={k: tuple(v) for k, v in reviews.get(child_id, {}).items()},
                     care_plan_dates=tuple(plans.get(child_id, ())),
+                    actions=tuple(actions.get(child_id, ())),
                 ),
                 change,
             )
@@ -299,6 +309,7 @@ def household_facts(session: Session, *, only: Subjects | None = None) -> list[H
             .group_by(TrainingRecord.household_id)
         )
     )
+    actions = _open_actions(session, Action.household_id, only, child=False)
     return [
         HouseholdFacts(
             household_id=h.id,
@@ -310,6 +321,7 @@ def household_facts(session: Session, *, only: Subjects | None = None) -> list[H
             reviews={k: tuple(v) for k, v in reviews.get(h.id, {}).items()},
             last_unannounced_visit=unannounced.get(h.id),
             tsd_completed=tsd.get(h.id),
+            actions=tuple(actions.get(h.id.hex, ())),
         )
         for h in session.scalars(
             select(CarerHousehold).where(
@@ -317,6 +329,31 @@ def household_facts(session: Session, *, only: Subjects | None = None) -> list[H
             )
         )
     ]
+
+
+def _open_actions(
+    session: Session, subject: Any, only: Subjects | None, *, child: bool
+) -> dict[str, list[ActionFact]]:
+    """Open actions with a due date, by subject (its id as stored, 32 hex digits), soonest
+    first. An action's subject is its child if it names one, else its household, as for every
+    record; an action with no due date is on the case page but is no deadline."""
+    where = [
+        Action.deleted.is_(False),
+        Action.completed_date.is_(None),
+        Action.due_date.is_not(None),
+        subject.is_not(None),
+        *_within(subject, only),
+    ]
+    if not child:
+        where.append(Action.child_id.is_(None))
+    found: dict[str, list[ActionFact]] = defaultdict(list)
+    for key, action_id, description, owner, due in session.execute(
+        select(_hex(subject), Action.id, Action.description, Action.owner, Action.due_date)
+        .where(*where)
+        .order_by(Action.due_date, Action.id)
+    ):
+        found[key].append(ActionFact(action_id, description, owner, due))
+    return found
 
 
 def _current(

@@ -58,7 +58,7 @@ from app.dashboard import (
 )
 from app.deadlines import cache
 from app.deadlines import rules as rule_table
-from app.deadlines.engine import STATUS_WORDS, Status
+from app.deadlines.engine import STATUS_WORDS, Status, is_action
 from ui.views.common import status_icon, uk_date
 
 Index = QModelIndex | QPersistentModelIndex
@@ -71,7 +71,10 @@ SUBJECT_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 3
 
-#: Kinds of statutory item, for the "Kind of item" filter: obligation name -> words.
+#: What the filters call every agreed action (each is an obligation of its own in the engine).
+ACTIONS = "action"
+
+#: Kinds of item, for the "Kind of item" filter: obligation name -> words.
 OBLIGATIONS: dict[str, str] = {
     "child_visit": "Statutory visits",
     "child_review": "Looked-after reviews",
@@ -83,6 +86,7 @@ OBLIGATIONS: dict[str, str] = {
     "unannounced_visit": "Unannounced visits to carers",
     "tsd": "Training (TSD standards)",
     "temporary_approval_expiry": "Temporary approval deadlines",
+    ACTIONS: "Agreed actions",
 }
 
 
@@ -200,10 +204,14 @@ class CaseloadRow:
 
 
 def _items(line: CaseloadLine, context: _Context) -> list[tuple[str, str, date, Status]]:
-    """(obligation, title, due, status) of each item, most urgent first."""
+    """(obligation, title, due, status) of each item, most urgent first, as the engine gives
+    them (an agreed action's obligation is its own: ``action:<id>``)."""
     out = []
-    for ref, due, done in cache.unpack(line[ITEMS]):
-        obligation, title = context.rules.get(ref, (ref, ref))
+    for ref, due, done, own_title in cache.unpack(line[ITEMS]):
+        if own_title is not None:
+            obligation, title = ref, own_title
+        else:
+            obligation, title = context.rules.get(ref, (ref, ref))
         out.append((obligation, title, due, context.status(due, done)))
     return out
 
@@ -212,13 +220,19 @@ def _pairs(line: CaseloadLine, context: _Context) -> frozenset[tuple[str, Status
     return frozenset((obligation, status) for obligation, _, _, status in _items(line, context))
 
 
+#: How many open items the tooltip lists before its open actions.
+_TOOLTIP_ITEMS = 5
+
+
 def _summary(line: CaseloadLine, context: _Context) -> str:
-    """The first five open items in words (the tooltip)."""
-    live = [i for i in _items(line, context) if i[3] is not Status.DONE][:5]
+    """The tooltip: the first five open items in words, then every other open agreed action
+    (actions are what a worker promised someone, so none is left out)."""
+    live = [i for i in _items(line, context) if i[3] is not Status.DONE]
+    shown = live[:_TOOLTIP_ITEMS] + [i for i in live[_TOOLTIP_ITEMS:] if is_action(i[0])]
     return (
         "; ".join(
             f"{title}: {STATUS_WORDS[status]} (due {uk_date(due)})"
-            for _, title, due, status in live
+            for _, title, due, status in shown
         )
         or "Nothing due"
     )
@@ -233,9 +247,9 @@ def _next_words(line: CaseloadLine, context: _Context) -> str:
     first, and open items' urgency follows their due dates)."""
     if line[NEXT_DUE] is None:
         return "Nothing due"
-    for ref, _, done in cache.unpack(line[ITEMS]):
+    for ref, _, done, own_title in cache.unpack(line[ITEMS]):
         if not done:
-            return context.rules.get(ref, (ref, ref))[1]
+            return own_title if own_title is not None else context.rules.get(ref, (ref, ref))[1]
     return "Nothing due"
 
 
@@ -434,14 +448,17 @@ def _filter_words(line: CaseloadLine, context: _Context) -> str:
     today, soon, rules = context.today_iso, context.soon_iso, context.rules
     out = [f";kind={line[KIND]};legal={line[LEGAL] or ''};"]
     for part in line[ITEMS].split(";") if line[ITEMS] else ():
-        ref, due, done = part.split(" ")
+        # An action's own title may follow its ref, due date and done flag.
+        fields = part.split(" ", 3)
+        ref, due, done = fields[0], fields[1], fields[2]
         if done == "1":
             status = "done"
         elif due < today:
             status = "overdue"
         else:
             status = "due_soon" if due <= soon else "upcoming"
-        out.append(f"{status}:{rules[ref][0] if ref in rules else ref};")
+        obligation = rules[ref][0] if ref in rules else ACTIONS if is_action(ref) else ref
+        out.append(f"{status}:{obligation};")
     return "".join(out)
 
 

@@ -1,0 +1,123 @@
+"""A subject's agreed actions as a table: what, who, by when, and whether done.
+
+Rows are Qt-free values read on a worker thread (``app.chronology.ActionItem`` on a child's
+case, ``app.services.actions.ActionView`` elsewhere: anything with the fields of ``ActionRow``);
+the model only presents them, and gives the view the id behind a row so "Mark done" knows
+which action it is about. State is always in words ("Overdue", "Done 03 Nov 2026"), never by
+colour alone; overdue rows are also bold.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from enum import IntEnum
+from typing import Any, Protocol
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from ui.views.common import uk_date
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+#: The action's id, for the view to act on the row.
+ACTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ActionRow(Protocol):
+    @property
+    def action_id(self) -> uuid.UUID: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def due(self) -> date | None: ...
+    @property
+    def completed(self) -> date | None: ...
+    @property
+    def overdue(self) -> bool: ...
+
+
+class Column(IntEnum):
+    ACTION = 0
+    OWNER = 1
+    DUE = 2
+    STATE = 3
+
+
+HEADERS = ("Action", "Owner", "Due", "State")
+
+
+def state_words(row: ActionRow) -> str:
+    if row.completed is not None:
+        return f"Done {uk_date(row.completed)}"
+    return "Overdue" if row.overdue else "Open"
+
+
+class ActionsModel(QAbstractTableModel):
+    """Open actions first (as the rows arrive), each row one action."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[ActionRow, ...] = ()
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # ---- Public API
+
+    def set_actions(self, rows: Sequence[ActionRow]) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def action_at(self, row: int) -> ActionRow:
+        return self._rows[row]
+
+    def row_of(self, action_id: uuid.UUID) -> int:
+        return next((n for n, r in enumerate(self._rows) if r.action_id == action_id), -1)
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for r in self._rows if r.completed is None)
+
+    # ---- Qt methods
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            match index.column():
+                case Column.ACTION:
+                    return " ".join(row.description.split())
+                case Column.OWNER:
+                    return row.owner
+                case Column.DUE:
+                    return uk_date(row.due, "No date set")
+                case Column.STATE:
+                    return state_words(row)
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == Column.ACTION:
+            return row.description
+        if role == Qt.ItemDataRole.FontRole and row.overdue:
+            return self._bold
+        if role == ACTION_ID_ROLE:
+            return row.action_id
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
