@@ -3,6 +3,12 @@
 Qt-free so the visit form's logic is tested without a display, and so every save takes the same
 path (one ``Store.write()`` transaction: validated, audited, queued for sync) whoever calls it.
 
+A visit is about a child (statutory visits, CPPCR reg 28/29) or about a carer household
+(supervising visits, the yearly unannounced visit of NMS 21.8, special guardianship support
+visits): the same form and the same path, with ``household_id`` naming the household instead of
+``child_id`` naming the child. The child-only questions (was the child seen alone, and if not
+why: reg 29) do not apply to a household visit and are never stored on one.
+
 Why drafts are upserts by an id the form makes up front: the form autosaves every few seconds
 and on every focus change, and the first save must create the visit while later ones update it.
 If the id were made by the first save, a crash between "saved" and "form learns the id" would
@@ -21,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import FieldProblem, RecordFinalised, ValidationError
-from app.models import DRAFT, FINALISED, Addendum, Attachment, Visit
+from app.models import DRAFT, FINALISED, Addendum, Attachment, CarerHousehold, Visit
 from app.services import attachments
 from app.store import Store
 
@@ -41,12 +47,19 @@ class VisitFields:
     actions_agreed: str = ""
     welfare_concern: bool = False
 
-    def normalised(self) -> VisitFields:
+    def normalised(self, *, household: bool = False) -> VisitFields:
         """A reason for not seeing the child alone only makes sense when they were not: drop a
-        reason left over from an earlier answer rather than store a contradiction."""
+        reason left over from an earlier answer rather than store a contradiction. A visit to
+        a household asks neither question, so neither answer is kept."""
+        if household and (self.seen_alone is not None or self.not_seen_alone_reason):
+            return replace(self, seen_alone=None, not_seen_alone_reason=None)
         if self.seen_alone is not False and self.not_seen_alone_reason is not None:
             return replace(self, not_seen_alone_reason=None)
         return self
+
+
+#: Visit types about a carer household rather than a child, in the order the form offers them.
+HOUSEHOLD_VISIT_TYPES: tuple[str, ...] = ("SUPERVISING", "UNANNOUNCED", "SGO_SUPPORT")
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(VisitFields))
@@ -85,6 +98,7 @@ class VisitState:
     visit_id: uuid.UUID
     child_id: uuid.UUID | None
     fields: VisitFields
+    household_id: uuid.UUID | None
     finalised: bool
     finalised_at: datetime | None
     finalised_by: str | None
@@ -106,19 +120,32 @@ def load(store: Store, *, visit_id: uuid.UUID) -> VisitState:
 
 
 def save_draft(
-    store: Store, *, visit_id: uuid.UUID, child_id: uuid.UUID, values: VisitFields
+    store: Store,
+    *,
+    visit_id: uuid.UUID,
+    child_id: uuid.UUID | None = None,
+    household_id: uuid.UUID | None = None,
+    values: VisitFields,
 ) -> Saved:
-    """Create the draft visit or bring it up to date with ``values``, in one transaction.
+    """Create the draft visit or bring it up to date with ``values``, in one transaction. The
+    visit is about ``child_id`` or, for a visit to carers, ``household_id``.
 
     Raises ``RecordFinalised`` if the visit was signed off meanwhile (e.g. on another form) and
     ``ValidationError`` with per-field problems the form shows beside each field.
     """
-    values = values.normalised()
+    values = values.normalised(household=_about_household(child_id, household_id))
     with store.write() as session:
         visit = session.get(Visit, visit_id)
         created = visit is None
         if visit is None:
-            visit = Visit(id=visit_id, child_id=child_id, status=DRAFT, **_columns(values))
+            _check_household(session, household_id)
+            visit = Visit(
+                id=visit_id,
+                child_id=child_id,
+                household_id=household_id,
+                status=DRAFT,
+                **_columns(values),
+            )
             session.add(visit)
         else:
             if visit.is_finalised:
@@ -129,16 +156,28 @@ def save_draft(
 
 
 def finalise(
-    store: Store, *, visit_id: uuid.UUID, child_id: uuid.UUID, values: VisitFields
+    store: Store,
+    *,
+    visit_id: uuid.UUID,
+    child_id: uuid.UUID | None = None,
+    household_id: uuid.UUID | None = None,
+    values: VisitFields,
 ) -> VisitState:
     """Save ``values`` and sign the visit off in one transaction, so what is signed is exactly
     what the worker last saw. Sign-off rules (who was seen, seen alone, reason) are checked by
     the store's validation and come back as a ``ValidationError``; nothing is saved then."""
-    values = values.normalised()
+    values = values.normalised(household=_about_household(child_id, household_id))
     with store.write() as session:
         visit = session.get(Visit, visit_id)
         if visit is None:
-            visit = Visit(id=visit_id, child_id=child_id, status=FINALISED, **_columns(values))
+            _check_household(session, household_id)
+            visit = Visit(
+                id=visit_id,
+                child_id=child_id,
+                household_id=household_id,
+                status=FINALISED,
+                **_columns(values),
+            )
             session.add(visit)
         else:
             if visit.is_finalised:
@@ -210,6 +249,23 @@ def attach_file(store: Store, *, visit_id: uuid.UUID, path: Path) -> AttachmentV
 # ---- Private API
 
 
+def _about_household(child_id: uuid.UUID | None, household_id: uuid.UUID | None) -> bool:
+    """Whether the visit is to carers (a household and no child). Naming neither is a
+    programming error, not something a worker could fix."""
+    if child_id is None and household_id is None:
+        raise ValueError("a visit must name its child or its carer household")
+    return child_id is None
+
+
+def _check_household(session: Session, household_id: uuid.UUID | None) -> None:
+    """A new visit to carers must be about a household on this laptop."""
+    if household_id is None:
+        return
+    household = session.get(CarerHousehold, household_id)
+    if household is None or household.deleted:
+        raise VisitNotFound("This carer household's record is not on this laptop.")
+
+
 def _columns(values: VisitFields) -> dict[str, object]:
     return {name: getattr(values, name) for name in FIELD_NAMES}
 
@@ -245,6 +301,7 @@ def _state(session: Session, visit: Visit) -> VisitState:
         visit_id=visit.id,
         child_id=visit.child_id,
         fields=VisitFields(**{name: getattr(visit, name) for name in FIELD_NAMES}),
+        household_id=visit.household_id,
         finalised=visit.is_finalised,
         finalised_at=visit.finalised_at,
         finalised_by=visit.finalised_by,

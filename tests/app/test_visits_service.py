@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.errors import RecordFinalised, ValidationError
+from app.households import open_household
 from app.models import Addendum, Attachment, AuditEvent, OutboxEntry, Visit
 from app.services import attachments, visits
 from app.services.visits import VisitFields
@@ -166,3 +167,68 @@ def test_loading_a_missing_visit_says_so(store: Store) -> None:
     """A visit that is not on the laptop is a clear error, not an empty form."""
     with pytest.raises(visits.VisitNotFound):
         visits.load(store, visit_id=uuid.uuid4())
+
+
+@pytest.fixture
+def household_id(store: Store) -> uuid.UUID:
+    with store.write() as session:
+        made = factories.household(approval_date=clock.today() - timedelta(days=800))
+        session.add(made)
+    return made.id
+
+
+def test_a_visit_to_carers_is_about_the_household_and_asks_no_child_questions(
+    store: Store, household_id: uuid.UUID
+) -> None:
+    """A supervising visit names the household, not a child; answers to the child-only
+    questions are not kept; it signs off without them."""
+    visit_id = uuid.uuid4()
+    values = _fields(
+        visit_type="SUPERVISING",
+        who_was_seen="Sandra and Mike",
+        seen_alone=False,
+        not_seen_alone_reason="UNABLE",
+    )
+    visits.save_draft(store, visit_id=visit_id, household_id=household_id, values=values)
+    state = visits.finalise(store, visit_id=visit_id, household_id=household_id, values=values)
+    assert state.finalised and state.household_id == household_id and state.child_id is None
+    assert state.fields.seen_alone is None and state.fields.not_seen_alone_reason is None
+    with store.read() as session:
+        stored = session.get(Visit, visit_id)
+        assert stored is not None and stored.household_id == household_id
+        assert stored.child_id is None and stored.seen_alone is None
+
+
+def test_a_signed_off_unannounced_visit_moves_the_next_one_due(
+    store: Store, household_id: uuid.UUID
+) -> None:
+    """The yearly unannounced visit (NMS 21.8) is overdue until one is signed off, then due a
+    year after it; a draft does not count."""
+    today = clock.today()
+    before = open_household(store, household_id, today).next_unannounced
+    assert before is not None and before.status.value == "overdue"
+    visit_id = uuid.uuid4()
+    values = _fields(visit_type="UNANNOUNCED", visit_date=today, who_was_seen="Sandra")
+    visits.save_draft(store, visit_id=visit_id, household_id=household_id, values=values)
+    assert open_household(store, household_id, today).last_unannounced is None
+    visits.finalise(store, visit_id=visit_id, household_id=household_id, values=values)
+    after = open_household(store, household_id, today)
+    assert after.last_unannounced == today
+    assert after.next_unannounced is not None and after.next_unannounced.status.value == (
+        "upcoming"
+    )
+    assert after.next_unannounced.last_done == today
+
+
+def test_a_visit_must_name_a_household_on_this_laptop(store: Store) -> None:
+    """A visit to carers whose household is not here is refused in words; a visit naming
+    neither child nor household is a programming error."""
+    with pytest.raises(visits.VisitNotFound, match="not on this laptop"):
+        visits.save_draft(
+            store,
+            visit_id=uuid.uuid4(),
+            household_id=uuid.uuid4(),
+            values=_fields(visit_type="SUPERVISING"),
+        )
+    with pytest.raises(ValueError):
+        visits.save_draft(store, visit_id=uuid.uuid4(), values=_fields())

@@ -245,6 +245,95 @@ def test_attach_a_file_from_disk(
     assert attached.target_id == form.visit_id and attached.filename == "bedroom.jpg"
 
 
+@pytest.fixture
+def household_id(store: Store) -> uuid.UUID:
+    with store.write() as session:
+        made = factories.household()
+        session.add(made)
+    return made.id
+
+
+def test_a_visit_to_carers_asks_only_what_applies_and_signs_off(
+    qtbot: QtBot, store: Store, household_id: uuid.UUID, yes_to_finalise: list[str]
+) -> None:
+    """Opened for a household, the form offers the carers' visit types, leaves out the
+    child-only questions, words the rest for a home, autosaves a draft about the household
+    and signs off once who was seen is recorded."""
+    form = VisitForm(store, household_id=household_id, visit_type="SUPERVISING")
+    form.AUTOSAVE_MS = 200
+    qtbot.addWidget(form)
+    with qtbot.waitSignal(form.sig_ready, timeout=5000):
+        form.show()
+    kind = form.field("visit_type")
+    assert isinstance(kind, QComboBox)
+    assert [kind.itemData(n) for n in range(kind.count())] == [
+        "SUPERVISING",
+        "UNANNOUNCED",
+        "SGO_SUPPORT",
+    ]
+    assert kind.currentData() == "SUPERVISING"
+    assert not form.question_shown("seen_alone")
+    assert not form.question_shown("not_seen_alone_reason")
+    assert form.question_shown("wishes_and_feelings")
+    assert form.caption("wishes_and_feelings") == "Children's views (if seen):"
+    titles = [
+        w.text() for w in form.findChildren(QLabel) if w.accessibleName() == "Visit form title"
+    ]
+    assert titles == ["Visit to The Whitfield household"]
+    observations = form.field("observations")
+    observations.setFocus()
+    qtbot.keyClicks(observations, "Bedrooms checked; safer caring policy signed.")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.field("actions_agreed").setFocus()
+    stored = _stored(store, form.visit_id)
+    assert stored is not None and stored.household_id == household_id
+    assert stored.child_id is None and stored.visit_type == "SUPERVISING"
+    with qtbot.waitSignal(form.sig_failed, timeout=5000):
+        form.finalise()
+    assert form.error_text("who_was_seen") == "Record who was seen before signing off the visit."
+    assert form.error_text("seen_alone") == ""
+    qtbot.keyClicks(form.field("who_was_seen"), "Sandra and Mike")
+    with qtbot.waitSignal(form.finalised, timeout=5000):
+        form.finalise()
+    stored = _stored(store, form.visit_id)
+    assert stored is not None and stored.status == "finalised" and stored.seen_alone is None
+
+
+def test_a_child_visit_still_asks_the_child_questions(form: VisitForm) -> None:
+    """Opened for a child, the form offers child-visit types and asks about seeing the child
+    alone, in the child's words."""
+    kind = form.field("visit_type")
+    assert isinstance(kind, QComboBox) and kind.currentData() == "STATUTORY_CHILD"
+    assert kind.findData("SUPERVISING") < 0
+    assert form.question_shown("seen_alone") and form.question_shown("not_seen_alone_reason")
+    assert form.caption("wishes_and_feelings") == "Child's wishes and feelings:"
+
+
+def test_an_existing_household_visit_reopens(
+    qtbot: QtBot, store: Store, household_id: uuid.UUID
+) -> None:
+    """A signed-off unannounced visit reopens read-only with its words, as a carers' visit."""
+    with store.write() as session:
+        signed = Visit(
+            household_id=household_id,
+            visit_type="UNANNOUNCED",
+            visit_date=views_support.today_minus(3),
+            who_was_seen="Sandra",
+            observations="Home warm and tidy.",
+            status="finalised",
+        )
+        session.add(signed)
+    opened = VisitForm(store, None, signed.id, household_id=household_id)
+    qtbot.addWidget(opened)
+    with qtbot.waitSignal(opened.sig_ready, timeout=5000):
+        opened.show()
+    kind = opened.field("visit_type")
+    assert isinstance(kind, QComboBox) and kind.currentData() == "UNANNOUNCED"
+    box = opened.field("observations")
+    assert isinstance(box, QPlainTextEdit) and box.toPlainText() == "Home warm and tidy."
+    assert opened.is_read_only and not opened.question_shown("seen_alone")
+
+
 @pytest.mark.slow
 def test_a_draft_survives_the_app_being_killed(
     profile: Profile, profile_root: Path, store: Store, child_id: uuid.UUID

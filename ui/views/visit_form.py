@@ -12,6 +12,11 @@ How a draft is kept safe:
 - The visit's id is made when the form opens, so the first save creates it and every later save
   updates the same row (see ``app.services.visits``).
 
+The same form records a visit to carers (a supervising visit, the yearly unannounced visit, a
+special guardianship support visit) when it is opened for a household instead of a child: it
+then offers those visit types, leaves out the questions that only make sense for one child
+(seen alone, and why not: reg 29) and words the rest for a visit to a home.
+
 Finalising (signing off) asks first, saves and signs in one transaction, then makes the form
 read-only; corrections go in the addendum box underneath. Validation problems come back in
 plain English and are shown next to the field they are about.
@@ -54,11 +59,13 @@ from PySide6.QtWidgets import (
 from app import clock, codes
 from app.chronology import child_names
 from app.errors import CasebookError, FieldProblem, RecordFinalised, ValidationError
+from app.households import household_names
 from app.services import visits
 from app.services.visits import AddendumView, AttachmentView, VisitFields, VisitState
 from app.store import Store
+from ui.exports.actions import export_visit
 from ui.tasks import run_task
-from ui.views.common import FOCUS_STYLE, alive, heading_font, local_time, uk_date
+from ui.views.common import FOCUS_STYLE, alive, heading_font, local_time, qdate, uk_date
 
 #: Child-visit types first: this form is reached from a child's case.
 _CHILD_VISIT_TYPES = ("STATUTORY_CHILD", "ADOPTION_PLACEMENT", "REQUESTED")
@@ -75,10 +82,35 @@ class _Job:
     failed: Callable[[BaseException], None]
 
 
-def _load(store: Store, child_id: uuid.UUID, visit_id: uuid.UUID | None) -> tuple[str, Any]:
-    """Runs on a worker thread: the child's name and, for an existing visit, the visit."""
+#: How the form words a question for a visit to carers, where its child-visit words would not
+#: fit (by field: the label, and the accessible name).
+_HOUSEHOLD_WORDS = {
+    "wishes_and_feelings": (
+        "Children's vie&ws (if seen):",
+        "Views of the children in the household",
+    ),
+    "observations": ("&Observations of the home and care:", "Observations of the home and care"),
+}
+_HOUSEHOLD_CONCERN = (
+    "&Concern about the standard of care in this household (to be followed up with your manager)"
+)
+
+
+def _load(
+    store: Store,
+    child_id: uuid.UUID | None,
+    household_id: uuid.UUID | None,
+    visit_id: uuid.UUID | None,
+) -> tuple[str, Any]:
+    """Runs on a worker thread: the child's (or household's) name and, for an existing visit,
+    the visit."""
     with store.read() as session:
-        name = child_names(session, {child_id}).get(child_id, "")
+        if child_id is not None:
+            name = child_names(session, {child_id}).get(child_id, "")
+        elif household_id is not None:
+            name = household_names(session, {household_id}).get(household_id, "")
+        else:
+            name = ""
     state = visits.load(store, visit_id=visit_id) if visit_id is not None else None
     return name, state
 
@@ -113,13 +145,21 @@ class VisitForm(QWidget):
     def __init__(
         self,
         store: Store,
-        child_id: uuid.UUID,
+        child_id: uuid.UUID | None = None,
         visit_id: uuid.UUID | None = None,
         parent: QWidget | None = None,
+        *,
+        household_id: uuid.UUID | None = None,
+        visit_type: str | None = None,
     ) -> None:
+        """A visit to the child ``child_id`` or, when that is None, to the carer household
+        ``household_id``; ``visit_type`` chooses the type a new visit starts with."""
         super().__init__(parent)
+        if child_id is None and household_id is None:
+            raise ValueError("a visit form needs a child or a carer household")
         self._store = store
         self._child_id = child_id
+        self._household_id = household_id if child_id is None else None
         self._visit_id = visit_id or uuid.uuid4()
         self._exists = visit_id is not None
         self._read_only = False
@@ -134,7 +174,13 @@ class VisitForm(QWidget):
         #: the sign-off problems stay up while the worker fixes them (autosaving as they go).
         self._problems_from = ""
         self._fields: dict[str, QWidget] = {}
+        self._rows: dict[str, QWidget] = {}
+        self._labels: dict[str, QLabel] = {}
         self._build()
+        if self._household_id is not None:
+            self._word_for_household()
+        if visit_type is not None:
+            self._type.setCurrentIndex(max(0, self._type.findData(visit_type)))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.save_now)
@@ -143,7 +189,7 @@ class VisitForm(QWidget):
             app.focusChanged.connect(self._focus_changed)
         self._set_enabled(False)
         run_task(
-            lambda: _load(self._store, self._child_id, visit_id),
+            lambda: _load(self._store, self._child_id, self._household_id, visit_id),
             self._loaded,
             self._load_failed,
         )
@@ -153,6 +199,19 @@ class VisitForm(QWidget):
     @property
     def visit_id(self) -> uuid.UUID:
         return self._visit_id
+
+    @property
+    def household_id(self) -> uuid.UUID | None:
+        """The carer household a visit to carers is about (None for a visit to a child)."""
+        return self._household_id
+
+    def question_shown(self, name: str) -> bool:
+        """Whether the form asks this question (a visit to carers leaves some out)."""
+        return not self._rows[name].isHidden()
+
+    def caption(self, name: str) -> str:
+        """The words beside a field, without the shortcut marker."""
+        return self._labels[name].text().replace("&", "")
 
     @property
     def is_dirty(self) -> bool:
@@ -241,8 +300,8 @@ class VisitForm(QWidget):
         self._date.setLocale(uk)
         self._date.setDisplayFormat("dd MMM yyyy")
         self._date.setCalendarPopup(True)
-        self._date.setMaximumDate(QDate(clock.today()))
-        self._date.setDate(QDate(clock.today()))
+        self._date.setMaximumDate(qdate(clock.today()))
+        self._date.setDate(qdate(clock.today()))
         self._who = QLineEdit()
         self._who.setPlaceholderText("For example: Amara, her foster carer Sandra")
         self._seen_alone = QComboBox()
@@ -288,9 +347,13 @@ class VisitForm(QWidget):
             widget.setAccessibleName(accessible)
             label = QLabel(caption)
             label.setBuddy(widget)
-            form.addRow(label, self._with_error(name, widget))
+            self._labels[name] = label
+            self._rows[name] = self._with_error(name, widget)
+            form.addRow(label, self._rows[name])
         self._concern.setAccessibleName("Welfare concern")
-        form.addRow("", self._with_error("welfare_concern", self._concern))
+        self._rows["welfare_concern"] = self._with_error("welfare_concern", self._concern)
+        form.addRow("", self._rows["welfare_concern"])
+        self._form = form
 
         self._attachments = QListWidget()
         self._attachments.setAccessibleName("Attached files")
@@ -335,6 +398,10 @@ class VisitForm(QWidget):
         self._save.setAccessibleName("Save draft now")
         self._finalise = QPushButton("&Finalise visit…")
         self._finalise.setAccessibleName("Finalise visit")
+        # Shown once the visit is signed off: only finalised visits leave Casebook.
+        self._export = QPushButton("E&xport PDF…")
+        self._export.setAccessibleName("Export visit to PDF")
+        self._export.setVisible(False)
 
         body = QWidget()
         # A readable line length on a wide screen; narrower windows simply use what they have.
@@ -360,6 +427,7 @@ class VisitForm(QWidget):
         header.addSpacing(12)
         header.addWidget(self._save)
         header.addWidget(self._finalise)
+        header.addWidget(self._export)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(scroll, 1)
@@ -386,8 +454,23 @@ class VisitForm(QWidget):
         self._concern.toggled.connect(self._edited)
         self._save.clicked.connect(self.save_now)
         self._finalise.clicked.connect(self.finalise)
+        self._export.clicked.connect(lambda: export_visit(self, self._store, self._visit_id))
         self._attach.clicked.connect(self._choose_files)
         self._add_addendum.clicked.connect(self._add_addendum_clicked)
+
+    def _word_for_household(self) -> None:
+        """A visit to carers: their visit types, no child-only questions, words for a home."""
+        self._type.clear()
+        for code in visits.HOUSEHOLD_VISIT_TYPES:
+            self._type.addItem(codes.label("visit_type", code), code)
+        for name in ("seen_alone", "not_seen_alone_reason"):
+            self._form.setRowVisible(self._rows[name], False)
+        for name, (caption, accessible) in _HOUSEHOLD_WORDS.items():
+            self._labels[name].setText(caption)
+            self._fields[name].setAccessibleName(accessible)
+        self._who.setPlaceholderText("For example: Sandra and Mike Whitfield, and their son Leo")
+        self._concern.setText(_HOUSEHOLD_CONCERN)
+        self._concern.setAccessibleName("Concern about the standard of care")
 
     def _text_box(self) -> QPlainTextEdit:
         box = QPlainTextEdit()
@@ -465,7 +548,7 @@ class VisitForm(QWidget):
             index = self._type.count() - 1
         self._type.setCurrentIndex(index)
         if values.visit_date is not None:
-            self._date.setDate(QDate(values.visit_date))
+            self._date.setDate(qdate(values.visit_date))
         self._who.setText(values.who_was_seen)
         self._seen_alone.setCurrentIndex(max(0, self._seen_alone.findData(values.seen_alone)))
         self._reason.setCurrentIndex(max(0, self._reason.findData(values.not_seen_alone_reason)))
@@ -505,9 +588,16 @@ class VisitForm(QWidget):
         values, edits = self.values(), self._edits
         self._status.setText("Saving…")
         store, visit_id, child_id = self._store, self._visit_id, self._child_id
+        household_id = self._household_id
 
         def work() -> tuple[visits.Saved, int]:
-            saved = visits.save_draft(store, visit_id=visit_id, child_id=child_id, values=values)
+            saved = visits.save_draft(
+                store,
+                visit_id=visit_id,
+                child_id=child_id,
+                household_id=household_id,
+                values=values,
+            )
             return saved, edits
 
         return work
@@ -540,10 +630,16 @@ class VisitForm(QWidget):
     def _start_finalise(self) -> Callable[[], Any] | None:
         values = self.values()
         store, visit_id, child_id = self._store, self._visit_id, self._child_id
-        edits = self._edits
+        household_id, edits = self._household_id, self._edits
 
         def work() -> tuple[VisitState, int]:
-            state = visits.finalise(store, visit_id=visit_id, child_id=child_id, values=values)
+            state = visits.finalise(
+                store,
+                visit_id=visit_id,
+                child_id=child_id,
+                household_id=household_id,
+                values=values,
+            )
             return state, edits
 
         return work
@@ -584,6 +680,7 @@ class VisitForm(QWidget):
             self._errors[name].setVisible(False)
         self._save.setVisible(False)
         self._finalise.setVisible(False)
+        self._export.setVisible(True)
         self._addenda_box.setVisible(True)
         when = state.finalised_at or state.saved_at
         by = f" by {state.finalised_by}" if state.finalised_by else ""
@@ -655,6 +752,7 @@ class VisitForm(QWidget):
         """Attach a file from disk (after saving the draft first if it was never saved, as an
         attachment must belong to a stored visit)."""
         store, visit_id, child_id = self._store, self._visit_id, self._child_id
+        household_id = self._household_id
 
         def start() -> Callable[[], Any]:
             needs_saving = not self._exists
@@ -662,7 +760,13 @@ class VisitForm(QWidget):
 
             def work() -> AttachmentView:
                 if needs_saving:
-                    visits.save_draft(store, visit_id=visit_id, child_id=child_id, values=values)
+                    visits.save_draft(
+                        store,
+                        visit_id=visit_id,
+                        child_id=child_id,
+                        household_id=household_id,
+                        values=values,
+                    )
                 return visits.attach_file(store, visit_id=visit_id, path=path)
 
             return work

@@ -1,0 +1,307 @@
+"""Adding, correcting or completing a carer's training record.
+
+Three uses of one dialog: add any training (TSD standards, induction, preparation, a course)
+for a carer or the household; correct a record already kept; and "Mark TSD complete", which
+fixes the kind to the TSD standards and asks for the date they were completed. The save runs
+on a worker thread through ``app.services.training``; problems come back in plain English and
+are shown beside the field they are about, and the dialog stays open until the save succeeds.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, QLocale, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock
+from app.errors import CasebookError, ValidationError
+from app.households import CarerView, TrainingView
+from app.services import training
+from app.services.training import TrainingFields, TrainingState
+from app.store import Store
+from ui.tasks import run_task
+from ui.views.common import FOCUS_STYLE, alive, qdate
+
+ADD, EDIT, TSD = "add", "edit", "tsd"
+
+_TITLES = {ADD: "Add training", EDIT: "Change training record", TSD: "Mark TSD standards complete"}
+
+
+class TrainingDialog(QDialog):
+    sig_saved = Signal(object)
+    """The training record was saved; the dialog closes.
+
+    Parameters
+    ----------
+    state : app.services.training.TrainingState
+    """
+
+    #: A save failed; the problems are on screen beside their fields.
+    sig_failed = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        household_id: uuid.UUID,
+        carers: tuple[CarerView, ...],
+        *,
+        mode: str = ADD,
+        record: TrainingView | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if mode == EDIT and record is None:
+            raise ValueError("editing needs the record to edit")
+        self._store = store
+        self._household_id = household_id
+        self._mode = mode
+        self._record = record
+        self._errors: dict[str, QLabel] = {}
+        self._fields: dict[str, QWidget] = {}
+        self._busy = False
+        self.setWindowTitle(_TITLES[mode])
+        self.setAccessibleName(_TITLES[mode])
+        self.setStyleSheet(FOCUS_STYLE)
+        self._build(carers)
+        if record is not None:
+            self._fill(record)
+
+    # ---- Public API
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def is_busy(self) -> bool:
+        return self._busy
+
+    def field(self, name: str) -> QWidget:
+        """The control for a ``TrainingFields`` field (tests, and focus on a problem)."""
+        return self._fields[name]
+
+    def error_text(self, name: str) -> str:
+        return self._errors[name].text() if name in self._errors else ""
+
+    def values(self) -> TrainingFields:
+        kind = self._kind.currentData()
+        carer = self._who.currentData()
+        return TrainingFields(
+            kind=str(kind) if kind else None,
+            title=self._title.text(),
+            completed_date=_to_date(self._date.date()) if self._completed.isChecked() else None,
+            notes=self._notes.toPlainText(),
+            carer_id=carer if isinstance(carer, uuid.UUID) else None,
+        )
+
+    def save(self) -> None:
+        """Save on a worker thread; the dialog closes when the record is stored."""
+        if self._busy:
+            return
+        # The button stays enabled (a second press is ignored while busy): disabling it would
+        # hand focus, and with it Enter, to Cancel, and an Enter after a problem would then
+        # throw away what the worker typed.
+        self._busy = True
+        self._general.setVisible(False)
+        values, store, household_id = self.values(), self._store, self._household_id
+        work: Callable[[], TrainingState]
+        if self._mode == TSD:
+
+            def work() -> TrainingState:
+                return training.mark_tsd_complete(
+                    store,
+                    household_id=household_id,
+                    completed_date=values.completed_date,
+                    carer_id=values.carer_id,
+                    title=values.title,
+                    notes=values.notes,
+                )
+
+        elif self._mode == EDIT and self._record is not None:
+            record_id = self._record.record_id
+
+            def work() -> TrainingState:
+                return training.edit(store, record_id=record_id, values=values)
+
+        else:
+
+            def work() -> TrainingState:
+                return training.add(store, household_id=household_id, values=values)
+
+        run_task(work, self._saved, self._failed)
+
+    # ---- Private API
+
+    def _build(self, carers: tuple[CarerView, ...]) -> None:
+        uk = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+        self._general = QLabel("")
+        self._general.setProperty("role", "error")
+        self._general.setWordWrap(True)
+        self._general.setVisible(False)
+
+        self._who = QComboBox()
+        self._who.addItem("The household as a whole", None)
+        for carer in carers:
+            self._who.addItem(carer.name, carer.carer_id)
+        self._kind = QComboBox()
+        for code, words in training.kinds().items():
+            self._kind.addItem(words, code)
+        self._title = QLineEdit()
+        self._title.setPlaceholderText("For example: Safer caring, or the TSD workbook")
+        self._completed = QCheckBox("&Completed")
+        self._completed.setChecked(True)
+        self._date = QDateEdit()
+        self._date.setLocale(uk)
+        self._date.setDisplayFormat("dd MMM yyyy")
+        self._date.setCalendarPopup(True)
+        self._date.setMaximumDate(qdate(clock.today()))
+        self._date.setDate(qdate(clock.today()))
+        self._notes = QPlainTextEdit()
+        self._notes.setTabChangesFocus(True)
+        self._notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
+
+        if self._mode == TSD:
+            self._kind.setCurrentIndex(max(0, self._kind.findData(training.TSD)))
+            self._kind.setEnabled(False)
+            self._title.setText(training.TSD_TITLE)
+            self._completed.setEnabled(False)  # completing is the point of this dialog
+
+        when = QWidget()
+        when_row = QHBoxLayout(when)
+        when_row.setContentsMargins(0, 0, 0, 0)
+        when_row.addWidget(self._completed)
+        when_row.addWidget(self._date)
+        when_row.addStretch(1)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        rows: list[tuple[str, str, QWidget, QWidget, str]] = [
+            ("carer_id", "&Who:", self._who, self._who, "Carer the training was for"),
+            ("kind", "&Kind of training:", self._kind, self._kind, "Kind of training"),
+            ("title", "&Name of the training:", self._title, self._title, "Name of the training"),
+            ("completed_date", "&Date completed:", when, self._date, "Date completed"),
+            ("notes", "N&otes:", self._notes, self._notes, "Notes"),
+        ]
+        for name, caption, shown, control, accessible in rows:
+            control.setAccessibleName(accessible)
+            label = QLabel(caption)
+            label.setBuddy(control)
+            form.addRow(label, self._with_error(name, shown))
+            self._fields[name] = control
+
+        self._save_button = QPushButton("&Save")
+        self._save_button.setAccessibleName("Save training")
+        # Enter saves wherever the focus is: Save is the default and no button takes that
+        # over when it gets focus (which a click, or a problem moving focus, would do).
+        self._save_button.setAutoDefault(False)
+        self._save_button.setDefault(True)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self._save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)
+        buttons.rejected.connect(self.reject)
+        self._save_button.clicked.connect(self.save)
+        self._completed.toggled.connect(self._date.setEnabled)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._general)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+
+    def _with_error(self, name: str, widget: QWidget) -> QWidget:
+        """The field with its own error line underneath, so a problem sits beside it."""
+        box = QWidget()
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        error = QLabel("")
+        error.setProperty("role", "error")
+        error.setWordWrap(True)
+        error.setVisible(False)
+        error.setAccessibleName(f"Problem with {name.replace('_', ' ')}")
+        layout.addWidget(error)
+        self._errors[name] = error
+        return box
+
+    def _fill(self, record: TrainingView) -> None:
+        # Compared in Python: Qt cannot match a UUID held as item data by value.
+        carers = [self._who.itemData(n) for n in range(self._who.count())]
+        self._who.setCurrentIndex(carers.index(record.carer_id) if record.carer_id in carers else 0)
+        self._kind.setCurrentIndex(max(0, self._kind.findData(record.kind)))
+        self._title.setText(record.title)
+        self._completed.setChecked(record.completed_date is not None)
+        self._date.setEnabled(record.completed_date is not None)
+        if record.completed_date is not None:
+            self._date.setDate(qdate(record.completed_date))
+        self._notes.setPlainText(record.notes)
+
+    def _clear_problems(self) -> None:
+        for name, label in self._errors.items():
+            label.clear()
+            label.setVisible(False)
+            self._fields[name].setAccessibleDescription("")
+        self._general.setVisible(False)
+
+    def _saved(self, state: TrainingState) -> None:
+        if not alive(self):
+            return
+        self._busy = False
+        self._clear_problems()
+        self.sig_saved.emit(state)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        self._busy = False
+        self._clear_problems()
+        if isinstance(exc, ValidationError):
+            general: list[str] = []
+            first: QWidget | None = None
+            for problem in exc.problems:
+                label = self._errors.get(problem.field)
+                if label is None:
+                    general.append(problem.message)
+                    continue
+                label.setText(problem.message)
+                label.setVisible(True)
+                self._fields[problem.field].setAccessibleDescription(problem.message)
+                first = first or self._fields[problem.field]
+            if general:
+                self._show_general(" ".join(general))
+            if first is not None:
+                first.setFocus()
+        elif isinstance(exc, CasebookError | LookupError):
+            self._show_general(str(exc))
+        else:
+            self._show_general("That could not be saved. Try again in a moment.")
+        self.sig_failed.emit()
+
+    def _show_general(self, message: str) -> None:
+        self._general.setText(message)
+        self._general.setVisible(True)
+
+
+def _to_date(qdate: QDate) -> date:
+    return date(qdate.year(), qdate.month(), qdate.day())
