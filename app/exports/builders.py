@@ -1,0 +1,350 @@
+"""Building the printable copy of a visit, an assessment or a child's chronology.
+
+Each builder reads what it needs in the caller's read transaction and returns a
+``Document`` of plain strings. Only signed-off visits and assessments are exported: a draft
+is still changing, and a paper copy of it would soon disagree with the record while looking
+just as official. A chronology is a view over many records and can always be printed; its
+drafts are marked as such.
+
+An assessment is printed with the template version it was made with (``registry.get``), so
+an old assessment shows the questions the worker was actually asked, even after the service
+has published a newer form.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import codes
+from app.chronology import ChildNotFound, load_case
+from app.exports.document import (
+    NOT_ANSWERED,
+    Answer,
+    Document,
+    ExportContext,
+    MetaRow,
+    Note,
+    NotExportable,
+    Section,
+    Table,
+    day,
+    when,
+)
+from app.forms import registry
+from app.forms.answers import display_value, item_fields, section_visible, visible_questions
+from app.forms.template import FormTemplate, Question, is_answered
+from app.models import APPROVED, Addendum, Assessment, Attachment, CarerHousehold, Child, Visit
+
+#: The statuses a record may be exported in.
+_SIGNED_OFF = {"finalised", APPROVED}
+
+
+def visit_document(session: Session, visit_id: uuid.UUID, context: ExportContext) -> Document:
+    """A finalised visit: the facts of the visit, the three written parts, the files attached
+    (by name) and every addendum. Raises ``NotExportable`` for a draft."""
+    visit = session.get(Visit, visit_id)
+    if visit is None or visit.deleted:
+        raise NotExportable("This visit is not on this laptop, so it cannot be exported.")
+    if visit.status not in _SIGNED_OFF:
+        raise NotExportable(
+            "This visit is still a draft. Finalise it first: only signed-off visits can be "
+            "exported, so a printed copy always matches the record."
+        )
+    about_child = visit.child_id is not None
+    if visit.seen_alone is None:
+        seen_alone = Answer.of("Child seen alone", "")
+    elif visit.seen_alone:
+        seen_alone = Answer.of("Child seen alone", "Yes")
+    else:
+        reason = visit.not_seen_alone_reason
+        because = f": {codes.label('not_seen_alone_reason', reason)}" if reason else ""
+        seen_alone = Answer.of("Child seen alone", f"No{because}")
+    if about_child:
+        concern = Answer.of(
+            "Welfare concern",
+            "Yes: the child's welfare is not adequately safeguarded (an early review is needed)"
+            if visit.welfare_concern
+            else "No",
+        )
+    else:
+        # A visit to carers asks about the household's standard of care, not one child's.
+        concern = Answer.of(
+            "Concern about the standard of care",
+            "Yes: to be followed up with the manager" if visit.welfare_concern else "No",
+        )
+    facts = Section(
+        "The visit",
+        answers=(
+            Answer.of("Type of visit", codes.label("visit_type", visit.visit_type)),
+            Answer.of("Date of visit", day(visit.visit_date)),
+            Answer.of("Who was seen", visit.who_was_seen),
+            *((seen_alone,) if about_child else ()),
+            concern,
+        ),
+    )
+    written = tuple(
+        Section(title, paragraphs=_paragraphs(text), empty=NOT_ANSWERED)
+        for title, text in (
+            (
+                "Child's wishes and feelings" if about_child else "Children's views (if seen)",
+                visit.wishes_and_feelings,
+            ),
+            (
+                "Observations" if about_child else "Observations of the home and care",
+                visit.observations,
+            ),
+            ("Actions agreed", visit.actions_agreed),
+        )
+    )
+    files = tuple(
+        session.scalars(
+            select(Attachment.filename)
+            .where(
+                Attachment.target_type == Visit.record_type,
+                Attachment.target_id == visit.id,
+                Attachment.deleted.is_(False),
+            )
+            .order_by(Attachment.created_at)
+        )
+    )
+    sections = (facts, *written)
+    if files:
+        sections = (
+            *sections,
+            Section(
+                "Photos and documents attached",
+                paragraphs=(
+                    "These files are held with the record in Casebook and are not included in "
+                    "this copy:",
+                    *(f"• {name}" for name in files),
+                ),
+            ),
+        )
+    return Document(
+        record_type=Visit.record_type,
+        record_id=visit.id,
+        title=codes.label("visit_type", visit.visit_type),
+        subject=_subject(session, visit.child_id, visit.household_id),
+        header=context.header,
+        footer=context.footer,
+        meta=(
+            *_signed_meta(
+                visit.created_by, visit.created_at, visit.finalised_by, visit.finalised_at
+            ),
+            MetaRow("Record reference", str(visit.id)),
+        ),
+        sections=sections,
+        addenda=_addenda(session, Visit.record_type, visit.id),
+        suggested_name=f"Visit {visit.visit_date:%Y-%m-%d}.pdf",
+        noun="visit",
+    )
+
+
+def assessment_document(
+    session: Session, assessment_id: uuid.UUID, context: ExportContext
+) -> Document:
+    """A finalised or approved assessment: every question the worker could see, in the form's
+    order, with its answer or "Not answered"; repeating groups as numbered entries. Questions
+    hidden by the answers given (and sections hidden likewise) are left out, as on screen."""
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is None or assessment.deleted:
+        raise NotExportable("This assessment is not on this laptop, so it cannot be exported.")
+    if assessment.status not in _SIGNED_OFF:
+        raise NotExportable(
+            "This assessment is still a draft. Finalise it first: only signed-off assessments "
+            "can be exported, so a printed copy always matches the record."
+        )
+    try:
+        template = registry.get(session, assessment.template_id, assessment.template_version)
+    except registry.TemplateNotFound as exc:
+        raise NotExportable(str(exc)) from exc
+    answers: dict[str, Any] = dict(assessment.answers or {})
+    meta = _signed_meta(
+        assessment.created_by,
+        assessment.created_at,
+        assessment.finalised_by,
+        assessment.finalised_at,
+    )
+    if assessment.status == APPROVED:
+        approved = assessment.approved_by or "a manager"
+        if assessment.approved_at is not None:
+            approved += f" on {when(assessment.approved_at)}"
+        meta += (MetaRow("Approved by", approved),)
+    meta += (
+        MetaRow("Started", day(assessment.started_date)),
+        MetaRow("Form", f"{template.title}, version {template.version}"),
+        MetaRow("Record reference", str(assessment.id)),
+    )
+    return Document(
+        record_type=Assessment.record_type,
+        record_id=assessment.id,
+        title=template.title,
+        subject=_subject(session, assessment.child_id, assessment.household_id),
+        header=context.header,
+        footer=context.footer,
+        meta=meta,
+        sections=_answer_sections(template, answers),
+        addenda=_addenda(session, Assessment.record_type, assessment.id),
+        suggested_name=f"Assessment {assessment.started_date:%Y-%m-%d}.pdf",
+        noun="assessment",
+    )
+
+
+def chronology_document(session: Session, child_id: uuid.UUID, context: ExportContext) -> Document:
+    """The child's chronology in date order (oldest first, as a chronology is read on paper),
+    with their legal status and placement history. Drafts are included and marked."""
+    today = context.exported_at.astimezone().date()
+    try:
+        case = load_case(session, child_id, today)
+    except ChildNotFound as exc:
+        raise NotExportable(str(exc)) from exc
+    who = case.profile
+    entries = sorted(case.chronology, key=lambda e: (e.on, e.recorded_at))
+    chronology = Section(
+        "Chronology",
+        table=Table(
+            ("Date", "Kind", "Record", "Summary", "Status"),
+            tuple((day(e.on), e.kind_word, e.title, e.summary, e.status or "") for e in entries),
+            widths=(15, 10, 20, 42, 13),
+        )
+        if entries
+        else None,
+        empty="Nothing has been recorded for this child yet.",
+    )
+    statuses = Section(
+        "Legal status history",
+        table=Table(
+            ("Legal status", "From", "To", "Why it ended"),
+            tuple(
+                (s.label, day(s.start), day(s.end) or "Current", s.reason_ended or "")
+                for s in case.legal_statuses
+            ),
+        )
+        if case.legal_statuses
+        else None,
+        empty="No legal status recorded.",
+    )
+    placements = Section(
+        "Placements",
+        table=Table(
+            ("Placement", "Carers", "From", "To"),
+            tuple(
+                (p.label, p.carers, day(p.start), day(p.end) or "Current") for p in case.placements
+            ),
+        )
+        if case.placements
+        else None,
+        empty="No placements recorded.",
+    )
+    return Document(
+        record_type=Child.record_type,
+        record_id=who.child_id,
+        title="Chronology",
+        subject=_child_words(session.get(Child, child_id)),
+        header=context.header,
+        footer=context.footer,
+        meta=(
+            MetaRow("Legal status", who.legal_status),
+            MetaRow("Allocated worker", who.allocated_worker),
+            MetaRow("Records", f"{len(entries)} up to {day(today)}"),
+        ),
+        sections=(chronology, statuses, placements),
+        suggested_name=f"Chronology {today:%Y-%m-%d}.pdf",
+        noun="chronology",
+    )
+
+
+# ---- Private API
+
+
+def _answer_sections(template: FormTemplate, answers: Mapping[str, Any]) -> tuple[Section, ...]:
+    shown: dict[str, list[Answer]] = {}
+    titles: dict[str, str] = {}
+    for section in template.sections:
+        if section_visible(section, answers):
+            shown[section.id], titles[section.id] = [], section.title
+    for section, question in visible_questions(template, answers):
+        shown[section.id].append(_answer(question, answers.get(question.id)))
+    return tuple(
+        Section(titles[section_id], answers=tuple(found), empty="No questions to answer here.")
+        for section_id, found in shown.items()
+    )
+
+
+def _answer(question: Question, value: object) -> Answer:
+    if question.type != "group":
+        text = display_value(question, value)
+        return Answer(question.label, text, answered=bool(text.strip()))
+    items = [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+    return Answer(
+        question.label,
+        answered=bool(items),
+        is_group=True,
+        items=tuple(
+            tuple(
+                Answer(field.label, display_value(field, item.get(field.id)))
+                if is_answered(item.get(field.id))
+                else Answer(field.label, answered=False)
+                for field in item_fields(question, item)
+            )
+            for item in items
+        ),
+    )
+
+
+def _signed_meta(
+    created_by: str, created_at: datetime, finalised_by: str | None, finalised_at: datetime | None
+) -> tuple[MetaRow, ...]:
+    rows = [MetaRow("Recorded by", f"{created_by or 'Unknown'} on {when(created_at)}")]
+    signed = finalised_by or "Unknown"
+    if finalised_at is not None:
+        signed += f" on {when(finalised_at)}"
+    rows.append(MetaRow("Signed off by", signed))
+    return tuple(rows)
+
+
+def _addenda(session: Session, target_type: str, target_id: uuid.UUID) -> tuple[Note, ...]:
+    rows = session.scalars(
+        select(Addendum)
+        .where(
+            Addendum.target_type == target_type,
+            Addendum.target_id == target_id,
+            Addendum.deleted.is_(False),
+        )
+        .order_by(Addendum.created_at)
+    )
+    return tuple(Note(when(a.created_at), a.created_by, a.text) for a in rows)
+
+
+def _subject(session: Session, child_id: uuid.UUID | None, household_id: uuid.UUID | None) -> str:
+    if child_id is not None:
+        return _child_words(session.get(Child, child_id))
+    if household_id is not None:
+        household = session.get(CarerHousehold, household_id)
+        if household is not None and not household.deleted:
+            return household.name
+    return "Carer household (its record is held by the supervising social worker)"
+
+
+def _child_words(child: Child | None) -> str:
+    """The child's full name as the record holds it, with the name they go by, and their date
+    of birth: on paper a name alone does not say which child."""
+    if child is None or child.deleted:
+        return "A child whose record is no longer on this laptop"
+    name = f"{child.given_name} {child.family_name}"
+    if child.preferred_name and child.preferred_name != child.given_name:
+        name += f" (known as {child.preferred_name})"
+    return f"{name}, born {day(child.date_of_birth)}"
+
+
+def _paragraphs(text: str) -> tuple[str, ...]:
+    """Blank lines separate paragraphs; single line breaks inside one are kept by the
+    renderer."""
+    parts = [p.strip("\n") for p in text.replace("\r\n", "\n").split("\n\n")]
+    return tuple(p for p in parts if p.strip())
