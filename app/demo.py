@@ -35,7 +35,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app import clock
+from app import clock, demo_assessments
 from app.models import (
     Action,
     CarePlan,
@@ -161,6 +161,12 @@ ACTION_TEXTS = (
     "Send the care plan to the IRO",
     "Refer to the virtual school for tutoring",
 )
+CARER_ACTION_TEXTS = (
+    "Complete the TSD portfolio",
+    "Book a place on safer caring training",
+    "Update the household's safer caring policy",
+    "Renew the DBS check for the carers' adult son",
+)
 
 # ---- The caseload mix
 
@@ -273,6 +279,13 @@ def populate(
     planner.spare_households(max(1, children // 25) if children else 0)
     for household in planner.households:
         planner.finish_household(household)
+    made = demo_assessments.for_caseload(
+        [p.child for p in plans], [h.household for h in planner.households], today
+    )
+    for plan in plans:
+        plan.records += made.get(plan.child.id, [])
+    for household in planner.households:
+        household.records += made.get(household.household.id, [])
 
     summary = _summary(plans, planner.households)
     # Households first, then each child's records after the child: any cut between two
@@ -296,6 +309,8 @@ class _HouseholdPlan:
     carers: list[Carer]
     current_children: int = 0
     records: list[Record] = field(default_factory=list)
+    #: Behind with its TSD standards and its unannounced visit, so every demo shows both.
+    late: bool = False
 
 
 @dataclass
@@ -524,7 +539,10 @@ class _Planner:
         """Households with no child placed today: a vacancy, an applicant, one on hold."""
         for i in range(count):
             status = ("APPROVED", "APPLICANT", "ON_HOLD")[i % 3]
-            self._new_household("MAINSTREAM_FOSTER", self.ago(30, 900), status)
+            made = self._new_household("MAINSTREAM_FOSTER", self.ago(30, 900), status)
+            if i == 0:  # approved 15 months ago, with its TSD and unannounced visit overdue
+                made.late = True
+                made.household.approval_date = self.today - timedelta(days=450)
 
     # ---- scenarios: each sets the date of birth, legal statuses and placements
 
@@ -870,7 +888,8 @@ class _Planner:
                     status="draft" if self.chance(0.05) else "finalised",
                 )
             )
-        if self.chance(0.3):
+        out += self._review_actions([r for r in out if isinstance(r, Review)])
+        if self.chance(0.15):
             due = self.today + timedelta(days=rng.randint(-20, 40))
             done = due if due <= self.today and self.chance(0.5) else None
             out.append(
@@ -883,6 +902,33 @@ class _Planner:
                 )
             )
         plan.records = out
+
+    def _review_actions(self, reviews: list[Review], *, chance: float = 0.4) -> list[Record]:
+        """Actions agreed at the latest signed review, due some weeks after it: most done by
+        now or not yet due, a few overdue, so the dashboard shows actions in every state."""
+        rng = self.rng
+        latest = max(reviews, key=lambda r: r.review_date, default=None)
+        if latest is None or latest.status != "finalised" or not self.chance(chance):
+            return []
+        out: list[Record] = []
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            due = latest.review_date + timedelta(days=rng.randint(14, 120))
+            done = None
+            if due <= self.today and self.chance(0.8):
+                done = max(latest.review_date, due - timedelta(days=rng.randint(0, 10)))
+            out.append(
+                Action(
+                    child_id=latest.child_id,
+                    household_id=latest.household_id,
+                    description=rng.choice(ACTION_TEXTS if latest.child_id else CARER_ACTION_TEXTS),
+                    owner=rng.choice((self.worker, "Carers", "Reviewing officer")),
+                    due_date=due,
+                    completed_date=done,
+                    source_type="review",
+                    source_id=latest.id,
+                )
+            )
+        return out
 
     def _care_plans(self, plan: _ChildPlan) -> list[Record]:
         """The first plan within 10 working days of the first placement, then a new version
@@ -1024,7 +1070,7 @@ class _Planner:
             limit = 540 if h.carer_type == "CONNECTED_PERSON" else 365
             done = approved + timedelta(days=rng.randint(90, limit - 20))
             recent = (self.today - approved).days < 730
-            if done <= self.today and not (recent and self.chance(0.08)):
+            if done <= self.today and not (recent and self.chance(0.08)) and not plan.late:
                 out.append(
                     TrainingRecord(
                         household_id=h.id,
@@ -1057,6 +1103,8 @@ class _Planner:
                         status="finalised",
                     )
                 )
+            carer_reviews = [r for r in out if isinstance(r, Review)]
+            out += self._review_actions(carer_reviews, chance=0.3)
         if fostering and h.approval_status in ("APPROVED", "TEMPORARY"):
             out += self._household_visits(plan)
         if self.chance(0.06):
@@ -1086,6 +1134,8 @@ class _Planner:
             day -= timedelta(days=self.rng.randint(25, 60))
         # At least one unannounced visit a year (NMS 21.8); a few households are late.
         day = self.ago(380, 420) if self.chance(0.04) else self.ago(10, 330)
+        if plan.late:
+            day = began
         if day >= began:
             out.append(self._carer_visit(h, "UNANNOUNCED", day, names))
         return out

@@ -1,17 +1,26 @@
 """The local demo service behind ``make run``: started as a real child process, it holds the
 service's demo data, the demo profile registers with it and syncs a caseload down, and stopping
-it leaves no process behind."""
+it leaves no process behind. The caseload it brings shows the permanency workflow (assessments at
+each stage, reviews with their actions, carer households' visits and training), all of it data
+the laptop's own validation accepts."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from app.models import Child
+from app import clock, dashboard, validation
+from app.deadlines.engine import ACTION, Status
+from app.households import open_household
+from app.models import RECORD_TYPES, Action, Assessment, CarerHousehold, Child, Review
+from app.services import assessments
+from app.services.reviews import carer_parts
 from app.settings import load
 from sync import account
 from tests.conftest import fast_kdf
@@ -101,3 +110,142 @@ def test_stopping_ends_the_server_process(tmp_path: Path) -> None:
     with demo_service.running(folder) as again:
         assert not again.fresh and again.username == started.username
     assert again.process.poll() is not None
+
+
+# ---- What the demo laptop shows: the permanency workflow, from the service's demo data
+
+
+@pytest.fixture(scope="module")
+def laptop(
+    service: DemoService, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[demo_service.DemoProfile]:
+    """The demo worker's laptop, registered and synced once for the tests below."""
+    root = tmp_path_factory.mktemp("laptop")
+    opened = demo_service.open_profile(service, root=root, kdf=fast_kdf(), device_name="Test")
+    try:
+        yield opened
+    finally:
+        opened.store.lock()
+
+
+def _refused(store: demo_service.Store) -> tuple[list[tuple[str, str, str]], int]:
+    """What the laptop's validation says about every record it holds, and how many it holds."""
+    today = clock.today()
+    refused: list[tuple[str, str, str]] = []
+    counted = 0
+    with store.read() as session:
+        for model in RECORD_TYPES.values():
+            for record in session.scalars(select(model)):
+                found = validation.problems(record, today=today, session=session)
+                refused += [(model.__name__, p.field, p.message) for p in found]
+                counted += 1
+    return refused, counted
+
+
+def test_every_pulled_record_passes_the_laptops_validation(
+    laptop: demo_service.DemoProfile,
+) -> None:
+    """Nothing the demo service sends is a record the laptop would refuse to save, so a
+    worker can edit any of it."""
+    refused, counted = _refused(laptop.store)
+    assert refused == [] and counted > 100
+
+
+def test_the_worker_has_assessments_at_each_stage(laptop: demo_service.DemoProfile) -> None:
+    """The worker's caseload has an asset-based assessment approved by the team's manager, a
+    draft, one made with version 1 of the form, a support plan and a household summary; each
+    opens with the form version it was made with."""
+    with laptop.store.read() as session:
+        made = list(session.scalars(select(Assessment)))
+    by_status = {(a.template_id, a.template_version, a.status): a for a in made}
+    approved = by_status[("child_asset_based", 2, "approved")]
+    assert approved.approved_by == "manager1" and approved.approved_at is not None
+    assert approved.finalised_by == laptop.store.worker
+    state = assessments.load(laptop.store, assessment_id=approved.id)
+    assert state.template.version == 2 and state.status == "approved"
+    assert state.answers["wellbeing_scale"] == 7 and "{name}" not in state.answers["strengths"]
+    first = assessments.load(
+        laptop.store, assessment_id=by_status[("child_asset_based", 1, "finalised")].id
+    )
+    assert first.template.version == 1 and first.finalised
+    assert ("child_asset_based", 2, "draft") in by_status
+    plans = [a for a in made if a.template_id == "support_plan"]
+    summaries = [a for a in made if a.template_id == "carer_household_summary"]
+    assert plans and plans[0].household_id is not None and plans[0].status == "finalised"
+    assert summaries and summaries[0].household_id is not None
+
+
+def test_review_actions_are_due_items_on_the_dashboard(laptop: demo_service.DemoProfile) -> None:
+    """Actions agreed at reviews reach the laptop linked to their review, and the open ones
+    are on the child's dashboard row: some overdue, some due soon or later; some are done."""
+    today = clock.today()
+    with laptop.store.read() as session:
+        reviews = {r.id: r for r in session.scalars(select(Review))}
+        actions = [a for a in session.scalars(select(Action)) if a.source_type == "review"]
+    assert {r.kind for r in reviews.values()} >= {"CHILD_LAC", "CARER_ANNUAL", "SGO_SUPPORT"}
+    assert actions and all(a.source_id in reviews for a in actions)
+    assert any(a.completed_date is not None for a in actions)
+    rows = {row.child_id: row for row in dashboard.rows(laptop.store, today)}
+    statuses = set()
+    for action in actions:
+        if action.completed_date is None and action.child_id is not None:
+            items = {i.obligation: i for i in rows[action.child_id].items}
+            item = items[ACTION + action.id.hex]
+            assert action.description in item.title
+            statuses.add(item.status)
+    assert {Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING} <= statuses
+    sgo = next(r for r in reviews.values() if r.kind == "SGO_SUPPORT")
+    assert sgo.child_id is not None and sgo.household_id is not None
+
+
+def test_carer_households_show_visits_training_and_deadlines(
+    laptop: demo_service.DemoProfile,
+) -> None:
+    """The worker's carer households include a temporarily approved connected person, an
+    applicant and special guardians; their pages show supervising and unannounced visits,
+    TSD training and annual reviews, with one unannounced visit and one TSD overdue."""
+    today = clock.today()
+    with laptop.store.read() as session:
+        households = list(session.scalars(select(CarerHousehold)))
+    by_status = {(h.carer_type, h.approval_status): h for h in households}
+    temporary = by_status[("CONNECTED_PERSON", "TEMPORARY")]
+    assert temporary.temporary_approval_date is not None
+    assert (today - temporary.temporary_approval_date).days < 16 * 7
+    assert ("MAINSTREAM_FOSTER", "APPLICANT") in by_status
+    assert ("SPECIAL_GUARDIAN", "APPROVED") in by_status
+    files = [open_household(laptop.store, h.id, today) for h in households]
+    visit_types = {v.visit_type for f in files for v in f.visits}
+    assert {"SUPERVISING", "UNANNOUNCED"} <= visit_types
+    assert any(t.kind == "TSD" for f in files for t in f.training)
+    late_visit = [f for f in files if f.next_unannounced and f.next_unannounced.status == "overdue"]
+    late_tsd = [f for f in files if f.tsd and f.tsd.status == "overdue"]
+    assert late_visit and late_tsd
+    assert late_tsd[0].tsd_deadline is not None and "18 months" in late_tsd[0].tsd_deadline
+    annual = [r for f in files for r in f.reviews if r.kind == "CARER_ANNUAL"]
+    assert annual
+    with laptop.store.read() as session:
+        review = session.get(Review, annual[0].review_id)
+        assert review is not None
+        parts = carer_parts(review.decisions)
+    assert parts.suitability == "YES" and parts.terms == "YES" and parts.panel is not None
+    assert parts.carers_views and parts.children_views and parts.recommendation
+    guardians = next(f for f in files if f.profile.carer_type_code == "SPECIAL_GUARDIAN")
+    assert guardians.support_plans
+
+
+@pytest.mark.parametrize("manager", ["manager1", "manager2", "manager3"])
+def test_every_teams_demo_records_pass_the_laptops_validation(
+    service: DemoService, tmp_path: Path, manager: str
+) -> None:
+    """Each team's whole caseload (what its manager's laptop holds) is data the laptop would
+    accept: the demo is usable from any account, not only the demo worker's."""
+    saved = json.loads((service.folder / demo_service.ACCOUNTS_FILE).read_text(encoding="utf-8"))
+    as_manager = replace(service, username=manager, password=saved["accounts"][manager])
+    opened = demo_service.open_profile(
+        as_manager, root=tmp_path / "data", kdf=fast_kdf(), device_name="Test"
+    )
+    try:
+        refused, counted = _refused(opened.store)
+        assert refused == [] and counted > 500
+    finally:
+        opened.store.lock()
