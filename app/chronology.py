@@ -12,6 +12,7 @@ the full record opens in its own form.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import codes
+from app.forms import answers, registry
 from app.models import (
     Action,
     Addendum,
@@ -325,19 +327,34 @@ def _visits(session: Session, child_id: uuid.UUID) -> list[Entry]:
 
 
 def _assessments(session: Session, child_id: uuid.UUID) -> list[Entry]:
-    return [
-        Entry(
-            "assessment",
-            a.id,
-            a.started_date,
-            a.created_at,
-            codes.label("assessment_kind", a.kind),
-            "",
-            _status(a.status),
-            a.created_by,
+    """Titled by the form's own title, summarised by its first written answers (for the
+    asset-based assessment, the child's strengths: the thing to see first)."""
+    out = []
+    for a in session.scalars(_live(Assessment, child_id)):
+        title, summary = codes.label("assessment_kind", a.kind), ""
+        with contextlib.suppress(registry.TemplateNotFound):
+            template = registry.get(session, a.template_id, a.template_version)
+            title = template.title
+            summary = summarise(
+                *(
+                    a.answers.get(q.id)
+                    for _s, q in answers.visible_questions(template, a.answers)
+                    if q.type == "long_text" and isinstance(a.answers.get(q.id), str)
+                )
+            )
+        out.append(
+            Entry(
+                "assessment",
+                a.id,
+                a.started_date,
+                a.created_at,
+                title,
+                summary,
+                _status(a.status),
+                a.created_by,
+            )
         )
-        for a in session.scalars(_live(Assessment, child_id))
-    ]
+    return out
 
 
 def _reviews(session: Session, child_id: uuid.UUID) -> list[Entry]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app import codes
 from app.errors import FieldProblem, ValidationError
+from app.forms import answers, registry
 from app.models import (
     RECORD_TYPES,
     Action,
@@ -42,7 +43,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAK = re.compile(r"[\r\n\t]")
 _CHILD_VISITS = {"STATUTORY_CHILD", "ADOPTION_PLACEMENT", "REQUESTED"}
 _CARER_VISITS = {"SUPERVISING", "UNANNOUNCED"}
-_CHILD_REVIEWS = {"CHILD_LAC", "ADOPTION_PLACEMENT", "AUTHORITY_TO_PLACE"}
+# Special guardianship support reviews are the child's: the deadline rules count them for the
+# child under the order (resources/rules/deadlines.toml, obligation sgo_support_review).
+_CHILD_REVIEWS = {"CHILD_LAC", "ADOPTION_PLACEMENT", "AUTHORITY_TO_PLACE", "SGO_SUPPORT"}
 _PR3_NOT_ALLOWED = {"P1", "A3", "A4", "A5", "A6", "K1", "K2", "U1", "U2", "U3", "U4", "U5", "U6"}
 
 
@@ -229,6 +232,8 @@ def _carer(obj: Carer, c: Check) -> None:
 def _training(obj: TrainingRecord, c: Check) -> None:
     c.code("kind", obj.kind, "training_kind", "kind of training")
     c.required_text("title", obj.title, "Enter the name of the training.")
+    c.single_line("title", obj.title, "name of the training")
+    c.no_control_chars("notes", obj.notes, "notes")
     c.not_future("completed_date", obj.completed_date, "completion date")
 
 
@@ -265,7 +270,22 @@ def _assessment(obj: Assessment, c: Check) -> None:
     if obj.template_version is None or obj.template_version < 1:
         c.add("template_version", "The assessment form version is missing.")
     c.not_future("started_date", obj.started_date, "start date")
-    c.subject(obj)
+    if c.session is None or not obj.template_id or not obj.template_version:
+        c.subject(obj)
+        return
+    # Answers are checked against the record's own form version: shapes always, completeness
+    # once finalised, so every path that saves an assessment (forms, conflict choices) is held
+    # to the same rules.
+    try:
+        template = registry.get(c.session, obj.template_id, obj.template_version)
+    except registry.TemplateNotFound as exc:
+        c.add("template_version", str(exc))
+        c.subject(obj)
+        return
+    if obj.kind != template.kind:
+        c.add("kind", f"The form '{template.title}' is for a different kind of assessment.")
+    c.subject(obj, child=template.subject == "child", household=template.subject == "household")
+    c.problems.extend(answers.problems(template, obj.answers or {}, finalising=obj.is_finalised))
 
 
 def _review(obj: Review, c: Check) -> None:

@@ -38,10 +38,15 @@ from sync import account
 from ui import tasks
 from ui.sync_controller import SyncController
 from ui.tasks import run_task
+from ui.views.assessment_form import AssessmentForm
 from ui.views.case_view import CaseView
 from ui.views.common import FOCUS_STYLE, alive, heading_font
 from ui.views.conflicts import ConflictsDialog
 from ui.views.dashboard import DashboardView
+from ui.views.household_view import HouseholdView
+from ui.views.households import HouseholdsView
+from ui.views.new_assessment import NewAssessmentDialog
+from ui.views.review_form import ReviewForm
 from ui.views.settings_dialog import SettingsDialog
 from ui.views.sign_in_again import SignInAgainDialog
 from ui.views.sync_status import SyncStatusBar
@@ -125,7 +130,9 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._may_close = False
         self._worker_name = store.worker
-        self._retiring: list[VisitForm] = []
+        self._retiring: list[VisitForm | AssessmentForm | ReviewForm] = []
+        #: The signed-in account's role ("manager" may approve assessments); "" until known.
+        self._role = ""
 
         self.setObjectName("MainWindow")
         self.setAccessibleName("Casebook")
@@ -171,12 +178,138 @@ class MainWindow(QMainWindow):
         view = CaseView(self._store, child_id)
         view.record_visit.connect(lambda child: self.open_visit(child, None))
         view.open_visit.connect(self.open_visit)
+        view.record_review.connect(lambda child: self.open_review(child_id=child))
+        view.open_review.connect(
+            lambda child, review: self.open_review(child_id=child, review_id=review)
+        )
+        view.record_assessment.connect(
+            lambda child: self.new_assessment(
+                child_id=child, name=view.case.profile.name if view.case else ""
+            )
+        )
+        view.open_assessment.connect(
+            lambda child, assessment: self.open_assessment(child_id=child, assessment_id=assessment)
+        )
         view.sig_loaded.connect(self._update_title)
         self._push(view)
         return view
 
     def open_visit(self, child_id: uuid.UUID, visit_id: uuid.UUID | None) -> VisitForm:
         form = VisitForm(self._store, child_id, visit_id)
+        self._push(form)
+        return form
+
+    def open_review(
+        self,
+        *,
+        child_id: uuid.UUID | None = None,
+        household_id: uuid.UUID | None = None,
+        review_id: uuid.UUID | None = None,
+    ) -> ReviewForm:
+        """A new review of the child (looked-after, adoption, special guardianship support) or
+        of the carer household (annual review), or an existing review by its id."""
+        form = ReviewForm(
+            self._store, child_id=child_id, household_id=household_id, review_id=review_id
+        )
+        self._push(form)
+        return form
+
+    def open_households(self) -> HouseholdsView:
+        """The carer households list (the one on show, if it is the current page)."""
+        page = self._stack.currentWidget()
+        if isinstance(page, HouseholdsView):
+            page.filter_box.setFocus()
+            return page
+        view = HouseholdsView(self._store)
+        view.sig_household_opened.connect(self.open_household)
+        self._push(view)
+        view.filter_box.setFocus()
+        return view
+
+    def open_household(self, household_id: uuid.UUID) -> HouseholdView:
+        view = HouseholdView(self._store, household_id)
+        view.sig_record_visit.connect(
+            lambda household, kind: self.open_household_visit(household, None, kind)
+        )
+        view.sig_open_visit.connect(self.open_household_visit)
+        view.sig_record_review.connect(lambda household: self.open_review(household_id=household))
+        view.sig_open_review.connect(
+            lambda household, review: self.open_review(household_id=household, review_id=review)
+        )
+        view.sig_new_assessment.connect(
+            lambda household, template: self.open_assessment(
+                household_id=household, template_id=template
+            )
+        )
+        view.sig_choose_assessment.connect(
+            lambda household: self.new_assessment(
+                household_id=household, name=view.file.profile.name if view.file else ""
+            )
+        )
+        view.sig_open_assessment.connect(
+            lambda household, assessment: self.open_assessment(
+                household_id=household, assessment_id=assessment
+            )
+        )
+        view.sig_open_child.connect(self.open_child)
+        view.sig_loaded.connect(self._update_title)
+        self._push(view)
+        return view
+
+    def open_household_visit(
+        self, household_id: uuid.UUID, visit_id: uuid.UUID | None, visit_type: str | None = None
+    ) -> VisitForm:
+        """A visit to carers: supervising, unannounced or special guardianship support."""
+        form = VisitForm(
+            self._store, None, visit_id, household_id=household_id, visit_type=visit_type
+        )
+        self._push(form)
+        return form
+
+    def new_assessment(
+        self,
+        *,
+        child_id: uuid.UUID | None = None,
+        household_id: uuid.UUID | None = None,
+        name: str = "",
+    ) -> NewAssessmentDialog:
+        """Ask which form to start an assessment of the child (or household) with; the
+        chosen form then opens as a page."""
+        dialog = NewAssessmentDialog(
+            self._store, subject="child" if child_id is not None else "household", name=name
+        )
+        dialog.setParent(self, dialog.windowFlags())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_chosen.connect(
+            lambda template_id: self.open_assessment(
+                child_id=child_id, household_id=household_id, template_id=template_id
+            )
+        )
+        dialog.open()
+        return dialog
+
+    def open_assessment(
+        self,
+        *,
+        child_id: uuid.UUID | None = None,
+        household_id: uuid.UUID | None = None,
+        assessment_id: uuid.UUID | None = None,
+        template_id: str | None = None,
+    ) -> AssessmentForm | None:
+        """An existing assessment (``assessment_id``, with the form version it was made
+        with), or a new one of the child or household with ``template_id``'s newest version.
+        Without either, the worker is asked to choose a form first (and None is returned)."""
+        if assessment_id is None and template_id is None:
+            self.new_assessment(child_id=child_id, household_id=household_id)
+            return None
+        form = AssessmentForm(
+            self._store,
+            child_id=child_id,
+            household_id=household_id,
+            assessment_id=assessment_id,
+            template_id=template_id,
+            can_approve=self._role == "manager",
+        )
         self._push(form)
         return form
 
@@ -192,8 +325,15 @@ class MainWindow(QMainWindow):
         current = self._stack.currentWidget()
         if isinstance(current, CaseView):
             current.refresh()  # a visit saved on the page left may have changed its history
-        elif isinstance(current, DashboardView):
+        elif isinstance(current, DashboardView | HouseholdsView | HouseholdView):
             current.refresh()
+        # An assessment's draft may still be on its way to the store: read again once it is.
+        if (
+            isinstance(page, AssessmentForm)
+            and page in self._retiring
+            and isinstance(current, CaseView | DashboardView | HouseholdsView | HouseholdView)
+        ):
+            page.sig_saved.connect(lambda _id: current.refresh() if alive(current) else None)
 
     def sync_now(self) -> None:
         if self._sync is not None and not self._locked:
@@ -282,7 +422,7 @@ class MainWindow(QMainWindow):
         """Take a page away; a visit form saves its draft and lives on (hidden) until the save
         has reached the store."""
         page.hide()
-        if isinstance(page, VisitForm):
+        if isinstance(page, VisitForm | AssessmentForm | ReviewForm):
             page.save_now()
             if page.is_busy:
                 self._retiring.append(page)
@@ -394,8 +534,10 @@ class MainWindow(QMainWindow):
     def _sync_finished(self, _summary: object) -> None:
         """Records may have arrived: the page on show reloads."""
         page = self._stack.currentWidget()
-        if isinstance(page, DashboardView | CaseView):
-            page.refresh()
+        if isinstance(
+            page, DashboardView | CaseView | HouseholdsView | HouseholdView | AssessmentForm
+        ):
+            page.refresh()  # an assessment's approval may have arrived
 
     def _settings_saved(self, settings: Settings) -> None:
         self._settings = settings
@@ -464,6 +606,10 @@ class MainWindow(QMainWindow):
         self.back_action = action("&Back", self.back, QKeySequence("Alt+Left"))
         self.back_action.setToolTip("Back to the previous page (Alt+Left)")
         self.sync_action = action("&Sync now", self.sync_now, QKeySequence("F5"))
+        self.households_action = action(
+            "Carer &households", self._show_households, QKeySequence("Ctrl+H")
+        )
+        self.households_action.setToolTip("Carer households (Ctrl+H)")
         self.conflicts_action = action("&Conflicts…", self.show_conflicts)
         self.settings_action = action("S&ettings…", self.show_settings)
         self.lock_action = action("&Lock", lambda: self.lock("manual"), QKeySequence("Ctrl+L"))
@@ -477,16 +623,18 @@ class MainWindow(QMainWindow):
         menu.addAction(self.quit_action)
         go = self.menuBar().addMenu("&Go")
         go.addAction(self.back_action)
+        go.addAction(self.households_action)
 
         bar = QToolBar("Navigation", self)
         bar.setObjectName("Navigation")
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addAction(self.back_action)
+        bar.addAction(self.households_action)
         bar.addSeparator()
         bar.addAction(self.sync_action)
         bar.addAction(self.lock_action)
-        for act in (self.back_action, self.sync_action, self.lock_action):
+        for act in (self.back_action, self.households_action, self.sync_action, self.lock_action):
             button = bar.widgetForAction(act)
             if button is not None:
                 button.setAccessibleName(act.text().replace("&", ""))
@@ -495,9 +643,13 @@ class MainWindow(QMainWindow):
     def _quit(self) -> None:
         self.close()
 
+    def _show_households(self) -> None:
+        self.open_households()
+
     def _set_actions_enabled(self, enabled: bool) -> None:
         for act in (
             self.back_action,
+            self.households_action,
             self.sync_action,
             self.conflicts_action,
             self.settings_action,
@@ -514,6 +666,10 @@ class MainWindow(QMainWindow):
     def _got_account(self, found: account.Account | None) -> None:
         if found is not None and alive(self) and not self._locked:
             self._worker_name = found.display_name or found.worker
+            self._role = found.role
+            for page in self._pages():
+                if isinstance(page, AssessmentForm):
+                    page.set_can_approve(self._role == "manager")
             self._update_title()
 
     def _update_title(self) -> None:
@@ -524,8 +680,16 @@ class MainWindow(QMainWindow):
         page = self._stack.currentWidget()
         if isinstance(page, CaseView) and page.case is not None:
             parts.insert(0, page.case.profile.name)
+        elif isinstance(page, HouseholdView) and page.file is not None:
+            parts.insert(0, page.file.profile.name)
+        elif isinstance(page, HouseholdsView):
+            parts.insert(0, "Carer households")
         elif isinstance(page, VisitForm):
             parts.insert(0, "Visit")
+        elif isinstance(page, AssessmentForm):
+            parts.insert(0, "Assessment")
+        elif isinstance(page, ReviewForm):
+            parts.insert(0, "Review")
         if self._worker_name:
             parts.append(self._worker_name)
         self.setWindowTitle(" – ".join(parts))

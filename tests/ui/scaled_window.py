@@ -102,6 +102,12 @@ def main(root: Path, shots: Path) -> int:
     pages["visit form"] = clipped(window)
     sizes["visit form"] = [window.width(), window.height()]
     window.grab().save(str(shots / "scaled-150-visit-form.png"))
+    window.back()
+    window.open_assessment(child_id=child_id, template_id="child_asset_based")
+    settle(app)
+    pages["assessment form"] = clipped(window)
+    sizes["assessment form"] = [window.width(), window.height()]
+    window.grab().save(str(shots / "scaled-150-assessment-form.png"))
     print(json.dumps(report), flush=True)  # noqa: T201 - the test reads this line
     window.close()
     settle(app)

@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_label_and_button_fits_at_150_percent_with_larger_text(tmp_path: Path) -> None:
-    """Dashboard, case and visit form at 150% scaling and 12 pt text on a 1280x720 logical
-    screen: nothing is cut off, and the pictures are kept to look at."""
+    """Dashboard, case, visit form and assessment form at 150% scaling and 12 pt text on a
+    1280x720 logical screen: nothing is cut off, and the pictures are kept to look at."""
     views_support.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
         [
@@ -39,4 +39,9 @@ def test_every_label_and_button_fits_at_150_percent_with_larger_text(tmp_path: P
     # The window fits the screen (a layout that needs more is not squeezed: Qt grows the window
     # past the screen's edge, and the worker has to scroll sideways to reach the buttons).
     assert all(w <= 1280 and h <= 720 for w, h in report["sizes"].values()), report["sizes"]
-    assert report["pages"] == {"dashboard": [], "case": [], "visit form": []}
+    assert report["pages"] == {
+        "dashboard": [],
+        "case": [],
+        "visit form": [],
+        "assessment form": [],
+    }

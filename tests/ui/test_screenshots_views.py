@@ -11,15 +11,17 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QComboBox, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from app.services import assessments
 from app.settings import Settings
 from app.store import Profile, Store
-from tests.ui import views_support
+from tests.ui import form_typist, views_support
 from tests.ui.test_main_window import quiet_sync
 from ui import tasks
 from ui.main_window import MainWindow
+from ui.views.assessment_form import AssessmentForm
 from ui.views.case_view import CaseView
 from ui.views.dashboard import DashboardView
 from ui.views.visit_form import VisitForm
@@ -99,6 +101,53 @@ def test_visit_form_screenshots(
         qtbot.keyClick(form, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     _looks_drawn(views_support.screenshot(form, "visit-form-finalised"))
     assert isinstance(form.visit_id, uuid.UUID)
+
+
+def test_assessment_form_screenshots(
+    qtbot: QtBot, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An assessment part-way (a missing answer shown beside its question and summarised at
+    the top), the same assessment finalised, and a record made with an older form version."""
+    child_id = views_support.child_with_history(store)
+    form = AssessmentForm(store, child_id=child_id, template_id="child_asset_based")
+    form.AUTOSAVE_MS = 100
+    qtbot.addWidget(form)
+    form.resize(*views_support.SCREEN)
+    with qtbot.waitSignal(form.sig_ready, timeout=5000):
+        form.show()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert form.renderer is not None
+    missing = form_typist.unanswered(form.renderer)[0]
+    form_typist.fill_required(qtbot, form.renderer, leave=missing.id)
+    with qtbot.waitSignal(form.sig_failed, timeout=10_000):
+        form.finalise()
+    QApplication.processEvents()  # the header makes room for the new status words
+    _looks_drawn(views_support.screenshot(form, "assessment-form-problems"))
+
+    form_typist.answer(qtbot, form.renderer.input(missing.id))
+    form_typist.fill_required(qtbot, form.renderer)
+    with qtbot.waitSignal(form.sig_finalised, timeout=10_000):
+        form.finalise()
+    QApplication.processEvents()
+    _looks_drawn(views_support.screenshot(form, "assessment-form-finalised"))
+
+    old_id = uuid.uuid4()
+    assessments.save_draft(
+        store,
+        assessment_id=old_id,
+        template_id="child_asset_based",
+        template_version=1,
+        child_id=child_id,
+        household_id=None,
+        answers={"strengths": "Swimming, drawing and looking after her little brother."},
+    )
+    old = AssessmentForm(store, assessment_id=old_id)
+    qtbot.addWidget(old)
+    old.resize(*views_support.SCREEN)
+    with qtbot.waitSignal(old.sig_ready, timeout=5000):
+        old.show()
+    QApplication.processEvents()  # the questions arrived with the record: lay them out
+    _looks_drawn(views_support.screenshot(old, "assessment-form-old-version"))
 
 
 def test_main_window_screenshots(qtbot: QtBot, demo: Store) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from app import clock
 from app.demo import populate
-from app.models import Action, Addendum, CaseNote, LegalStatus, Placement
+from app.models import Action, Addendum, Carer, CaseNote, LegalStatus, Placement, Visit
 from app.store import Profile, Store
 from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
@@ -129,6 +129,51 @@ def child_with_history(store: Store) -> uuid.UUID:
             )
         )
     return child.id
+
+
+def carer_households(store: Store) -> dict[str, uuid.UUID]:
+    """Foster carers approved two years ago (two carers, a child placed, TSD not done, the
+    last unannounced visit over a year ago: both overdue), family and friends carers and
+    adopters. Keyed by surname."""
+    today = clock.today()
+    with store.write() as session:
+        made = {
+            "Whitfield": factories.household(approval_date=today - timedelta(days=730)),
+            "Okafor": factories.household(
+                name="The Okafor household",
+                carer_type="CONNECTED_PERSON",
+                approval_date=today - timedelta(days=300),
+            ),
+            "Abbott": factories.household(
+                name="The Abbott household",
+                carer_type="ADOPTER",
+                approval_date=today - timedelta(days=100),
+            ),
+        }
+        child = factories.child(given_name="Leo")
+        session.add_all([*made.values(), child])
+        session.flush()
+        whitfield = made["Whitfield"].id
+        session.add_all(
+            [
+                Carer(household_id=whitfield, given_name="Sandra", family_name="Whitfield"),
+                Carer(household_id=whitfield, given_name="Mike", family_name="Whitfield"),
+                Placement(
+                    child_id=child.id,
+                    household_id=whitfield,
+                    placement_type="U4",
+                    start_date=today - timedelta(days=90),
+                ),
+                Visit(
+                    household_id=whitfield,
+                    visit_type="UNANNOUNCED",
+                    visit_date=today - timedelta(days=400),
+                    who_was_seen="Sandra",
+                    status="finalised",
+                ),
+            ]
+        )
+    return {surname: household.id for surname, household in made.items()}
 
 
 def screenshot(widget: QWidget, name: str) -> Path:

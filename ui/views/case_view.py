@@ -25,7 +25,11 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.chronology import KINDS, CaseFile, ChildNotFound, load_case
+from app.errors import ValidationError
+from app.services import actions
 from app.store import Store
+from ui.exports.actions import export_chronology
+from ui.models.actions_model import ActionsModel
 from ui.models.chronology_model import ChronologyModel, RowsModel
 from ui.models.chronology_model import Column as ChronologyColumn
 from ui.tasks import run_task
@@ -38,7 +42,7 @@ def _load(store: Store, child_id: uuid.UUID) -> CaseFile:
         return load_case(session, child_id, clock.today())
 
 
-def _table(name: str, model: RowsModel | ChronologyModel) -> QTableView:
+def _table(name: str, model: RowsModel | ChronologyModel | ActionsModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
@@ -72,6 +76,40 @@ class CaseView(QWidget):
     ----------
     child_id : uuid.UUID
     visit_id : uuid.UUID
+    """
+
+    record_assessment = Signal(uuid.UUID)
+    """The worker asked to start a new assessment (the form is chosen next).
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+    """
+
+    open_assessment = Signal(uuid.UUID, uuid.UUID)
+    """The worker asked to open an assessment (or the assessment an addendum corrects).
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+    assessment_id : uuid.UUID
+    """
+
+    record_review = Signal(uuid.UUID)
+    """The worker asked to record a review of the child.
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+    """
+
+    open_review = Signal(uuid.UUID, uuid.UUID)
+    """The worker asked to open a review (or the review an addendum corrects).
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+    review_id : uuid.UUID
     """
 
     #: The case has been loaded (or failed to load) and is on screen.
@@ -137,6 +175,18 @@ class CaseView(QWidget):
         self._record.setAccessibleName("Record a visit")
         self._record.setEnabled(False)
         self._record.clicked.connect(lambda: self.record_visit.emit(self._child_id))
+        self._review = QPushButton("Record a re&view")
+        self._review.setAccessibleName("Record a review")
+        self._review.setEnabled(False)
+        self._review.clicked.connect(lambda: self.record_review.emit(self._child_id))
+        self._export = QPushButton("E&xport chronology…")
+        self._export.setAccessibleName("Export chronology to PDF")
+        self._export.setEnabled(False)
+        self._export.clicked.connect(lambda: export_chronology(self, self._store, self._child_id))
+        self._assess = QPushButton("New a&ssessment…")
+        self._assess.setAccessibleName("New assessment")
+        self._assess.setEnabled(False)
+        self._assess.clicked.connect(lambda: self.record_assessment.emit(self._child_id))
 
         self._chronology_model = ChronologyModel(self)
         self._chronology = _table("Chronology", self._chronology_model)
@@ -149,7 +199,7 @@ class CaseView(QWidget):
         self._kind_box.setItemData(1, "visit+addendum")
         kind_label = QLabel("S&how:")
         kind_label.setBuddy(self._kind_box)
-        self._chronology_hint = QLabel("Press Enter on a visit to open it.")
+        self._chronology_hint = QLabel("Press Enter on a visit, review or assessment to open it.")
         chronology_page = QWidget()
         filter_row = QHBoxLayout()
         filter_row.addWidget(kind_label)
@@ -177,14 +227,30 @@ class CaseView(QWidget):
             history.addWidget(table, 1)
         self._status_table, self._placement_table = tables
 
-        self._actions = RowsModel(("Action", "Owner", "Due", "State"), self)
+        self._actions = ActionsModel(self)
         self._actions_table = _table("Actions", self._actions)
+        self._mark_done = QPushButton("Mark &done")
+        self._mark_done.setAccessibleName("Mark the selected action done")
+        self._mark_done.setEnabled(False)
+        self._mark_done.clicked.connect(self._complete_selected)
+        self._actions_problem = QLabel("")
+        self._actions_problem.setProperty("role", "error")
+        self._actions_problem.setWordWrap(True)
+        self._actions_problem.setVisible(False)
+        actions_page = QWidget()
+        actions_layout = QVBoxLayout(actions_page)
+        actions_layout.addWidget(self._actions_table, 1)
+        actions_row = QHBoxLayout()
+        actions_row.addWidget(self._mark_done, 0, Qt.AlignmentFlag.AlignLeft)
+        actions_row.addWidget(self._actions_problem, 1)
+        actions_layout.addLayout(actions_row)
+        self._actions_table.selectionModel().currentRowChanged.connect(self._action_chosen)
 
         self._tabs = QTabWidget()
         self._tabs.setAccessibleName("Case sections")
         self._tabs.addTab(chronology_page, "&Chronology")
         self._tabs.addTab(history_page, "Legal status and &placements")
-        self._tabs.addTab(self._actions_table, "&Actions")
+        self._tabs.addTab(actions_page, "&Actions")
 
         self._problem = QLabel("")
         self._problem.setProperty("role", "error")
@@ -198,6 +264,9 @@ class CaseView(QWidget):
         who.addWidget(self._placement)
         header.addLayout(who, 1)
         header.addWidget(self._record, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self._review, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self._export, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self._assess, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self._problem)
@@ -226,6 +295,9 @@ class CaseView(QWidget):
             else "No current placement"
         )
         self._record.setEnabled(True)
+        self._review.setEnabled(True)
+        self._export.setEnabled(True)
+        self._assess.setEnabled(True)
         self._chronology_model.set_entries(case.chronology)
         self._statuses.set_rows(
             [
@@ -241,21 +313,9 @@ class CaseView(QWidget):
             ],
             strong={n for n, p in enumerate(case.placements) if p.current},
         )
-        self._actions.set_rows(
-            [
-                (
-                    a.description,
-                    a.owner,
-                    uk_date(a.due, "No date set"),
-                    f"Completed {uk_date(a.completed)}"
-                    if a.completed
-                    else ("Overdue" if a.overdue else "Open"),
-                )
-                for a in case.actions
-            ],
-            strong={n for n, a in enumerate(case.actions) if a.overdue},
-        )
-        open_actions = sum(1 for a in case.actions if a.completed is None)
+        self._actions.set_actions(case.actions)
+        open_actions = self._actions.open_count
+        self._action_chosen()
         self._tabs.setTabText(2, f"&Actions ({open_actions} open)")
         self._size_columns()
         self._problem.setVisible(False)
@@ -310,3 +370,60 @@ class CaseView(QWidget):
             self.open_visit.emit(self._child_id, entry.record_id)
         elif entry.kind == "addendum" and entry.target_kind == "visit" and entry.target_id:
             self.open_visit.emit(self._child_id, entry.target_id)
+        elif entry.kind == "review":
+            self.open_review.emit(self._child_id, entry.record_id)
+        elif entry.kind == "addendum" and entry.target_kind == "review" and entry.target_id:
+            self.open_review.emit(self._child_id, entry.target_id)
+        elif entry.kind == "assessment":
+            self.open_assessment.emit(self._child_id, entry.record_id)
+        elif entry.kind == "addendum" and entry.target_kind == "assessment" and entry.target_id:
+            self.open_assessment.emit(self._child_id, entry.target_id)
+
+    @property
+    def actions_table(self) -> QTableView:
+        return self._actions_table
+
+    @property
+    def actions_model(self) -> ActionsModel:
+        return self._actions
+
+    @property
+    def mark_done_button(self) -> QPushButton:
+        return self._mark_done
+
+    def _action_chosen(self, *_args: object) -> None:
+        row = self._actions_table.currentIndex().row()
+        chosen = self._actions.action_at(row) if 0 <= row < self._actions.rowCount() else None
+        self._mark_done.setEnabled(chosen is not None and chosen.completed is None)
+
+    def _complete_selected(self) -> None:
+        """Mark the selected action done today, then reload the case (the dashboard follows
+        at its next refresh: the saved deadlines see the change)."""
+        row = self._actions_table.currentIndex().row()
+        if not 0 <= row < self._actions.rowCount():
+            return
+        action_id, store = self._actions.action_at(row).action_id, self._store
+        self._mark_done.setEnabled(False)
+        run_task(
+            lambda: actions.complete(store, action_id=action_id),
+            lambda _done: self._completed(),
+            self._complete_failed,
+        )
+
+    def _completed(self) -> None:
+        if alive(self):
+            self._actions_problem.setVisible(False)
+            self.refresh()
+
+    def _complete_failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        if isinstance(exc, ValidationError):
+            message = " ".join(p.message for p in exc.problems)
+        elif isinstance(exc, LookupError):
+            message = str(exc)
+        else:
+            message = "That could not be saved. Try again in a moment."
+        self._actions_problem.setText(message)
+        self._actions_problem.setVisible(True)
+        self._action_chosen()

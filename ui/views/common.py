@@ -12,7 +12,7 @@ from datetime import date, datetime
 from functools import cache
 
 import shiboken6
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QDate, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
 from app.deadlines.engine import STATUS_WORDS, Status
@@ -27,14 +27,23 @@ STATUS_COLOURS = {
 
 #: Focus must be visible on every control (keyboard users), whatever the platform style draws.
 FOCUS_STYLE = """
-QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus,
+QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QSpinBox:focus,
 QTableView:focus, QListView:focus, QTreeView:focus {
     border: 2px solid #1d70b8;
 }
-QPushButton:focus, QCheckBox:focus, QTabBar::tab:focus { outline: 2px solid #1d70b8; }
+QPushButton:focus, QCheckBox:focus, QRadioButton:focus, QToolButton:focus,
+QTabBar::tab:focus { outline: 2px solid #1d70b8; }
 QLabel[role="error"] { color: #b3261e; font-weight: bold; }
 QLabel[role="heading"] { font-weight: bold; }
+QLabel[role="question"] { font-weight: bold; }
+QLabel[role="help"] { color: #505a5f; }
 """
+
+
+def qdate(day: date) -> QDate:
+    """A Qt date from a Python one, spelt out because not every PySide6 release's type stubs
+    declare the implicit conversion."""
+    return QDate(day.year, day.month, day.day)
 
 
 def uk_date(day: date | None, empty: str = "") -> str:
