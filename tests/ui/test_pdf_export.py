@@ -432,3 +432,28 @@ def test_cancelling_the_save_dialog_exports_nothing(
     with qtbot.waitSignal(job.sig_cancelled, timeout=5000):
         pass
     assert told == [] and list(folder.iterdir()) == [] and _exports(store) == []
+
+
+def test_a_second_click_while_exporting_makes_one_pdf_not_two(
+    qtbot: QtBot,
+    store: Store,
+    child_id: uuid.UUID,
+    folder: Path,
+    chosen: list[Path],
+    told: list[tuple[str, str, bool]],
+) -> None:
+    """Clicking Export again before the first has finished asks once and writes one PDF; once
+    it has finished, a new export can start."""
+    visit_id = _exported_visit(store, child_id)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    first = actions.export_visit(parent, store, visit_id)
+    actions.export_visit(parent, store, visit_id)
+    with qtbot.waitSignal(first.sig_saved, timeout=20_000):
+        pass
+    qtbot.waitUntil(lambda: len(told) == 1, timeout=5000)
+    assert len(chosen) == 1 and len(list(folder.iterdir())) == 1 and len(_exports(store)) == 1
+    again = actions.export_visit(parent, store, visit_id)
+    with qtbot.waitSignal(again.sig_saved, timeout=20_000):
+        pass
+    assert len(chosen) == 2 and len(_exports(store)) == 2

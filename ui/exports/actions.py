@@ -68,6 +68,10 @@ tell: Callable[[QWidget | None, str, str, bool], None] = _show
 _last_folder: Path | None = None
 
 
+#: Set on the widget an export was started from while that export runs.
+_EXPORTING = "casebook_exporting"
+
+
 class ExportNotRecorded(CasebookError):
     """The PDF was written but the audit entry was not, so the PDF was removed again."""
 
@@ -102,6 +106,11 @@ class Export(QObject):
         self._parent = parent
         self._store = store
         self._caption = caption
+        if parent.property(_EXPORTING):
+            # A second click while the first export is still running: one PDF, not two.
+            self.deleteLater()
+            return
+        parent.setProperty(_EXPORTING, True)
         run_task(build, self._built, self._failed)
 
     def _built(self, document: Document) -> None:
@@ -110,7 +119,7 @@ class Export(QObject):
         path = choose_path(self._parent, self._caption, _folder() / document.suggested_name)
         if path is None:
             self.sig_cancelled.emit()
-            self.deleteLater()
+            self._finish()
             return
         global _last_folder
         _last_folder = path.parent
@@ -122,7 +131,7 @@ class Export(QObject):
             return
         tell(self._parent, "PDF exported", f"The PDF was saved as:\n{path}", False)
         self.sig_saved.emit(path)
-        self.deleteLater()
+        self._finish()
 
     def _failed(self, exc: BaseException) -> None:
         if not alive(self):
@@ -130,6 +139,11 @@ class Export(QObject):
         message = _message(exc)
         tell(self._parent, "PDF not exported", message, True)
         self.sig_failed.emit(message)
+        self._finish()
+
+    def _finish(self) -> None:
+        if alive(self._parent):
+            self._parent.setProperty(_EXPORTING, False)
         self.deleteLater()
 
 
