@@ -95,6 +95,8 @@ class PlacementPeriod:
     end: date | None
     carers: str
     current: bool
+    #: The carers' household, when its record is on this laptop (its page can be opened).
+    household_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,7 @@ def _placements(session: Session, child_id: uuid.UUID, today: date) -> tuple[Pla
                 end=p.end_date,
                 carers=carers,
                 current=p.start_date <= today and (p.end_date is None or p.end_date >= today),
+                household_id=p.household_id if p.household_id in names else None,
             )
         )
     return tuple(out)

@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         view.open_assessment.connect(
             lambda child, assessment: self.open_assessment(child_id=child, assessment_id=assessment)
         )
+        view.sig_open_household.connect(self.open_household)
         view.sig_loaded.connect(self._update_title)
         self._push(view)
         return view

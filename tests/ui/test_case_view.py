@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QTabWidget
+from PySide6.QtWidgets import QLabel, QTableView, QTabWidget
 from pytestqt.qtbot import QtBot
 
 from app.store import Store
@@ -116,3 +116,20 @@ def test_chronology_model_passes_qt_model_checks(qtmodeltester: object, view: Ca
     model = ChronologyModel()
     model.set_entries(case.chronology)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def test_enter_on_a_placement_opens_its_carers_household(
+    view: CaseView, qtbot: QtBot, store: Store
+) -> None:
+    """Enter on a placement whose carers' household is on this laptop opens that household."""
+    case = view.case
+    assert case is not None
+    [placement] = [p for p in case.placements if p.household_id is not None]
+    row = case.placements.index(placement)
+    tables = [t for t in view.findChildren(QTableView) if t.accessibleName() == "Placements"]
+    assert len(tables) == 1
+    placements = tables[0]
+    placements.setCurrentIndex(placements.model().index(row, 0))
+    with qtbot.waitSignal(view.sig_open_household, timeout=2000) as asked:
+        qtbot.keyClick(placements, Qt.Key.Key_Return)
+    assert asked.args == [placement.household_id]

@@ -113,6 +113,14 @@ class CaseView(QWidget):
     """
 
     #: The case has been loaded (or failed to load) and is on screen.
+    sig_open_household = Signal(uuid.UUID)
+    """The worker asked to open the carers' household of a placement (Enter on its row).
+
+    Parameters
+    ----------
+    household_id : uuid.UUID
+    """
+
     sig_loaded = Signal()
 
     def __init__(self, store: Store, child_id: uuid.UUID, parent: QWidget | None = None) -> None:
@@ -226,6 +234,7 @@ class CaseView(QWidget):
             history.addWidget(label)
             history.addWidget(table, 1)
         self._status_table, self._placement_table = tables
+        self._placement_table.activated.connect(self._open_placement_household)
 
         self._actions = ActionsModel(self)
         self._actions_table = _table("Actions", self._actions)
@@ -363,6 +372,15 @@ class CaseView(QWidget):
     def _filter_kinds(self) -> None:
         value = self._kind_box.currentData()
         self._chronology_model.set_kinds(None if value is None else set(str(value).split("+")))
+
+    def _open_placement_household(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        """Only carers whose record is on this laptop have a page; for the others (held by
+        their supervising worker) Enter does nothing."""
+        if self._case is None or not 0 <= index.row() < len(self._case.placements):
+            return
+        household_id = self._case.placements[index.row()].household_id
+        if household_id is not None:
+            self.sig_open_household.emit(household_id)
 
     def _open_entry(self, index: QModelIndex | QPersistentModelIndex) -> None:
         entry = self._chronology_model.entry_at(index.row())
