@@ -13,7 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from app.models import CarerHousehold
 from app.services import assessments
 from app.settings import Settings
 from app.store import Profile, Store
@@ -24,6 +26,9 @@ from ui.main_window import MainWindow
 from ui.views.assessment_form import AssessmentForm
 from ui.views.case_view import CaseView
 from ui.views.dashboard import DashboardView
+from ui.views.household_view import HouseholdView
+from ui.views.households import HouseholdsView
+from ui.views.review_form import ReviewForm
 from ui.views.visit_form import VisitForm
 
 
@@ -192,3 +197,39 @@ def test_locked_main_window_screenshot(qtbot: QtBot, store: Store, profile: Prof
     assert (image.width(), image.height()) == views_support.SCREEN
     middle = {image.pixel(x, y) for x in range(500, 860, 3) for y in range(250, 420, 3)}
     assert len(middle) > 5, "the unlock window is not drawn"
+
+
+def test_carer_household_screenshots(qtbot: QtBot, demo: Store) -> None:
+    """The carer households list of the demo, and one household's overview and training tabs."""
+    listing = HouseholdsView(demo)
+    qtbot.addWidget(listing)
+    listing.resize(*views_support.SCREEN)
+    with qtbot.waitSignal(listing.sig_loaded, timeout=10_000):
+        listing.show()
+    _looks_drawn(views_support.screenshot(listing, "households"))
+    with demo.read() as session:
+        household_id = session.scalars(
+            select(CarerHousehold.id).order_by(CarerHousehold.name)
+        ).first()
+    assert household_id is not None
+    view = HouseholdView(demo, household_id)
+    qtbot.addWidget(view)
+    view.resize(*views_support.SCREEN)
+    with qtbot.waitSignal(view.sig_loaded, timeout=10_000):
+        view.show()
+    _looks_drawn(views_support.screenshot(view, "household-overview"))
+    for index in range(view.tabs.count()):
+        if view.tabs.tabText(index).replace("&", "").startswith("Training"):
+            view.tabs.setCurrentIndex(index)
+    _looks_drawn(views_support.screenshot(view, "household-training"))
+
+
+def test_review_form_screenshot(qtbot: QtBot, store: Store) -> None:
+    """A new child's review, as the worker first sees it."""
+    child_id = views_support.child_with_history(store)
+    form = ReviewForm(store, child_id=child_id)
+    qtbot.addWidget(form)
+    form.resize(*views_support.SCREEN)
+    with qtbot.waitSignal(form.sig_ready, timeout=5000):
+        form.show()
+    _looks_drawn(views_support.screenshot(form, "review-form"))
