@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from server.models import Record, ScopeEvent, utcnow
 from server.services.purge import purge
@@ -165,3 +165,36 @@ def test_concurrent_pushes_to_one_record_lose_no_update(server: LiveServer) -> N
     assert all(final["fields"][name] == f"{name} text" for name in fields)
     revisions = sorted(int(str(r["revision"])) for r in results)
     assert len(set(revisions)) == len(fields) and final["revision"] == revisions[-1]
+
+
+def test_a_caught_up_laptops_quiet_pull_reads_no_records_yet_misses_nothing(
+    server: LiveServer,
+) -> None:
+    """Once a laptop has the whole feed, its next pulls are answered without reading the
+    caseload; a change made afterwards, by anyone, still arrives at the next pull."""
+    team = server.team()
+    worker = server.user("worker", team)
+    laptop = server.client(worker)
+    child_id, _ = new_child(laptop)
+    laptop.push(*[upsert("visit", uuid.uuid4(), visit_fields(child_id)) for _ in range(3)])
+    cursor = laptop.pull_page(None)["cursor"]
+
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, sql: str, *_args: object) -> None:
+        statements.append(sql)
+
+    event.listen(server.database.engine, "before_cursor_execute", seen)
+    try:
+        quiet = laptop.pull_page(cursor)
+    finally:
+        event.remove(server.database.engine, "before_cursor_execute", seen)
+    assert quiet["records"] == [] and quiet["cursor"] == cursor
+    assert not [sql for sql in statements if "FROM record" in sql], statements
+
+    manager = server.client(server.user("manager", team))
+    visit_id = uuid.uuid4()
+    manager.push(upsert("visit", visit_id, visit_fields(child_id)))
+    arrived = laptop.pull_page(cursor)
+    assert [r["record_id"] for r in arrived["records"]] == [str(visit_id)]
+    assert laptop.pull_page(arrived["cursor"])["records"] == []
