@@ -13,9 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QPlainTextEdit
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
-from app.models import CarerHousehold
 from app.services import assessments
 from app.settings import Settings
 from app.store import Profile, Store
@@ -199,20 +197,16 @@ def test_locked_main_window_screenshot(qtbot: QtBot, store: Store, profile: Prof
     assert len(middle) > 5, "the unlock window is not drawn"
 
 
-def test_carer_household_screenshots(qtbot: QtBot, demo: Store) -> None:
-    """The carer households list of the demo, and one household's overview and training tabs."""
-    listing = HouseholdsView(demo)
+def test_carer_household_screenshots(qtbot: QtBot, store: Store) -> None:
+    """The carer households list, and one household's overview and training tabs."""
+    households = views_support.carer_households(store)
+    listing = HouseholdsView(store)
     qtbot.addWidget(listing)
     listing.resize(*views_support.SCREEN)
     with qtbot.waitSignal(listing.sig_loaded, timeout=10_000):
         listing.show()
     _looks_drawn(views_support.screenshot(listing, "households"))
-    with demo.read() as session:
-        household_id = session.scalars(
-            select(CarerHousehold.id).order_by(CarerHousehold.name)
-        ).first()
-    assert household_id is not None
-    view = HouseholdView(demo, household_id)
+    view = HouseholdView(store, households["Whitfield"])
     qtbot.addWidget(view)
     view.resize(*views_support.SCREEN)
     with qtbot.waitSignal(view.sig_loaded, timeout=10_000):
