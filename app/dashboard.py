@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app import codes
+from app import codes, gcpause
 from app.deadlines import cache
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import STATUS_WORDS, DueItem, Status, is_action
@@ -182,7 +182,13 @@ def caseload(store: Store, today: date) -> Caseload:
     """The dashboard's opening: what ``build`` says, as lines (``caseload_of``), from one row
     per subject (each subject's first open due date and packed items are saved with its
     deadlines, ``due_subject``) plus the current legal statuses and placements; no item rows
-    are read, and nothing is made per row but the line itself."""
+    are read, and nothing is made per row but the line itself. Read with the cycle collector
+    paused (``app.gcpause``)."""
+    with gcpause.paused():
+        return _caseload(store, today)
+
+
+def _caseload(store: Store, today: date) -> Caseload:
     soon = _soon(today)
     due = type_coerce(DueSubject.next_due, String(10))
     rank = case(
