@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -60,6 +59,7 @@ from ui.exports.actions import export_assessment
 from ui.forms.renderer import FormRenderer
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font, local_time, uk_date
+from ui.views.write_queue import GENERIC_SAVE, Job, WriteQueue, addendum_problem
 
 #: At most this many problems are listed in the summary at the top; all are beside their fields.
 SUMMARY_LINES = 6
@@ -73,16 +73,6 @@ class _Loaded:
     template: FormTemplate
     current_version: int
     state: AssessmentState | None
-
-
-@dataclass
-class _Job:
-    """One write in the form's queue (see ``ui.views.visit_form._Job``)."""
-
-    kind: str
-    start: Callable[[], Callable[[], Any] | None]
-    done: Callable[[Any], None]
-    failed: Callable[[BaseException], None]
 
 
 def _load(
@@ -186,8 +176,7 @@ class AssessmentForm(QWidget):
         self._loading = True
         self._edits = 0
         self._saved_edits = 0
-        self._queue: deque[_Job] = deque()
-        self._busy = False
+        self._writes = WriteQueue(self, self._set_writing)
         self._addenda: list[AddendumView] = []
         #: Which write the problems on screen came from: a draft save clears only its own, so
         #: the finalising problems stay up while the worker fixes them (autosaving as they go).
@@ -258,7 +247,7 @@ class AssessmentForm(QWidget):
     @property
     def is_busy(self) -> bool:
         """A write is running or waiting its turn."""
-        return self._busy or bool(self._queue)
+        return self._writes.busy
 
     @property
     def status_text(self) -> str:
@@ -293,9 +282,9 @@ class AssessmentForm(QWidget):
         self._timer.stop()
         if self._read_only or self._loading:
             return
-        if any(job.kind == "save" for job in self._queue):
+        if self._writes.waiting("save"):
             return  # a save is already waiting its turn; it will take the latest answers
-        self._enqueue(_Job("save", self._start_save, self._save_done, self._save_failed))
+        self._writes.add(Job("save", self._start_save, self._save_done, self._save_failed))
 
     def finalise(self) -> None:
         """Check what the form can check by itself, ask, then save and finalise in one
@@ -320,8 +309,8 @@ class AssessmentForm(QWidget):
             return
         self._timer.stop()
         self._status.setText("Finalising…")
-        self._enqueue(
-            _Job("finalise", self._start_finalise, self._finalise_done, self._finalise_failed)
+        self._writes.add(
+            Job("finalise", self._start_finalise, self._finalise_done, self._finalise_failed)
         )
 
     def approve(self) -> None:
@@ -340,8 +329,8 @@ class AssessmentForm(QWidget):
             return
         store, assessment_id = self._store, self._assessment_id
         self._status.setText("Approving…")
-        self._enqueue(
-            _Job(
+        self._writes.add(
+            Job(
                 "approve",
                 lambda: lambda: assessments.approve(store, assessment_id=assessment_id),
                 self._approve_done,
@@ -355,8 +344,8 @@ class AssessmentForm(QWidget):
         if self._loading or not self._read_only or self.is_busy:
             return
         store, assessment_id = self._store, self._assessment_id
-        self._enqueue(
-            _Job(
+        self._writes.add(
+            Job(
                 "refresh",
                 lambda: lambda: assessments.load(store, assessment_id=assessment_id),
                 self._refreshed,
@@ -687,7 +676,7 @@ class AssessmentForm(QWidget):
             self._show_general(str(exc))
         else:
             self._status.setText("Not finalised")
-            self._show_general(str(exc) if isinstance(exc, CasebookError) else _GENERIC_SAVE)
+            self._show_general(str(exc) if isinstance(exc, CasebookError) else GENERIC_SAVE)
         self.sig_failed.emit()
 
     def _make_read_only(self) -> None:
@@ -716,7 +705,7 @@ class AssessmentForm(QWidget):
             self._show_general(" ".join(p.message for p in exc.problems))
         else:
             self._show_general(
-                str(exc) if isinstance(exc, CasebookError | LookupError) else _GENERIC_SAVE
+                str(exc) if isinstance(exc, CasebookError | LookupError) else GENERIC_SAVE
             )
         self._show_state()
         self.sig_failed.emit()
@@ -737,8 +726,8 @@ class AssessmentForm(QWidget):
     def _add_addendum_clicked(self) -> None:
         text = self._addendum.toPlainText()
         assessment_id, store = self._assessment_id, self._store
-        self._enqueue(
-            _Job(
+        self._writes.add(
+            Job(
                 "addendum",
                 lambda: (
                     lambda: assessments.add_addendum(store, assessment_id=assessment_id, text=text)
@@ -755,14 +744,12 @@ class AssessmentForm(QWidget):
         self._addendum_error.setVisible(False)
         self.sig_changed.emit()
 
+    def _set_writing(self, writing: bool) -> None:
+        """No approving while a write of this form is still on its way to the store."""
+        self._approve.setEnabled(not writing)
+
     def _addendum_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            message = " ".join(p.message for p in exc.problems)
-        elif isinstance(exc, CasebookError | LookupError):
-            message = str(exc)
-        else:
-            message = _GENERIC_SAVE
-        self._addendum_error.setText(message)
+        self._addendum_error.setText(addendum_problem(exc))
         self._addendum_error.setVisible(True)
         self.sig_failed.emit()
 
@@ -808,46 +795,12 @@ class AssessmentForm(QWidget):
         self._general.setText(message)
         self._general.setVisible(True)
 
-    # ---- Private API: the write queue
-
-    def _enqueue(self, job: _Job) -> None:
-        self._queue.append(job)
-        self._pump()
-
-    def _pump(self) -> None:
-        """Start the next write if none is running. Exactly one write per form at a time."""
-        while not self._busy and self._queue:
-            job = self._queue.popleft()
-            work = job.start()
-            if work is None:
-                continue
-            self._busy = True
-            self._approve.setEnabled(False)
-            run_task(work, partial(self._finished, job), partial(self._finished_badly, job))
-
-    def _finished(self, job: _Job, result: Any) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        self._approve.setEnabled(True)
-        job.done(result)
-        self._pump()
-
-    def _finished_badly(self, job: _Job, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        self._approve.setEnabled(True)
-        job.failed(exc)
-        self._pump()
-
 
 _UNSAVED = "Unsaved changes"
 _GENERIC_LOAD = (
     "This assessment could not be opened. Try again; if it keeps happening, contact the "
     "service desk."
 )
-_GENERIC_SAVE = "That could not be saved. Your typing is still here; try again in a moment."
 
 
 def _error_label() -> QLabel:

@@ -22,7 +22,6 @@ regulations ask for in place of a single "decisions" box.
 from __future__ import annotations
 
 import uuid
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -71,20 +70,11 @@ from app.services.visits import AddendumView
 from app.store import Store
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font, local_time, qdate, uk_date
+from ui.views.write_queue import GENERIC_SAVE, Job, WriteQueue, addendum_problem
 
 #: The date an action's "Due by" box shows as "No date set".
 _NO_DATE = QDate(2000, 1, 1)
 PN0_HINT = "'Child under 4' is only for a child under 4 on the day of the review."
-
-
-@dataclass
-class _Job:
-    """One write in the form's queue (see ``ui.views.visit_form._Job``)."""
-
-    kind: str
-    start: Callable[[], Callable[[], Any] | None]
-    done: Callable[[Any], None]
-    failed: Callable[[BaseException], None]
 
 
 @dataclass(frozen=True)
@@ -284,8 +274,7 @@ class ReviewForm(QWidget):
         self._loading = True
         self._edits = 0
         self._saved_edits = 0
-        self._queue: deque[_Job] = deque()
-        self._busy = False
+        self._writes = WriteQueue(self)
         self._addenda: list[AddendumView] = []
         self._errors: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
@@ -329,7 +318,7 @@ class ReviewForm(QWidget):
 
     @property
     def is_busy(self) -> bool:
-        return self._busy or bool(self._queue)
+        return self._writes.busy
 
     @property
     def action_lines(self) -> list[ActionLineEditor]:
@@ -394,9 +383,9 @@ class ReviewForm(QWidget):
         self._timer.stop()
         if self._read_only or self._loading:
             return
-        if any(job.kind == "save" for job in self._queue):
+        if self._writes.waiting("save"):
             return
-        self._enqueue(_Job("save", self._start_save, self._save_done, self._save_failed))
+        self._writes.add(Job("save", self._start_save, self._save_done, self._save_failed))
 
     def finalise(self) -> None:
         """Ask, then save and sign off in one transaction."""
@@ -415,8 +404,8 @@ class ReviewForm(QWidget):
             return
         self._timer.stop()
         self._status.setText("Finalising…")
-        self._enqueue(
-            _Job("finalise", self._start_finalise, self._finalise_done, self._finalise_failed)
+        self._writes.add(
+            Job("finalise", self._start_finalise, self._finalise_done, self._finalise_failed)
         )
 
     # ---- Private API: building
@@ -736,8 +725,8 @@ class ReviewForm(QWidget):
 
     def _mark_done(self, editor: ActionLineEditor) -> None:
         store, action_id = self._store, editor.action_id
-        self._enqueue(
-            _Job(
+        self._writes.add(
+            Job(
                 "complete",
                 lambda: lambda: actions.complete(store, action_id=action_id),
                 partial(self._marked_done, editor),
@@ -755,7 +744,7 @@ class ReviewForm(QWidget):
         if isinstance(exc, ValidationError):
             editor.show_problems([p.message for p in exc.problems])
         else:
-            editor.show_problems([str(exc) if isinstance(exc, LookupError) else _GENERIC_SAVE])
+            editor.show_problems([str(exc) if isinstance(exc, LookupError) else GENERIC_SAVE])
         self.sig_failed.emit()
 
     # ---- Private API: editing and autosave
@@ -861,7 +850,7 @@ class ReviewForm(QWidget):
                 first.setFocus()
         else:
             self._status.setText("Not finalised")
-            self._show_general(str(exc) if isinstance(exc, CasebookError) else _GENERIC_SAVE)
+            self._show_general(str(exc) if isinstance(exc, CasebookError) else GENERIC_SAVE)
         self.sig_failed.emit()
 
     def _make_read_only(self, state: ReviewState) -> None:
@@ -903,8 +892,8 @@ class ReviewForm(QWidget):
     def _add_addendum_clicked(self) -> None:
         text = self._addendum.toPlainText()
         review_id, store = self._review_id, self._store
-        self._enqueue(
-            _Job(
+        self._writes.add(
+            Job(
                 "addendum",
                 lambda: lambda: reviews.add_addendum(store, review_id=review_id, text=text),
                 self._addendum_added,
@@ -920,13 +909,7 @@ class ReviewForm(QWidget):
         self.sig_changed.emit()
 
     def _addendum_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            message = " ".join(p.message for p in exc.problems)
-        elif isinstance(exc, CasebookError | LookupError):
-            message = str(exc)
-        else:
-            message = _GENERIC_SAVE
-        self._addendum_error.setText(message)
+        self._addendum_error.setText(addendum_problem(exc))
         self._addendum_error.setVisible(True)
         self.sig_failed.emit()
 
@@ -990,39 +973,9 @@ class ReviewForm(QWidget):
         self._general.setText(message)
         self._general.setVisible(True)
 
-    # ---- Private API: the write queue
-
-    def _enqueue(self, job: _Job) -> None:
-        self._queue.append(job)
-        self._pump()
-
-    def _pump(self) -> None:
-        while not self._busy and self._queue:
-            job = self._queue.popleft()
-            work = job.start()
-            if work is None:
-                continue
-            self._busy = True
-            run_task(work, partial(self._finished, job), partial(self._finished_badly, job))
-
-    def _finished(self, job: _Job, result: Any) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        job.done(result)
-        self._pump()
-
-    def _finished_badly(self, job: _Job, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        job.failed(exc)
-        self._pump()
-
 
 _GENERIC_LOAD = "This review could not be opened. Try again; if it keeps happening, contact "
 _GENERIC_LOAD += "the service desk."
-_GENERIC_SAVE = "That could not be saved. Your typing is still here; try again in a moment."
 
 
 def _line_of(field: str) -> tuple[int, str] | None:

@@ -25,11 +25,8 @@ plain English and are shown next to the field they are about.
 from __future__ import annotations
 
 import uuid
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,20 +63,10 @@ from app.store import Store
 from ui.exports.actions import export_visit
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font, local_time, qdate, uk_date
+from ui.views.write_queue import GENERIC_SAVE, Job, WriteQueue, addendum_problem
 
 #: Child-visit types first: this form is reached from a child's case.
 _CHILD_VISIT_TYPES = ("STATUTORY_CHILD", "ADOPTION_PLACEMENT", "REQUESTED")
-
-
-@dataclass
-class _Job:
-    """One write in the form's queue. ``start`` runs on the GUI thread when the job's turn
-    comes and returns the work for the worker thread (or None: nothing to do any more)."""
-
-    kind: str
-    start: Callable[[], Callable[[], Any] | None]
-    done: Callable[[Any], None]
-    failed: Callable[[BaseException], None]
 
 
 #: How the form words a question for a visit to carers, where its child-visit words would not
@@ -166,8 +153,7 @@ class VisitForm(QWidget):
         self._loading = True
         self._edits = 0
         self._saved_edits = 0
-        self._queue: deque[_Job] = deque()
-        self._busy = False
+        self._writes = WriteQueue(self)
         self._addenda: list[AddendumView] = []
         self._errors: dict[str, QLabel] = {}
         #: Which write the problems on screen came from: a draft save clears only its own, so
@@ -225,7 +211,7 @@ class VisitForm(QWidget):
     @property
     def is_busy(self) -> bool:
         """A write is running or waiting its turn."""
-        return self._busy or bool(self._queue)
+        return self._writes.busy
 
     def field(self, name: str) -> QWidget:
         """The control for a ``VisitFields`` field (tests and the shell's "go to problem")."""
@@ -254,9 +240,9 @@ class VisitForm(QWidget):
         self._timer.stop()
         if self._read_only or self._loading:
             return
-        if any(job.kind == "save" for job in self._queue):
+        if self._writes.waiting("save"):
             return  # a save is already waiting its turn; it will take the latest fields
-        self._enqueue(_Job("save", self._start_save, self._save_done, self._save_failed))
+        self._writes.add(Job("save", self._start_save, self._save_done, self._save_failed))
 
     def finalise(self) -> None:
         """Ask, then save and sign off in one transaction."""
@@ -274,8 +260,8 @@ class VisitForm(QWidget):
             return
         self._timer.stop()
         self._status.setText("Finalising…")
-        self._enqueue(
-            _Job("finalise", self._start_finalise, self._finalise_done, self._finalise_failed)
+        self._writes.add(
+            Job("finalise", self._start_finalise, self._finalise_done, self._finalise_failed)
         )
 
     # ---- Private API: building
@@ -664,7 +650,7 @@ class VisitForm(QWidget):
                 self._fields[first].setFocus()
         else:
             self._status.setText("Not finalised")
-            self._show_general(str(exc) if isinstance(exc, CasebookError) else _GENERIC_SAVE)
+            self._show_general(str(exc) if isinstance(exc, CasebookError) else GENERIC_SAVE)
         self.sig_failed.emit()
 
     def _make_read_only(self, state: VisitState) -> None:
@@ -698,8 +684,8 @@ class VisitForm(QWidget):
     def _add_addendum_clicked(self) -> None:
         text = self._addendum.toPlainText()
         visit_id, store = self._visit_id, self._store
-        self._enqueue(
-            _Job(
+        self._writes.add(
+            Job(
                 "addendum",
                 lambda: lambda: visits.add_addendum(store, visit_id=visit_id, text=text),
                 self._addendum_added,
@@ -715,13 +701,7 @@ class VisitForm(QWidget):
         self.sig_changed.emit()
 
     def _addendum_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            message = " ".join(p.message for p in exc.problems)
-        elif isinstance(exc, CasebookError | LookupError):
-            message = str(exc)
-        else:
-            message = _GENERIC_SAVE
-        self._addendum_error.setText(message)
+        self._addendum_error.setText(addendum_problem(exc))
         self._addendum_error.setVisible(True)
         self.sig_failed.emit()
 
@@ -772,7 +752,7 @@ class VisitForm(QWidget):
             return work
 
         self._status.setText("Attaching…")
-        self._enqueue(_Job("attach", start, self._attached, self._attach_failed))
+        self._writes.add(Job("attach", start, self._attached, self._attach_failed))
 
     def _attached(self, view: AttachmentView) -> None:
         self._exists = True
@@ -787,7 +767,7 @@ class VisitForm(QWidget):
         elif isinstance(exc, OSError):
             message = "That file could not be read. Check it is not open in another program."
         else:
-            message = _GENERIC_SAVE
+            message = GENERIC_SAVE
         self._attach_error.setText(message)
         self._attach_error.setVisible(True)
         self._status.setText("Not attached")
@@ -827,40 +807,9 @@ class VisitForm(QWidget):
         self._general.setText(message)
         self._general.setVisible(True)
 
-    # ---- Private API: the write queue
-
-    def _enqueue(self, job: _Job) -> None:
-        self._queue.append(job)
-        self._pump()
-
-    def _pump(self) -> None:
-        """Start the next write if none is running. Exactly one write per form at a time."""
-        while not self._busy and self._queue:
-            job = self._queue.popleft()
-            work = job.start()
-            if work is None:
-                continue
-            self._busy = True
-            run_task(work, partial(self._finished, job), partial(self._finished_badly, job))
-
-    def _finished(self, job: _Job, result: Any) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        job.done(result)
-        self._pump()
-
-    def _finished_badly(self, job: _Job, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        job.failed(exc)
-        self._pump()
-
 
 _GENERIC_LOAD = "This visit could not be opened. Try again; if it keeps happening, contact the "
 _GENERIC_LOAD += "service desk."
-_GENERIC_SAVE = "That could not be saved. Your typing is still here; try again in a moment."
 
 
 def _size(size: int) -> str:
