@@ -234,6 +234,7 @@ def test_the_subject_must_fit_the_form(
         )
     assert [p.field for p in caught.value.problems] == ["household_id"]
     with pytest.raises(ValidationError) as caught:
+        # No subject at all, as a bad caller could send: refused, naming the child's field.
         _save(store, uuid.uuid4(), None, {})  # type: ignore[arg-type]
     assert [p.field for p in caught.value.problems] == ["child_id"]
 

@@ -5,11 +5,13 @@ deadline engine's, in a fixed handful of queries however many households or reco
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from app import clock
 from app.deadlines import cache
@@ -225,7 +227,7 @@ def test_queries_do_not_grow_with_the_caseload(store: Store, caseload: Caseload)
     file costs one query per table however many visits it has."""
     today = clock.today()
 
-    def selects(work: object) -> int:
+    def selects(work: Callable[[Session], object]) -> int:
         statements: list[str] = []
 
         def count(*args: object) -> None:
@@ -234,7 +236,7 @@ def test_queries_do_not_grow_with_the_caseload(store: Store, caseload: Caseload)
         with cache.current(store, today) as session:
             event.listen(store.engine, "before_cursor_execute", count)
             try:
-                work(session)  # type: ignore[operator]
+                work(session)
             finally:
                 event.remove(store.engine, "before_cursor_execute", count)
         return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT"))

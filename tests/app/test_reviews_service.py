@@ -5,6 +5,7 @@ signed review keep their words, and a carer annual review keeps its consideratio
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -40,16 +41,15 @@ def _day(days_ago: int) -> date:
 
 
 def _child_review(**overrides: object) -> ReviewFields:
-    values: dict[str, object] = {
-        "kind": "CHILD_LAC",
-        "review_date": _day(3),
-        "chair": "Priya Shah (IRO)",
-        "attendees": "Amara, her carers, her social worker",
-        "participation": "PN1",
-        "decisions": "Placement continues; contact with her brother monthly.",
-    }
-    values.update(overrides)
-    return ReviewFields(**values)  # type: ignore[arg-type]
+    review = ReviewFields(
+        kind="CHILD_LAC",
+        review_date=_day(3),
+        chair="Priya Shah (IRO)",
+        attendees="Amara, her carers, her social worker",
+        participation="PN1",
+        decisions="Placement continues; contact with her brother monthly.",
+    )
+    return replace(review, **overrides)
 
 
 def _line(description: str, owner: str, due: date | None) -> ActionLine:
