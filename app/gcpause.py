@@ -3,9 +3,9 @@
 Why: opening the dashboard reads one line per child and household (9,000 on the benchmark
 caseload), about 100,000 tuples and strings. Allocating that many triggers collections, and an
 oldest-generation collection walks every object the process holds (in the desktop app, every
-Qt wrapper too), so the same read took from 52 to 132 ms on one machine. With the collector
-paused for the read, the median on the 5,000-child benchmark caseload fell from 85.7 to 56.7 ms
-(minimums 52.7 and 48.6 ms). Nothing such a read makes needs the collector (plain rows are
+Qt wrapper too), so the time of the same read varied by more than half. With the collector
+paused for the read, "dashboard opens in the client" in ``make bench`` went from 118.3 to
+77.5 ms. Nothing such a read makes needs the collector (plain rows are
 freed by reference counting), and it resumes as soon as the read is done.
 """
 
