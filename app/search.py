@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+#: Letters and digits only: the index's tokenizer splits words at everything else, underscores
+#: included, and a quoted term holding a split ("case_note") would be a phrase, which the lean
+#: index (0007) refuses with an error rather than a hit.
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
