@@ -11,7 +11,9 @@ both paths on the same pages); only the number of round trips into SQLite change
 
 Statements here go straight to the tables, past the ORM's flush hooks, which is correct for
 server versions: they are already validated, stamped and audited by the service, and must not
-be queued back to it. The store's own SQL triggers (the search index) still fire.
+be queued back to it. The store's own SQL triggers (search index, stale deadlines) still fire,
+except for records new to the laptop: those are inserted with the insert triggers paused and
+their work done once per page (``app.store.page_triggers``).
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from app.models import RECORD_TYPES, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING
+from app.store import page_triggers
 from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.codec import from_wire
 from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
@@ -62,7 +65,12 @@ def apply_pulled(session: Session, records: Sequence[RecordVersion], tally: Appl
                 if older is None or older.revision < version.revision:
                     plain[version.record_id] = version
         if plain:
-            _write_versions(session, record_type, list(plain.values()))
+            fresh = [v for v in plain.values() if v.record_id not in held]
+            known = [v for v in plain.values() if v.record_id in held]
+            if fresh:
+                _write_versions(session, record_type, fresh, new=True)
+            if known:
+                _write_versions(session, record_type, known)
             tally.received += len(plain)
 
 
@@ -117,7 +125,8 @@ def apply_pushed(
             if newest is None or newest.revision < result.record.revision:
                 into[entry.record_type][entry.record_id] = result.record
         elif result.stamps is not None:
-            # A new record taken as sent: the laptop holds its content; stamps only.
+            # Taken as sent (a new record, or an edit no one else overlapped): the laptop
+            # holds its content; stamps only.
             version = _stamped(entry, result)
             newest = stamped[entry.record_type].get(entry.record_id)
             if newest is None or newest.revision < version.revision:
@@ -190,7 +199,12 @@ def _records_with_other_pending(
 # ---- Private API
 
 
-def _write_versions(session: Session, record_type: str, versions: list[RecordVersion]) -> None:
+def _write_versions(
+    session: Session, record_type: str, versions: list[RecordVersion], *, new: bool = False
+) -> None:
+    """Write the server's versions whole. ``new``: none of these records is on the laptop, so
+    they are inserted with the insert triggers paused and their work done once for the page
+    (``app.store.page_triggers``): on a first sync that is most of the time saved."""
     table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
     assert isinstance(table, Table)
     defaults = _wire_defaults(table, record_type)
@@ -208,14 +222,45 @@ def _write_versions(session: Session, record_type: str, versions: list[RecordVer
             updated_at=version.updated_at,
         )
         rows.append(row)
-    statement = sqlite_insert(table)
-    # A new record is inserted whole; a known one (without local edits) takes the server's
-    # content and stamps. Its creation stamp is the server's too, as in ``sync.apply``.
-    refreshed = {name: statement.excluded[name] for name in rows[0] if name != "id"}
-    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=refreshed), rows)
+    if new:
+        with page_triggers.paused(session):
+            _insert_rows(session, table, rows)
+        page_triggers.after_insert(session, table.name, [v.record_id for v in versions])
+    else:
+        statement = sqlite_insert(table)
+        # A known record (without local edits) takes the server's content and stamps. Its
+        # creation stamp is the server's too, as in ``sync.apply``.
+        refreshed = {name: statement.excluded[name] for name in rows[0] if name != "id"}
+        session.execute(
+            statement.on_conflict_do_update(index_elements=["id"], set_=refreshed), rows
+        )
     # These records had no unsent edits: each is now exactly the server's version, which is
     # therefore its own base (one is taken again at its next local edit).
     _drop_bases(session, record_type, [v.record_id for v in versions])
+
+
+def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One plain ``executemany`` of ``rows`` (all naming the same columns), each value turned
+    into what SQLite stores by its column type's own bind processor, as ``session.execute``
+    would; without the statement machinery around it, which on a first sync cost more than
+    SQLite's own work."""
+    names = list(rows[0])
+    if any(c.default is not None and c.name not in names for c in table.columns):
+        # A laptop-only column with a Python default (none today) needs SQLAlchemy to fill it.
+        session.execute(insert(table), rows)
+        return
+    dialect = session.get_bind().dialect
+    binders = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    plan = list(zip(names, binders, strict=True))
+    quote = dialect.identifier_preparer.quote
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)})"  # noqa: S608
+        f" VALUES ({', '.join('?' * len(names))})"
+    )
+    params = [
+        tuple(row[name] if bind is None else bind(row[name]) for name, bind in plan) for row in rows
+    ]
+    session.connection().exec_driver_sql(statement, params)
 
 
 def _write_stamps(session: Session, record_type: str, versions: list[RecordVersion]) -> None:

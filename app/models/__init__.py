@@ -18,6 +18,7 @@ from app.models.sync_state import (
     ResyncSeen,
     SyncBase,
 )
+from app.models.trigger_pause import TriggerPause
 
 #: Every synchronised record type by its wire name.
 RECORD_TYPES: dict[str, type[Record]] = {
@@ -73,5 +74,6 @@ __all__ = [
     "Review",
     "SyncBase",
     "TrainingRecord",
+    "TriggerPause",
     "Visit",
 ]

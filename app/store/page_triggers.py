@@ -1,0 +1,129 @@
+"""The record tables' insert triggers, done once for a whole page of new records.
+
+Each record table's AFTER INSERT triggers index the new row for search (``search_<table>_ai``,
+migrations 0002 and 0007) and list its child or household as needing its deadlines redone
+(``deadline_<table>_ai``, migrations 0006 and 0010). Run per row they cost more than the rows
+themselves on a first sync (tens of thousands of records), so sync writes a page of new records
+with them paused (migration 0011) and calls :func:`after_insert`, which does the same work as
+one statement per table for the page.
+
+The two must stay the same work: ``tests/app/test_page_triggers.py`` inserts a record of every
+type both ways and compares the search documents, what a search finds and the stale subjects,
+and fails if a table gains an insert trigger that is not mirrored here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+#: table -> (child id, household id, indexed text), over the new row ``t``: what
+#: ``search_<table>_ai`` writes to ``search_doc`` and ``search_index``.
+SEARCH: dict[str, tuple[str, str, str]] = {
+    "child": (
+        "t.id",
+        "NULL",
+        "t.given_name || ' ' || t.family_name || ' ' || coalesce(t.preferred_name, '')"
+        " || ' ' || coalesce(t.upn, '') || ' ' || t.about_me",
+    ),
+    "carer_household": ("NULL", "t.id", "t.name || ' ' || t.address"),
+    "carer": ("NULL", "t.household_id", "t.given_name || ' ' || t.family_name"),
+    "visit": (
+        "t.child_id",
+        "t.household_id",
+        "t.who_was_seen || ' ' || t.wishes_and_feelings || ' ' || t.observations"
+        " || ' ' || t.actions_agreed",
+    ),
+    "case_note": ("t.child_id", "t.household_id", "t.subject || ' ' || t.text"),
+    "review": (
+        "t.child_id",
+        "t.household_id",
+        "t.chair || ' ' || t.attendees || ' ' || t.decisions",
+    ),
+    "action": ("t.child_id", "t.household_id", "t.description || ' ' || t.owner"),
+    "addendum": ("t.child_id", "t.household_id", "t.text"),
+    "assessment": ("t.child_id", "t.household_id", "CAST(t.answers AS TEXT)"),
+    "care_plan": ("t.child_id", "NULL", "t.summary || ' ' || t.iro_name"),
+}
+
+#: table -> (subject kind, id column) pairs: what ``deadline_<table>_ai`` lists as stale.
+DEADLINE: dict[str, tuple[tuple[str, str], ...]] = {
+    "child": (("child", "id"),),
+    "legal_status": (("child", "child_id"),),
+    "placement": (("child", "child_id"),),
+    "care_plan": (("child", "child_id"),),
+    "visit": (("child", "child_id"), ("household", "household_id")),
+    "review": (("child", "child_id"), ("household", "household_id")),
+    "training_record": (("household", "household_id"),),
+    "carer_household": (("household", "id"),),
+    "action": (("child", "child_id"), ("household", "household_id")),
+}
+
+#: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
+_CHUNK = 900
+
+
+@contextmanager
+def paused(session: Session) -> Iterator[None]:
+    """Insert rows with the insert triggers off; the caller then runs :func:`after_insert`.
+
+    The pause row is taken out again whatever happens, so it can never be committed (and if
+    the transaction is rolled back instead, it goes with it).
+    """
+    session.connection().exec_driver_sql("INSERT INTO trigger_pause (id) VALUES (1)")
+    try:
+        yield
+    finally:
+        session.connection().exec_driver_sql("DELETE FROM trigger_pause")
+
+
+def after_insert(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None:
+    """Index these just-inserted rows of ``table`` and list their subjects as stale, exactly as
+    the paused insert triggers would have, row by row.
+
+    Every name put into the SQL comes from this module's tables, never from data; the ids go
+    in as bound values.
+    """
+    conn = session.connection()
+    statements = _statements(table)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = tuple(record_id.hex for record_id in ids[start : start + _CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        for statement in statements:
+            conn.exec_driver_sql(statement.format(ids=marks), chunk)
+
+
+def _statements(table: str) -> list[str]:
+    """The set-based twins of ``table``'s insert triggers, with ``{ids}`` for the id list."""
+    out = []
+    if table in SEARCH:
+        child, household, body = SEARCH[table]
+        out += [
+            "INSERT INTO search_doc (record_type, record_id, child_id, household_id)"  # noqa: S608 (names from this module)
+            f" SELECT '{table}', t.id, {child}, {household} FROM {table} AS t"
+            " WHERE t.id IN ({ids}) AND t.deleted = 0",
+            f"INSERT INTO search_index (rowid, body) SELECT d.rowid, {body}"  # noqa: S608 (names from this module)
+            f" FROM search_doc AS d JOIN {table} AS t ON t.id = d.record_id"
+            " WHERE d.record_id IN ({ids})",
+        ]
+    for kind, column in DEADLINE.get(table, ()):
+        out.append(
+            "INSERT INTO deadline_stale (subject_type, subject_id)"  # noqa: S608 (names from this module)
+            f" SELECT DISTINCT '{kind}', t.{column} FROM {table} AS t"
+            f" WHERE t.id IN ({{ids}}) AND t.{column} IS NOT NULL"
+            " AND NOT EXISTS (SELECT 1 FROM deadline_stale AS s"
+            f" WHERE s.subject_type = '{kind}' AND s.subject_id = t.{column})"
+        )
+    if table == "carer_household":
+        # A household's changes reach the children placed with it (0006's _PLACED_WITH).
+        out.append(
+            "INSERT INTO deadline_stale (subject_type, subject_id)"
+            " SELECT DISTINCT 'child', p.child_id FROM placement AS p"
+            " WHERE p.household_id IN ({ids})"
+            " AND NOT EXISTS (SELECT 1 FROM deadline_stale AS s"
+            " WHERE s.subject_type = 'child' AND s.subject_id = p.child_id)"
+        )
+    return out
