@@ -40,6 +40,10 @@ PRAGMAS = (
     ("cipher_memory_security", "OFF"),
     ("journal_mode", "WAL"),
     ("synchronous", "FULL"),
+    # Checkpoints run beside the work, not inside whichever commit fills the log
+    # (``app.store.checkpoint``); once copied back, a log larger than 64 MiB is cut down.
+    ("wal_autocheckpoint", "0"),
+    ("journal_size_limit", str(64 * 1024 * 1024)),
     ("temp_store", "MEMORY"),
     ("secure_delete", "ON"),
     ("foreign_keys", "ON"),

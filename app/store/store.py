@@ -17,6 +17,7 @@ from sqlalchemy.exc import DatabaseError
 
 from app.errors import ProfileIsLocked, StoreDamaged
 from app.store import write_hooks  # noqa: F401  (registers the flush hooks)
+from app.store.checkpoint import Checkpointer
 from app.store.engine import writer
 from app.store.session import WRITE_CONTEXT, CasebookSession, WriteContext
 
@@ -45,6 +46,7 @@ class Store:
         self._engine: Engine | None = engine
         self._writer: Engine | None = writer(engine)
         self._data_key = data_key
+        self._checkpointer = Checkpointer(engine)
         self.worker = ""
 
     # ---- Public API
@@ -77,10 +79,16 @@ class Store:
         session.info[WRITE_CONTEXT] = WriteContext(actor=actor or self.worker, remote=remote)
         with _damage_reported(), session, session.begin():
             yield session
+        self._checkpointer.request()
+
+    def wait_for_checkpoint(self) -> None:
+        """Block until the background checkpoint (``app.store.checkpoint``) is idle."""
+        self._checkpointer.drain()
 
     def lock(self) -> None:
         """Close every connection and forget the key. Python cannot promise to wipe every copy
         of a secret from memory; we drop every reference we hold and zero the one we own."""
+        self._checkpointer.close()
         if self._engine is not None:
             self._engine.dispose()
         self._engine = self._writer = None

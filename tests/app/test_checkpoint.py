@@ -1,0 +1,48 @@
+"""The write-ahead log is copied back into the database file beside the work, not in a commit."""
+
+from __future__ import annotations
+
+import threading
+
+from app.models import Child
+from app.store import Profile, Store
+from tests.app import factories
+from tests.conftest import PASSPHRASE
+
+
+def test_saves_reach_the_database_file_without_a_commit_paying_for_it(store: Store) -> None:
+    """No connection checkpoints inside a commit; the store's background checkpoint copies the
+    saved pages into the file itself shortly after."""
+    with store.read() as session:
+        pragma = session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    assert pragma == 0
+    db_file = store.profile_path / "casebook.db"
+    store.wait_for_checkpoint()
+    before = db_file.stat().st_size
+    for _ in range(5):
+        with store.write() as session:
+            for _ in range(100):
+                session.add(factories.child(about_me="Likes football and drawing. " * 20))
+    store.wait_for_checkpoint()
+    assert db_file.stat().st_size > before + 200 * 1024
+    with store.read() as session:
+        busy, logged, copied = (
+            session.connection().exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        )
+    assert (busy, logged) == (0, copied)  # nothing left that the background one missed
+
+
+def test_locking_leaves_no_checkpoint_thread_and_keeps_every_save(profile: Profile) -> None:
+    store = profile.unlock(PASSPHRASE)
+    with store.write() as session:
+        child = factories.child()
+        session.add(child)
+    store.lock()
+    assert not [t for t in threading.enumerate() if t.name.startswith("casebook-checkpoint")]
+    assert not (profile.path / "casebook.db-wal").exists()
+    again = profile.unlock(PASSPHRASE)
+    try:
+        with again.read() as session:
+            assert session.get(Child, child.id) is not None
+    finally:
+        again.lock()
