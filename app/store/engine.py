@@ -43,6 +43,10 @@ PRAGMAS = (
     # Checkpoints run beside the work, not inside whichever commit fills the log
     # (``app.store.checkpoint``); once copied back, a log larger than 64 MiB is cut down.
     ("wal_autocheckpoint", "0"),
+    # 32 MiB of decrypted pages per connection (SQLCipher's default is 8 MiB): a first sync
+    # inserts at random places in indexes far larger than that, and each miss is a read and a
+    # decryption.
+    ("cache_size", "-32768"),
     ("journal_size_limit", str(64 * 1024 * 1024)),
     ("temp_store", "MEMORY"),
     ("secure_delete", "ON"),
@@ -61,6 +65,10 @@ def create_store_engine(path: Path, data_key: bytes) -> Engine:
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=2,
+        # The most recently used connection first: in WAL mode a connection drops its whole
+        # page cache when another one has written since, so taking turns (the default order)
+        # made every other transaction start cold, re-reading and decrypting its pages.
+        pool_use_lifo=True,
         connect_args={"check_same_thread": False},
     )
     event.listen(engine, "connect", _configure_connection)
