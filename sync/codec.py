@@ -23,11 +23,12 @@ def from_wire(record_type: str, fields: dict[str, Any]) -> dict[str, Any]:
         kind = schema.get(name)
         if kind is None:
             continue
-        out[name] = _decode(kind.rstrip("?"), value)
+        out[name] = decode(kind.rstrip("?"), value)
     return out
 
 
-def _decode(kind: str, value: Any) -> Any:
+def decode(kind: str, value: Any) -> Any:
+    """One wire value of a declared kind ("date", "datetime", "uuid", or any other: as is)."""
     if value is None:
         return None
     if kind == "date":

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
@@ -35,6 +35,7 @@ from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.codec import from_wire
 from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
+from sync.rows import insert_versions
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
 _CHUNK = 900
@@ -207,26 +208,27 @@ def _write_versions(
     (``app.store.page_triggers``): on a first sync that is most of the time saved."""
     table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
     assert isinstance(table, Table)
-    defaults = _wire_defaults(table, record_type)
-    rows: list[dict[str, Any]] = []
-    for version in versions:
-        row = {**defaults, **from_wire(record_type, version.fields)}
-        row.update(
-            id=version.record_id,
-            deleted=version.deleted,
-            server_revision=version.revision,
-            dirty=False,
-            created_by=version.created_by,
-            created_at=version.created_at,
-            updated_by=version.updated_by,
-            updated_at=version.updated_at,
-        )
-        rows.append(row)
+    ids = [v.record_id for v in versions]
     if new:
         with page_triggers.paused(session):
-            _insert_rows(session, table, rows)
-        page_triggers.after_insert(session, table.name, [v.record_id for v in versions])
+            insert_versions(session, record_type, versions)
+        page_triggers.after_insert(session, table.name, ids)
     else:
+        defaults = _wire_defaults(table, record_type)
+        rows: list[dict[str, Any]] = []
+        for version in versions:
+            row = {**defaults, **from_wire(record_type, version.fields)}
+            row.update(
+                id=version.record_id,
+                deleted=version.deleted,
+                server_revision=version.revision,
+                dirty=False,
+                created_by=version.created_by,
+                created_at=version.created_at,
+                updated_by=version.updated_by,
+                updated_at=version.updated_at,
+            )
+            rows.append(row)
         statement = sqlite_insert(table)
         # A known record (without local edits) takes the server's content and stamps. Its
         # creation stamp is the server's too, as in ``sync.apply``.
@@ -236,31 +238,7 @@ def _write_versions(
         )
     # These records had no unsent edits: each is now exactly the server's version, which is
     # therefore its own base (one is taken again at its next local edit).
-    _drop_bases(session, record_type, [v.record_id for v in versions])
-
-
-def _insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One plain ``executemany`` of ``rows`` (all naming the same columns), each value turned
-    into what SQLite stores by its column type's own bind processor, as ``session.execute``
-    would; without the statement machinery around it, which on a first sync cost more than
-    SQLite's own work."""
-    names = list(rows[0])
-    if any(c.default is not None and c.name not in names for c in table.columns):
-        # A laptop-only column with a Python default (none today) needs SQLAlchemy to fill it.
-        session.execute(insert(table), rows)
-        return
-    dialect = session.get_bind().dialect
-    binders = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    plan = list(zip(names, binders, strict=True))
-    quote = dialect.identifier_preparer.quote
-    statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(name) for name in names)})"  # noqa: S608
-        f" VALUES ({', '.join('?' * len(names))})"
-    )
-    params = [
-        tuple(row[name] if bind is None else bind(row[name]) for name, bind in plan) for row in rows
-    ]
-    session.connection().exec_driver_sql(statement, params)
+    _drop_bases(session, record_type, ids)
 
 
 def _write_stamps(session: Session, record_type: str, versions: list[RecordVersion]) -> None:
