@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -69,9 +69,9 @@ def apply_pulled(session: Session, records: Sequence[RecordVersion], tally: Appl
             fresh = [v for v in plain.values() if v.record_id not in held]
             known = [v for v in plain.values() if v.record_id in held]
             if fresh:
-                _write_versions(session, record_type, fresh, new=True)
+                _write_versions(session, record_type, fresh, held="none")
             if known:
-                _write_versions(session, record_type, known)
+                _write_versions(session, record_type, known, held="all")
             tally.received += len(plain)
 
 
@@ -201,15 +201,24 @@ def _records_with_other_pending(
 
 
 def _write_versions(
-    session: Session, record_type: str, versions: list[RecordVersion], *, new: bool = False
+    session: Session,
+    record_type: str,
+    versions: list[RecordVersion],
+    *,
+    held: Literal["none", "all", "some"] = "some",
 ) -> None:
-    """Write the server's versions whole. ``new``: none of these records is on the laptop, so
-    they are inserted with the insert triggers paused and their work done once for the page
-    (``app.store.page_triggers``): on a first sync that is most of the time saved."""
+    """Write the server's versions whole.
+
+    ``held``: whether the laptop holds these records. None of them: they are inserted with the
+    insert triggers paused and the triggers' work done once for the page; all of them: they
+    are rewritten with the search update triggers paused and re-indexed once for the page
+    (``app.store.page_triggers``). On a first sync, and for a page of colleagues' edits, that
+    is most of the time saved. Unknown: every trigger fires row by row.
+    """
     table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
     assert isinstance(table, Table)
     ids = [v.record_id for v in versions]
-    if new:
+    if held == "none":
         with page_triggers.paused(session):
             insert_versions(session, record_type, versions)
         page_triggers.after_insert(session, table.name, ids)
@@ -233,9 +242,15 @@ def _write_versions(
         # A known record (without local edits) takes the server's content and stamps. Its
         # creation stamp is the server's too, as in ``sync.apply``.
         refreshed = {name: statement.excluded[name] for name in rows[0] if name != "id"}
-        session.execute(
-            statement.on_conflict_do_update(index_elements=["id"], set_=refreshed), rows
-        )
+        upsert = statement.on_conflict_do_update(index_elements=["id"], set_=refreshed)
+        if held == "all":
+            # Every row exists, so only update triggers can fire: the search ones are paused
+            # (and done below), the deadline ones still compare each row's columns.
+            with page_triggers.paused(session):
+                session.execute(upsert, rows)
+            page_triggers.reindex(session, table.name, ids)
+        else:
+            session.execute(upsert, rows)
     # These records had no unsent edits: each is now exactly the server's version, which is
     # therefore its own base (one is taken again at its next local edit).
     _drop_bases(session, record_type, ids)

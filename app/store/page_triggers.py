@@ -7,9 +7,12 @@ themselves on a first sync (tens of thousands of records), so sync writes a page
 with them paused (migration 0011) and calls :func:`after_insert`, which does the same work as
 one statement per table for the page.
 
-The two must stay the same work: ``tests/app/test_page_triggers.py`` inserts a record of every
+Records the laptop already holds are rewritten with the search update triggers paused the same
+way (migration 0012) and re-indexed by :func:`reindex`; their deadline triggers still fire.
+
+The two must stay the same work: ``tests/app/test_page_triggers.py`` writes a record of every
 type both ways and compares the search documents, what a search finds and the stale subjects,
-and fails if a table gains an insert trigger that is not mirrored here.
+and fails if a table gains an insert or search update trigger that is not mirrored here.
 """
 
 from __future__ import annotations
@@ -96,7 +99,27 @@ def after_insert(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None
             conn.exec_driver_sql(statement.format(ids=marks), chunk)
 
 
-def _statements(table: str) -> list[str]:
+def reindex(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None:
+    """Re-index these just-rewritten rows of ``table`` for search, as the paused
+    ``search_<table>_au`` trigger would have row by row (migration 0012): their old documents
+    go, and the rows are indexed again as they now are."""
+    if table not in SEARCH:
+        return
+    conn = session.connection()
+    statements = [
+        "DELETE FROM search_index WHERE rowid IN"
+        " (SELECT rowid FROM search_doc WHERE record_id IN ({ids}))",
+        "DELETE FROM search_doc WHERE record_id IN ({ids})",
+        *_statements(table, deadlines=False),
+    ]
+    for start in range(0, len(ids), _CHUNK):
+        chunk = tuple(record_id.hex for record_id in ids[start : start + _CHUNK])
+        marks = ", ".join("?" * len(chunk))
+        for statement in statements:
+            conn.exec_driver_sql(statement.format(ids=marks), chunk)
+
+
+def _statements(table: str, *, deadlines: bool = True) -> list[str]:
     """The set-based twins of ``table``'s insert triggers, with ``{ids}`` for the id list."""
     out = []
     if table in SEARCH:
@@ -109,7 +132,7 @@ def _statements(table: str) -> list[str]:
             f" FROM search_doc AS d JOIN {table} AS t ON t.id = d.record_id"
             " WHERE d.record_id IN ({ids})",
         ]
-    for kind, column in DEADLINE.get(table, ()):
+    for kind, column in DEADLINE.get(table, ()) if deadlines else ():
         out.append(
             "INSERT INTO deadline_stale (subject_type, subject_id)"  # noqa: S608 (names from this module)
             f" SELECT DISTINCT '{kind}', t.{column} FROM {table} AS t"
@@ -117,7 +140,7 @@ def _statements(table: str) -> list[str]:
             " AND NOT EXISTS (SELECT 1 FROM deadline_stale AS s"
             f" WHERE s.subject_type = '{kind}' AND s.subject_id = t.{column})"
         )
-    if table == "carer_household":
+    if table == "carer_household" and deadlines:
         # A household's changes reach the children placed with it (0006's _PLACED_WITH).
         out.append(
             "INSERT INTO deadline_stale (subject_type, subject_id)"

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Table, insert, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES
-from app.search import search
+from app.search import fts_query, search
 from app.store import Profile, Store, page_triggers
 from tests.conftest import PASSPHRASE, fast_kdf
 
@@ -109,9 +110,19 @@ def _state(session: Session) -> dict[str, Any]:
     stale = sorted(tuple(row) for row in session.execute(text("SELECT * FROM deadline_stale")))
     hits = {
         word: sorted(str(h.record_id) for h in search(session, word, limit=500))
-        for word in [f"{t}{n}" for t in RECORD_TYPES for n in range(2)] + ["word", "answer"]
+        for word in [f"{t}{n}" for t in RECORD_TYPES for n in range(2)]
+        + [f"{t}0{w}" for t in RECORD_TYPES for w in ("word", "changed")]
     }
-    return {"docs": docs, "stale": stale, "hits": hits}
+    # The index itself, not only what search shows through ``search_doc``: an entry left
+    # behind would be found again once its rowid is reused.
+    entries = {
+        word: session.execute(
+            text("SELECT count(*) FROM search_index WHERE search_index MATCH :q"),
+            {"q": fts_query(word)},
+        ).scalar()
+        for word in hits
+    }
+    return {"docs": docs, "stale": stale, "hits": hits, "entries": entries}
 
 
 def test_a_paused_page_indexes_and_marks_stale_as_the_triggers_do(tmp_path: Path) -> None:
@@ -136,6 +147,54 @@ def test_a_paused_page_indexes_and_marks_stale_as_the_triggers_do(tmp_path: Path
     assert set_based == triggered
 
 
+def _rewritten(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same rows with every piece of text changed (and tombstones revived)."""
+    out = []
+    for row in rows:
+        new = dict(row)
+        for name, value in row.items():
+            if isinstance(value, str):
+                new[name] = value.replace("word", "changed")
+        new["deleted"] = False
+        out.append(new)
+    return out
+
+
+def test_a_paused_rewrite_reindexes_as_the_update_triggers_do(tmp_path: Path) -> None:
+    """Records the laptop holds, rewritten whole (as sync does with a colleague's versions):
+    with the search update triggers paused and one re-index for the page, search finds the
+    new words and not the old, and the deadline triggers (never paused) mark the same."""
+    pages = _pages()
+    states = []
+    for name, paused in (("triggers", False), ("paused", True)):
+        with _store(tmp_path, name) as store:
+            with store.write(remote=True) as session:
+                for record_type, rows in pages:
+                    session.execute(insert(_table(record_type)), rows)
+            with store.write(remote=True) as session:
+                session.execute(text("DELETE FROM deadline_stale"))
+                for record_type, rows in pages:
+                    table = _table(record_type)
+                    statement = sqlite_insert(table)
+                    upsert = statement.on_conflict_do_update(
+                        index_elements=["id"],
+                        set_={c.name: statement.excluded[c.name] for c in table.columns},
+                    )
+                    if paused:
+                        with page_triggers.paused(session):
+                            session.execute(upsert, _rewritten(rows))
+                        page_triggers.reindex(session, table.name, [r["id"] for r in rows])
+                    else:
+                        session.execute(upsert, _rewritten(rows))
+                states.append(_state(session))
+    triggered, set_based = states
+    assert not any(triggered["hits"][f"{t}0word"] for t in page_triggers.SEARCH)  # old: gone
+    # (An assessment's indexed text is its answers, which ``_rewritten`` leaves alone.)
+    assert all(triggered["hits"][f"{t}0changed"] for t in page_triggers.SEARCH if t != "assessment")
+    assert triggered["stale"]  # tombstones revived: deadline triggers fired
+    assert set_based == triggered
+
+
 def test_every_insert_trigger_can_be_paused_and_is_mirrored(store: Store) -> None:
     """A new insert trigger must carry the pause guard and have its set-based twin in
     ``app.store.page_triggers``, or a first sync would skip its work."""
@@ -146,6 +205,9 @@ def test_every_insert_trigger_can_be_paused_and_is_mirrored(store: Store) -> Non
     mirrored = {"search": page_triggers.SEARCH, "deadline": page_triggers.DEADLINE}
     seen = 0
     for name, table, sql in triggers:
+        if name.startswith("search_") and " AFTER UPDATE OF " in sql:
+            assert "WHEN NOT EXISTS (SELECT 1 FROM trigger_pause)" in sql, name
+            assert table in page_triggers.SEARCH, name
         if not re.search(r"\bAFTER INSERT ON\b", sql):
             continue
         seen += 1
