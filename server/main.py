@@ -6,6 +6,7 @@ show a sentence and act on ``action``; nothing from a request body is ever logge
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -95,6 +96,19 @@ def _purge_loop(database: Database, settings: Settings, stop: threading.Event) -
             logger.exception("periodic purge failed")
 
 
+def freeze_startup_heap() -> None:
+    """Exempt everything alive at startup from the garbage collector's full collections.
+
+    That is most of the heap (modules, SQLAlchemy's and pydantic's machinery) and it lives as
+    long as the process. A push of a thousand records creates enough objects to set off a full
+    collection, which otherwise rescans all of it each time: measured, that was a quarter of a
+    push's CPU. Done once per process (several apps may share one, as in the tests).
+    """
+    if gc.get_freeze_count() == 0:
+        gc.collect()
+        gc.freeze()
+
+
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     """Build the application for ``settings`` (the database must already be migrated)."""
     db = database or open_database(settings.resolved_database_url())
@@ -102,6 +116,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        freeze_startup_heap()
         stop = threading.Event()
         worker = None
         if settings.purge_interval_seconds > 0:

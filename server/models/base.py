@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,6 +31,23 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        # SQLite stores the text SQLAlchemy's DATETIME writes, "YYYY-MM-DD HH:MM:SS.ffffff" in
+        # naive UTC; made in one step, not by building a naive datetime and formatting it field
+        # by field: a push binds four timestamps per record, and that took twice as long.
+        def process(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("timestamps must be timezone-aware")
+            # Without the "+00:00" isoformat adds (the year always has four digits).
+            return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+
+        return process
 
 
 #: JSON documents: JSONB on PostgreSQL (compact, indexable), plain JSON text elsewhere.

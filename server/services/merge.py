@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED, SUBJECT_FIELDS
@@ -46,35 +47,126 @@ def _describe(wire_type: str) -> str:
     }[wire_type]
 
 
-def coerce_value(wire_type: str, value: Any) -> tuple[bool, Any]:
-    """(ok, canonical value). Dates, datetimes and ids are canonicalised so that equal values
-    compare equal when merging, whatever spelling a laptop used."""
-    nullable = wire_type.endswith("?")
-    base = wire_type.rstrip("?")
-    if value is None:
-        return nullable, None
-    if base == "str":
-        return isinstance(value, str) and len(value) <= MAX_TEXT, value
-    if base == "bool":
-        return isinstance(value, bool), value
-    if base == "int":
-        ok = isinstance(value, int) and not isinstance(value, bool) and -_INT64 < value < _INT64
-        return ok, value
-    if base == "object":
-        return isinstance(value, dict), value
+#: An id spelt exactly as ``str(uuid.UUID(...))`` spells it, which is how laptops send them:
+#: already canonical, so the parse (the dearest part of validating a record) can be skipped.
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+_Coercer = Callable[[Any], tuple[bool, Any]]
+
+
+def _coerce_str(value: Any) -> tuple[bool, Any]:
+    return isinstance(value, str) and len(value) <= MAX_TEXT, value
+
+
+def _coerce_bool(value: Any) -> tuple[bool, Any]:
+    return isinstance(value, bool), value
+
+
+def _coerce_int(value: Any) -> tuple[bool, Any]:
+    ok = isinstance(value, int) and not isinstance(value, bool) and -_INT64 < value < _INT64
+    return ok, value
+
+
+def _coerce_object(value: Any) -> tuple[bool, Any]:
+    return isinstance(value, dict), value
+
+
+def _coerce_date(value: Any) -> tuple[bool, Any]:
     if not isinstance(value, str):
         return False, value
     try:
-        if base == "date":
-            return bool(_DATE.match(value)), date.fromisoformat(value).isoformat()
-        if base == "datetime":
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return moment.tzinfo is not None, moment.isoformat()
-        if base == "uuid":
-            return True, str(uuid.UUID(value))
+        return bool(_DATE.match(value)), date.fromisoformat(value).isoformat()
     except ValueError:
         return False, value
-    raise ValueError(f"unknown wire type {wire_type!r}")
+
+
+def _coerce_datetime(value: Any) -> tuple[bool, Any]:
+    if not isinstance(value, str):
+        return False, value
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False, value
+    return moment.tzinfo is not None, moment.isoformat()
+
+
+def _coerce_uuid(value: Any) -> tuple[bool, Any]:
+    if not isinstance(value, str):
+        return False, value
+    if _CANONICAL_UUID.fullmatch(value):
+        return True, value
+    try:
+        return True, str(uuid.UUID(value))
+    except ValueError:
+        return False, value
+
+
+#: Each wire type's check, by base type (without the ``?``): the value is never None here.
+_COERCERS: dict[str, _Coercer] = {
+    "str": _coerce_str,
+    "bool": _coerce_bool,
+    "int": _coerce_int,
+    "object": _coerce_object,
+    "date": _coerce_date,
+    "datetime": _coerce_datetime,
+    "uuid": _coerce_uuid,
+}
+
+
+def coerce_value(wire_type: str, value: Any) -> tuple[bool, Any]:
+    """(ok, canonical value). Dates, datetimes and ids are canonicalised so that equal values
+    compare equal when merging, whatever spelling a laptop used."""
+    if value is None:
+        return wire_type.endswith("?"), None
+    coerce = _COERCERS.get(wire_type.rstrip("?"))
+    if coerce is None:
+        if not isinstance(value, str):
+            return False, value
+        raise ValueError(f"unknown wire type {wire_type!r}")
+    return coerce(value)
+
+
+@dataclass(frozen=True)
+class _FieldRule:
+    """How one field of one record type is checked, with the sentence a refusal gives."""
+
+    coerce: _Coercer
+    nullable: bool
+    #: Server-controlled or scope-derived: a laptop's value is dropped, not checked.
+    ignored: bool
+    invalid: str
+
+
+@dataclass(frozen=True)
+class _TypeRules:
+    fields: dict[str, _FieldRule]
+    #: Fields a new record must have, in schema order (the first missing one is named).
+    required: tuple[str, ...]
+
+
+def _type_rules(record_type: str, schema: Mapping[str, str]) -> _TypeRules:
+    ignored = set(SERVER_CONTROLLED)
+    if record_type in SCOPE_DERIVED:
+        ignored.add(SCOPE_DERIVED[record_type])
+    rules = {}
+    for name, wire_type in schema.items():
+        base, nullable = wire_type.rstrip("?"), wire_type.endswith("?")
+        rules[name] = _FieldRule(
+            coerce=_COERCERS[base],  # an unknown wire type in RECORD_FIELDS fails at import
+            nullable=nullable,
+            ignored=name in ignored,
+            invalid=f"The value for {name} must be {_describe(base)}"
+            + ("" if nullable else " and cannot be empty")
+            + ".",
+        )
+    required = tuple(name for name, rule in rules.items() if not rule.ignored and not rule.nullable)
+    return _TypeRules(rules, required)
+
+
+#: Built once: validation runs for every field of every pushed change.
+_RULES: dict[str, _TypeRules] = {
+    record_type: _type_rules(record_type, schema) for record_type, schema in RECORD_FIELDS.items()
+}
 
 
 def validate_fields(
@@ -85,34 +177,36 @@ def validate_fields(
     Returns the canonical values to consider, without server-controlled and scope-derived fields
     (a laptop's values for those are ignored, not refused), or the first problem found.
     """
-    schema = RECORD_FIELDS.get(record_type)
-    if schema is None:
+    rules = _RULES.get(record_type)
+    if rules is None:
         known = ", ".join(sorted(RECORD_FIELDS))
         return {}, FieldError(f"Unknown record type {record_type!r} (known: {known}).", None)
-    ignored = set(SERVER_CONTROLLED)
-    if record_type in SCOPE_DERIVED:
-        ignored.add(SCOPE_DERIVED[record_type])
     clean: dict[str, Any] = {}
     for name, value in fields.items():
-        if name not in schema:
+        rule = rules.fields.get(name)
+        if rule is None:
             return {}, FieldError(f"A {record_type} has no field called {name!r}.", name)
-        if name in ignored:
+        if rule.ignored:
             continue
-        ok, canonical = coerce_value(schema[name], value)
+        if value is None:
+            ok, canonical = rule.nullable, None
+        else:
+            ok, canonical = rule.coerce(value)
         if not ok:
-            return {}, FieldError(
-                f"The value for {name} must be {_describe(schema[name].rstrip('?'))}"
-                + ("" if schema[name].endswith("?") else " and cannot be empty")
-                + ".",
-                name,
-            )
+            return {}, FieldError(rule.invalid, name)
         clean[name] = canonical
     if creating:
-        for name, wire_type in schema.items():
-            if name in ignored or wire_type.endswith("?") or name in clean:
-                continue
-            return {}, FieldError(f"A new {record_type} needs a value for {name}.", name)
+        for name in rules.required:
+            if name not in clean:
+                return {}, FieldError(f"A new {record_type} needs a value for {name}.", name)
     return clean, None
+
+
+@lru_cache(maxsize=4096)
+def _subject_id(text: str) -> uuid.UUID:
+    """Parsed once: a batch names the same child in many records, and each is asked about
+    twice (before and after validation)."""
+    return uuid.UUID(text)
 
 
 def subject_of(
@@ -125,7 +219,7 @@ def subject_of(
     for name, subject_type in zip(SUBJECT_FIELDS, SUBJECT_TYPES, strict=True):
         value = fields.get(name)
         if value:
-            return subject_type, uuid.UUID(str(value))
+            return subject_type, _subject_id(str(value))
     return None
 
 

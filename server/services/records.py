@@ -18,11 +18,13 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from server.db import execute_many
 from server.models import Record, RecordVersion, RevisionCounter, ScopeEvent, table_of, utcnow
 from server.services.merge import SCOPE_DERIVED, FieldMeta
 from sync.protocol.messages import RecordVersion as WireRecordVersion
@@ -88,6 +90,8 @@ class RecordState:
 
     @classmethod
     def from_row(cls, row: Row[Any] | Record) -> RecordState:
+        if isinstance(row, Row) and row._fields == _RECORD_COLUMNS:
+            return cls(*tuple(row))  # these values in this order (as ``record_columns`` reads)
         return cls(*(getattr(row, name) for name in _RECORD_COLUMNS))
 
     def as_row(self) -> dict[str, Any]:
@@ -167,7 +171,19 @@ def record_to_wire(record: RecordState | Record) -> WireRecordVersion:
 
 
 def load_meta(record: RecordState) -> dict[str, FieldMeta]:
-    return {name: FieldMeta.load(raw) for name, raw in record.field_meta.items()}
+    """Each field's last change. The fields one version changed share a stamp, so each
+    distinct stamp is loaded once (an edit loads every field's, for every record it touches)."""
+    loaded: dict[tuple[Any, ...], FieldMeta] = {}
+    meta = {}
+    for name, raw in record.field_meta.items():
+        key = tuple(raw)
+        if key not in loaded:
+            loaded[key] = FieldMeta.load(raw)
+        meta[name] = loaded[key]
+    return meta
+
+
+_UUID_ORDER = attrgetter("int")
 
 
 def lock_records(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, RecordState]:
@@ -176,7 +192,9 @@ def lock_records(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid
     Locked in record-id order, so two batches touching the same records queue rather than
     deadlock (on SQLite the whole write transaction is already exclusive).
     """
-    ids = sorted(set(record_ids))
+    # By the ids' integer value, which is how UUIDs order, without a Python-level comparison
+    # per step of the sort.
+    ids = sorted(set(record_ids), key=_UUID_ORDER)
     if not ids:
         return {}
     rows = session.execute(
@@ -318,30 +336,41 @@ class WriteBatch:
         ).scalar_one()
         self._first = top - count + 1
         self._write_records()
-        if self._versions:
-            for version in self._versions:
-                version["revision"] = self.real(version["revision"])
-            self.session.execute(insert(_VERSION), self._versions)
-        if self._events:
-            for event in self._events:
-                event["revision"] = self.real(event["revision"])
-            self.session.execute(insert(_EVENT), self._events)
+        for version in self._versions:
+            version["revision"] = self.real(version["revision"])
+        execute_many(self.session, insert(_VERSION), self._versions)
+        for event in self._events:
+            event["revision"] = self.real(event["revision"])
+        execute_many(self.session, insert(_EVENT), self._events)
+
+    def _real_meta(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """``meta`` with its placeholder revisions made real. The fields one version changed
+        share one stamp (see :meth:`write`), so each stamp is rebuilt once, not per field."""
+        stamps: dict[int, list[Any]] = {}
+        real: dict[str, Any] = {}
+        for name, raw in meta.items():
+            revision = raw[0]
+            if revision < 0:
+                if revision not in stamps:
+                    stamps[revision] = [self.real(revision), *raw[1:]]
+                raw = stamps[revision]
+            real[name] = raw
+        return real
 
     def _write_records(self) -> None:
         """Insert new records and update changed ones, each kind in one executemany."""
         for record in self._records.values():
             record.revision = self.real(record.revision)
-            record.field_meta = {
-                name: [self.real(raw[0]), *raw[1:]] for name, raw in record.field_meta.items()
-            }
+            record.field_meta = self._real_meta(record.field_meta)
         new = [r.as_row() for r in self._records.values() if r.is_new]
         changed = [r for r in self._records.values() if not r.is_new]
         if new:
-            self.session.execute(insert(_RECORD), new)
+            execute_many(self.session, insert(_RECORD), new)
             for record in self._records.values():
                 record.is_new = False
         if changed:
-            self.session.execute(
+            execute_many(
+                self.session,
                 update(_RECORD)
                 .where(_RECORD.c.record_id == bindparam("b_record_id"))
                 .values(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from pydantic import TypeAdapter
 from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,7 @@ from server.core.caller import Caller
 from server.core.config import Settings
 from server.core.errors import ServiceError, not_found
 from server.core.security import open_document, sign_document
+from server.db import execute_many
 from server.models import (
     Allocation,
     ChangeReceipt,
@@ -564,22 +566,29 @@ def _audit_push(
         )
 
 
+#: Serialises a batch's results together (per-result ``model_dump`` calls cost more).
+_RESULT_LIST = TypeAdapter(list[ChangeResult])
+
+
 def _store_results(session: Session, caller: Caller, results: list[ChangeResult]) -> None:
     """Remember each fresh change's result, in the same transaction as its effect."""
     if not results:
         return
     now = utcnow()
-    session.execute(
+    # The same documents as ``result.model_dump(mode="json")``, serialised in one call.
+    documents = _RESULT_LIST.dump_python(results, mode="json")
+    execute_many(
+        session,
         insert(table_of(ChangeReceipt)),
         [
             {
                 "change_id": result.change_id,
                 "user_id": caller.user_id,
                 "device_id": caller.device_id,
-                "result": result.model_dump(mode="json"),
+                "result": document,
                 "created_at": now,
             }
-            for result in results
+            for result, document in zip(results, documents, strict=True)
         ],
     )
 
