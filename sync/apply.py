@@ -101,6 +101,8 @@ def apply_push_result(
                     setattr(record, name, value)
             record.created_by = result.stamps.created_by
             record.created_at = result.stamps.created_at
+            record.updated_by = result.stamps.updated_by
+            record.updated_at = result.stamps.updated_at
         record.server_revision = max(record.server_revision or 0, result.revision)
         record.dirty = still_pending
 

@@ -23,6 +23,7 @@ from functools import partial
 from typing import Protocol, TypeVar
 
 from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session
 
 from app.models import Attachment, AttachmentUpload
 from app.models.attachments import AttachmentContent
@@ -56,33 +57,43 @@ def uploads_due(store: Store) -> list[str]:
     """Content on this laptop that an accepted attachment record names and that the service
     is not known to hold in full."""
     with store.read() as session:
-        return list(
-            session.scalars(
-                select(Attachment.sha256)
-                .where(
-                    Attachment.deleted.is_(False),
-                    Attachment.server_revision.is_not(None),
-                    exists().where(AttachmentContent.sha256 == Attachment.sha256),
-                    ~exists().where(AttachmentUpload.sha256 == Attachment.sha256),
-                )
-                .distinct()
+        return uploads_due_in(session)
+
+
+def uploads_due_in(session: Session) -> list[str]:
+    """``uploads_due`` inside a read the caller already holds."""
+    return list(
+        session.scalars(
+            select(Attachment.sha256)
+            .where(
+                Attachment.deleted.is_(False),
+                Attachment.server_revision.is_not(None),
+                exists().where(AttachmentContent.sha256 == Attachment.sha256),
+                ~exists().where(AttachmentUpload.sha256 == Attachment.sha256),
             )
+            .distinct()
         )
+    )
 
 
 def downloads_due(store: Store) -> list[str]:
     """Files that attachment records on this laptop name but whose content is not here yet."""
     with store.read() as session:
-        return list(
-            session.scalars(
-                select(Attachment.sha256)
-                .where(
-                    Attachment.deleted.is_(False),
-                    ~exists().where(and_(AttachmentContent.sha256 == Attachment.sha256)),
-                )
-                .distinct()
+        return downloads_due_in(session)
+
+
+def downloads_due_in(session: Session) -> list[str]:
+    """``downloads_due`` inside a read the caller already holds."""
+    return list(
+        session.scalars(
+            select(Attachment.sha256)
+            .where(
+                Attachment.deleted.is_(False),
+                ~exists().where(and_(AttachmentContent.sha256 == Attachment.sha256)),
             )
+            .distinct()
         )
+    )
 
 
 def upload(

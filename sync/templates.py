@@ -127,6 +127,13 @@ class _Unreadable(Exception):
     pass
 
 
+def check_due(checked_at: str | None) -> bool:
+    """Whether a sync should ask the service for its forms, given the stored time of the last
+    check (``CHECKED_KEY``; None if never): lets a sync that has read it already skip
+    ``fetch_templates`` without another read."""
+    return checked_at is None or not _recent(checked_at, clock.utcnow())
+
+
 def _recent(value: str, now: datetime) -> bool:
     try:
         checked = datetime.fromisoformat(value)

@@ -323,6 +323,19 @@ class WriteBatch:
             return revision
         return self._first - 1 - revision
 
+    @property
+    def numbered(self) -> tuple[int, int] | None:
+        """The revision counter's value before and after this batch took its revisions (once
+        :meth:`finish` has run); None if it wrote nothing."""
+        if self._first is None:
+            return None
+        return self._first - 1, self._first - 2 - self._next
+
+    @property
+    def moves_scope(self) -> bool:
+        """Whether the batch records scope events (a new child or household allocated)."""
+        return bool(self._events)
+
     def finish(self) -> None:
         """Take revisions from the counter (last step before commit) and write everything."""
         count = -1 - self._next

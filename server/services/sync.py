@@ -458,12 +458,16 @@ class _Push:
             device_id=self.caller.device_id,
         )
         status = ChangeStatus.MERGED if outcome.others_changed else ChangeStatus.APPLIED
+        # Applied as sent: the laptop holds this content already (no one else changed the
+        # record since its base), so the answer is the stamps; merged: the whole record, so
+        # the laptop learns the other fields.
         return Outcome(
             change.change_id,
             status,
             revision=revision,
             snapshot=Snapshot.of(record),
             written=record.record_id,
+            stamps_only=not outcome.others_changed,
         )
 
     def _attachment_rules(self, record_type: str, fields: dict[str, Any]) -> FieldError | None:
@@ -594,7 +598,13 @@ def _store_results(session: Session, caller: Caller, results: list[ChangeResult]
 
 
 def push(
-    session: Session, *, caller: Caller, settings: Settings, changes: list[Change]
+    session: Session,
+    *,
+    caller: Caller,
+    settings: Settings,
+    changes: list[Change],
+    secret: str | None = None,
+    cursor_text: str | None = None,
 ) -> PushResponse:
     """Apply a batch in ``session``'s transaction; stored results answer re-sent changes.
 
@@ -625,7 +635,34 @@ def push(
         item = decided[change.change_id]
         assert isinstance(item, ChangeResult)
         answers.append(item)
-    return PushResponse(results=answers)
+    cursor = _cursor_past(secret, cursor_text, caller, batch, changes) if secret else None
+    return PushResponse(results=answers, cursor=cursor)
+
+
+def _cursor_past(
+    secret: str, cursor_text: str | None, caller: Caller, batch: WriteBatch, changes: list[Change]
+) -> str | None:
+    """A pull cursor just past this batch, when the laptop's feed holds nothing new but it.
+
+    That is so when the laptop had read its whole feed up to the counter's value just before
+    this batch took its revisions (the counter's lock, held to commit, means nobody else can
+    have numbered anything in between), and everything the batch wrote is a version its pull
+    would skip as the laptop's own echo: written by this device, not a deletion (sent back as
+    a removal), and no new scope event (a subject entering the caseload is sent whole).
+    """
+    numbered = batch.numbered
+    if not cursor_text or caller.device_id is None or numbered is None or batch.moves_scope:
+        return None
+    if any(change.operation == "delete" for change in changes):
+        return None
+    try:
+        cursor = decode_cursor(secret, cursor_text)
+    except ServiceError:
+        return None  # the pull that follows refuses it properly
+    before, after = numbered
+    if cursor.after is not None or cursor.key != before:
+        return None
+    return encode_cursor(secret, Cursor(after, None))
 
 
 # ---- Pull

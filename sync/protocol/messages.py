@@ -53,6 +53,9 @@ class Change(WireModel):
 
 class PushRequest(WireModel):
     changes: list[Change] = Field(max_length=MAX_CHANGES_PER_PUSH)
+    #: The laptop's pull cursor, if it has read its whole feed: lets the answer carry a new one
+    #: (see ``PushResponse.cursor``). Opaque, as the service issued it.
+    cursor: str | None = Field(default=None, max_length=512)
 
 
 class ChangeStatus(StrEnum):
@@ -87,7 +90,8 @@ class RecordVersion(WireModel):
 
 
 class Stamps(WireModel):
-    """What the server added to a new record it took exactly as sent.
+    """What the server added to a change it took exactly as sent (a new record, or an edit to
+    a record no one else had changed since the laptop's base).
 
     The laptop already holds the record's content, so sending it all back (2 KB of case text
     per record, on a first sync of tens of thousands) would only cost time both ends: the
@@ -108,9 +112,9 @@ class ChangeResult(WireModel):
     #: The record's revision after the change (applied, merged), or its current one (conflict).
     revision: int | None = None
     #: The server's version after a merge, or its current version in a conflict (or after an
-    #: update applied as sent).
+    #: edit that changed nothing).
     record: RecordVersion | None = None
-    #: A new record applied as sent: only what the server added (see ``Stamps``).
+    #: A change applied as sent: only what the server added (see ``Stamps``).
     stamps: Stamps | None = None
     conflicts: list[FieldConflict] = Field(default_factory=list)
     #: For a rejection: a sentence a social worker can act on, and the field at fault if any.
@@ -120,6 +124,11 @@ class ChangeResult(WireModel):
 
 class PushResponse(WireModel):
     results: list[ChangeResult]
+    #: A pull cursor just past this batch, given only when nothing reached the laptop's feed
+    #: between the request's cursor and this batch except the batch's own writes, which the
+    #: laptop holds already (from these answers). It may then skip the pull that would only
+    #: have stepped over its own echoes. None: pull as usual.
+    cursor: str | None = None
 
 
 # ---- Pull

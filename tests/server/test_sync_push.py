@@ -94,7 +94,9 @@ def test_a_laptop_never_conflicts_with_its_own_earlier_change(server: LiveServer
         upsert("visit", visit_id, {"observations": "Second"}, base),
     )
     assert [r["status"] for r in results] == ["applied", "applied"]
-    assert results[1]["record"]["fields"]["observations"] == "Second"
+    # Taken as sent: the answer is the stamps, and the server holds the later edit.
+    assert results[1]["record"] is None and results[1]["revision"] > results[0]["revision"]
+    assert client.pull_all().records[str(visit_id)]["fields"]["observations"] == "Second"
 
 
 def test_bad_changes_are_rejected_without_blocking_the_batch(server: LiveServer) -> None:
@@ -202,8 +204,8 @@ def test_only_a_manager_of_the_team_can_approve(server: LiveServer) -> None:
     assert by_outsider["status"] == "rejected"
     [by_manager] = server.client(manager).push(upsert("assessment", assessment_id, approve, base))
     assert by_manager["status"] == "applied", by_manager
-    assert by_manager["record"]["fields"]["approved_by"] == manager
-    assert by_manager["record"]["fields"]["approved_at"]
+    assert by_manager["stamps"]["fields"]["approved_by"] == manager
+    assert by_manager["stamps"]["fields"]["approved_at"]
 
 
 def test_deletion_travels_as_a_tombstone(server: LiveServer) -> None:
@@ -312,8 +314,7 @@ def test_mixed_batch_gives_each_change_its_own_result_and_resends_identically(
     written = [first[i]["revision"] for i in (0, 1, 4, 5)]
     assert written == list(range(written[0], written[0] + 4))
     assert first[0]["record"] is None and first[0]["stamps"]["created_by"]  # new: stamps only
-    assert first[5]["record"]["fields"]["observations"] == "Edited in the same batch"
-    assert first[5]["record"]["revision"] == first[5]["revision"]
+    assert first[5]["record"] is None and first[5]["stamps"]  # taken as sent: stamps only
 
     assert laptop_b.push(*batch) == first
     pulled = laptop_a.pull_all().records
@@ -335,7 +336,9 @@ def test_a_merge_keeps_per_field_history_with_real_revisions(server: LiveServer)
     assert b["status"] == "applied"
     [c] = laptop_a.push(upsert("visit", visit_id, {"actions_agreed": "C"}, b["revision"]))
     assert c["status"] == "applied"
-    assert c["record"]["fields"]["observations"] == "B"
+    merged = laptop_a.pull_all().records[str(visit_id)]
+    assert merged["revision"] == c["revision"]
+    assert merged["fields"] == {**merged["fields"], "observations": "B", "actions_agreed": "C"}
 
 
 def test_a_push_is_audited_once_naming_every_record_it_wrote(server: LiveServer) -> None:

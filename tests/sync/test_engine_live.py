@@ -95,6 +95,41 @@ def test_a_second_sync_with_nothing_new_moves_nothing(laptops: tuple[Laptop, Lap
     assert (again.sent, again.received, again.conflicts) == (0, 0, 0)
 
 
+def test_when_only_this_laptop_changed_anything_a_sync_is_one_push(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """The push answer moves the pull cursor past the laptop's own writes when nothing else
+    changed, so no pull is needed; once a colleague has changed something, it pulls again."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+    one.sync()
+    two.sync()
+    calls: list[str] = []
+    one.client.session.hooks["response"].append(
+        lambda response, *_args, **_kwargs: calls.append(response.request.path_url)
+    )
+    one.edit_child(child.id, about_me="likes drawing")
+    assert one.sync().sent == 1
+    assert calls == ["/v1/sync/push"]
+
+    two.edit_child(child.id, preferred_name="Ami")
+    two.sync()
+    one.edit_child(child.id, upn="UN1")
+    calls.clear()
+    one.sync()
+    assert [c.split("?")[0] for c in calls] == ["/v1/sync/push", "/v1/sync/pull"]
+    two.sync()
+    for laptop in (one, two):
+        seen = laptop.child(child.id)
+        assert seen is not None
+        assert (seen.about_me, seen.preferred_name, seen.upn) == ("likes drawing", "Ami", "UN1")
+    calls.clear()
+    one.sync()  # nothing new anywhere: one quiet pull
+    assert [c.split("?")[0] for c in calls] == ["/v1/sync/pull"]
+
+
 def test_a_record_made_and_deleted_offline_leaves_no_trace(
     laptops: tuple[Laptop, Laptop, str],
 ) -> None:

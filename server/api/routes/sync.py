@@ -31,13 +31,25 @@ router = APIRouter(prefix="/v1", tags=["sync"])
     summary="Apply a batch of changes; each is answered on its own, re-sends change nothing",
 )
 def push(
-    body: PushRequest, caller: CurrentUser, database: DatabaseDep, settings: SettingsDep
-) -> PushResponse:
-    return database.run_write(
+    body: PushRequest,
+    caller: CurrentUser,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    secret: SecretDep,
+) -> Response:
+    answer = database.run_write(
         lambda session: sync.push(
-            session, caller=caller, settings=settings, changes=list(body.changes)
+            session,
+            caller=caller,
+            settings=settings,
+            changes=list(body.changes),
+            secret=secret,
+            cursor_text=body.cursor,
         )
     )
+    # Serialised once, directly (as pull does): through ``response_model`` the answer would be
+    # validated again and then serialised, which for a batch of 1,000 results is not free.
+    return Response(content=answer.model_dump_json(), media_type="application/json")
 
 
 @router.get(
