@@ -133,6 +133,10 @@ def _configure_sqlite(engine: Engine) -> None:
         # FULL: a push the server acknowledged must survive a power cut, or the laptop forgets it.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=60000")
+        # Checkpoints run on a thread of their own (``_Checkpoints``), not in whichever commit
+        # takes the log past 1,000 pages: on a 50,000-record database that commit took about
+        # 95 ms instead of 40.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         record.info["default_cache_size"] = cursor.execute("PRAGMA cache_size").fetchone()[0]
         cursor.close()
 
@@ -148,6 +152,55 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_checkin(dbapi_connection: Any, record: Any) -> None:
         if dbapi_connection is not None and record.info.pop("write_cache", False):
             dbapi_connection.execute(f"PRAGMA cache_size={record.info['default_cache_size']}")
+
+
+class _Checkpoints:
+    """Copies SQLite's write-ahead log back into the database file beside the requests.
+
+    After each write transaction commits, the thread is asked to run a PASSIVE checkpoint: it
+    copies what is new, never waits for readers or writers, and nobody waits for it. A commit
+    is durable once it is in the log (``synchronous=FULL``), so this changes no guarantee.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._wanted = threading.Event()
+        self._closing = False
+        self._thread: threading.Thread | None = None
+        self._start = threading.Lock()
+
+    def request(self) -> None:
+        with self._start:
+            if self._thread is None and not self._closing:
+                self._thread = threading.Thread(
+                    target=self._loop, name="casebook-checkpoint", daemon=True
+                )
+                self._thread.start()
+        self._wanted.set()
+
+    def close(self) -> None:
+        self._closing = True
+        self._wanted.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while True:
+            self._wanted.wait()
+            if self._closing:
+                return
+            self._wanted.clear()
+            try:
+                connection = self._engine.raw_connection()
+                try:
+                    cursor = connection.cursor()
+                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    cursor.fetchall()
+                    cursor.close()
+                finally:
+                    connection.close()
+            except Exception as exc:  # nothing is lost: the log keeps every commit
+                logger.warning("background checkpoint failed: %s", type(exc).__name__)
 
 
 @dataclass
@@ -166,6 +219,7 @@ class Database:
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_begin="IMMEDIATE"), expire_on_commit=False
         )
+        self._checkpoints = _Checkpoints(self.engine) if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -186,6 +240,8 @@ class Database:
             return
         with self._write_lock, self._write() as session, session.begin():
             yield session
+        if self._checkpoints is not None:
+            self._checkpoints.request()
 
     def run_write(self, fn: Callable[[Session], T], *, attempts: int = 8) -> T:
         """Run ``fn`` in a write transaction, retrying transient conflicts from scratch.
@@ -205,6 +261,8 @@ class Database:
         raise AssertionError("unreachable")
 
     def dispose(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.close()
         self.engine.dispose()
 
 
