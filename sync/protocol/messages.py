@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 PROTOCOL_VERSION = 1
 MAX_CHANGES_PER_PUSH = 1000
 MAX_PULL_PAGE = 5000
-DEFAULT_PULL_PAGE = 2000
+DEFAULT_PULL_PAGE = 5000
 
 
 class WireModel(BaseModel):
