@@ -154,24 +154,29 @@ def _configure_sqlite(engine: Engine) -> None:
             dbapi_connection.execute(f"PRAGMA cache_size={record.info['default_cache_size']}")
 
 
+#: Seconds a checkpoint waits after a write asks for it, gathering the writes that follow.
+CHECKPOINT_DELAY = 0.25
+
+
 class _Checkpoints:
     """Copies SQLite's write-ahead log back into the database file beside the requests.
 
     After each write transaction commits, the thread is asked to run a PASSIVE checkpoint: it
-    copies what is new, never waits for readers or writers, and nobody waits for it. A commit
-    is durable once it is in the log (``synchronous=FULL``), so this changes no guarantee.
+    copies what is new, never waits for readers or writers, and nobody waits for it. It waits a
+    moment first (``CHECKPOINT_DELAY``), so a burst of writes shares one. A commit is durable
+    once it is in the log (``synchronous=FULL``), so this changes no guarantee.
     """
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._wanted = threading.Event()
-        self._closing = False
+        self._closing = threading.Event()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
 
     def request(self) -> None:
         with self._start:
-            if self._thread is None and not self._closing:
+            if self._thread is None and not self._closing.is_set():
                 self._thread = threading.Thread(
                     target=self._loop, name="casebook-checkpoint", daemon=True
                 )
@@ -179,7 +184,7 @@ class _Checkpoints:
         self._wanted.set()
 
     def close(self) -> None:
-        self._closing = True
+        self._closing.set()
         self._wanted.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
@@ -187,7 +192,7 @@ class _Checkpoints:
     def _loop(self) -> None:
         while True:
             self._wanted.wait()
-            if self._closing:
+            if self._closing.wait(CHECKPOINT_DELAY):
                 return
             self._wanted.clear()
             try:

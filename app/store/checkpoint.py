@@ -25,6 +25,13 @@ from sqlalchemy import Engine
 logger = logging.getLogger(__name__)
 
 
+#: How long a checkpoint waits after it is asked for, gathering the commits that follow: a
+#: worker saving twice in quick succession, or a sync's pages, share one checkpoint instead of
+#: each save's commit contending with a checkpoint of its own (which made a single save about
+#: 20% slower).
+DELAY_SECONDS = 0.25
+
+
 class Checkpointer:
     """At most one checkpoint running and one more asked for, whatever the rate of commits."""
 
@@ -33,6 +40,7 @@ class Checkpointer:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-checkpoint")
         self._guard = threading.Lock()
         self._queued: Future[None] | None = None
+        self._closing = threading.Event()
 
     def request(self) -> None:
         """Ask for a checkpoint soon; returns at once. While one is waiting to start, further
@@ -54,10 +62,14 @@ class Checkpointer:
             waiting.result()
 
     def close(self) -> None:
-        """Let a running checkpoint finish, drop a queued one, and stop the thread."""
+        """Stop the thread: a checkpoint still waiting is dropped (closing the last connection
+        checkpoints everything), one already copying is let finish."""
+        self._closing.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _run(self) -> None:
+        if self._closing.wait(DELAY_SECONDS):
+            return
         try:
             connection = self._engine.raw_connection()
         except Exception:  # the profile is locking: nothing to do
