@@ -26,7 +26,6 @@ from typing import Any, Literal, NamedTuple
 from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from app.models import RECORD_TYPES, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING
@@ -35,7 +34,7 @@ from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.codec import from_wire
 from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
-from sync.rows import insert_versions
+from sync.rows import column_default, insert_versions
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
 _CHUNK = 900
@@ -334,16 +333,7 @@ def _wire_defaults(table: Table, record_type: str) -> dict[str, Any]:
     of one ``executemany`` names the same columns."""
     cached = _DEFAULTS.get(record_type)
     if cached is None:
-        cached = {}
-        for name in RECORD_FIELDS[record_type]:
-            default = table.c[name].default
-            if isinstance(default, ScalarElementColumnDefault):
-                cached[name] = default.arg
-            elif isinstance(default, CallableColumnDefault):
-                # SQLAlchemy wraps a zero-argument default so it takes (and ignores) a context.
-                cached[name] = default.arg(None)  # type: ignore[arg-type]
-            else:
-                cached[name] = None
+        cached = {name: column_default(table, name) for name in RECORD_FIELDS[record_type]}
         _DEFAULTS[record_type] = cached
     return {k: (dict(v) if isinstance(v, dict) else v) for k, v in cached.items()}
 

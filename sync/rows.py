@@ -97,11 +97,11 @@ def _make_plan(record_type: str, dialect: Dialect) -> RowPlan:
     for name in schema:
         bind = _binder(table, name, dialect)
         kind = schema[name].rstrip("?")
-        fields.append((name, _compose(kind, bind), bind(_default(table, name))))
+        fields.append((name, _compose(kind, bind), bind(column_default(table, name))))
     envelope = tuple(_binder(table, name, dialect) for name in _ENVELOPE)
     quote = dialect.identifier_preparer.quote
     statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)})"  # noqa: S608
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)})"  # noqa: S608 (model names, quoted)
         f" VALUES ({', '.join('?' * len(names))})"
     )
     return RowPlan(statement, tuple(fields), envelope)
@@ -123,8 +123,8 @@ def _compose(kind: str, bind: Convert) -> Convert:
     return convert
 
 
-def _default(table: Table, name: str) -> Any:
-    """The column's own default, for a wire field a page leaves out."""
+def column_default(table: Table, name: str) -> Any:
+    """The column's own default, for a wire field a page leaves out (an older server)."""
     default = table.c[name].default
     if isinstance(default, ScalarElementColumnDefault):
         return default.arg

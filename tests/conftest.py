@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,19 @@ def _isolated_data_dir(
 ) -> None:
     """No test may touch the developer's real profiles."""
     monkeypatch.setenv("CASEBOOK_DATA_DIR", str(tmp_path_factory.mktemp("casebook-data")))
+
+
+@contextmanager
+def unlocked_store(root: Path, name: str) -> Iterator[Store]:
+    """A new profile under ``root``, unlocked for the block and locked after it (for tests
+    that compare two stores side by side)."""
+    store = Profile.create(name, PASSPHRASE, worker="alice", root=root, kdf=fast_kdf()).unlock(
+        PASSPHRASE
+    )
+    try:
+        yield store
+    finally:
+        store.lock()
 
 
 def fast_kdf() -> KdfParams:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES
 from app.search import fts_query, search
-from app.store import Profile, Store, page_triggers
-from tests.conftest import PASSPHRASE, fast_kdf
+from app.store import Store, page_triggers
+from tests.conftest import unlocked_store
 
 #: The record tables in the order their rows can be inserted (subjects first).
 ORDER = [
@@ -89,17 +87,6 @@ def _pages() -> list[tuple[str, list[dict[str, Any]]]]:
     return pages
 
 
-@contextmanager
-def _store(root: Path, name: str) -> Iterator[Store]:
-    store = Profile.create(name, PASSPHRASE, worker="alice", root=root, kdf=fast_kdf()).unlock(
-        PASSPHRASE
-    )
-    try:
-        yield store
-    finally:
-        store.lock()
-
-
 def _state(session: Session) -> dict[str, Any]:
     docs = sorted(
         tuple(row)
@@ -129,7 +116,7 @@ def test_a_paused_page_indexes_and_marks_stale_as_the_triggers_do(tmp_path: Path
     pages = _pages()
     states = []
     for name, paused in (("triggers", False), ("paused", True)):
-        with _store(tmp_path, name) as store, store.write(remote=True) as session:
+        with unlocked_store(tmp_path, name) as store, store.write(remote=True) as session:
             session.execute(text("DELETE FROM deadline_stale"))
             for record_type, rows in pages:
                 table = _table(record_type)
@@ -167,7 +154,7 @@ def test_a_paused_rewrite_reindexes_as_the_update_triggers_do(tmp_path: Path) ->
     pages = _pages()
     states = []
     for name, paused in (("triggers", False), ("paused", True)):
-        with _store(tmp_path, name) as store:
+        with unlocked_store(tmp_path, name) as store:
             with store.write(remote=True) as session:
                 for record_type, rows in pages:
                     session.execute(insert(_table(record_type)), rows)

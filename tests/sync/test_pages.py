@@ -8,9 +8,6 @@ page) the store must end up the same either way: records, bases, outbox and conf
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -19,25 +16,14 @@ from sqlalchemy import select
 
 from app.models import Child, FieldConflictRecord, OutboxEntry, SyncBase
 from app.serialize import record_fields
-from app.store import Profile, Store
+from app.store import Store
 from sync.apply import ApplyTally, apply_version
 from sync.pages import apply_pulled
 from tests.app import factories
-from tests.conftest import PASSPHRASE, fast_kdf
+from tests.conftest import unlocked_store
 from tests.sync.test_apply import _version
 
 NAMES = ("Amara", "Leo", "Maya", "Tom")
-
-
-@contextmanager
-def _store(root: Path, name: str) -> Iterator[Store]:
-    store = Profile.create(name, PASSPHRASE, worker="alice", root=root, kdf=fast_kdf()).unlock(
-        PASSPHRASE
-    )
-    try:
-        yield store
-    finally:
-        store.lock()
 
 
 def _snapshot(store: Store) -> dict[str, Any]:
@@ -79,7 +65,7 @@ def test_bulk_page_equals_one_by_one(
     versions = [_version(children[i], rev, given_name=name) for i, rev, name in page]
     states = []
     for name, bulk in (("bulk", True), ("single", False)):
-        with _store(root, name) as store:
+        with unlocked_store(root, name) as store:
             with store.write(remote=True) as session:
                 for index, revision in held:
                     apply_version(session, _version(children[index], revision), ApplyTally())

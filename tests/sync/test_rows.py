@@ -4,8 +4,6 @@ stores it, for every record type, every kind of field, and fields a page leaves 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,12 +12,12 @@ import pytest
 from sqlalchemy import Table, text
 
 from app.models import RECORD_TYPES
-from app.store import Profile, Store
+from app.store import Store
 from sync.apply import ApplyTally, apply_version
 from sync.protocol.messages import RecordVersion
 from sync.protocol.records import RECORD_FIELDS
 from sync.rows import insert_versions
-from tests.conftest import PASSPHRASE, fast_kdf
+from tests.conftest import unlocked_store
 
 WHEN = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
 
@@ -33,17 +31,6 @@ SAMPLES: dict[str, Any] = {
     "uuid": "5f0c6a8e-3b1d-4c2e-9a7f-0123456789ab",
     "object": {"q1": ["a", "b"], "n": 2, "nested": {"x": None}},
 }
-
-
-@contextmanager
-def _store(root: Path, name: str) -> Iterator[Store]:
-    store = Profile.create(name, PASSPHRASE, worker="alice", root=root, kdf=fast_kdf()).unlock(
-        PASSPHRASE
-    )
-    try:
-        yield store
-    finally:
-        store.lock()
 
 
 #: Records others point at: made first, with the ids the sample links name.
@@ -94,7 +81,7 @@ def _stored(store: Store, record_type: str, record_id: uuid.UUID) -> dict[str, A
 def test_fast_insert_stores_what_the_orm_stores(tmp_path: Path, leave_out_optional: bool) -> None:
     order = [*LINKED, *(t for t in RECORD_TYPES if t not in LINKED)]
     versions = [_version(t, leave_out_optional=leave_out_optional) for t in order]
-    with _store(tmp_path, "fast") as fast, _store(tmp_path, "orm") as orm:
+    with unlocked_store(tmp_path, "fast") as fast, unlocked_store(tmp_path, "orm") as orm:
         for version in versions:
             with fast.write(remote=True) as session:
                 insert_versions(session, version.record_type, [version])
