@@ -280,7 +280,9 @@ def measure_size(total: int, workdir: Path, runs: int) -> list[Figure]:
                 if summary.received != total:
                     raise RuntimeError(f"B received {summary.received}, expected {total}")
                 pull_rates.append(total / seconds)
-                raw_rates.append(total / _raw_insert_seconds(b.store, run_dir))
+                # Three raw inserts a run: one alone swung by a third between runs on a shared
+                # 2-core machine, and the ratio the issue asks for is only as steady as it.
+                raw_rates += [total / _raw_insert_seconds(b.store, run_dir) for _ in range(3)]
                 progress(f"  pull {total:,} in {seconds:.2f} s; no-op, 1% local, 1% server...")
                 for _ in range(3):
                     noop.append(_timed_sync(b.store, b.client)[0])
