@@ -378,6 +378,26 @@ def test_stamps_for_a_record_edited_again_before_the_answer_keep_the_later_edit(
     assert later.fields == {"preferred_name": "Sammy"} and later.base_revision == 7
 
 
+def test_an_answer_for_an_entry_no_longer_in_the_outbox_changes_nothing(store: Store) -> None:
+    """Settling goes by the outbox as it is now: an answer whose entry has gone meanwhile (a
+    case purged from the laptop) is passed over, and the rest of the batch still settles."""
+    with store.write() as session:
+        gone, kept = factories.child(given_name="Sam"), factories.child(given_name="Ava")
+        session.add_all([gone, kept])
+    with store.write(remote=True) as session:
+        entries = list(session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)))
+        answers = {e.id: _stamps_answer(e, 20 + n) for n, e in enumerate(entries)}
+        changes = [_as_change(e) for e in entries]
+        session.delete(next(e for e in entries if e.record_id == gone.id))
+    with store.write(remote=True) as session:
+        apply_pushed(session, changes, answers, ApplyTally())
+    with store.read() as session:
+        left_alone, settled = session.get(Child, gone.id), session.get(Child, kept.id)
+        assert session.scalars(select(OutboxEntry)).all() == []
+    assert left_alone is not None and (left_alone.server_revision, left_alone.dirty) == (None, True)
+    assert settled is not None and settled.server_revision is not None and not settled.dirty
+
+
 def _mark_sent(store: Store, entry_id: uuid.UUID) -> None:
     """As the engine does before sending: the entry may have reached the server, so a later
     edit becomes a new entry rather than folding into it."""
