@@ -20,6 +20,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
+from http import HTTPStatus
 from typing import Protocol, TypeVar
 
 from sqlalchemy import delete, exists, func, select, update
@@ -38,6 +39,8 @@ from sync.protocol.messages import (
     DEFAULT_PULL_PAGE,
     MAX_CHANGES_PER_PUSH,
     Change,
+    ChangeResult,
+    ChangeStatus,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -52,6 +55,16 @@ CURSOR_KEY = "pull_cursor"
 RESYNC_KEY = "full_resync"
 #: The protocol's most changes a push may carry: fewer round trips and commits per sync.
 PUSH_BATCH = MAX_CHANGES_PER_PUSH
+#: A batch also stops growing at about this much JSON. The service refuses a request larger
+#: than its limit (32 MiB by default; a council may set less), so a thousand long assessments
+#: in one batch would be refused whole, and again at every sync, holding up everything after.
+PUSH_BYTES = 4 * 1024 * 1024
+#: Why a change is set aside when even alone it is larger than the service accepts.
+TOO_LARGE = (
+    "This change is too large for the service to accept, so it was not sent. It is kept on "
+    "this laptop. Shorten its text (long documents can be attached as files instead), or ask "
+    "IT for help."
+)
 
 T = TypeVar("T")
 
@@ -285,14 +298,20 @@ def _push_all(
     marks the next batch as possibly sent, so the two machines' work overlaps. Batches still
     reach the service strictly one after another (the next is sent only once the previous
     answer is in), so a later edit never overtakes an earlier one.
+
+    A batch larger than the service accepts (413) is sent again in halves; a change too large
+    even alone is set aside with a reason, like a change the service refuses, so it never
+    holds up the queue.
     """
     # Sent with each batch so the answer can carry the cursor past it (``PushResponse``).
     cursor = None if outlook.resyncing else outlook.cursor
     caught_up = False
+    most = PUSH_BATCH
     # Conflicts re-queue what still needs sending, so allow a few extra rounds, but never spin.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-push") as wire:
         for _round in range(1000):
-            batch = _next_batch(store)
+            start = 0  # the batch in hand holds the pending entries after this seq
+            batch = _next_batch(store, most=most)
             if not batch:
                 return caught_up
             answered: tuple[list[Change], PushResponse] | None = None
@@ -306,14 +325,35 @@ def _push_all(
                     if answered is not None:
                         _settle(store, *answered, summary, tally)
                         tell("sending")
-                    batch = _next_batch(store, after_seq=last_seq)
+                    batch = _next_batch(store, after_seq=last_seq, most=most)
                 except BaseException:
                     with contextlib.suppress(Exception):
                         in_flight.result()  # never leave the client busy behind our back
                     raise
-                answered = (changes, in_flight.result())
-                cursor = answered[1].cursor
-                caught_up = cursor is not None
+                try:
+                    answered = (changes, in_flight.result())
+                except ServiceRefused as refused:
+                    if refused.status != HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+                        raise
+                    if len(changes) > 1:
+                        # Larger than the service accepts: the same changes, in smaller
+                        # batches (for the rest of this sync).
+                        answered, most = None, len(changes) // 2
+                        batch = _next_batch(store, after_seq=start, most=most)
+                        continue
+                    # Too large even alone: set aside, as if the service had refused it,
+                    # so that it holds up nothing after it.
+                    refusal = ChangeResult(
+                        change_id=changes[0].change_id,
+                        status=ChangeStatus.REJECTED,
+                        reason=TOO_LARGE,
+                    )
+                    answered = (changes, PushResponse(results=[refusal]))
+                    caught_up = False
+                else:
+                    cursor = answered[1].cursor
+                    caught_up = cursor is not None
+                start = last_seq
             if answered is not None:
                 _settle(store, *answered, summary, tally)
                 tell("sending")
@@ -337,10 +377,13 @@ def _settle(
     summary.sent += len(changes)
 
 
-def _next_batch(store: Store, *, after_seq: int = 0) -> tuple[list[Change], int] | None:
-    """Mark the next batch (pending entries after ``after_seq``) as possibly sent, and build
-    its wire form, in one transaction; None when there is nothing to send. Also returns the
-    batch's last seq, where the batch after it starts.
+def _next_batch(
+    store: Store, *, after_seq: int = 0, most: int = PUSH_BATCH
+) -> tuple[list[Change], int] | None:
+    """Mark the next batch (pending entries after ``after_seq``: at most ``most`` of them, and
+    no more than ``PUSH_BYTES`` of fields unless one entry alone is) as possibly sent, and
+    build its wire form, in one transaction; None when there is nothing to send. Also returns
+    the batch's last seq, where the batch after it starts.
 
     Plain Core statements (one read, one UPDATE for the whole batch) rather than ORM objects:
     a first sync pushes tens of thousands of entries, and this bookkeeping must not cost more
@@ -368,13 +411,22 @@ def _next_batch(store: Store, *, after_seq: int = 0) -> tuple[list[Change], int]
                 outbox.c.operation,
                 outbox.c.base_revision,
                 outbox.c.fields,
+                # The stored JSON escapes every non-ASCII character, so its length in
+                # characters is at least the length in bytes of the same fields on the wire.
+                func.length(outbox.c.fields).label("size"),
             )
             .where(outbox.c.state == PENDING, outbox.c.seq > after_seq)
             .order_by(outbox.c.seq)
-            .limit(PUSH_BATCH)
+            .limit(most)
         ).all()
         if not rows:
             return None
+        total = 0
+        for count, row in enumerate(rows):
+            total += row.size or 0
+            if count and total > PUSH_BYTES:
+                rows = rows[:count]
+                break
         # The batch is every pending entry between its first and last seq, by construction.
         session.execute(
             update(OutboxEntry)

@@ -12,11 +12,13 @@ from sqlalchemy import select
 
 from app.models import CaseNote, Child, FieldConflictRecord, OutboxEntry, Visit
 from app.store import Profile, Store
+from sync import engine
 from sync.client import ServiceClient
-from sync.engine import SyncSummary, run_sync
+from sync.engine import TOO_LARGE, SyncSummary, run_sync
+from sync.protocol.messages import PushRequest, PushResponse
 from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
-from tests.server.conftest import PASSWORD, LiveServer
+from tests.server.conftest import PASSWORD, LiveServer, ServerFactory
 
 
 @dataclass
@@ -240,6 +242,98 @@ def test_a_rejected_change_is_set_aside_and_the_rest_goes_on(
     two.sync()
     seen = two.child(child.id)
     assert seen is not None and seen.preferred_name == "Ama"
+
+
+def test_a_change_too_large_for_the_service_is_set_aside_and_the_rest_goes_on(
+    server_factory: ServerFactory, tmp_path: Path
+) -> None:
+    """This service takes at most 64 KB a request. Twenty 5 KB notes reach it in batches small
+    enough; a 200 KB note, too large even alone, is set aside with a reason the worker can act
+    on, its words kept on the laptop, and is not tried again at the next sync."""
+    service = server_factory("sqlite", max_body_bytes=64 * 1024)
+    worker = service.user("worker", service.team())
+    laptops = []
+    for name in ("one", "two"):
+        profile = Profile.create(name, PASSPHRASE, worker=worker, root=tmp_path, kdf=fast_kdf())
+        client = ServiceClient(service.url)
+        client.register_device(username=worker, password=PASSWORD, device_name=f"Laptop {name}")
+        laptops.append(Laptop(profile.unlock(PASSPHRASE), client))
+    one, two = laptops
+    try:
+        with one.store.write() as session:
+            child = factories.child(allocated_worker=worker)
+            session.add(child)
+            session.flush()
+            notes = [
+                CaseNote(
+                    child_id=child.id,
+                    event_date=date(2026, 11, 2),
+                    subject=f"Note {n}",
+                    text="Settled, chatty and proud of school. " * 140,
+                )
+                for n in range(20)
+            ]
+            huge = CaseNote(
+                child_id=child.id,
+                event_date=date(2026, 11, 3),
+                subject="Court bundle, typed in",
+                text="Chronology of events as set out in the bundle. " * 4200,
+            )
+            session.add_all([*notes, huge])
+        summary = one.sync()
+        assert (summary.sent, summary.rejected) == (22, 1)
+        with one.store.read() as session:
+            [refused] = session.scalars(
+                select(OutboxEntry).where(OutboxEntry.state == "rejected")
+            ).all()
+            kept = session.get(CaseNote, huge.id)
+        assert refused.record_id == huge.id and refused.rejection_reason == TOO_LARGE
+        assert kept is not None and kept.text.startswith("Chronology of events")
+        again = one.sync()
+        assert (again.sent, again.rejected) == (0, 0)
+        two.sync()
+        with two.store.read() as session:
+            arrived = set(session.scalars(select(CaseNote.id)))
+        assert arrived == {note.id for note in notes}
+    finally:
+        for laptop in laptops:
+            laptop.store.lock()
+            laptop.client.close()
+
+
+def test_a_batch_stops_growing_at_its_byte_budget_and_every_change_still_arrives(
+    laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for two 5 KB notes a batch, twenty go in ten pushes, each note exactly once."""
+    one, two, worker = laptops
+    monkeypatch.setattr(engine, "PUSH_BYTES", 12_000)
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+        session.flush()
+        notes = [
+            CaseNote(
+                child_id=child.id,
+                event_date=date(2026, 11, 2),
+                subject=f"Note {n}",
+                text="Settled, chatty and proud of school. " * 140,
+            )
+            for n in range(20)
+        ]
+        session.add_all(notes)
+    sizes: list[int] = []
+    push = one.client.push
+
+    def counted(request: PushRequest) -> PushResponse:
+        sizes.append(len(request.changes))
+        return push(request)
+
+    monkeypatch.setattr(one.client, "push", counted)
+    assert one.sync().sent == 21
+    assert sizes == [3] + [2] * 9  # the child rides with the first two notes
+    two.sync()
+    with two.store.read() as session:
+        assert set(session.scalars(select(CaseNote.id))) == {note.id for note in notes}
 
 
 def test_a_reallocated_case_leaves_the_old_workers_laptop(
