@@ -79,7 +79,7 @@ def fetch_templates(store: Store, client: ServiceClient, attempt: Attempt) -> tu
     now = clock.utcnow()
     with store.read() as session:
         last = session.get(ProfileState, CHECKED_KEY)
-        if last is not None and _recent(last.value, now):
+        if not check_due(last.value if last is not None else None):
             return 0, []
     try:
         listing = _read(_Listing, attempt(client.templates))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -43,20 +44,47 @@ class Laptop:
             return session.get(Child, child_id)
 
 
+@contextmanager
+def _two_laptops(service: LiveServer, root: Path) -> Iterator[tuple[Laptop, Laptop, str]]:
+    """One worker with two registered laptops, each with its own encrypted profile."""
+    worker = service.user("worker", service.team())
+    made = []
+    try:
+        for name in ("one", "two"):
+            profile = Profile.create(name, PASSPHRASE, worker=worker, root=root, kdf=fast_kdf())
+            client = ServiceClient(service.url)
+            client.register_device(username=worker, password=PASSWORD, device_name=f"Laptop {name}")
+            made.append(Laptop(profile.unlock(PASSPHRASE), client))
+        yield made[0], made[1], worker
+    finally:
+        for laptop in made:
+            laptop.store.lock()
+            laptop.client.close()
+
+
 @pytest.fixture
 def laptops(server: LiveServer, tmp_path: Path) -> Iterator[tuple[Laptop, Laptop, str]]:
-    """One worker with two registered laptops, each with its own encrypted profile."""
-    worker = server.user("worker", server.team())
-    made = []
-    for name in ("one", "two"):
-        profile = Profile.create(name, PASSPHRASE, worker=worker, root=tmp_path, kdf=fast_kdf())
-        client = ServiceClient(server.url)
-        client.register_device(username=worker, password=PASSWORD, device_name=f"Laptop {name}")
-        made.append(Laptop(profile.unlock(PASSPHRASE), client))
-    yield made[0], made[1], worker
-    for laptop in made:
-        laptop.store.lock()
-        laptop.client.close()
+    with _two_laptops(server, tmp_path) as made:
+        yield made
+
+
+def _child_with_notes(laptop: Laptop, worker: str, count: int) -> tuple[Child, list[CaseNote]]:
+    """A child with ``count`` case notes of about 5 KB each, saved on ``laptop``."""
+    with laptop.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+        session.flush()
+        notes = [
+            CaseNote(
+                child_id=child.id,
+                event_date=date(2026, 11, 2),
+                subject=f"Note {n}",
+                text="Settled, chatty and proud of school. " * 140,
+            )
+            for n in range(count)
+        ]
+        session.add_all(notes)
+    return child, notes
 
 
 def test_work_recorded_offline_reaches_the_other_laptop(
@@ -251,35 +279,16 @@ def test_a_change_too_large_for_the_service_is_set_aside_and_the_rest_goes_on(
     enough; a 200 KB note, too large even alone, is set aside with a reason the worker can act
     on, its words kept on the laptop, and is not tried again at the next sync."""
     service = server_factory("sqlite", max_body_bytes=64 * 1024)
-    worker = service.user("worker", service.team())
-    laptops = []
-    for name in ("one", "two"):
-        profile = Profile.create(name, PASSPHRASE, worker=worker, root=tmp_path, kdf=fast_kdf())
-        client = ServiceClient(service.url)
-        client.register_device(username=worker, password=PASSWORD, device_name=f"Laptop {name}")
-        laptops.append(Laptop(profile.unlock(PASSPHRASE), client))
-    one, two = laptops
-    try:
+    with _two_laptops(service, tmp_path) as (one, two, worker):
+        child, notes = _child_with_notes(one, worker, 20)
         with one.store.write() as session:
-            child = factories.child(allocated_worker=worker)
-            session.add(child)
-            session.flush()
-            notes = [
-                CaseNote(
-                    child_id=child.id,
-                    event_date=date(2026, 11, 2),
-                    subject=f"Note {n}",
-                    text="Settled, chatty and proud of school. " * 140,
-                )
-                for n in range(20)
-            ]
             huge = CaseNote(
                 child_id=child.id,
                 event_date=date(2026, 11, 3),
                 subject="Court bundle, typed in",
                 text="Chronology of events as set out in the bundle. " * 4200,
             )
-            session.add_all([*notes, huge])
+            session.add(huge)
         summary = one.sync()
         assert (summary.sent, summary.rejected) == (22, 1)
         with one.store.read() as session:
@@ -295,10 +304,6 @@ def test_a_change_too_large_for_the_service_is_set_aside_and_the_rest_goes_on(
         with two.store.read() as session:
             arrived = set(session.scalars(select(CaseNote.id)))
         assert arrived == {note.id for note in notes}
-    finally:
-        for laptop in laptops:
-            laptop.store.lock()
-            laptop.client.close()
 
 
 def test_a_batch_stops_growing_at_its_byte_budget_and_every_change_still_arrives(
@@ -307,20 +312,7 @@ def test_a_batch_stops_growing_at_its_byte_budget_and_every_change_still_arrives
     """With room for two 5 KB notes a batch, twenty go in ten pushes, each note exactly once."""
     one, two, worker = laptops
     monkeypatch.setattr(engine, "PUSH_BYTES", 12_000)
-    with one.store.write() as session:
-        child = factories.child(allocated_worker=worker)
-        session.add(child)
-        session.flush()
-        notes = [
-            CaseNote(
-                child_id=child.id,
-                event_date=date(2026, 11, 2),
-                subject=f"Note {n}",
-                text="Settled, chatty and proud of school. " * 140,
-            )
-            for n in range(20)
-        ]
-        session.add_all(notes)
+    _child, notes = _child_with_notes(one, worker, 20)
     sizes: list[int] = []
     push = one.client.push
 
