@@ -48,6 +48,7 @@ from sync.protocol.messages import (
     Removal,
 )
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
+from sync.rows import Row, prepare_rows
 from sync.templates import CHECKED_KEY, check_due, fetch_templates
 
 CURSOR_KEY = "pull_cursor"
@@ -475,7 +476,9 @@ def _pull_all(
 
     The next page is fetched while the current one is written: the service's time to build a
     page and the laptop's time to apply one overlap (two cores do both at once), instead of
-    each waiting for the other as a strict request-apply-request loop would. Only one request
+    each waiting for the other as a strict request-apply-request loop would. The fetching
+    thread also turns the page into insert rows (``sync.rows.prepare_rows``), which it would
+    otherwise wait out idle, so the writing thread does only the writing. Only one request
     is ever in flight, and a page's cursor is stored with the page, so an interruption still
     re-fetches at most the page being written.
     """
@@ -484,14 +487,23 @@ def _pull_all(
             outlook = _Outlook(_states(session), pending=False, uploads=[], downloads=[])
     cursor, resyncing = outlook.cursor, outlook.resyncing
     first = True
+    dialect = store.engine.dialect
+
+    def fetch_ahead(after: str) -> tuple[PullResponse, list[Row | None] | None]:
+        page = attempt(partial(client.pull, cursor=after, limit=DEFAULT_PULL_PAGE))
+        return page, prepare_rows(dialect, page.records)
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-pull") as ahead:
-        upcoming: Future[PullResponse] | None = None
+        upcoming: Future[tuple[PullResponse, list[Row | None] | None]] | None = None
         while True:
             if cancelled():
                 raise Cancelled
             if upcoming is not None:
-                page, upcoming = upcoming.result(), None
+                (page, rows), upcoming = upcoming.result(), None
             else:
+                # Made here, rows would only delay the page; they are made as needed instead
+                # (a small sync's page is mostly records held, which take no insert rows).
+                rows = None
                 page = attempt(partial(client.pull, cursor=cursor, limit=DEFAULT_PULL_PAGE))
             if page.full_resync:
                 if cursor is None:
@@ -515,12 +527,10 @@ def _pull_all(
                 tell("receiving")
                 return first  # nothing new: no write transaction
             if page.more:
-                upcoming = ahead.submit(
-                    attempt, partial(client.pull, cursor=page.cursor, limit=DEFAULT_PULL_PAGE)
-                )
+                upcoming = ahead.submit(fetch_ahead, page.cursor)
             try:
                 with store.write(remote=True) as session:
-                    apply_pulled(session, page.records, tally)
+                    apply_pulled(session, page.records, tally, rows)
                     for removal in page.removals:
                         apply_removal(session, removal, tally)
                     if resyncing:

@@ -34,25 +34,31 @@ from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.codec import from_wire
 from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
-from sync.rows import column_default, insert_versions
+from sync.rows import Row, column_default, insert_versions
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
 _CHUNK = 900
 
 
-def apply_pulled(session: Session, records: Sequence[RecordVersion], tally: ApplyTally) -> None:
-    """Apply one pulled page's records; call inside the page's write transaction."""
-    by_type: dict[str, list[RecordVersion]] = defaultdict(list)
-    for version in records:
+def apply_pulled(
+    session: Session,
+    records: Sequence[RecordVersion],
+    tally: ApplyTally,
+    rows: Sequence[Row | None] | None = None,
+) -> None:
+    """Apply one pulled page's records; call inside the page's write transaction.
+    ``rows``: the records' insert rows made ahead (``sync.rows.prepare_rows``), in order."""
+    by_type: dict[str, list[tuple[RecordVersion, Row | None]]] = defaultdict(list)
+    for version, row in zip(records, rows or [None] * len(records), strict=True):
         if version.record_type in RECORD_TYPES:  # a newer server's types are ignored safely
-            by_type[version.record_type].append(version)
-    for record_type, versions in by_type.items():
+            by_type[version.record_type].append((version, row))
+    for record_type, pairs in by_type.items():
         cls = RECORD_TYPES[record_type]
-        ids = [v.record_id for v in versions]
+        ids = [v.record_id for v, _row in pairs]
         held = dict(_pairs(session, select(cls.id, cls.server_revision), cls.id, ids))
         pending = {rid for _entry, rid in _pending_entries(session, record_type, ids)}
-        plain: dict[uuid.UUID, RecordVersion] = {}
-        for version in versions:
+        plain: dict[uuid.UUID, tuple[RecordVersion, Row | None]] = {}
+        for version, row in pairs:
             known = held.get(version.record_id, -1)
             if known is not None and known >= version.revision:
                 continue  # an echo of our own push, or a page fetched twice
@@ -62,13 +68,15 @@ def apply_pulled(session: Session, records: Sequence[RecordVersion], tally: Appl
                 # A page may hold two versions of one record only if the server repeats
                 # itself; the newer wins, as one-by-one applying would give.
                 older = plain.get(version.record_id)
-                if older is None or older.revision < version.revision:
-                    plain[version.record_id] = version
+                if older is None or older[0].revision < version.revision:
+                    plain[version.record_id] = (version, row)
         if plain:
-            fresh = [v for v in plain.values() if v.record_id not in held]
-            known = [v for v in plain.values() if v.record_id in held]
+            fresh = [pair for rid, pair in plain.items() if rid not in held]
+            known = [version for rid, (version, _row) in plain.items() if rid in held]
             if fresh:
-                _write_versions(session, record_type, fresh, held="none")
+                versions = [version for version, _row in fresh]
+                made = [row for _version, row in fresh]
+                _write_versions(session, record_type, versions, held="none", made=made)
             if known:
                 _write_versions(session, record_type, known, held="all")
             tally.received += len(plain)
@@ -205,8 +213,9 @@ def _write_versions(
     versions: list[RecordVersion],
     *,
     held: Literal["none", "all", "some"] = "some",
+    made: Sequence[Row | None] | None = None,
 ) -> None:
-    """Write the server's versions whole.
+    """Write the server's versions whole. ``made``: insert rows made ahead, for ``"none"``.
 
     ``held``: whether the laptop holds these records. None of them: they are inserted with the
     insert triggers paused and the triggers' work done once for the page; all of them: they
@@ -219,7 +228,7 @@ def _write_versions(
     ids = [v.record_id for v in versions]
     if held == "none":
         with page_triggers.paused(session):
-            insert_versions(session, record_type, versions)
+            insert_versions(session, record_type, versions, made)
         page_triggers.after_insert(session, table.name, ids)
     else:
         defaults = _wire_defaults(table, record_type)

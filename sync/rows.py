@@ -6,6 +6,10 @@ inside SQLAlchemy's statement machinery) cost more than SQLite's own work. Here 
 gets one converter, made once per record type, that does both steps (the same decoding and
 the same bind processor, so a row holds exactly what the ORM would have written), and a
 version becomes a tuple in one pass.
+
+That pass can run before the page's write transaction, on another thread
+(:func:`prepare_rows`): a first sync makes it on the thread that fetches pages, in the time it
+would otherwise spend waiting for the service to build the next one.
 """
 
 from __future__ import annotations
@@ -67,10 +71,34 @@ class RowPlan:
         return tuple(values)
 
 
-def insert_versions(session: Session, record_type: str, versions: Sequence[RecordVersion]) -> None:
-    """Insert these versions (of records the laptop does not hold) in one ``executemany``."""
+#: An insert row as :meth:`RowPlan.row` makes it.
+Row = tuple[Any, ...]
+
+
+def prepare_rows(dialect: Dialect, versions: Sequence[RecordVersion]) -> list[Row | None]:
+    """The insert row of each version, in order (None for a record type this laptop does not
+    know). Pure: it reads nothing from the store, so any thread may make them ahead."""
+    return [
+        _plan(v.record_type, dialect).row(v) if v.record_type in RECORD_TYPES else None
+        for v in versions
+    ]
+
+
+def insert_versions(
+    session: Session,
+    record_type: str,
+    versions: Sequence[RecordVersion],
+    rows: Sequence[Row | None] | None = None,
+) -> None:
+    """Insert these versions (of records the laptop does not hold) in one ``executemany``.
+    ``rows``: their rows from :func:`prepare_rows`, in the same order, where made ahead."""
     plan = _plan(record_type, session.get_bind().dialect)
-    session.connection().exec_driver_sql(plan.statement, [plan.row(v) for v in versions])
+    if rows is None:
+        rows = [None] * len(versions)
+    session.connection().exec_driver_sql(
+        plan.statement,
+        [row or plan.row(v) for v, row in zip(versions, rows, strict=True)],
+    )
 
 
 _PLANS: dict[tuple[str, str], RowPlan] = {}
@@ -80,6 +108,7 @@ def _plan(record_type: str, dialect: Dialect) -> RowPlan:
     key = (record_type, dialect.name)
     plan = _PLANS.get(key)
     if plan is None:
+        # Two threads may make the same plan at once; both are equal, and either is kept.
         plan = _PLANS[key] = _make_plan(record_type, dialect)
     return plan
 

@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import CaseNote, Child, FieldConflictRecord, OutboxEntry, Visit
+from app.search import search
+from app.serialize import record_fields
 from app.store import Profile, Store
 from sync import engine
 from sync.client import ServiceClient
@@ -113,6 +115,49 @@ def test_work_recorded_offline_reaches_the_other_laptop(
         assert arrived.finalised_by == worker
     with one.store.read() as session:
         assert session.scalars(select(OutboxEntry)).all() == []
+
+
+def test_a_first_sync_over_many_pages_arrives_whole_and_searchable(
+    laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages after the first are turned into insert rows while the one before is written
+    (``sync.rows.prepare_rows``): every record still arrives exactly as saved, once, and
+    search finds it."""
+    one, two, worker = laptops
+    monkeypatch.setattr(engine, "DEFAULT_PULL_PAGE", 4)
+    children = []
+    with one.store.write() as session:
+        for n in range(6):
+            child = factories.child(allocated_worker=worker, about_me=f"Likes kite{n} flying")
+            session.add(child)
+            children.append(child)
+        session.flush()
+        notes = [
+            CaseNote(
+                child_id=children[n % 6].id,
+                event_date=date(2026, 11, n + 1),
+                subject=f"Visit {n}",
+                text=f"Talked about marbles{n} and school.",
+            )
+            for n in range(9)
+        ]
+        session.add_all(notes)
+    one.sync()
+    received = two.sync()
+    assert received.received == 15
+    with one.store.read() as session:
+        sent = {
+            r.id: record_fields(r)
+            for r in (*session.scalars(select(Child)), *session.scalars(select(CaseNote)))
+        }
+    with two.store.read() as session:
+        arrived = {
+            r.id: record_fields(r)
+            for r in (*session.scalars(select(Child)), *session.scalars(select(CaseNote)))
+        }
+        assert arrived == sent
+        assert [h.record_id for h in search(session, "marbles7")] == [notes[7].id]
+        assert [h.record_id for h in search(session, "kite5")] == [children[5].id]
 
 
 def test_a_second_sync_with_nothing_new_moves_nothing(laptops: tuple[Laptop, Laptop, str]) -> None:

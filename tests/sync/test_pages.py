@@ -2,7 +2,8 @@
 
 ``sync.pages`` is only an optimisation of ``sync.apply``: for any page (new records, newer
 versions of records held, stale echoes, records with unsent local edits, repeats within the
-page) the store must end up the same either way: records, bases, outbox and conflicts.
+page) the store must end up the same either way: records, bases, outbox and conflicts. So must
+a page whose insert rows were made ahead, off the writing thread (``sync.rows.prepare_rows``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.serialize import record_fields
 from app.store import Store
 from sync.apply import ApplyTally, apply_version
 from sync.pages import apply_pulled
+from sync.rows import prepare_rows
 from tests.app import factories
 from tests.conftest import unlocked_store
 from tests.sync.test_apply import _version
@@ -64,7 +66,7 @@ def test_bulk_page_equals_one_by_one(
     children = [factories.child(given_name=f"Child{n}") for n in range(4)]
     versions = [_version(children[i], rev, given_name=name) for i, rev, name in page]
     states = []
-    for name, bulk in (("bulk", True), ("single", False)):
+    for name in ("bulk", "ahead", "single"):
         with unlocked_store(root, name) as store:
             with store.write(remote=True) as session:
                 for index, revision in held:
@@ -77,10 +79,14 @@ def test_bulk_page_equals_one_by_one(
                         local.about_me = f"edited {index}"
             tally = ApplyTally()
             with store.write(remote=True) as session:
-                if bulk:
+                if name == "bulk":
                     apply_pulled(session, versions, tally)
+                elif name == "ahead":
+                    # Insert rows made before the transaction, as the fetching thread does.
+                    rows = prepare_rows(store.engine.dialect, versions)
+                    apply_pulled(session, versions, tally, rows)
                 else:
                     for version in versions:
                         apply_version(session, version, tally)
             states.append((_snapshot(store), tally.conflicts, tally.merged))
-    assert states[0] == states[1]
+    assert states[0] == states[1] == states[2]
