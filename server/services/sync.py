@@ -16,10 +16,10 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import and_, exists, func, insert, or_, select
+from sqlalchemy import Text, and_, cast, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from server.core.caller import Caller
@@ -41,6 +41,7 @@ from server.models import (
 from server.services import audit, merge, scope
 from server.services.files import SHA256
 from server.services.merge import SCOPE_DERIVED, SUBJECT_TYPES, FieldError
+from server.services.pull_page import FeedRecord, PullPage
 from server.services.records import (
     RecordState,
     Snapshot,
@@ -53,11 +54,9 @@ from sync.protocol.messages import (
     ChangeResult,
     ChangeStatus,
     FieldConflict,
-    PullResponse,
     PushResponse,
     Removal,
 )
-from sync.protocol.messages import RecordVersion as WireVersion
 from sync.protocol.records import FINALISABLE, RECORD_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -711,29 +710,15 @@ def _after(key: Any, record_id: Any, cursor: Cursor) -> Any:
     return or_(key > cursor.key, and_(key == cursor.key, record_id > cursor.after))
 
 
-class _FeedRow(Protocol):
-    """What the change feed reads of a record (its history and merge bookkeeping stay out)."""
-
-    record_id: uuid.UUID
-    record_type: str
-    revision: int
-    deleted: bool
-    fields: dict[str, Any]
-    created_by: str
-    created_at: datetime
-    updated_by: str
-    updated_at: datetime
-    updated_device: uuid.UUID | None
-
-
-#: The columns of ``_FeedRow``, read as plain rows: a page of 2,000 records costs a third of
-#: the time it takes as ORM objects validated one by one.
+#: The columns of ``FeedRecord``, read as plain rows: a page of 2,000 records costs a third of
+#: the time it takes as ORM objects validated one by one. The fields stay JSON text
+#: (``server.services.pull_page``).
 _FEED = (
     Record.record_id,
     Record.record_type,
     Record.revision,
     Record.deleted,
-    Record.fields,
+    cast(Record.fields, Text).label("fields"),
     Record.created_by,
     Record.created_at,
     Record.updated_by,
@@ -742,22 +727,7 @@ _FEED = (
 )
 
 
-def _feed_version(row: _FeedRow) -> WireVersion:
-    # Built without validation: every value comes from the server's own database, typed.
-    return WireVersion.model_construct(
-        record_type=row.record_type,
-        record_id=row.record_id,
-        revision=row.revision,
-        deleted=row.deleted,
-        fields=row.fields,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        updated_by=row.updated_by,
-        updated_at=row.updated_at,
-    )
-
-
-def _own_echo(caller: Caller, record: _FeedRow, key: int) -> bool:
+def _own_echo(caller: Caller, record: FeedRecord, key: int) -> bool:
     """A version the calling laptop wrote itself and so already holds (from its push answer).
 
     Only while the record reaches it by its own revision: when a subject (re)enters the
@@ -782,7 +752,7 @@ def pull(
     cursor_text: str | None,
     limit: int,
     skip_own: bool = False,
-) -> tuple[PullResponse, list[uuid.UUID]]:
+) -> tuple[PullPage, list[uuid.UUID]]:
     """One page of the caller's feed after the cursor, and the ids of records it returns."""
     cursor = decode_cursor(secret, cursor_text)
     if session.get_bind().dialect.name == "postgresql":
@@ -791,14 +761,14 @@ def pull(
     state = session.get(ServerState, 1)
     purged = state.purged_through if state else 0
     if cursor_text and cursor.key < purged:
-        return PullResponse(records=[], removals=[], cursor="", more=False, full_resync=True), []
+        return PullPage(full_resync=True), []
     # Every record version and scope event has a revision from the counter, taken in the same
     # transaction that writes it (so in this snapshot, all with revisions up to ``top`` are
     # visible). A laptop that has read everything up to ``top`` has nothing new: the quiet
     # pull most syncs are answers from this one row, without reading the caseload.
     top = session.scalar(select(RevisionCounter.value).where(RevisionCounter.id == 1)) or 0
     if cursor_text and cursor.after is None and cursor.key >= top:
-        return PullResponse(records=[], removals=[], cursor=cursor_text, more=False), []
+        return PullPage(cursor=cursor_text), []
 
     held = _held_after(session, caller, cursor, limit)
 
@@ -830,15 +800,15 @@ def pull(
         .limit(limit + 1)
     ).all()
 
-    items: list[tuple[int, uuid.UUID, _FeedRow | None, str]] = [
+    items: list[tuple[int, uuid.UUID, FeedRecord | None, str]] = [
         (k, record.record_id, record, record.record_type) for record, k in held
     ]
     items += [(int(xrev), record_id, None, record_type) for record_type, record_id, xrev in gone]
     items.sort(key=lambda item: (item[0], item[1]))
     more = len(items) > limit
     page = items[:limit]
-    records = []
-    removals = []
+    records: list[FeedRecord] = []
+    removals: list[Removal] = []
     returned: list[uuid.UUID] = []
     for key_value, record_id, record, record_type in page:
         if record is None:
@@ -850,7 +820,7 @@ def pull(
         elif skip_own and _own_echo(caller, record, key_value):
             continue
         else:
-            records.append(_feed_version(record))
+            records.append(record)
             returned.append(record_id)
     if more:
         text = encode_cursor(secret, Cursor(page[-1][0], page[-1][1]))
@@ -859,12 +829,12 @@ def pull(
         # quiet one is answered by the counter alone, above).
         last = page[-1][0] if page else cursor.key
         text = encode_cursor(secret, Cursor(max(top, last), None))
-    return PullResponse(records=records, removals=removals, cursor=text, more=more), returned
+    return PullPage(records=records, removals=removals, cursor=text, more=more), returned
 
 
 def _held_after(
     session: Session, caller: Caller, cursor: Cursor, limit: int
-) -> list[tuple[_FeedRow, int]]:
+) -> list[tuple[FeedRecord, int]]:
     """The caller's records whose feed key comes after the cursor: the first ``limit + 1``.
 
     A record's key is its revision, unless its subject (re)entered the caller's caseload later
@@ -918,7 +888,7 @@ def _held_after(
         .order_by(Record.revision, Record.record_id)
         .limit(limit + 1)
     ).all()
-    found: list[tuple[_FeedRow, int]] = [(row, int(row.erev)) for row in reentered]
+    found: list[tuple[FeedRecord, int]] = [(row, int(row.erev)) for row in reentered]
     found += [(row, row.revision) for row in plain]
     found.sort(key=lambda pair: (pair[1], pair[0].record_id))
     return found[: limit + 1]

@@ -12,6 +12,7 @@ from sqlalchemy import event, update
 
 from server.models import Record, ScopeEvent, utcnow
 from server.services.purge import purge
+from sync.protocol.messages import PullResponse
 from tests.server.conftest import LiveServer
 from tests.server.helpers import delete, new_child, upsert, visit_fields
 
@@ -32,6 +33,26 @@ def test_pages_cover_everything_exactly_once(server: LiveServer) -> None:
     assert len(seen) == len(set(seen)) == 24
     again = client.pull_page(cursor)
     assert again["records"] == [] and again["cursor"] == cursor
+
+
+def test_pulled_fields_are_exactly_what_was_pushed(server: LiveServer) -> None:
+    """The feed passes each record's stored JSON through unparsed (``pull_page``): awkward
+    text (quotes, backslashes, newlines, non-Latin script, emoji, markup) comes back exactly,
+    on every database, and the page is a valid ``PullResponse``."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    awkward = (
+        'She said "no" \\ then\nleft \u2014 Zo\u00eb \u0639\u0631\u0628\u064a \U0001f600'
+        ' </script> {"x": 1}'
+    )
+    visit_id = uuid.uuid4()
+    client.push(upsert("visit", visit_id, visit_fields(child_id, observations=awkward)))
+    page = client.pull_page()
+    parsed = PullResponse.model_validate(page)
+    [visit] = [r for r in parsed.records if r.record_id == visit_id]
+    assert visit.fields["observations"] == awkward
+    assert (visit.fields["child_id"], visit.fields["seen_alone"]) == (str(child_id), True)
+    assert visit.created_at.tzinfo is not None and visit.updated_at.utcoffset() == timedelta(0)
 
 
 def test_garbage_and_tampered_cursors_are_refused(server: LiveServer) -> None:

@@ -91,9 +91,9 @@ def pull(
                 detail=f"pull records={len(returned)}",
             )
         )
-    # Serialised once, here: the page was built from the server's own typed rows, and letting
-    # the framework validate and re-encode 2,000 records again would cost more than reading them.
-    return Response(content=response.model_dump_json(), media_type="application/json")
+    # Serialised once, here (``server.services.pull_page``): letting the framework validate and
+    # re-encode thousands of records would cost more than reading them.
+    return Response(content=response.to_json(), media_type="application/json")
 
 
 @router.get(
