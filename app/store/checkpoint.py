@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
@@ -41,6 +43,9 @@ class Checkpointer:
         self._guard = threading.Lock()
         self._queued: Future[None] | None = None
         self._closing = threading.Event()
+        #: Held while a checkpoint copies pages, and by :meth:`held`. Re-entrant, so a thread
+        #: holding it may also checkpoint itself.
+        self._copying = threading.RLock()
 
     def request(self) -> None:
         """Ask for a checkpoint soon; returns at once. While one is waiting to start, further
@@ -61,6 +66,13 @@ class Checkpointer:
         if waiting is not None:
             waiting.result()
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """No background checkpoint writes the database file while this is held (one already
+        copying is let finish first); checkpoints asked for meanwhile run afterwards."""
+        with self._copying:
+            yield
+
     def close(self) -> None:
         """Stop the thread: a checkpoint still waiting is dropped (closing the last connection
         checkpoints everything), one already copying is let finish."""
@@ -77,10 +89,11 @@ class Checkpointer:
         try:
             # Not in a transaction (the store's connections are in autocommit mode until a
             # session begins one), so the checkpoint sees every committed page.
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            cursor.fetchall()
-            cursor.close()
+            with self._copying:
+                cursor = connection.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                cursor.fetchall()
+                cursor.close()
         except Exception as exc:  # a failed checkpoint loses nothing: the log keeps it all
             logger.warning("Background checkpoint did not complete: %s", type(exc).__name__)
         finally:

@@ -1,9 +1,11 @@
 """Health checks on an unlocked profile, for the worker's "Check my data" and the service desk.
 
-Each check says in plain words what it looked at and what it found. None of them change
-anything: a failed check is a reason to keep the file and rebuild from the service, never to
-"repair" case records in place. A check that cannot even run (because the damage it looks for
-makes the library raise) is itself reported as failed; the doctor never crashes.
+Each check says in plain words what it looked at and what it found. None of them change any
+record: a failed check is a reason to keep the file and rebuild from the service, never to
+"repair" case records in place. (The page check first has SQLite copy its log into the file, as
+locking the profile does, so that it reads the pages SQLite itself would read.) A check that
+cannot even run (because the damage it looks for makes the library raise) is itself reported as
+failed; the doctor never crashes.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def run(store: Store) -> list[CheckResult]:
             return in_memory, "temp_store=MEMORY" if in_memory else "temporary data may reach disk"
 
         def pages() -> tuple[bool, str]:
-            failed = rows("PRAGMA cipher_integrity_check")
+            # It reads the file directly, not through SQLite's log (``Store.file_settled``).
+            with store.file_settled():
+                failed = rows("PRAGMA cipher_integrity_check")
             if not failed:
                 return True, "every page passed its HMAC check"
             listed = "; ".join(str(r[0]) for r in failed[:5])

@@ -81,6 +81,28 @@ class Store:
             yield session
         self._checkpointer.request()
 
+    @contextmanager
+    def file_settled(self) -> Iterator[None]:
+        """While the block runs, the database file itself holds every committed page and
+        nothing writes to it: the log is copied in first (waiting for readers, as locking the
+        profile does), and background checkpoints wait until the block ends.
+
+        For checks that read the file rather than the database (``doctor``'s page check): they
+        must not see a page a background checkpoint is half-way through copying, nor pages left
+        stale in the file by a checkpoint a crash cut short (the log still holds their current
+        versions, which is what SQLite reads).
+        """
+        with self._checkpointer.held():
+            connection = self.engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                cursor.fetchall()
+                cursor.close()
+            finally:
+                connection.close()
+            yield
+
     def wait_for_checkpoint(self) -> None:
         """Block until the background checkpoint (``app.store.checkpoint``) is idle."""
         self._checkpointer.drain()
