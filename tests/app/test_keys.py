@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from app.errors import KeyFileDamaged
 from app.store.keys import (
     MIN_TIME_COST,
+    KdfParams,
     PassphraseRejected,
     WrappedKey,
     calibrate,
@@ -97,3 +99,23 @@ def test_calibration_scales_time_cost_with_the_target() -> None:
     assert quick.time_cost >= MIN_TIME_COST
     assert slow.time_cost > quick.time_cost
     assert len(slow.salt) == 16 and slow.salt != quick.salt
+
+
+def test_calibration_on_a_busy_machine_keeps_unlock_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Noise that makes the one-pass probe slower than the three-pass one (a busy machine, the
+    memory's first use) must not read as "a pass costs nothing": the time cost stays near what
+    the target allows, not thousands of passes that make every unlock take minutes."""
+    calls: list[int] = []
+
+    def derive(self: KdfParams, passphrase: str) -> bytes:
+        # 10 ms fixed + 10 ms a pass, except that every one-pass probe is slowed to 150 ms.
+        calls.append(self.time_cost)
+        time.sleep(0.15 if self.time_cost == 1 else 0.01 + 0.01 * self.time_cost)
+        return bytes(32)
+
+    monkeypatch.setattr(KdfParams, "derive", derive)
+    chosen = calibrate(target_seconds=0.5)
+    assert calls  # the probes ran through the patched derivation
+    # A pass is taken as at least half the (slowed) one-pass probe, 75 ms: about 6 passes.
+    # Believing the difference of the probes instead gave over 4,000.
+    assert MIN_TIME_COST <= chosen.time_cost <= 10
