@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -79,6 +80,15 @@ class Checkpointer:
         self._closing.set()
         self._pool.shutdown(wait=True, cancel_futures=True)
 
+    def copy_all(self) -> None:
+        """Copy the whole log into the file now, on this thread, waiting for readers (as
+        locking the profile does). Raises if the database cannot be read."""
+        connection = self._engine.raw_connection()
+        try:
+            self._checkpoint(connection, "TRUNCATE")
+        finally:
+            connection.close()
+
     def _run(self) -> None:
         if self._closing.wait(DELAY_SECONDS):
             return
@@ -87,14 +97,17 @@ class Checkpointer:
         except Exception:  # the profile is locking: nothing to do
             return
         try:
-            # Not in a transaction (the store's connections are in autocommit mode until a
-            # session begins one), so the checkpoint sees every committed page.
-            with self._copying:
-                cursor = connection.cursor()
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                cursor.fetchall()
-                cursor.close()
+            self._checkpoint(connection, "PASSIVE")
         except Exception as exc:  # a failed checkpoint loses nothing: the log keeps it all
             logger.warning("Background checkpoint did not complete: %s", type(exc).__name__)
         finally:
             connection.close()
+
+    def _checkpoint(self, connection: Any, mode: str) -> None:
+        # Not in a transaction (the store's connections are in autocommit mode until a
+        # session begins one), so the checkpoint sees every committed page.
+        with self._copying:
+            cursor = connection.cursor()
+            cursor.execute(f"PRAGMA wal_checkpoint({mode})")
+            cursor.fetchall()
+            cursor.close()

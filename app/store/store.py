@@ -93,14 +93,7 @@ class Store:
         versions, which is what SQLite reads).
         """
         with self._checkpointer.held():
-            connection = self.engine.raw_connection()
-            try:
-                cursor = connection.cursor()
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                cursor.fetchall()
-                cursor.close()
-            finally:
-                connection.close()
+            self._checkpointer.copy_all()
             yield
 
     def wait_for_checkpoint(self) -> None:

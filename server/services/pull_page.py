@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from sync.protocol.messages import PullResponse, Removal
+from sync.protocol.messages import Removal
 
 #: Timestamps as the wire models write them: UTC, ending in "Z".
 _OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC
@@ -57,10 +57,6 @@ class PullPage:
             "full_resync": self.full_resync,
         }
         return orjson.dumps(document, option=_OPTIONS)
-
-    def to_response(self) -> PullResponse:
-        """The page as the laptop reads it (for callers inside the service, and tests)."""
-        return PullResponse.model_validate_json(self.to_json())
 
 
 def _record(row: FeedRecord) -> dict[str, Any]:
