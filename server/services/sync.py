@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Text, and_, cast, exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, insert, or_, select, true
 from sqlalchemy.orm import Session
 
 from server.core.caller import Caller
@@ -727,20 +727,25 @@ _FEED = (
 )
 
 
-def _own_echo(caller: Caller, record: FeedRecord, key: int) -> bool:
-    """A version the calling laptop wrote itself and so already holds (from its push answer).
+def _not_own_echo(caller: Caller) -> ColumnElement[bool]:
+    """Leaves out the versions the calling laptop wrote itself and so already holds (from its
+    push answer), in the query, so that the database never hands over their text: the pull
+    after a laptop pushed a day's new records would otherwise read every one of them back.
 
-    Only while the record reaches it by its own revision: when a subject (re)enters the
-    caller's caseload the scope event's revision is the key and everything is sent, because a
-    laptop that gave a case up has purged it. A deletion is always sent, as a removal: it lets
-    the laptop drop its tombstone. Echoes still count towards the page and move the cursor on,
-    so a laptop's cursor never lags behind its own writes (and the purge horizon).
+    Only versions that reach it by their own revision (``_held_after``'s plain part): when a
+    subject (re)enters the caller's caseload the scope event's revision is the key and
+    everything is sent, because a laptop that gave a case up has purged it. A deletion is
+    always sent, as a removal: it lets the laptop drop its tombstone. The cursor still moves
+    past echoes: a page's cursor is its last item, and a feed read to its end leaves the
+    cursor at the counter's top, so a laptop's cursor never lags behind its own writes (and
+    the purge horizon).
     """
-    return (
-        caller.device_id is not None
-        and record.updated_device == caller.device_id
-        and key == record.revision
-        and not record.deleted
+    if caller.device_id is None:
+        return true()
+    return or_(
+        Record.updated_device.is_(None),
+        Record.updated_device != caller.device_id,
+        Record.deleted.is_(True),
     )
 
 
@@ -770,7 +775,7 @@ def pull(
     if cursor_text and cursor.after is None and cursor.key >= top:
         return PullPage(cursor=cursor_text), []
 
-    held = _held_after(session, caller, cursor, limit)
+    held = _held_after(session, caller, cursor, limit, skip_own=skip_own)
 
     exits = (
         select(
@@ -810,15 +815,13 @@ def pull(
     records: list[FeedRecord] = []
     removals: list[Removal] = []
     returned: list[uuid.UUID] = []
-    for key_value, record_id, record, record_type in page:
+    for _key, record_id, record, record_type in page:
         if record is None:
             removals.append(
                 Removal(record_type=record_type, record_id=record_id, reason="out_of_scope")
             )
         elif record.deleted:
             removals.append(Removal(record_type=record_type, record_id=record_id, reason="deleted"))
-        elif skip_own and _own_echo(caller, record, key_value):
-            continue
         else:
             records.append(record)
             returned.append(record_id)
@@ -833,9 +836,10 @@ def pull(
 
 
 def _held_after(
-    session: Session, caller: Caller, cursor: Cursor, limit: int
+    session: Session, caller: Caller, cursor: Cursor, limit: int, *, skip_own: bool = False
 ) -> list[tuple[FeedRecord, int]]:
-    """The caller's records whose feed key comes after the cursor: the first ``limit + 1``.
+    """The caller's records whose feed key comes after the cursor: the first ``limit + 1``
+    (without the caller's own echoes, with ``skip_own``).
 
     A record's key is its revision, unless its subject (re)entered the caller's caseload later
     than that: then the scope event's revision, so the whole case is sent again. Computing that
@@ -884,6 +888,7 @@ def _held_after(
             Record.revision >= cursor.key,
             _after(Record.revision, Record.record_id, cursor),
             ~exists().where(older_than_entry),
+            _not_own_echo(caller) if skip_own else true(),
         )
         .order_by(Record.revision, Record.record_id)
         .limit(limit + 1)

@@ -182,8 +182,10 @@ class Client:
         results: list[dict[str, Any]] = response.json()["results"]
         return results
 
-    def pull_page(self, cursor: str | None = None, limit: int | None = None) -> dict[str, Any]:
-        params: dict[str, Any] = {}
+    def pull_page(
+        self, cursor: str | None = None, limit: int | None = None, *, skip_own: bool = False
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {"skip_own": "true"} if skip_own else {}
         if cursor:
             params["cursor"] = cursor
         if limit:

@@ -219,3 +219,48 @@ def test_a_caught_up_laptops_quiet_pull_reads_no_records_yet_misses_nothing(
     arrived = laptop.pull_page(cursor)
     assert [r["record_id"] for r in arrived["records"]] == [str(visit_id)]
     assert laptop.pull_page(arrived["cursor"])["records"] == []
+
+
+def test_a_laptop_is_not_sent_back_what_it_wrote_but_its_cursor_moves_past_it(
+    server: LiveServer,
+) -> None:
+    """With ``skip_own`` the feed leaves out the versions this device pushed (it has them),
+    page after page, yet still sends a colleague's edit among them and the laptop's own
+    deletions (as removals); the walk ends, and the next pull is quiet."""
+    team = server.team()
+    worker = server.user("worker", team)
+    laptop = server.client(worker)
+    child_id, _ = new_child(laptop)
+    visits = [uuid.uuid4() for _ in range(12)]
+    laptop.push(*[upsert("visit", v, visit_fields(child_id)) for v in visits])
+    cursor = laptop.pull_page(None)["cursor"]  # the child's arrival in the caseload: all of it
+    more = [uuid.uuid4() for _ in range(9)]
+    answers = laptop.push(*[upsert("visit", v, visit_fields(child_id)) for v in more])
+    revision = {v: answer["revision"] for v, answer in zip(more, answers, strict=True)}
+    [gone] = laptop.push(delete("visit", more[0], base_revision=revision[more[0]]))
+    manager = server.client(server.user("manager", team))
+    edit = upsert("visit", more[4], {"observations": "Seen by the manager"}, revision[more[4]])
+    [edited] = manager.push(edit)
+    assert (gone["status"], edited["status"]) == ("applied", "applied")
+
+    records: list[str] = []
+    removals: list[str] = []
+    pages = 0
+    while True:
+        page = laptop.pull_page(cursor, limit=3, skip_own=True)
+        pages += 1
+        records += [r["record_id"] for r in page["records"]]
+        removals += [r["record_id"] for r in page["removals"]]
+        cursor = page["cursor"]
+        if not page["more"]:
+            break
+    assert records == [str(more[4])]
+    assert removals == [str(more[0])]
+    assert pages <= 2
+    quiet = laptop.pull_page(cursor, skip_own=True)
+    assert quiet["records"] == quiet["removals"] == [] and quiet["cursor"] == cursor
+    # Without skip_own (a store restored from elsewhere) the same feed holds everything.
+    everything = laptop.pull_page(None)
+    assert {str(v) for v in visits + more} - {str(more[0])} <= {
+        r["record_id"] for r in everything["records"]
+    }
