@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.models import RECORD_TYPES, FieldConflictRecord, OutboxEntry, Record, SyncBase
 from app.models.sync_state import PENDING, REJECTED
 from app.serialize import record_fields
+from app.store.sent_mark import is_unsent, sent_through
 from sync.codec import from_wire
 from sync.merge import merge
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion, Removal
@@ -89,8 +90,9 @@ def apply_push_result(
             # Edits made after the record was first sent were made on top of what the server
             # has just taken: that revision is their base (not "none", which the server would
             # read as "made before any revision" and compare against every later edit).
+            through = sent_through(session)
             for later in _pending(session, entry.record_type, entry.record_id):
-                if later.base_revision is None and later.first_sent_at is None:
+                if later.base_revision is None and is_unsent(later, through):
                     later.base_revision = result.revision
     else:
         _drop_base(session, entry.record_type, entry.record_id)  # the record is the server's
@@ -264,7 +266,8 @@ def _merge_into(
         tally.merged += 1
     # Rebase what has not left the laptop yet; entries that may have reached the server keep
     # their meaning (the server dedupes them or answers with a conflict of its own).
-    unsent = [e for e in pending if e.first_sent_at is None or e is settled]
+    through = sent_through(session)
+    unsent = [e for e in pending if is_unsent(e, through) or e is settled]
     for entry in unsent:
         session.delete(entry)
     if result.to_push:

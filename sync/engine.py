@@ -23,7 +23,7 @@ from functools import partial
 from http import HTTPStatus
 from typing import Protocol, TypeVar
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -31,6 +31,7 @@ from app import clock, gcpause
 from app.models import RECORD_TYPES, OutboxEntry, ProfileState, ResyncSeen
 from app.models.sync_state import PENDING
 from app.store import Store
+from app.store.sent_mark import mark_sent_through
 from sync import attachments
 from sync.apply import ApplyTally, apply_removal
 from sync.client import ServiceClient, ServiceRefused, ServiceUnavailable
@@ -56,6 +57,10 @@ CURSOR_KEY = "pull_cursor"
 RESYNC_KEY = "full_resync"
 #: The protocol's most changes a push may carry: fewer round trips and commits per sync.
 PUSH_BATCH = MAX_CHANGES_PER_PUSH
+#: The first batch of a push is smaller, and each next one twice the last (up to the limit):
+#: the service starts work sooner, and the laptop prepares the next batch meanwhile. A push
+#: of 1,000 changes sent as one batch had the two machines take turns, with no overlap.
+FIRST_PUSH_BATCH = 250
 #: A batch also stops growing at about this much JSON. The service refuses a request larger
 #: than its limit (32 MiB by default; a council may set less), so a thousand long assessments
 #: in one batch would be refused whole, and again at every sync, holding up everything after.
@@ -308,11 +313,12 @@ def _push_all(
     cursor = None if outlook.resyncing else outlook.cursor
     caught_up = False
     most = PUSH_BATCH
+    size = min(FIRST_PUSH_BATCH, most)
     # Conflicts re-queue what still needs sending, so allow a few extra rounds, but never spin.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-push") as wire:
         for _round in range(1000):
             start = 0  # the batch in hand holds the pending entries after this seq
-            batch = _next_batch(store, most=most)
+            batch = _next_batch(store, most=size)
             if not batch:
                 return caught_up
             answered: tuple[list[Change], PushResponse] | None = None
@@ -326,7 +332,8 @@ def _push_all(
                     if answered is not None:
                         _settle(store, *answered, summary, tally)
                         tell("sending")
-                    batch = _next_batch(store, after_seq=last_seq, most=most)
+                    size = min(2 * size, most)
+                    batch = _next_batch(store, after_seq=last_seq, most=size)
                 except BaseException:
                     with contextlib.suppress(Exception):
                         in_flight.result()  # never leave the client busy behind our back
@@ -340,6 +347,7 @@ def _push_all(
                         # Larger than the service accepts: the same changes, in smaller
                         # batches (for the rest of this sync).
                         answered, most = None, len(changes) // 2
+                        size = most
                         batch = _next_batch(store, after_seq=start, most=most)
                         continue
                     # Too large even alone: set aside, as if the service had refused it,
@@ -386,9 +394,9 @@ def _next_batch(
     build its wire form, in one transaction; None when there is nothing to send. Also returns
     the batch's last seq, where the batch after it starts.
 
-    Plain Core statements (one read, one UPDATE for the whole batch) rather than ORM objects:
-    a first sync pushes tens of thousands of entries, and this bookkeeping must not cost more
-    than the push itself.
+    Plain Core statements (one read, and the mark is one row) rather than ORM objects: a first
+    sync pushes tens of thousands of entries, and this bookkeeping must not cost more than the
+    push itself.
     """
     outbox = OutboxEntry.__table__
     with store.read() as session:
@@ -428,19 +436,8 @@ def _next_batch(
             if count and total > PUSH_BYTES:
                 rows = rows[:count]
                 break
-        # The batch is every pending entry between its first and last seq, by construction.
-        session.execute(
-            update(OutboxEntry)
-            .where(
-                OutboxEntry.seq.between(rows[0].seq, rows[-1].seq),
-                OutboxEntry.state == PENDING,
-            )
-            .values(
-                first_sent_at=func.coalesce(OutboxEntry.first_sent_at, clock.utcnow()),
-                attempts=OutboxEntry.attempts + 1,
-            ),
-            execution_options={"synchronize_session": False},
-        )
+        # From here on these entries' meaning is fixed (``app.store.sent_mark``).
+        mark_sent_through(session, rows[-1].seq)
     changes: list[Change] = []
     for row in rows:
         allowed = RECORD_FIELDS.get(row.record_type, {})

@@ -24,11 +24,13 @@ class OutboxEntry(Base):
     """One change waiting for the server.
 
     ``id`` is the idempotency id the server dedupes on. Further local edits are folded into an
-    entry only while ``first_sent_at`` is empty: once an entry may have reached the server its
-    meaning is fixed, and a later edit gets an entry of its own.
+    entry only while it has not left the laptop (its seq is above ``app.store.sent_mark``'s
+    mark): once an entry may have reached the server its meaning is fixed, and a later edit
+    gets an entry of its own. ``seq`` is never reused, which that mark relies on.
     """
 
     __tablename__ = "outbox"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[uuid.UUID] = mapped_column(unique=True, default=new_id)
@@ -38,9 +40,7 @@ class OutboxEntry(Base):
     base_revision: Mapped[int | None] = mapped_column(Integer, default=None)
     fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
-    first_sent_at: Mapped[datetime | None] = mapped_column(default=None)
     state: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
     rejection_reason: Mapped[str | None] = mapped_column(Text, default=None)
 
 

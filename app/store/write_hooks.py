@@ -19,6 +19,7 @@ from app.models import AuditEvent, OutboxEntry, Record, SyncBase
 from app.models.base import APPROVED, FINALISED, Finalisable
 from app.models.sync_state import PENDING
 from app.serialize import content_fields, record_fields, to_json_value
+from app.store.sent_mark import never_sent
 from app.store.session import WRITE_CONTEXT, CasebookSession, WriteContext
 from app.validation import validate
 
@@ -123,7 +124,7 @@ def _queue(session: Session, obj: Record, changed: list[str], *, delete: bool) -
             OutboxEntry.record_type == obj.record_type,
             OutboxEntry.record_id == obj.id,
             OutboxEntry.state == PENDING,
-            OutboxEntry.first_sent_at.is_(None),
+            never_sent(),
         )
         .order_by(OutboxEntry.seq.desc())
         .limit(1)

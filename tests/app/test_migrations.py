@@ -9,24 +9,26 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, delete, select, text
 
 from app.errors import MigrationFailed
-from app.models import Base, Child, Visit
+from app.models import Base, Child, OutboxEntry, Visit
 from app.search import search
 from app.store import Profile, migrate
 from app.store.engine import create_store_engine
 from app.store.keys import WrappedKey
+from app.store.sent_mark import never_sent, sent_through
 from tests.conftest import PASSPHRASE
 
 
-def _profile_at_first_revision(profile: Profile) -> bytes:
-    """Rebuild the profile's database at revision 0001 and return its data key."""
+def _profile_at_first_revision(profile: Profile, target: str = "0001") -> bytes:
+    """Rebuild the profile's database at revision 0001 (or ``target``) and return its data
+    key."""
     data_key = WrappedKey.read(profile.path / "key.json").unseal(PASSPHRASE)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{profile.db_path}{suffix}").unlink(missing_ok=True)
     engine = create_store_engine(profile.db_path, data_key)
-    migrate.upgrade(engine, profile.db_path, profile.path / "backups", target="0001")
+    migrate.upgrade(engine, profile.db_path, profile.path / "backups", target=target)
     engine.dispose()
     return data_key
 
@@ -104,6 +106,52 @@ def test_upgrade_from_first_revision_keeps_every_record(profile: Profile) -> Non
     backups = list((profile.path / "backups").glob("casebook-*-before-0001.db"))
     assert len(backups) == 1
     assert b"Oluwaseun" not in backups[0].read_bytes()
+
+
+def test_outbox_entries_stamped_as_sent_become_the_sent_mark(profile: Profile) -> None:
+    """0014: the entries a push had stamped as sent stay fixed (the mark covers them), the
+    unsent one can still take later edits, nothing queued is lost, and a seq is never reused
+    even once the outbox has emptied."""
+    data_key = _profile_at_first_revision(profile, target="0013")
+    engine = create_store_engine(profile.db_path, data_key)
+    record = uuid.uuid4()
+    with engine.begin() as conn:
+        for seq, sent in ((1, "2026-11-30 09:00:00"), (2, "2026-11-30 09:00:00"), (3, None)):
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (seq, id, record_type, record_id, operation, fields,"
+                    " created_at, first_sent_at, state, attempts)"
+                    " VALUES (:seq, :id, 'case_note', :record, 'upsert', :fields,"
+                    " '2026-11-30 08:00:00', :sent, 'pending', :attempts)"
+                ),
+                {
+                    "seq": seq,
+                    "id": uuid.uuid4().hex,
+                    "record": record.hex,
+                    "fields": f'{{"text": "edit {seq}"}}',
+                    "sent": sent,
+                    "attempts": 1 if sent else 0,
+                },
+            )
+    engine.dispose()
+
+    with profile.unlock(PASSPHRASE) as store:
+        with store.read() as session:
+            entries = session.scalars(select(OutboxEntry).order_by(OutboxEntry.seq)).all()
+            assert [(e.seq, e.fields["text"]) for e in entries] == [
+                (1, "edit 1"),
+                (2, "edit 2"),
+                (3, "edit 3"),
+            ]
+            assert sent_through(session) == 2
+            assert session.scalars(select(OutboxEntry.seq).where(never_sent())).all() == [3]
+        with store.write(remote=True) as session:
+            session.execute(delete(OutboxEntry))
+        with store.write(remote=True) as session:
+            session.add(OutboxEntry(record_type="case_note", record_id=record, operation="upsert"))
+        with store.read() as session:
+            assert session.scalars(select(OutboxEntry.seq)).all() == [4]
+            assert session.scalars(select(OutboxEntry.seq).where(never_sent())).all() == [4]
 
 
 def test_unlock_at_head_takes_no_backup(profile: Profile) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.errors import RecordFinalised, ValidationError
 from app.models import Addendum, Assessment, AuditEvent, Child, OutboxEntry, Visit
 from app.store import Store
+from app.store.sent_mark import mark_sent_through
 from app.store.write_hooks import WriteOutsideTransaction
 from tests.app import factories
 
@@ -81,7 +82,7 @@ def test_edit_after_a_send_gets_its_own_change(store: Store) -> None:
     child = _saved_child(store)
     with store.write() as session:
         sent = session.scalars(select(OutboxEntry)).one()
-        sent.first_sent_at = datetime.now(UTC)
+        mark_sent_through(session, sent.seq)
     with store.write() as session:
         loaded = session.get(Child, child.id)
         assert loaded is not None

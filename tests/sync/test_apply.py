@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.models import Child, FieldConflictRecord, OutboxEntry, SyncBase, Visit
 from app.serialize import record_fields
 from app.store import Store
+from app.store.sent_mark import mark_sent_through
 from sync.apply import ApplyTally, apply_push_result, apply_removal, apply_version
 from sync.pages import apply_pushed
 from sync.protocol.messages import (
@@ -404,8 +405,7 @@ def _mark_sent(store: Store, entry_id: uuid.UUID) -> None:
     with store.write(remote=True) as session:
         entry = session.scalar(select(OutboxEntry).where(OutboxEntry.id == entry_id))
         assert entry is not None
-        entry.first_sent_at = WHEN
-        entry.attempts = 1
+        mark_sent_through(session, entry.seq)
 
 
 def _pending_all(session: Session) -> list[OutboxEntry]:

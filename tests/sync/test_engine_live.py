@@ -373,6 +373,30 @@ def test_a_batch_stops_growing_at_its_byte_budget_and_every_change_still_arrives
         assert set(session.scalars(select(CaseNote.id))) == {note.id for note in notes}
 
 
+def test_a_push_starts_with_a_small_batch_and_doubles_up_to_the_limit(
+    laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service gets to work on a small first batch while the laptop prepares the next;
+    batches then double up to the limit, and every change still arrives exactly once."""
+    one, two, worker = laptops
+    monkeypatch.setattr(engine, "FIRST_PUSH_BATCH", 2)
+    monkeypatch.setattr(engine, "PUSH_BATCH", 8)
+    _child, notes = _child_with_notes(one, worker, 20)
+    sizes: list[int] = []
+    push = one.client.push
+
+    def counted(request: PushRequest) -> PushResponse:
+        sizes.append(len(request.changes))
+        return push(request)
+
+    monkeypatch.setattr(one.client, "push", counted)
+    assert one.sync().sent == 21
+    assert sizes == [2, 4, 8, 7]
+    two.sync()
+    with two.store.read() as session:
+        assert set(session.scalars(select(CaseNote.id))) == {note.id for note in notes}
+
+
 def test_a_reallocated_case_leaves_the_old_workers_laptop(
     server: LiveServer,
     laptops: tuple[Laptop, Laptop, str],
