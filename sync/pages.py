@@ -45,7 +45,7 @@ from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.codec import from_wire
 from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
-from sync.rows import Row, column_default, insert_versions
+from sync.rows import Row, column_default, insert_versions, write_stamps
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
 _CHUNK = 900
@@ -279,34 +279,9 @@ def _write_stamps(session: Session, record_type: str, versions: list[RecordVersi
     """What the server adds to a change it applied as sent: revision, who and when, and the
     fields only it sets (who finalised). The content is not rewritten, so the search index is
     not rebuilt for text that did not change."""
-    table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
     own = [name for name in RECORD_FIELDS[record_type] if name in SERVER_CONTROLLED]
-    values: dict[str, Any] = {
-        "server_revision": func.max(
-            func.coalesce(table.c.server_revision, 0), bindparam("b_revision")
-        ),
-        "dirty": False,
-        **{name: bindparam(f"b_{name}") for name in (*_STAMPS, *own)},
-    }
-    rows = []
-    for version in versions:
-        fields = from_wire(record_type, {k: version.fields.get(k) for k in own})
-        rows.append(
-            {
-                "b_id": version.record_id,
-                "b_revision": version.revision,
-                "b_created_by": version.created_by,
-                "b_created_at": version.created_at,
-                "b_updated_by": version.updated_by,
-                "b_updated_at": version.updated_at,
-                **{f"b_{name}": fields.get(name) for name in own},
-            }
-        )
-    session.execute(update(table).where(table.c.id == bindparam("b_id")).values(values), rows)
+    write_stamps(session, record_type, versions, own)
     _drop_bases(session, record_type, [v.record_id for v in versions])
-
-
-_STAMPS = ("created_by", "created_at", "updated_by", "updated_at")
 
 
 def _settle_applied(session: Session, simple: list[tuple[_Sent, int]]) -> None:

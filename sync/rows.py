@@ -75,6 +75,51 @@ class RowPlan:
 Row = tuple[Any, ...]
 
 
+@dataclass(frozen=True)
+class StampPlan:
+    """How to write what the service adds to changes it took as sent (revision, who and when,
+    and the fields only it sets) onto one record type's rows, for ``sync.pages``.
+
+    A push settles a thousand of these a batch. Through SQLAlchemy's ``update()`` each row's
+    parameters went through its statement machinery one by one, which cost as much as SQLite's
+    own work; here, as for inserts, each column gets its converter once and a stamp becomes a
+    tuple in one pass. The revision only ever rises (a later answer may have been settled
+    first) and the record is no longer dirty.
+    """
+
+    statement: str
+    own: tuple[tuple[str, Convert], ...]
+    envelope: tuple[Convert, ...]
+
+    def row(self, version: RecordVersion) -> Row:
+        given = version.fields
+        values = [convert(given.get(name)) for name, convert in self.own]
+        envelope = (
+            version.created_by,
+            version.created_at,
+            version.updated_by,
+            version.updated_at,
+            version.revision,
+            version.record_id,
+        )
+        values += [bind(value) for bind, value in zip(self.envelope, envelope, strict=True)]
+        return tuple(values)
+
+
+#: The envelope columns a stamp sets, in :meth:`StampPlan.row`'s order (then the revision,
+#: which is compared, and the id, which selects the row).
+_STAMPED = ("created_by", "created_at", "updated_by", "updated_at")
+
+
+def write_stamps(
+    session: Session, record_type: str, versions: Sequence[RecordVersion], server_set: Sequence[str]
+) -> None:
+    """Write these versions' stamps, and their ``server_set`` fields, onto rows the laptop
+    holds, in one ``executemany``; their content is not rewritten."""
+    plan = _stamp_plan(record_type, tuple(server_set), session.get_bind().dialect)
+    session.connection().exec_driver_sql(plan.statement, [plan.row(v) for v in versions])
+
+
 def prepare_rows(dialect: Dialect, versions: Sequence[RecordVersion]) -> list[Row | None]:
     """The insert row of each version, in order (None for a record type this laptop does not
     know). Pure: it reads nothing from the store, so any thread may make them ahead."""
@@ -111,6 +156,36 @@ def _plan(record_type: str, dialect: Dialect) -> RowPlan:
         # Two threads may make the same plan at once; both are equal, and either is kept.
         plan = _PLANS[key] = _make_plan(record_type, dialect)
     return plan
+
+
+_STAMP_PLANS: dict[tuple[str, tuple[str, ...], str], StampPlan] = {}
+
+
+def _stamp_plan(record_type: str, server_set: tuple[str, ...], dialect: Dialect) -> StampPlan:
+    key = (record_type, server_set, dialect.name)
+    plan = _STAMP_PLANS.get(key)
+    if plan is None:
+        plan = _STAMP_PLANS[key] = _make_stamp_plan(record_type, server_set, dialect)
+    return plan
+
+
+def _make_stamp_plan(record_type: str, server_set: tuple[str, ...], dialect: Dialect) -> StampPlan:
+    table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
+    assert isinstance(table, Table)
+    schema = RECORD_FIELDS[record_type]
+    own = tuple(
+        (name, _compose(schema[name].rstrip("?"), _binder(table, name, dialect)))
+        for name in server_set
+    )
+    envelope = tuple(_binder(table, name, dialect) for name in (*_STAMPED, "server_revision", "id"))
+    quote = dialect.identifier_preparer.quote
+    revision, dirty = quote("server_revision"), quote("dirty")
+    assigned = ", ".join(f"{quote(name)} = ?" for name in (*server_set, *_STAMPED))
+    statement = (
+        f"UPDATE {quote(table.name)} SET {assigned},"  # noqa: S608 (model names, quoted)
+        f" {revision} = max(coalesce({revision}, 0), ?), {dirty} = 0 WHERE {quote('id')} = ?"
+    )
+    return StampPlan(statement, own, envelope)
 
 
 def _make_plan(record_type: str, dialect: Dialect) -> RowPlan:

@@ -346,6 +346,7 @@ def test_a_new_record_answered_with_stamps_only_keeps_its_text_and_takes_the_ser
             "alice.server",
         )
         assert (saved.server_revision, saved.dirty) == (11, False)
+        assert (saved.created_at, saved.updated_at) == (WHEN, WHEN)
         assert session.scalars(select(OutboxEntry)).all() == []
 
 
