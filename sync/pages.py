@@ -35,17 +35,15 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING
 from app.store import page_triggers
 from sync.apply import ApplyTally, apply_push_result, apply_version
-from sync.codec import from_wire
 from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
-from sync.rows import Row, column_default, insert_versions, write_stamps
+from sync.rows import Row, insert_versions, upsert_versions, write_stamps
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
 _CHUNK = 900
@@ -83,13 +81,13 @@ def apply_pulled(
                     plain[version.record_id] = (version, row)
         if plain:
             fresh = [pair for rid, pair in plain.items() if rid not in held]
-            known = [version for rid, (version, _row) in plain.items() if rid in held]
+            known = [pair for rid, pair in plain.items() if rid in held]
             if fresh:
-                versions = [version for version, _row in fresh]
-                made = [row for _version, row in fresh]
+                versions, made = [v for v, _row in fresh], [row for _v, row in fresh]
                 _write_versions(session, record_type, versions, held="none", made=made)
             if known:
-                _write_versions(session, record_type, known, held="all")
+                versions, made = [v for v, _row in known], [row for _v, row in known]
+                _write_versions(session, record_type, versions, held="all", made=made)
             tally.received += len(plain)
 
 
@@ -226,7 +224,7 @@ def _write_versions(
     held: Literal["none", "all", "some"] = "some",
     made: Sequence[Row | None] | None = None,
 ) -> None:
-    """Write the server's versions whole. ``made``: insert rows made ahead, for ``"none"``.
+    """Write the server's versions whole. ``made``: their rows made ahead, where made.
 
     ``held``: whether the laptop holds these records. None of them: they are inserted with the
     insert triggers paused and the triggers' work done once for the page; all of them: they
@@ -241,35 +239,14 @@ def _write_versions(
         with page_triggers.paused(session):
             insert_versions(session, record_type, versions, made)
         page_triggers.after_insert(session, table.name, ids)
+    elif held == "all":
+        # Every row exists, so only update triggers can fire: the search ones are paused
+        # (and done below), the deadline ones still compare each row's columns.
+        with page_triggers.paused(session):
+            upsert_versions(session, record_type, versions, made)
+        page_triggers.reindex(session, table.name, ids)
     else:
-        defaults = _wire_defaults(table, record_type)
-        rows: list[dict[str, Any]] = []
-        for version in versions:
-            row = {**defaults, **from_wire(record_type, version.fields)}
-            row.update(
-                id=version.record_id,
-                deleted=version.deleted,
-                server_revision=version.revision,
-                dirty=False,
-                created_by=version.created_by,
-                created_at=version.created_at,
-                updated_by=version.updated_by,
-                updated_at=version.updated_at,
-            )
-            rows.append(row)
-        statement = sqlite_insert(table)
-        # A known record (without local edits) takes the server's content and stamps. Its
-        # creation stamp is the server's too, as in ``sync.apply``.
-        refreshed = {name: statement.excluded[name] for name in rows[0] if name != "id"}
-        upsert = statement.on_conflict_do_update(index_elements=["id"], set_=refreshed)
-        if held == "all":
-            # Every row exists, so only update triggers can fire: the search ones are paused
-            # (and done below), the deadline ones still compare each row's columns.
-            with page_triggers.paused(session):
-                session.execute(upsert, rows)
-            page_triggers.reindex(session, table.name, ids)
-        else:
-            session.execute(upsert, rows)
+        upsert_versions(session, record_type, versions, made)
     # These records had no unsent edits: each is now exactly the server's version, which is
     # therefore its own base (one is taken again at its next local edit).
     _drop_bases(session, record_type, ids)
@@ -318,19 +295,6 @@ def _drop_bases(session: Session, record_type: str, record_ids: Sequence[uuid.UU
                 SyncBase.record_type == record_type, SyncBase.record_id.in_(chunk)
             )
         )
-
-
-_DEFAULTS: dict[str, dict[str, Any]] = {}
-
-
-def _wire_defaults(table: Table, record_type: str) -> dict[str, Any]:
-    """Column defaults for wire fields a page leaves out (an older server), so that every row
-    of one ``executemany`` names the same columns."""
-    cached = _DEFAULTS.get(record_type)
-    if cached is None:
-        cached = {name: column_default(table, name) for name in RECORD_FIELDS[record_type]}
-        _DEFAULTS[record_type] = cached
-    return {k: (dict(v) if isinstance(v, dict) else v) for k, v in cached.items()}
 
 
 def _pending_entries(

@@ -44,10 +44,12 @@ _ENVELOPE = (
 
 @dataclass(frozen=True)
 class RowPlan:
-    """How to insert one record type's versions: the statement, then per wire field its
-    converter and the stored value to use when a page leaves it out (an older server)."""
+    """How to insert one record type's versions: the statement (and the same as an upsert,
+    for records the laptop may hold), then per wire field its converter and the stored value
+    to use when a page leaves it out (an older server)."""
 
     statement: str
+    upsert: str
     fields: tuple[tuple[str, Convert, Any], ...]
     envelope: tuple[Convert, ...]
 
@@ -137,11 +139,33 @@ def insert_versions(
 ) -> None:
     """Insert these versions (of records the laptop does not hold) in one ``executemany``.
     ``rows``: their rows from :func:`prepare_rows`, in the same order, where made ahead."""
+    _execute(session, record_type, versions, rows, upsert=False)
+
+
+def upsert_versions(
+    session: Session,
+    record_type: str,
+    versions: Sequence[RecordVersion],
+    rows: Sequence[Row | None] | None = None,
+) -> None:
+    """Write these versions whole, over the laptop's rows where it holds them (content and
+    stamps alike: each is now exactly the server's version), in one ``executemany``."""
+    _execute(session, record_type, versions, rows, upsert=True)
+
+
+def _execute(
+    session: Session,
+    record_type: str,
+    versions: Sequence[RecordVersion],
+    rows: Sequence[Row | None] | None,
+    *,
+    upsert: bool,
+) -> None:
     plan = _plan(record_type, session.get_bind().dialect)
     if rows is None:
         rows = [None] * len(versions)
     session.connection().exec_driver_sql(
-        plan.statement,
+        plan.upsert if upsert else plan.statement,
         [row or plan.row(v) for v, row in zip(versions, rows, strict=True)],
     )
 
@@ -208,7 +232,9 @@ def _make_plan(record_type: str, dialect: Dialect) -> RowPlan:
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)})"  # noqa: S608 (model names, quoted)
         f" VALUES ({', '.join('?' * len(names))})"
     )
-    return RowPlan(statement, tuple(fields), envelope)
+    refreshed = ", ".join(f"{quote(n)} = excluded.{quote(n)}" for n in names if n != "id")
+    upsert = f"{statement} ON CONFLICT ({quote('id')}) DO UPDATE SET {refreshed}"
+    return RowPlan(statement, upsert, tuple(fields), envelope)
 
 
 def _binder(table: Table, name: str, dialect: Dialect) -> Convert:
