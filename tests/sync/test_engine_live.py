@@ -351,12 +351,12 @@ def test_a_change_too_large_for_the_service_is_set_aside_and_the_rest_goes_on(
         assert arrived == {note.id for note in notes}
 
 
-def test_a_batch_stops_growing_at_its_byte_budget_and_every_change_still_arrives(
+def _pushed_batch_sizes(
     laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With room for two 5 KB notes a batch, twenty go in ten pushes, each note exactly once."""
+) -> list[int]:
+    """Push a child and twenty 5 KB notes from laptop one; the sizes of the batches sent, once
+    laptop two has checked that every note arrived."""
     one, two, worker = laptops
-    monkeypatch.setattr(engine, "PUSH_BYTES", 12_000)
     _child, notes = _child_with_notes(one, worker, 20)
     sizes: list[int] = []
     push = one.client.push
@@ -367,10 +367,19 @@ def test_a_batch_stops_growing_at_its_byte_budget_and_every_change_still_arrives
 
     monkeypatch.setattr(one.client, "push", counted)
     assert one.sync().sent == 21
-    assert sizes == [3] + [2] * 9  # the child rides with the first two notes
     two.sync()
     with two.store.read() as session:
         assert set(session.scalars(select(CaseNote.id))) == {note.id for note in notes}
+    return sizes
+
+
+def test_a_batch_stops_growing_at_its_byte_budget_and_every_change_still_arrives(
+    laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for two 5 KB notes a batch, twenty go in ten pushes, each note exactly once."""
+    monkeypatch.setattr(engine, "PUSH_BYTES", 12_000)
+    sizes = _pushed_batch_sizes(laptops, monkeypatch)
+    assert sizes == [3] + [2] * 9  # the child rides with the first two notes
 
 
 def test_a_push_starts_with_a_small_batch_and_doubles_up_to_the_limit(
@@ -378,23 +387,9 @@ def test_a_push_starts_with_a_small_batch_and_doubles_up_to_the_limit(
 ) -> None:
     """The service gets to work on a small first batch while the laptop prepares the next;
     batches then double up to the limit, and every change still arrives exactly once."""
-    one, two, worker = laptops
     monkeypatch.setattr(engine, "FIRST_PUSH_BATCH", 2)
     monkeypatch.setattr(engine, "PUSH_BATCH", 8)
-    _child, notes = _child_with_notes(one, worker, 20)
-    sizes: list[int] = []
-    push = one.client.push
-
-    def counted(request: PushRequest) -> PushResponse:
-        sizes.append(len(request.changes))
-        return push(request)
-
-    monkeypatch.setattr(one.client, "push", counted)
-    assert one.sync().sent == 21
-    assert sizes == [2, 4, 8, 7]
-    two.sync()
-    with two.store.read() as session:
-        assert set(session.scalars(select(CaseNote.id))) == {note.id for note in notes}
+    assert _pushed_batch_sizes(laptops, monkeypatch) == [2, 4, 8, 7]
 
 
 def test_a_reallocated_case_leaves_the_old_workers_laptop(
