@@ -14,6 +14,7 @@ would otherwise spend waiting for the service to build the next one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,10 +47,21 @@ _ENVELOPE = (
 class RowPlan:
     """How to insert one record type's versions: the statement (and the same as an upsert,
     for records the laptop may hold), then per wire field its converter and the stored value
-    to use when a page leaves it out (an older server)."""
+    to use when a page leaves it out (an older server).
+
+    ``lean`` is the upsert without the indexed columns, for rows whose indexed values are
+    unchanged (``indexed``: their positions in a row; ``stored``: the query for their stored
+    values). SQLite rewrites an index entry for every indexed column an UPDATE assigns, even to
+    the value it had: a colleague's edit to a visit's text rewrote its entries in four indexes,
+    so applying 450 edits dirtied about two and a half times the pages it needed to.
+    """
 
     statement: str
     upsert: str
+    lean: str
+    indexed: tuple[int, ...]
+    stored: str
+    id_at: int
     fields: tuple[tuple[str, Convert, Any], ...]
     envelope: tuple[Convert, ...]
 
@@ -164,10 +176,26 @@ def _execute(
     plan = _plan(record_type, session.get_bind().dialect)
     if rows is None:
         rows = [None] * len(versions)
-    session.connection().exec_driver_sql(
-        plan.upsert if upsert else plan.statement,
-        [row or plan.row(v) for v, row in zip(versions, rows, strict=True)],
-    )
+    made = [row or plan.row(v) for v, row in zip(versions, rows, strict=True)]
+    connection = session.connection()
+    if not upsert:
+        connection.exec_driver_sql(plan.statement, made)
+        return
+    # Rows held with the same indexed values as the version (nearly every edit: text, not
+    # whose record it is or when) take the lean upsert; new rows and the rest, the full one.
+    at = plan.id_at
+    ids = json.dumps([row[at] for row in made])
+    stored = {
+        key: tuple(values) for key, *values in connection.exec_driver_sql(plan.stored, (ids,))
+    }
+    lean: list[Row] = []
+    full: list[Row] = []
+    for row in made:
+        same = stored.get(row[at]) == tuple(row[i] for i in plan.indexed)
+        (lean if same else full).append(row)
+    for statement, chosen in ((plan.lean, lean), (plan.upsert, full)):
+        if chosen:
+            connection.exec_driver_sql(statement, chosen)
 
 
 _PLANS: dict[tuple[str, str], RowPlan] = {}
@@ -232,9 +260,33 @@ def _make_plan(record_type: str, dialect: Dialect) -> RowPlan:
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)})"  # noqa: S608 (model names, quoted)
         f" VALUES ({', '.join('?' * len(names))})"
     )
+    conflict = f"{statement} ON CONFLICT ({quote('id')}) DO UPDATE SET"
     refreshed = ", ".join(f"{quote(n)} = excluded.{quote(n)}" for n in names if n != "id")
-    upsert = f"{statement} ON CONFLICT ({quote('id')}) DO UPDATE SET {refreshed}"
-    return RowPlan(statement, upsert, tuple(fields), envelope)
+    in_index = {column.name for index in table.indexes for column in index.columns}
+    in_index.discard("id")
+    # (Every record has unindexed columns, its text at least; were there none, a lean update
+    # would have nothing to set, and the full one serves.)
+    lean = (
+        ", ".join(
+            f"{quote(n)} = excluded.{quote(n)}" for n in names if n != "id" and n not in in_index
+        )
+        or refreshed
+    )
+    indexed = tuple(i for i, n in enumerate(names) if n in in_index)
+    stored = (
+        f"SELECT {', '.join(quote(n) for n in ('id', *(names[i] for i in indexed)))}"  # noqa: S608 (model names, quoted)
+        f" FROM {quote(table.name)} WHERE {quote('id')} IN (SELECT value FROM json_each(?))"
+    )
+    return RowPlan(
+        statement,
+        f"{conflict} {refreshed}",
+        f"{conflict} {lean}",
+        indexed,
+        stored,
+        names.index("id"),
+        tuple(fields),
+        envelope,
+    )
 
 
 def _binder(table: Table, name: str, dialect: Dialect) -> Convert:
