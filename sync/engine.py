@@ -498,8 +498,8 @@ def _pull_all(
             if upcoming is not None:
                 (page, rows), upcoming = upcoming.result(), None
             else:
-                # Made here, rows would only delay the page; they are made as needed instead
-                # (a small sync's page is mostly records held, which take no insert rows).
+                # Made here, rows would only delay the page; they are made as they are written
+                # instead (a small sync's page is often a handful of records).
                 rows = None
                 page = attempt(partial(client.pull, cursor=cursor, limit=DEFAULT_PULL_PAGE))
             if page.full_resync:

@@ -42,7 +42,6 @@ from app.models.sync_state import PENDING
 from app.store import page_triggers
 from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
-from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 from sync.rows import Row, insert_versions, upsert_versions, write_stamps
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
@@ -256,8 +255,7 @@ def _write_stamps(session: Session, record_type: str, versions: list[RecordVersi
     """What the server adds to a change it applied as sent: revision, who and when, and the
     fields only it sets (who finalised). The content is not rewritten, so the search index is
     not rebuilt for text that did not change."""
-    own = [name for name in RECORD_FIELDS[record_type] if name in SERVER_CONTROLLED]
-    write_stamps(session, record_type, versions, own)
+    write_stamps(session, record_type, versions)
     _drop_bases(session, record_type, [v.record_id for v in versions])
 
 

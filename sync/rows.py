@@ -1,4 +1,5 @@
-"""Server versions of records new to the laptop, as rows ready for one ``executemany``.
+"""Server versions of records, and the service's stamps on pushed ones, as rows ready for one
+``executemany``.
 
 A first sync inserts tens of thousands of records. Turning each into a dict of model values
 (``sync.codec.from_wire``) and then into what SQLite stores (each column type's bind processor,
@@ -26,7 +27,7 @@ from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefa
 from app.models import RECORD_TYPES
 from sync.codec import decode
 from sync.protocol.messages import RecordVersion
-from sync.protocol.records import RECORD_FIELDS
+from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 
 Convert = Callable[[Any], Any]
 
@@ -125,12 +126,10 @@ class StampPlan:
 _STAMPED = ("created_by", "created_at", "updated_by", "updated_at")
 
 
-def write_stamps(
-    session: Session, record_type: str, versions: Sequence[RecordVersion], server_set: Sequence[str]
-) -> None:
-    """Write these versions' stamps, and their ``server_set`` fields, onto rows the laptop
-    holds, in one ``executemany``; their content is not rewritten."""
-    plan = _stamp_plan(record_type, tuple(server_set), session.get_bind().dialect)
+def write_stamps(session: Session, record_type: str, versions: Sequence[RecordVersion]) -> None:
+    """Write these versions' stamps, and the fields only the service sets, onto rows the
+    laptop holds, in one ``executemany``; their content is not rewritten."""
+    plan = _stamp_plan(record_type, session.get_bind().dialect)
     session.connection().exec_driver_sql(plan.statement, [plan.row(v) for v in versions])
 
 
@@ -210,21 +209,22 @@ def _plan(record_type: str, dialect: Dialect) -> RowPlan:
     return plan
 
 
-_STAMP_PLANS: dict[tuple[str, tuple[str, ...], str], StampPlan] = {}
+_STAMP_PLANS: dict[tuple[str, str], StampPlan] = {}
 
 
-def _stamp_plan(record_type: str, server_set: tuple[str, ...], dialect: Dialect) -> StampPlan:
-    key = (record_type, server_set, dialect.name)
+def _stamp_plan(record_type: str, dialect: Dialect) -> StampPlan:
+    key = (record_type, dialect.name)
     plan = _STAMP_PLANS.get(key)
     if plan is None:
-        plan = _STAMP_PLANS[key] = _make_stamp_plan(record_type, server_set, dialect)
+        plan = _STAMP_PLANS[key] = _make_stamp_plan(record_type, dialect)
     return plan
 
 
-def _make_stamp_plan(record_type: str, server_set: tuple[str, ...], dialect: Dialect) -> StampPlan:
+def _make_stamp_plan(record_type: str, dialect: Dialect) -> StampPlan:
     table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
     assert isinstance(table, Table)
     schema = RECORD_FIELDS[record_type]
+    server_set = [name for name in schema if name in SERVER_CONTROLLED]
     own = tuple(
         (name, _compose(schema[name].rstrip("?"), _binder(table, name, dialect)))
         for name in server_set
