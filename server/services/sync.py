@@ -749,6 +749,25 @@ def _not_own_echo(caller: Caller) -> ColumnElement[bool]:
     )
 
 
+#: How far deletions have been purged, and the revision counter's value, in one query built
+#: once: a quiet sync is answered from these two numbers alone.
+_HORIZON = select(
+    select(table_of(ServerState).c.purged_through)
+    .where(table_of(ServerState).c.id == 1)
+    .scalar_subquery(),
+    select(table_of(RevisionCounter).c.value)
+    .where(table_of(RevisionCounter).c.id == 1)
+    .scalar_subquery(),
+)
+
+
+def one_snapshot(session: Session) -> None:
+    """Read the whole page from one snapshot, so its records and removals agree with each other
+    (SQLite's read transactions are snapshots already). Call before ``session`` reads anything."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def pull(
     session: Session,
     *,
@@ -758,20 +777,17 @@ def pull(
     limit: int,
     skip_own: bool = False,
 ) -> tuple[PullPage, list[uuid.UUID]]:
-    """One page of the caller's feed after the cursor, and the ids of records it returns."""
+    """One page of the caller's feed after the cursor, and the ids of records it returns
+    (``session`` in :func:`one_snapshot`)."""
     cursor = decode_cursor(secret, cursor_text)
-    if session.get_bind().dialect.name == "postgresql":
-        # One snapshot for the whole page, so the records and removals agree with each other.
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    state = session.get(ServerState, 1)
-    purged = state.purged_through if state else 0
-    if cursor_text and cursor.key < purged:
+    purged, top = session.execute(_HORIZON).one()
+    if cursor_text and cursor.key < (purged or 0):
         return PullPage(full_resync=True), []
     # Every record version and scope event has a revision from the counter, taken in the same
     # transaction that writes it (so in this snapshot, all with revisions up to ``top`` are
     # visible). A laptop that has read everything up to ``top`` has nothing new: the quiet
     # pull most syncs are answers from this one row, without reading the caseload.
-    top = session.scalar(select(RevisionCounter.value).where(RevisionCounter.id == 1)) or 0
+    top = top or 0
     if cursor_text and cursor.after is None and cursor.key >= top:
         return PullPage(cursor=cursor_text), []
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from server.api.deps import CurrentUser, DatabaseDep, SecretDep, SettingsDep
+from server.api.deps import CurrentUser, DatabaseDep, SecretDep, SettingsDep, SignInDep
 from server.api.routes import AUTHED, errors
 from server.core.errors import ServiceError
 from server.services import audit, sync
@@ -59,9 +59,8 @@ def push(
     summary="One page of everything this laptop may hold that changed after the cursor",
 )
 def pull(
-    caller: CurrentUser,
+    sign_in: SignInDep,
     database: DatabaseDep,
-    secret: SecretDep,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = DEFAULT_PULL_PAGE,
     skip_own: Annotated[
@@ -72,11 +71,14 @@ def pull(
         ),
     ] = False,
 ) -> Response:
+    # Signed in within the page's own read (see ``SignIn``): a quiet sync is this one request.
     with database.read() as session:
+        sync.one_snapshot(session)
+        caller = sign_in.caller(session)
         response, returned = sync.pull(
             session,
             caller=caller,
-            secret=secret,
+            secret=sign_in.secret,
             cursor_text=cursor,
             limit=limit,
             skip_own=skip_own,
