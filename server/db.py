@@ -22,7 +22,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Insert, Update, create_engine, event
+from sqlalchemy import Dialect, Engine, Insert, Update, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -54,6 +54,49 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A statement compiled for one set of keys: its SQL, parameter order and converters."""
+
+    sql: str
+    names: list[str]
+    processors: list[Callable[[Any], Any] | None]
+    positional: bool
+
+
+#: Compiled statements by (SQLAlchemy's cache key, dialect and driver, keys): every push runs
+#: the same four or five, and compiling each again was a noticeable part of a small push.
+#: Bounded, though the statements the service builds are a handful.
+_COMPILED: dict[tuple[Any, ...], _Compiled] = {}
+_COMPILED_MOST = 256
+
+
+def _compiled(statement: Insert | Update, dialect: Dialect, keys: list[str]) -> _Compiled:
+    cache_key = statement._generate_cache_key()
+    key = None
+    if cache_key is not None:
+        # The driver and its parameter style change the SQL text for the same dialect.
+        key = (cache_key.key, dialect.name, dialect.driver, dialect.paramstyle, tuple(keys))
+    found = _COMPILED.get(key) if key is not None else None
+    if found is not None:
+        return found
+    compiled = statement.compile(dialect=dialect, column_keys=keys)
+    names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+    if sorted(names) != sorted(keys) or compiled.escaped_bind_names:
+        raise ValueError(f"execute_many needs one plain parameter per key, got {names}")
+    made = _Compiled(
+        compiled.string,
+        names,
+        [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names],
+        bool(compiled.positional),
+    )
+    if key is not None:
+        if len(_COMPILED) >= _COMPILED_MOST:
+            _COMPILED.clear()
+        _COMPILED[key] = made
+    return made
+
+
 def execute_many(
     session: Session, statement: Insert | Update, rows: Sequence[Mapping[str, Any]]
 ) -> None:
@@ -61,32 +104,28 @@ def execute_many(
 
     What ``session.execute(statement, rows)`` does, without its per-row parameter handling,
     which for the thousand records, versions and results of one push cost about as much again
-    as converting the values themselves: the statement is compiled once, and each parameter's
-    bind processor (the very one SQLAlchemy applies: ids as hex on SQLite, aware datetimes as
-    naive UTC, JSON through the engine's serialiser) is applied a column at a time. Every row
-    must give every parameter, by the same keys; nothing is filled in from column defaults.
+    as converting the values themselves: the statement is compiled once (and kept), and each
+    parameter's bind processor (the very one SQLAlchemy applies: ids as hex on SQLite, aware
+    datetimes as naive UTC, JSON through the engine's serialiser) is applied a column at a
+    time. Every row must give every parameter, by the same keys; nothing is filled in from
+    column defaults.
     """
     if not rows:
         return
     connection = session.connection()
-    dialect = connection.dialect
-    keys = list(rows[0])
-    compiled = statement.compile(dialect=dialect, column_keys=keys)
-    names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
-    if sorted(names) != sorted(keys) or compiled.escaped_bind_names:
-        raise ValueError(f"execute_many needs one plain parameter per key, got {names}")
+    compiled = _compiled(statement, connection.dialect, list(rows[0]))
     columns = []
-    for name in names:
+    for name, process in zip(compiled.names, compiled.processors, strict=True):
         values = [row[name] for row in rows]
-        bind_type = compiled.binds[name].type
-        process = bind_type.dialect_impl(dialect).bind_processor(dialect)
         columns.append(values if process is None else [process(value) for value in values])
     parameters: list[Any] = (
         list(zip(*columns, strict=True))
         if compiled.positional
-        else [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+        else [
+            dict(zip(compiled.names, values, strict=True)) for values in zip(*columns, strict=True)
+        ]
     )
-    connection.exec_driver_sql(compiled.string, parameters)
+    connection.exec_driver_sql(compiled.sql, parameters)
 
 
 def make_engine(url: str) -> Engine:
