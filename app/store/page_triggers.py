@@ -101,16 +101,33 @@ def after_insert(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None
 
 def reindex(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None:
     """Re-index these just-rewritten rows of ``table`` for search, as the paused
-    ``search_<table>_au`` trigger would have row by row (migration 0012): their old documents
-    go, and the rows are indexed again as they now are."""
+    ``search_<table>_au`` trigger would have row by row (migration 0012): their old words go,
+    and the rows are indexed again as they now are.
+
+    Unlike the trigger, a row keeps its ``search_doc`` entry (and so its index rowid) unless
+    it was deleted or changed child or household: a page of colleagues' edits touches records
+    all over the table, and taking out and putting back each one's entry rewrote a page of
+    ``search_doc`` and of each of its three indexes per record, about two thirds of the pages
+    such a page's transaction wrote. What search finds is the same either way
+    (``tests/app/test_page_triggers.py``).
+    """
     if table not in SEARCH:
         return
+    child, household, body = SEARCH[table]
     conn = session.connection()
     statements = [
         "DELETE FROM search_index WHERE rowid IN"
         " (SELECT rowid FROM search_doc WHERE record_id IN ({ids}))",
-        "DELETE FROM search_doc WHERE record_id IN ({ids})",
-        *_statements(table, deadlines=False),
+        "DELETE FROM search_doc WHERE record_id IN ({ids}) AND NOT EXISTS"  # noqa: S608 (names from this module)
+        f" (SELECT 1 FROM {table} AS t WHERE t.id = search_doc.record_id AND t.deleted = 0"
+        f" AND {child} IS search_doc.child_id AND {household} IS search_doc.household_id)",
+        "INSERT INTO search_doc (record_type, record_id, child_id, household_id)"  # noqa: S608 (names from this module)
+        f" SELECT '{table}', t.id, {child}, {household} FROM {table} AS t"
+        " WHERE t.id IN ({ids}) AND t.deleted = 0"
+        " AND NOT EXISTS (SELECT 1 FROM search_doc AS d WHERE d.record_id = t.id)",
+        f"INSERT INTO search_index (rowid, body) SELECT d.rowid, {body}"  # noqa: S608 (names from this module)
+        f" FROM search_doc AS d JOIN {table} AS t ON t.id = d.record_id"
+        " WHERE d.record_id IN ({ids})",
     ]
     for start in range(0, len(ids), _CHUNK):
         chunk = tuple(record_id.hex for record_id in ids[start : start + _CHUNK])

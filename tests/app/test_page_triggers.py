@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import JSON, Table, insert, text
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -99,6 +100,7 @@ def _state(session: Session) -> dict[str, Any]:
         word: sorted(str(h.record_id) for h in search(session, word, limit=500))
         for word in [f"{t}{n}" for t in RECORD_TYPES for n in range(2)]
         + [f"{t}0{w}" for t in RECORD_TYPES for w in ("word", "changed")]
+        + [f"{t}1changed" for t in RECORD_TYPES]
     }
     # The index itself, not only what search shows through ``search_doc``: an entry left
     # behind would be found again once its rowid is reused.
@@ -134,23 +136,28 @@ def test_a_paused_page_indexes_and_marks_stale_as_the_triggers_do(tmp_path: Path
     assert set_based == triggered
 
 
-def _rewritten(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same rows with every piece of text changed (and tombstones revived)."""
+def _rewritten(rows: list[dict[str, Any]], *, deleting: bool) -> list[dict[str, Any]]:
+    """The same rows with every piece of text changed (and tombstones revived); ``deleting``:
+    each page's first row becomes a tombstone."""
     out = []
-    for row in rows:
+    for n, row in enumerate(rows):
         new = dict(row)
         for name, value in row.items():
             if isinstance(value, str):
                 new[name] = value.replace("word", "changed")
-        new["deleted"] = False
+        new["deleted"] = deleting and n == 0
         out.append(new)
     return out
 
 
-def test_a_paused_rewrite_reindexes_as_the_update_triggers_do(tmp_path: Path) -> None:
+@pytest.mark.parametrize("deleting", [False, True], ids=["revived", "deleted"])
+def test_a_paused_rewrite_reindexes_as_the_update_triggers_do(
+    tmp_path: Path, deleting: bool
+) -> None:
     """Records the laptop holds, rewritten whole (as sync does with a colleague's versions):
     with the search update triggers paused and one re-index for the page, search finds the
-    new words and not the old, and the deadline triggers (never paused) mark the same."""
+    new words and not the old, and the deadline triggers (never paused) mark the same. A row
+    rewritten as a tombstone leaves search; one revived from a tombstone returns to it."""
     pages = _pages()
     states = []
     for name, paused in (("triggers", False), ("paused", True)):
@@ -169,15 +176,17 @@ def test_a_paused_rewrite_reindexes_as_the_update_triggers_do(tmp_path: Path) ->
                     )
                     if paused:
                         with page_triggers.paused(session):
-                            session.execute(upsert, _rewritten(rows))
+                            session.execute(upsert, _rewritten(rows, deleting=deleting))
                         page_triggers.reindex(session, table.name, [r["id"] for r in rows])
                     else:
-                        session.execute(upsert, _rewritten(rows))
+                        session.execute(upsert, _rewritten(rows, deleting=deleting))
                 states.append(_state(session))
     triggered, set_based = states
     assert not any(triggered["hits"][f"{t}0word"] for t in page_triggers.SEARCH)  # old: gone
     # (An assessment's indexed text is its answers, which ``_rewritten`` leaves alone.)
-    assert all(triggered["hits"][f"{t}0changed"] for t in page_triggers.SEARCH if t != "assessment")
+    texts = [t for t in page_triggers.SEARCH if t != "assessment"]
+    assert all(bool(triggered["hits"][f"{t}0changed"]) is not deleting for t in texts)
+    assert all(triggered["hits"][f"{t}1changed"] for t in texts)
     assert triggered["stale"]  # tombstones revived: deadline triggers fired
     assert set_based == triggered
 
