@@ -16,10 +16,10 @@ from typing import Any
 import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.api.gzip_answers import GzipAnswers
 from server.api.middleware import BodyLimitMiddleware
 from server.api.routes import attachments, devices, documents, health, sync
 from server.core import security
@@ -27,6 +27,7 @@ from server.core.config import Settings
 from server.core.errors import ServiceError
 from server.db import Database, open_database
 from server.services.purge import purge
+from sync.protocol import compression
 from sync.protocol.messages import PROTOCOL_VERSION, ErrorBody
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
     # Level 1: pages of case records still shrink about fourfold, at a fraction of the CPU of
     # the default level 9, which was the largest single cost of a pull (measured, bench.sync).
-    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=1)
+    app.add_middleware(GzipAnswers, minimum_size=1024, compresslevel=compression.LEVEL)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

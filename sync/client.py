@@ -9,7 +9,6 @@ Tokens and bodies are never logged.
 
 from __future__ import annotations
 
-import gzip
 import logging
 import os
 import time
@@ -21,6 +20,7 @@ from urllib.parse import quote
 import orjson
 import requests
 
+from sync.protocol import compression
 from sync.protocol.messages import (
     DeviceRegistration,
     ErrorBody,
@@ -250,7 +250,7 @@ class ServiceClient:
             data = orjson.dumps(body)
             headers["Content-Type"] = "application/json"
             if len(data) >= GZIP_FROM_BYTES:
-                data = gzip.compress(data, compresslevel=1)
+                data = compression.compress(data)
                 headers["Content-Encoding"] = "gzip"
         if auth and self.credentials is not None:
             headers["Authorization"] = f"Bearer {self.credentials.access_token}"

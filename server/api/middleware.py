@@ -7,11 +7,11 @@ plain body. Bodies are read fully (bounded) before the route runs, which keeps r
 from __future__ import annotations
 
 import json
-import zlib
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sync.protocol import compression
 from sync.protocol.messages import ErrorBody
 
 
@@ -24,10 +24,10 @@ class BadEncoding(Exception):
 
 
 def _gunzip(data: bytes, limit: int) -> bytes:
-    decompressor = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    decompressor = compression.decompressobj()
     try:
         out = decompressor.decompress(data, limit + 1)
-    except zlib.error as exc:
+    except compression.Error as exc:
         raise BadEncoding(str(exc)) from exc
     if len(out) > limit or decompressor.unconsumed_tail:
         raise BodyTooLarge

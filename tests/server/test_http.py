@@ -100,6 +100,28 @@ def test_gzip_request_and_response_bodies(server: LiveServer) -> None:
     assert len(pulled.json()["records"]) == 10
 
 
+def test_a_damaged_gzip_body_gets_400_and_changes_nothing(server: LiveServer) -> None:
+    """A push whose gzip stream is cut short or is not gzip at all is refused with a
+    structured 400, and none of its changes is applied."""
+    client = server.client(server.user("worker", server.team()))
+    child_id = uuid.uuid4()
+    whole = gzip.compress(
+        json.dumps({"changes": [upsert("child", child_id, child_fields())]}).encode()
+    )
+    for damaged in (whole[: len(whole) // 2], b"not gzip at all" * 10):
+        response = client.http.post(
+            f"{server.url}/v1/sync/push",
+            data=damaged,
+            headers={
+                **client.headers,
+                "Content-Type": "application/json",
+                "Content-Encoding": "gzip",
+            },
+        )
+        assert response.status_code == 400 and response.json()["code"] == "bad_encoding"
+    assert client.get(f"/v1/records/child/{child_id}").status_code == 404
+
+
 def test_unknown_paths_answer_an_error_body(server: LiveServer) -> None:
     """Even a 404 for a missing route is an ErrorBody."""
     response = requests.get(f"{server.url}/v1/nothing-here", timeout=10)
