@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -17,14 +19,30 @@ from server.core.caller import Caller
 from server.models import Allocation, ScopeEvent, UserAccount
 
 
-def scope_subjects(caller: Caller) -> Select[str, uuid.UUID]:
+@dataclass(frozen=True)
+class Holder:
+    """Whose caseload, as SQL values: a caller's own ids, or bind parameters for a statement
+    built once and run for any caller of the same kind (``server.services.sync``'s feed)."""
+
+    user_id: Any
+    #: The team whose subjects a manager also holds; None for everyone else.
+    team_id: Any | None
+
+    @classmethod
+    def of(cls, caller: Caller) -> Holder:
+        manager = caller.is_manager and caller.team_id is not None
+        return cls(caller.user_id, caller.team_id if manager else None)
+
+
+def scope_subjects(caller: Caller | Holder) -> Select[str, uuid.UUID]:
     """``(subject_type, subject_id)`` of every subject the caller may see."""
+    holder = caller if isinstance(caller, Holder) else Holder.of(caller)
     query = select(Allocation.subject_type, Allocation.subject_id)
-    if caller.is_manager and caller.team_id is not None:
+    if holder.team_id is not None:
         return query.join(UserAccount, UserAccount.id == Allocation.worker_id).where(
-            or_(Allocation.worker_id == caller.user_id, UserAccount.team_id == caller.team_id)
+            or_(Allocation.worker_id == holder.user_id, UserAccount.team_id == holder.team_id)
         )
-    return query.where(Allocation.worker_id == caller.user_id)
+    return query.where(Allocation.worker_id == holder.user_id)
 
 
 def in_scope_clause(
@@ -72,21 +90,23 @@ def subject_team(session: Session, *, subject_type: str, subject_id: uuid.UUID) 
     )
 
 
-def entry_condition(caller: Caller) -> ColumnElement[bool]:
+def entry_condition(caller: Caller | Holder) -> ColumnElement[bool]:
     """Scope events that brought a subject to the caller."""
-    mine = ScopeEvent.to_worker_id == caller.user_id
-    if caller.is_manager and caller.team_id is not None:
+    holder = caller if isinstance(caller, Holder) else Holder.of(caller)
+    mine: ColumnElement[bool] = ScopeEvent.to_worker_id == holder.user_id
+    if holder.team_id is not None:
         into_team = and_(
-            ScopeEvent.to_team_id == caller.team_id,
-            or_(ScopeEvent.from_team_id.is_(None), ScopeEvent.from_team_id != caller.team_id),
+            ScopeEvent.to_team_id == holder.team_id,
+            or_(ScopeEvent.from_team_id.is_(None), ScopeEvent.from_team_id != holder.team_id),
         )
         return or_(mine, into_team)
     return mine
 
 
-def exit_condition(caller: Caller) -> ColumnElement[bool]:
+def exit_condition(caller: Caller | Holder) -> ColumnElement[bool]:
     """Scope events that took a subject from the caller (still in scope is checked separately)."""
-    mine = ScopeEvent.from_worker_id == caller.user_id
-    if caller.is_manager and caller.team_id is not None:
-        return or_(mine, ScopeEvent.from_team_id == caller.team_id)
+    holder = caller if isinstance(caller, Holder) else Holder.of(caller)
+    mine: ColumnElement[bool] = ScopeEvent.from_worker_id == holder.user_id
+    if holder.team_id is not None:
+        return or_(mine, ScopeEvent.from_team_id == holder.team_id)
     return mine

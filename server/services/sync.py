@@ -12,6 +12,7 @@ are keyed by the scope event that took them away.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -19,8 +20,22 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, Text, and_, cast, exists, func, insert, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from server.core.caller import Caller
 from server.core.config import Settings
@@ -704,12 +719,6 @@ def decode_cursor(secret: str, text: str | None) -> Cursor:
     return Cursor(key, after)
 
 
-def _after(key: Any, record_id: Any, cursor: Cursor) -> Any:
-    if cursor.after is None:
-        return key > cursor.key
-    return or_(key > cursor.key, and_(key == cursor.key, record_id > cursor.after))
-
-
 #: The columns of ``FeedRecord``, read as plain rows: a page of 2,000 records costs a third of
 #: the time it takes as ORM objects validated one by one. The fields stay JSON text
 #: (``server.services.pull_page``).
@@ -727,7 +736,7 @@ _FEED = (
 )
 
 
-def _not_own_echo(caller: Caller) -> ColumnElement[bool]:
+def _not_own_echo() -> ColumnElement[bool]:
     """Leaves out the versions the calling laptop wrote itself and so already holds (from its
     push answer), in the query, so that the database never hands over their text: the pull
     after a laptop pushed a day's new records would otherwise read every one of them back.
@@ -740,11 +749,9 @@ def _not_own_echo(caller: Caller) -> ColumnElement[bool]:
     cursor at the counter's top, so a laptop's cursor never lags behind its own writes (and
     the purge horizon).
     """
-    if caller.device_id is None:
-        return true()
     return or_(
         Record.updated_device.is_(None),
-        Record.updated_device != caller.device_id,
+        Record.updated_device != bindparam("device_id", type_=Record.updated_device.type),
         Record.deleted.is_(True),
     )
 
@@ -791,38 +798,23 @@ def pull(
     if cursor_text and cursor.after is None and cursor.key >= top:
         return PullPage(cursor=cursor_text), []
 
-    held = _held_after(session, caller, cursor, limit, skip_own=skip_own)
-
-    exits = (
-        select(
-            ScopeEvent.subject_type,
-            ScopeEvent.subject_id,
-            func.max(ScopeEvent.revision).label("xrev"),
+    feed = _feed(
+        _Shape(
+            manager=scope.Holder.of(caller).team_id is not None,
+            resumed=cursor.after is not None,
+            skip_own=skip_own and caller.device_id is not None,
         )
-        .where(scope.exit_condition(caller), ScopeEvent.revision >= cursor.key)
-        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
-        .subquery()
     )
-    allowed = scope.scope_subjects(caller).subquery()
-    still_held = exists().where(
-        allowed.c.subject_type == Record.subject_type, allowed.c.subject_id == Record.subject_id
-    )
-    gone = session.execute(
-        select(Record.record_type, Record.record_id, exits.c.xrev)
-        .join(
-            exits,
-            and_(
-                exits.c.subject_type == Record.subject_type,
-                exits.c.subject_id == Record.subject_id,
-            ),
-        )
-        .where(~still_held, _after(exits.c.xrev, Record.record_id, cursor))
-        .order_by(exits.c.xrev, Record.record_id)
-        .limit(limit + 1)
-    ).all()
+    values = feed.values(caller, cursor, limit)
+    reentered = session.execute(feed.reentered, values).all()
+    plain = session.execute(feed.plain, values).all()
+    held: list[tuple[FeedRecord, int]] = [(row, int(row.erev)) for row in reentered]
+    held += [(row, row.revision) for row in plain]
+    held.sort(key=lambda pair: (pair[1], pair[0].record_id))
+    gone = session.execute(feed.gone, values).all()
 
     items: list[tuple[int, uuid.UUID, FeedRecord | None, str]] = [
-        (k, record.record_id, record, record.record_type) for record, k in held
+        (k, record.record_id, record, record.record_type) for record, k in held[: limit + 1]
     ]
     items += [(int(xrev), record_id, None, record_type) for record_type, record_id, xrev in gone]
     items.sort(key=lambda item: (item[0], item[1]))
@@ -851,11 +843,56 @@ def pull(
     return PullPage(records=records, removals=removals, cursor=text, more=more), returned
 
 
-def _held_after(
-    session: Session, caller: Caller, cursor: Cursor, limit: int, *, skip_own: bool = False
-) -> list[tuple[FeedRecord, int]]:
-    """The caller's records whose feed key comes after the cursor: the first ``limit + 1``
-    (without the caller's own echoes, with ``skip_own``).
+@dataclass(frozen=True)
+class _Shape:
+    """What decides a feed statement's form (everything else is a bound value)."""
+
+    #: A manager also holds their team's subjects.
+    manager: bool
+    #: The cursor is part-way through one revision (a page ended inside it).
+    resumed: bool
+    #: Leave out the calling laptop's own versions.
+    skip_own: bool
+
+
+@dataclass(frozen=True)
+class _Feed:
+    """The three statements one page reads, built once per :class:`_Shape`: building them
+    anew (scope subqueries, joins, the cursor's conditions) took longer than running them for a
+    page of a few dozen records, the page a sync after colleagues' edits fetches."""
+
+    reentered: Executable
+    plain: Executable
+    gone: Executable
+    shape: _Shape
+
+    def values(self, caller: Caller, cursor: Cursor, limit: int) -> dict[str, Any]:
+        values: dict[str, Any] = {"user_id": caller.user_id, "key": cursor.key, "most": limit + 1}
+        if self.shape.manager:
+            values["team_id"] = caller.team_id
+        if self.shape.resumed:
+            values["after"] = cursor.after
+        if self.shape.skip_own:
+            values["device_id"] = caller.device_id
+        return values
+
+
+_KEY = bindparam("key", type_=Integer)
+_AFTER = bindparam("after", type_=Record.record_id.type)
+_MOST = bindparam("most", type_=Integer)
+
+
+def _after(key: Any, record_id: Any, shape: _Shape) -> ColumnElement[bool]:
+    """Past the cursor in ``(key, record_id)`` order."""
+    if not shape.resumed:
+        return key > _KEY  # type: ignore[no-any-return]
+    return or_(key > _KEY, and_(key == _KEY, record_id > _AFTER))
+
+
+@functools.cache
+def _feed(shape: _Shape) -> _Feed:
+    """The caller's records whose feed key comes after the cursor, and removals for records
+    that left the caller's scope after it; each the first ``limit + 1`` in feed order.
 
     A record's key is its revision, unless its subject (re)entered the caller's caseload later
     than that: then the scope event's revision, so the whole case is sent again. Computing that
@@ -868,17 +905,21 @@ def _held_after(
       cursor, read along the revision index (a quiet pull reads nothing else, and a first
       pull reads a page at a time, however large the caseload).
     """
+    holder = scope.Holder(
+        bindparam("user_id", type_=Integer),
+        bindparam("team_id", type_=Integer) if shape.manager else None,
+    )
     recent = (
         select(
             ScopeEvent.subject_type,
             ScopeEvent.subject_id,
             func.max(ScopeEvent.revision).label("erev"),
         )
-        .where(scope.entry_condition(caller), ScopeEvent.revision >= cursor.key)
+        .where(scope.entry_condition(holder), ScopeEvent.revision >= _KEY)
         .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
         .subquery()
     )
-    allowed = scope.scope_subjects(caller).subquery()
+    allowed = scope.scope_subjects(holder).subquery()
     in_scope = and_(
         allowed.c.subject_type == Record.subject_type, allowed.c.subject_id == Record.subject_id
     )
@@ -888,31 +929,54 @@ def _held_after(
         recent.c.subject_id == Record.subject_id,
         recent.c.erev > Record.revision,
     )
-    reentered = session.execute(
+    reentered = (
         select(*_FEED, recent.c.erev)
         .join(recent, older_than_entry)
-        .where(exists().where(in_scope), _after(recent.c.erev, Record.record_id, cursor))
+        .where(exists().where(in_scope), _after(recent.c.erev, Record.record_id, shape))
         .order_by(recent.c.erev, Record.record_id)
-        .limit(limit + 1)
-    ).all()
+        .limit(_MOST)
+    )
     # EXISTS rather than a join, so the database walks the revision index from the cursor and
     # checks each record's subject, instead of visiting every subject in the caseload.
-    plain = session.execute(
+    plain = (
         select(*_FEED)
         .where(
             exists().where(in_scope),
-            Record.revision >= cursor.key,
-            _after(Record.revision, Record.record_id, cursor),
+            Record.revision >= _KEY,
+            _after(Record.revision, Record.record_id, shape),
             ~exists().where(older_than_entry),
-            _not_own_echo(caller) if skip_own else true(),
+            _not_own_echo() if shape.skip_own else true(),
         )
         .order_by(Record.revision, Record.record_id)
-        .limit(limit + 1)
-    ).all()
-    found: list[tuple[FeedRecord, int]] = [(row, int(row.erev)) for row in reentered]
-    found += [(row, row.revision) for row in plain]
-    found.sort(key=lambda pair: (pair[1], pair[0].record_id))
-    return found[: limit + 1]
+        .limit(_MOST)
+    )
+    exits = (
+        select(
+            ScopeEvent.subject_type,
+            ScopeEvent.subject_id,
+            func.max(ScopeEvent.revision).label("xrev"),
+        )
+        .where(scope.exit_condition(holder), ScopeEvent.revision >= _KEY)
+        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
+        .subquery()
+    )
+    still_held = exists().where(
+        allowed.c.subject_type == Record.subject_type, allowed.c.subject_id == Record.subject_id
+    )
+    gone = (
+        select(Record.record_type, Record.record_id, exits.c.xrev)
+        .join(
+            exits,
+            and_(
+                exits.c.subject_type == Record.subject_type,
+                exits.c.subject_id == Record.subject_id,
+            ),
+        )
+        .where(~still_held, _after(exits.c.xrev, Record.record_id, shape))
+        .order_by(exits.c.xrev, Record.record_id)
+        .limit(_MOST)
+    )
+    return _Feed(reentered, plain, gone, shape)
 
 
 def get_record(
