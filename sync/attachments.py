@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Protocol, TypeVar
 
-from sqlalchemy import exists, select
+from sqlalchemy import Connection, exists, select
 from sqlalchemy.orm import Session
 
 from app.models import Attachment, AttachmentUpload
@@ -85,7 +85,7 @@ _DOWNLOADS_DUE = (
 )
 
 
-def uploads_due_in(session: Session) -> list[str]:
+def uploads_due_in(session: Session | Connection) -> list[str]:
     """``uploads_due`` inside a read the caller already holds."""
     return list(session.scalars(_UPLOADS_DUE))
 
@@ -96,7 +96,7 @@ def downloads_due(store: Store) -> list[str]:
         return downloads_due_in(session)
 
 
-def downloads_due_in(session: Session) -> list[str]:
+def downloads_due_in(session: Session | Connection) -> list[str]:
     """``downloads_due`` inside a read the caller already holds."""
     return list(session.scalars(_DOWNLOADS_DUE))
 

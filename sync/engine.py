@@ -23,7 +23,7 @@ from functools import partial
 from http import HTTPStatus
 from typing import Protocol, TypeVar
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import Connection, delete, exists, func, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -598,13 +598,13 @@ class _Outlook:
 
 
 def _outlook(store: Store) -> _Outlook:
-    with store.read() as session:
-        pending = session.scalar(_ANY_PENDING)
+    with store.read_rows() as rows:
+        pending = rows.scalar(_ANY_PENDING)
         return _Outlook(
-            _states(session),
+            _states(rows),
             pending=pending is not None,
-            uploads=attachments.uploads_due_in(session),
-            downloads=attachments.downloads_due_in(session),
+            uploads=attachments.uploads_due_in(rows),
+            downloads=attachments.downloads_due_in(rows),
         )
 
 
@@ -619,7 +619,7 @@ _SYNC_STATES = select(_STATE.c.key, _STATE.c.value).where(
 )
 
 
-def _states(session: Session) -> dict[str, str]:
+def _states(session: Session | Connection) -> dict[str, str]:
     """The profile state a sync reads: the pull cursor, a re-sync under way, the last check
     for new forms."""
     return {key: value for key, value in session.execute(_SYNC_STATES)}

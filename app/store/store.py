@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 
 from app.errors import ProfileIsLocked, StoreDamaged
@@ -70,6 +70,13 @@ class Store:
             CasebookSession(bind=self.engine, expire_on_commit=False) as session,
         ):
             yield session
+
+    @contextmanager
+    def read_rows(self) -> Iterator[Connection]:
+        """A plain read, for Core statements only: the few small reads a quiet sync starts
+        with, where an ORM session's own setup cost about as much as the reads."""
+        with _damage_reported(), self.engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def write(self, *, actor: str | None = None, remote: bool = False) -> Iterator[CasebookSession]:
