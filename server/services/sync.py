@@ -35,7 +35,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import Executable, Subquery
 
 from server.core.caller import Caller
 from server.core.config import Settings
@@ -889,6 +889,21 @@ def _after(key: Any, record_id: Any, shape: _Shape) -> ColumnElement[bool]:
     return or_(key > _KEY, and_(key == _KEY, record_id > _AFTER))
 
 
+def _latest_events(condition: ColumnElement[bool], label: str) -> Subquery:
+    """Per subject, the revision (as ``label``) of its last scope event at or after the cursor
+    that meets ``condition``."""
+    return (
+        select(
+            ScopeEvent.subject_type,
+            ScopeEvent.subject_id,
+            func.max(ScopeEvent.revision).label(label),
+        )
+        .where(condition, ScopeEvent.revision >= _KEY)
+        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
+        .subquery()
+    )
+
+
 @functools.cache
 def _feed(shape: _Shape) -> _Feed:
     """The caller's records whose feed key comes after the cursor, and removals for records
@@ -909,16 +924,7 @@ def _feed(shape: _Shape) -> _Feed:
         bindparam("user_id", type_=Integer),
         bindparam("team_id", type_=Integer) if shape.manager else None,
     )
-    recent = (
-        select(
-            ScopeEvent.subject_type,
-            ScopeEvent.subject_id,
-            func.max(ScopeEvent.revision).label("erev"),
-        )
-        .where(scope.entry_condition(holder), ScopeEvent.revision >= _KEY)
-        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
-        .subquery()
-    )
+    recent = _latest_events(scope.entry_condition(holder), "erev")
     allowed = scope.scope_subjects(holder).subquery()
     in_scope = and_(
         allowed.c.subject_type == Record.subject_type, allowed.c.subject_id == Record.subject_id
@@ -950,19 +956,7 @@ def _feed(shape: _Shape) -> _Feed:
         .order_by(Record.revision, Record.record_id)
         .limit(_MOST)
     )
-    exits = (
-        select(
-            ScopeEvent.subject_type,
-            ScopeEvent.subject_id,
-            func.max(ScopeEvent.revision).label("xrev"),
-        )
-        .where(scope.exit_condition(holder), ScopeEvent.revision >= _KEY)
-        .group_by(ScopeEvent.subject_type, ScopeEvent.subject_id)
-        .subquery()
-    )
-    still_held = exists().where(
-        allowed.c.subject_type == Record.subject_type, allowed.c.subject_id == Record.subject_id
-    )
+    exits = _latest_events(scope.exit_condition(holder), "xrev")
     gone = (
         select(Record.record_type, Record.record_id, exits.c.xrev)
         .join(
@@ -972,7 +966,7 @@ def _feed(shape: _Shape) -> _Feed:
                 exits.c.subject_id == Record.subject_id,
             ),
         )
-        .where(~still_held, _after(exits.c.xrev, Record.record_id, shape))
+        .where(~exists().where(in_scope), _after(exits.c.xrev, Record.record_id, shape))
         .order_by(exits.c.xrev, Record.record_id)
         .limit(_MOST)
     )
