@@ -14,6 +14,7 @@ thread and tests run it directly. Every step is safe to interrupt and repeat:
 from __future__ import annotations
 
 import contextlib
+import json
 import random
 import time
 from collections.abc import Callable
@@ -23,12 +24,13 @@ from functools import partial
 from http import HTTPStatus
 from typing import Protocol, TypeVar
 
-from sqlalchemy import Connection, delete, exists, func, select
+from sqlalchemy import Connection, LargeBinary, delete, exists, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app import clock, gcpause
 from app.models import RECORD_TYPES, OutboxEntry, ProfileState, ResyncSeen
+from app.models.packed import unpack_text
 from app.models.sync_state import PENDING
 from app.store import Store
 from app.store.sent_mark import mark_sent_through
@@ -419,10 +421,8 @@ def _next_batch(
                 outbox.c.record_id,
                 outbox.c.operation,
                 outbox.c.base_revision,
-                outbox.c.fields,
-                # The stored JSON escapes every non-ASCII character, so its length in
-                # characters is at least the length in bytes of the same fields on the wire.
-                func.length(outbox.c.fields).label("size"),
+                # The deflated JSON as stored: its text measures the batch (below).
+                type_coerce(outbox.c.fields, LargeBinary).label("packed"),
             )
             .where(outbox.c.state == PENDING, outbox.c.seq > after_seq)
             .order_by(outbox.c.seq)
@@ -430,16 +430,20 @@ def _next_batch(
         ).all()
         if not rows:
             return None
+        texts: list[str] = []
         total = 0
         for count, row in enumerate(rows):
-            total += row.size or 0
+            texts.append(unpack_text(row.packed))
+            # The stored JSON escapes every non-ASCII character, so its length in characters
+            # is at least the length in bytes of the same fields on the wire.
+            total += len(texts[-1])
             if count and total > PUSH_BYTES:
-                rows = rows[:count]
+                rows, texts = rows[:count], texts[:count]
                 break
         # From here on these entries' meaning is fixed (``app.store.sent_mark``).
         mark_sent_through(session, rows[-1].seq)
     changes: list[Change] = []
-    for row in rows:
+    for row, text in zip(rows, texts, strict=True):
         allowed = RECORD_FIELDS.get(row.record_type, {})
         changes.append(
             Change(
@@ -450,7 +454,7 @@ def _next_batch(
                 base_revision=row.base_revision,
                 fields={
                     k: v
-                    for k, v in row.fields.items()
+                    for k, v in json.loads(text).items()
                     if k in allowed and k not in SERVER_CONTROLLED
                 },
             )

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
 from app.models.base import Base, new_id
+from app.models.packed import PackedJSON
 
 PENDING = "pending"
 REJECTED = "rejected"
@@ -38,7 +39,8 @@ class OutboxEntry(Base):
     record_id: Mapped[uuid.UUID] = mapped_column(index=True)
     operation: Mapped[str] = mapped_column(String(8))  # "upsert" | "delete"
     base_revision: Mapped[int | None] = mapped_column(Integer, default=None)
-    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Deflated (``app.models.packed``): a new record's entry carries all its text.
+    fields: Mapped[dict[str, Any]] = mapped_column(PackedJSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     state: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     rejection_reason: Mapped[str | None] = mapped_column(Text, default=None)

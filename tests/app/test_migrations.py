@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, delete, select, text
@@ -152,6 +154,58 @@ def test_outbox_entries_stamped_as_sent_become_the_sent_mark(profile: Profile) -
         with store.read() as session:
             assert session.scalars(select(OutboxEntry.seq)).all() == [4]
             assert session.scalars(select(OutboxEntry.seq).where(never_sent())).all() == [4]
+
+
+def test_outbox_fields_are_deflated_keeping_every_entry_and_the_seq_counter(
+    profile: Profile,
+) -> None:
+    """0015: each entry reads back exactly as it was written (non-ASCII text included), the
+    stored value is deflated, no seq is handed out again though the newest entry was deleted
+    before the upgrade, and the downgrade gives back the original JSON text."""
+    data_key = _profile_at_first_revision(profile, target="0014")
+    engine = create_store_engine(profile.db_path, data_key)
+    record = uuid.uuid4()
+    note = {"text": "Zoë said the visit went well. " * 80, "subject": "Visit", "n": [1, None]}
+    originals: dict[int, str] = {}
+    with engine.begin() as conn:
+        for seq in (7, 8):
+            originals[seq] = json.dumps({**note, "seq": seq})
+            conn.execute(
+                text(
+                    "INSERT INTO outbox (seq, id, record_type, record_id, operation, fields,"
+                    " created_at, state) VALUES (:seq, :id, 'case_note', :record, 'upsert',"
+                    " :fields, '2026-12-05 08:00:00', 'pending')"
+                ),
+                {
+                    "seq": seq,
+                    "id": uuid.uuid4().hex,
+                    "record": record.hex,
+                    "fields": originals[seq],
+                },
+            )
+        conn.execute(text("DELETE FROM outbox WHERE seq = 8"))
+    engine.dispose()
+
+    with profile.unlock(PASSPHRASE) as store:
+        with store.read() as session:
+            [entry] = session.scalars(select(OutboxEntry)).all()
+            assert (entry.seq, entry.fields) == (7, {**note, "seq": 7})
+            stored = session.execute(text("SELECT fields FROM outbox")).scalar()
+            assert isinstance(stored, bytes) and len(stored) < len(originals[7]) // 4
+        with store.write(remote=True) as session:
+            session.add(OutboxEntry(record_type="case_note", record_id=record, operation="upsert"))
+        with store.read() as session:
+            assert session.scalars(select(OutboxEntry.seq)).all() == [7, 9]
+
+    engine = create_store_engine(profile.db_path, data_key)
+    with engine.connect() as conn:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = conn
+        with conn.begin():
+            command.downgrade(config, "0014")
+        rows = conn.execute(text("SELECT seq, fields FROM outbox ORDER BY seq")).all()
+    engine.dispose()
+    assert rows == [(7, originals[7]), (9, "{}")]
 
 
 def test_unlock_at_head_takes_no_backup(profile: Profile) -> None:
