@@ -51,8 +51,4 @@ class PackedJSON(TypeDecorator[Any]):
         return None if value is None else pack_text(json.dumps(value))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, str):  # JSON text, as the column held before migration 0015
-            return json.loads(value)
-        return json.loads(unpack_text(value))
+        return None if value is None else json.loads(unpack_text(value))

@@ -90,13 +90,7 @@ def after_insert(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None
     Every name put into the SQL comes from this module's tables, never from data; the ids go
     in as bound values.
     """
-    conn = session.connection()
-    statements = _statements(table)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = tuple(record_id.hex for record_id in ids[start : start + _CHUNK])
-        marks = ", ".join("?" * len(chunk))
-        for statement in statements:
-            conn.exec_driver_sql(statement.format(ids=marks), chunk)
+    _run(session, _statements(table), ids)
 
 
 def reindex(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None:
@@ -113,22 +107,21 @@ def reindex(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None:
     """
     if table not in SEARCH:
         return
-    child, household, body = SEARCH[table]
-    conn = session.connection()
+    child, household, _body = SEARCH[table]
     statements = [
         "DELETE FROM search_index WHERE rowid IN"
         " (SELECT rowid FROM search_doc WHERE record_id IN ({ids}))",
         "DELETE FROM search_doc WHERE record_id IN ({ids}) AND NOT EXISTS"  # noqa: S608 (names from this module)
         f" (SELECT 1 FROM {table} AS t WHERE t.id = search_doc.record_id AND t.deleted = 0"
         f" AND {child} IS search_doc.child_id AND {household} IS search_doc.household_id)",
-        "INSERT INTO search_doc (record_type, record_id, child_id, household_id)"  # noqa: S608 (names from this module)
-        f" SELECT '{table}', t.id, {child}, {household} FROM {table} AS t"
-        " WHERE t.id IN ({ids}) AND t.deleted = 0"
-        " AND NOT EXISTS (SELECT 1 FROM search_doc AS d WHERE d.record_id = t.id)",
-        f"INSERT INTO search_index (rowid, body) SELECT d.rowid, {body}"  # noqa: S608 (names from this module)
-        f" FROM search_doc AS d JOIN {table} AS t ON t.id = d.record_id"
-        " WHERE d.record_id IN ({ids})",
+        *_indexing(table, held=True),
     ]
+    _run(session, statements, ids)
+
+
+def _run(session: Session, statements: list[str], ids: Sequence[uuid.UUID]) -> None:
+    """Each statement for the ids, a chunk of them at a time (``{ids}`` marks where they go)."""
+    conn = session.connection()
     for start in range(0, len(ids), _CHUNK):
         chunk = tuple(record_id.hex for record_id in ids[start : start + _CHUNK])
         marks = ", ".join("?" * len(chunk))
@@ -136,20 +129,25 @@ def reindex(session: Session, table: str, ids: Sequence[uuid.UUID]) -> None:
             conn.exec_driver_sql(statement.format(ids=marks), chunk)
 
 
-def _statements(table: str, *, deadlines: bool = True) -> list[str]:
+def _indexing(table: str, *, held: bool) -> list[str]:
+    """Give each row a ``search_doc`` entry (``held``: unless it has one already, as rows the
+    laptop holds do) and index its text under that entry's rowid."""
+    child, household, body = SEARCH[table]
+    unless_held = " AND NOT EXISTS (SELECT 1 FROM search_doc AS d WHERE d.record_id = t.id)"
+    return [
+        "INSERT INTO search_doc (record_type, record_id, child_id, household_id)"  # noqa: S608 (names from this module)
+        f" SELECT '{table}', t.id, {child}, {household} FROM {table} AS t"
+        " WHERE t.id IN ({ids}) AND t.deleted = 0" + (unless_held if held else ""),
+        f"INSERT INTO search_index (rowid, body) SELECT d.rowid, {body}"  # noqa: S608 (names from this module)
+        f" FROM search_doc AS d JOIN {table} AS t ON t.id = d.record_id"
+        " WHERE d.record_id IN ({ids})",
+    ]
+
+
+def _statements(table: str) -> list[str]:
     """The set-based twins of ``table``'s insert triggers, with ``{ids}`` for the id list."""
-    out = []
-    if table in SEARCH:
-        child, household, body = SEARCH[table]
-        out += [
-            "INSERT INTO search_doc (record_type, record_id, child_id, household_id)"  # noqa: S608 (names from this module)
-            f" SELECT '{table}', t.id, {child}, {household} FROM {table} AS t"
-            " WHERE t.id IN ({ids}) AND t.deleted = 0",
-            f"INSERT INTO search_index (rowid, body) SELECT d.rowid, {body}"  # noqa: S608 (names from this module)
-            f" FROM search_doc AS d JOIN {table} AS t ON t.id = d.record_id"
-            " WHERE d.record_id IN ({ids})",
-        ]
-    for kind, column in DEADLINE.get(table, ()) if deadlines else ():
+    out = _indexing(table, held=False) if table in SEARCH else []
+    for kind, column in DEADLINE.get(table, ()):
         out.append(
             "INSERT INTO deadline_stale (subject_type, subject_id)"  # noqa: S608 (names from this module)
             f" SELECT DISTINCT '{kind}', t.{column} FROM {table} AS t"
@@ -157,7 +155,7 @@ def _statements(table: str, *, deadlines: bool = True) -> list[str]:
             " AND NOT EXISTS (SELECT 1 FROM deadline_stale AS s"
             f" WHERE s.subject_type = '{kind}' AND s.subject_id = t.{column})"
         )
-    if table == "carer_household" and deadlines:
+    if table == "carer_household":
         # A household's changes reach the children placed with it (0006's _PLACED_WITH).
         out.append(
             "INSERT INTO deadline_stale (subject_type, subject_id)"

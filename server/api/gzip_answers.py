@@ -23,6 +23,7 @@ class _Responder(GZipResponder):
     @property
     def compressor(self) -> Any:
         if self._compressor is None:
+            # Starlette types the slot as zlib's compressor; ISA-L's has the same methods.
             self._compressor = compression.compressobj(self.compresslevel)  # type: ignore[assignment]
         return self._compressor
 

@@ -29,14 +29,16 @@ class Holder:
     team_id: Any | None
 
     @classmethod
-    def of(cls, caller: Caller) -> Holder:
+    def of(cls, caller: Caller | Holder) -> Holder:
+        if isinstance(caller, Holder):
+            return caller
         manager = caller.is_manager and caller.team_id is not None
         return cls(caller.user_id, caller.team_id if manager else None)
 
 
 def scope_subjects(caller: Caller | Holder) -> Select[str, uuid.UUID]:
     """``(subject_type, subject_id)`` of every subject the caller may see."""
-    holder = caller if isinstance(caller, Holder) else Holder.of(caller)
+    holder = Holder.of(caller)
     query = select(Allocation.subject_type, Allocation.subject_id)
     if holder.team_id is not None:
         return query.join(UserAccount, UserAccount.id == Allocation.worker_id).where(
@@ -92,7 +94,7 @@ def subject_team(session: Session, *, subject_type: str, subject_id: uuid.UUID) 
 
 def entry_condition(caller: Caller | Holder) -> ColumnElement[bool]:
     """Scope events that brought a subject to the caller."""
-    holder = caller if isinstance(caller, Holder) else Holder.of(caller)
+    holder = Holder.of(caller)
     mine: ColumnElement[bool] = ScopeEvent.to_worker_id == holder.user_id
     if holder.team_id is not None:
         into_team = and_(
@@ -105,7 +107,7 @@ def entry_condition(caller: Caller | Holder) -> ColumnElement[bool]:
 
 def exit_condition(caller: Caller | Holder) -> ColumnElement[bool]:
     """Scope events that took a subject from the caller (still in scope is checked separately)."""
-    holder = caller if isinstance(caller, Holder) else Holder.of(caller)
+    holder = Holder.of(caller)
     mine: ColumnElement[bool] = ScopeEvent.from_worker_id == holder.user_id
     if holder.team_id is not None:
         return or_(mine, ScopeEvent.from_team_id == holder.team_id)

@@ -884,9 +884,10 @@ _MOST = bindparam("most", type_=Integer)
 
 def _after(key: Any, record_id: Any, shape: _Shape) -> ColumnElement[bool]:
     """Past the cursor in ``(key, record_id)`` order."""
+    later: ColumnElement[bool] = key > _KEY
     if not shape.resumed:
-        return key > _KEY  # type: ignore[no-any-return]
-    return or_(key > _KEY, and_(key == _KEY, record_id > _AFTER))
+        return later
+    return or_(later, and_(key == _KEY, record_id > _AFTER))
 
 
 def _latest_events(condition: ColumnElement[bool], label: str) -> Subquery:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import zlib
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Protocol, cast
 
 _zlib: ModuleType
 try:
@@ -52,11 +52,9 @@ def compress(data: bytes) -> bytes:
 
 def compressobj(level: int = LEVEL) -> Compressor:
     """A gzip compressor, for a body sent in pieces."""
-    made: Any = _zlib.compressobj(level, zlib.DEFLATED, GZIP_WBITS)
-    return made  # type: ignore[no-any-return]
+    return cast(Compressor, _zlib.compressobj(level, zlib.DEFLATED, GZIP_WBITS))
 
 
 def decompressobj() -> Decompressor:
     """A gzip decompressor that can stop at a size limit (``decompress(data, max_length)``)."""
-    made: Any = _zlib.decompressobj(wbits=GZIP_WBITS)
-    return made  # type: ignore[no-any-return]
+    return cast(Decompressor, _zlib.decompressobj(wbits=GZIP_WBITS))
