@@ -14,7 +14,6 @@ thread and tests run it directly. Every step is safe to interrupt and repeat:
 from __future__ import annotations
 
 import contextlib
-import json
 import random
 import time
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from functools import partial
 from http import HTTPStatus
 from typing import Protocol, TypeVar
 
+import orjson
 from sqlalchemy import Connection, LargeBinary, delete, exists, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -454,7 +454,7 @@ def _next_batch(
                 base_revision=row.base_revision,
                 fields={
                     k: v
-                    for k, v in json.loads(text).items()
+                    for k, v in orjson.loads(text).items()
                     if k in allowed and k not in SERVER_CONTROLLED
                 },
             )

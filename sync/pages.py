@@ -22,7 +22,8 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal, NamedTuple
+from datetime import datetime
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from sqlalchemy import (
     Select,
@@ -42,7 +43,7 @@ from app.models.sync_state import PENDING
 from app.store import page_triggers
 from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
-from sync.rows import Row, insert_versions, upsert_versions, write_stamps
+from sync.rows import Row, Stamped, insert_versions, upsert_versions, write_stamps
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
 _CHUNK = 900
@@ -103,13 +104,12 @@ def apply_pushed(
     record becomes the server's version. Everything else (a later edit waiting, a conflict,
     a rejection) goes through ``sync.apply`` one by one.
     """
-    ids = [c.change_id for c in changes]
-    # Only what settling needs: the entries' fields (the whole record, for a new one) would
-    # cost a JSON parse each and are read again only for the few settled one by one.
-    outbox = OutboxEntry.__table__
-    query = select(outbox.c.id, outbox.c.record_type, outbox.c.record_id)
-    entries = {row.id: _Sent(*row) for row in _pairs(session, query, outbox.c.id, ids)}
+    # One read of the outbox rows of the batch's records: the entries sent (only what
+    # settling needs: their fields would cost a JSON parse each and are read again only for
+    # the few settled one by one), and any later edit pending on the same records.
+    entries, busy = _outbox_of(session, changes)
     taken: list[tuple[_Sent, ChangeResult]] = []
+    singled = False
     for change in changes:
         entry, result = entries.get(change.change_id), results.get(change.change_id)
         if entry is None or result is None:
@@ -121,11 +121,14 @@ def apply_pushed(
             taken.append((entry, result))
         else:
             _one_by_one(session, entry, result, tally)
+            singled = True
     if not taken:
         return
-    busy = _records_with_other_pending(session, [e for e, _ in taken])
+    if singled:
+        # A conflict or rejection settled just now may have queued a change of its own.
+        _entries, busy = _outbox_of(session, changes)
     versions: dict[str, dict[uuid.UUID, RecordVersion]] = defaultdict(dict)
-    stamped: dict[str, dict[uuid.UUID, RecordVersion]] = defaultdict(dict)
+    stamped: dict[str, dict[uuid.UUID, Stamped]] = defaultdict(dict)
     settled: list[tuple[_Sent, int]] = []
     done: list[uuid.UUID] = []
     for entry, result in taken:
@@ -133,28 +136,25 @@ def apply_pushed(
             _one_by_one(session, entry, result, tally)
             continue
         done.append(entry.id)
-        if result.record is not None:
+        if result.record is not None and result.status is ChangeStatus.MERGED:
+            # Others' edits to other fields come back with it: the version is written whole.
+            _keep_newest(versions[entry.record_type], result.record)
+        elif result.record is not None:
             # Applied as sent: the laptop already holds this content, so only the server's
-            # stamps change. Merged: others' edits to other fields come back with it.
-            into = stamped if result.status is ChangeStatus.APPLIED else versions
-            newest = into[entry.record_type].get(entry.record_id)
-            if newest is None or newest.revision < result.record.revision:
-                into[entry.record_type][entry.record_id] = result.record
+            # stamps change.
+            _keep_newest(stamped[entry.record_type], result.record)
         elif result.stamps is not None:
             # Taken as sent (a new record, or an edit no one else overlapped): the laptop
             # holds its content; stamps only.
-            version = _stamped(entry, result)
-            newest = stamped[entry.record_type].get(entry.record_id)
-            if newest is None or newest.revision < version.revision:
-                stamped[entry.record_type][entry.record_id] = version
+            _keep_newest(stamped[entry.record_type], _stamped(entry, result))
         else:
             assert result.revision is not None
             settled.append((entry, result.revision))
     session.flush()
     for record_type, by_id in versions.items():
         _write_versions(session, record_type, list(by_id.values()))
-    for record_type, by_id in stamped.items():
-        _write_stamps(session, record_type, list(by_id.values()))
+    for record_type, stamps in stamped.items():
+        _write_stamps(session, record_type, list(stamps.values()))
     if settled:
         _settle_applied(session, settled)
     for chunk in _chunks(done):
@@ -162,6 +162,17 @@ def apply_pushed(
             delete(OutboxEntry).where(OutboxEntry.id.in_(chunk)),
             execution_options={"synchronize_session": False},
         )
+
+
+_V = TypeVar("_V", bound=Stamped)
+
+
+def _keep_newest(by_id: dict[uuid.UUID, _V], version: _V) -> None:
+    """Keep ``version`` unless a newer one of the same record is kept already (a batch may
+    hold two changes of one record, answered in any order)."""
+    newest = by_id.get(version.record_id)
+    if newest is None or newest.revision < version.revision:
+        by_id[version.record_id] = version
 
 
 class _Sent(NamedTuple):
@@ -172,21 +183,31 @@ class _Sent(NamedTuple):
     record_id: uuid.UUID
 
 
-def _stamped(entry: _Sent, result: ChangeResult) -> RecordVersion:
-    """A stamps-only answer in the shape ``_write_stamps`` takes (its fields are exactly the
-    server-set ones, which is all ``_write_stamps`` reads)."""
+class _StampsOf(NamedTuple):
+    """A stamps-only answer as ``_write_stamps`` reads it (``sync.rows.Stamped``): its fields
+    are exactly the server-set ones. A plain tuple, not a ``RecordVersion``: a first push
+    settles tens of thousands, and making each a model cost more than writing it."""
+
+    record_id: uuid.UUID
+    revision: int
+    fields: dict[str, Any]
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+
+
+def _stamped(entry: _Sent, result: ChangeResult) -> _StampsOf:
     stamps = result.stamps
     assert stamps is not None and result.revision is not None
-    return RecordVersion.model_construct(
-        record_type=entry.record_type,
-        record_id=entry.record_id,
-        revision=result.revision,
-        deleted=False,
-        fields=stamps.fields,
-        created_by=stamps.created_by,
-        created_at=stamps.created_at,
-        updated_by=stamps.updated_by,
-        updated_at=stamps.updated_at,
+    return _StampsOf(
+        entry.record_id,
+        result.revision,
+        stamps.fields,
+        stamps.created_by,
+        stamps.created_at,
+        stamps.updated_by,
+        stamps.updated_at,
     )
 
 
@@ -196,20 +217,29 @@ def _one_by_one(session: Session, sent: _Sent, result: ChangeResult, tally: Appl
         apply_push_result(session, entry, result, tally)
 
 
-def _records_with_other_pending(
-    session: Session, entries: list[_Sent]
-) -> set[tuple[str, uuid.UUID]]:
-    """Records in this batch that have another pending outbox entry besides the one sent."""
-    sent = {e.id for e in entries}
-    by_type: dict[str, list[uuid.UUID]] = defaultdict(list)
-    for entry in entries:
-        by_type[entry.record_type].append(entry.record_id)
+def _outbox_of(
+    session: Session, changes: Sequence[Change]
+) -> tuple[dict[uuid.UUID, _Sent], set[tuple[str, uuid.UUID]]]:
+    """The outbox entries behind these changes (by change id; one already settled is
+    missing), and the records with another pending entry besides the one sent (a later
+    edit, which must be settled one by one).
+
+    Looked up by record id, as ``_pending_entries`` explains: one read finds both.
+    """
+    sent = {c.change_id for c in changes}
+    outbox = OutboxEntry.__table__
+    query = select(outbox.c.id, outbox.c.record_type, outbox.c.record_id, outbox.c.state)
+    record_ids = list({c.record_id for c in changes})
+    entries: dict[uuid.UUID, _Sent] = {}
     busy: set[tuple[str, uuid.UUID]] = set()
-    for record_type, record_ids in by_type.items():
-        for entry_id, rid in _pending_entries(session, record_type, record_ids):
-            if entry_id not in sent:
-                busy.add((record_type, rid))
-    return busy
+    for entry_id, record_type, record_id, state in _pairs(
+        session, query, outbox.c.record_id, record_ids
+    ):
+        if entry_id in sent:
+            entries[entry_id] = _Sent(entry_id, record_type, record_id)
+        elif state == PENDING:
+            busy.add((record_type, record_id))
+    return entries, busy
 
 
 # ---- Private API
@@ -251,7 +281,7 @@ def _write_versions(
     _drop_bases(session, record_type, ids)
 
 
-def _write_stamps(session: Session, record_type: str, versions: list[RecordVersion]) -> None:
+def _write_stamps(session: Session, record_type: str, versions: Sequence[Stamped]) -> None:
     """What the server adds to a change it applied as sent: revision, who and when, and the
     fields only it sets (who finalised). The content is not rewritten, so the search index is
     not rebuilt for text that did not change."""

@@ -16,9 +16,11 @@ would otherwise spend waiting for the service to build the next one.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import Dialect, Table
 from sqlalchemy.orm import Session
@@ -106,19 +108,39 @@ class StampPlan:
     own: tuple[tuple[str, Convert], ...]
     envelope: tuple[Convert, ...]
 
-    def row(self, version: RecordVersion) -> Row:
-        given = version.fields
+    def row(self, stamp: Stamped) -> Row:
+        given = stamp.fields
         values = [convert(given.get(name)) for name, convert in self.own]
         envelope = (
-            version.created_by,
-            version.created_at,
-            version.updated_by,
-            version.updated_at,
-            version.revision,
-            version.record_id,
+            stamp.created_by,
+            stamp.created_at,
+            stamp.updated_by,
+            stamp.updated_at,
+            stamp.revision,
+            stamp.record_id,
         )
         values += [bind(value) for bind, value in zip(self.envelope, envelope, strict=True)]
         return tuple(values)
+
+
+class Stamped(Protocol):
+    """What :meth:`StampPlan.row` reads: a whole ``RecordVersion`` has it, and so does a
+    stamps-only answer (``sync.pages``), without being made into a version first."""
+
+    @property
+    def record_id(self) -> uuid.UUID: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def fields(self) -> dict[str, Any]: ...
+    @property
+    def created_by(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_by(self) -> str: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 #: The envelope columns a stamp sets, in :meth:`StampPlan.row`'s order (then the revision,
@@ -126,7 +148,7 @@ class StampPlan:
 _STAMPED = ("created_by", "created_at", "updated_by", "updated_at")
 
 
-def write_stamps(session: Session, record_type: str, versions: Sequence[RecordVersion]) -> None:
+def write_stamps(session: Session, record_type: str, versions: Sequence[Stamped]) -> None:
     """Write these versions' stamps, and the fields only the service sets, onto rows the
     laptop holds, in one ``executemany``; their content is not rewritten."""
     plan = _stamp_plan(record_type, session.get_bind().dialect)
