@@ -72,7 +72,7 @@ class Record:
     created_by: Mapped[str] = mapped_column(String(120), default="")
     updated_by: Mapped[str] = mapped_column(String(120), default="")
     server_revision: Mapped[int | None] = mapped_column(Integer, default=None)
-    dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    dirty: Mapped[bool] = mapped_column(Boolean, default=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
 
     #: Columns that are bookkeeping, not content: never sent as changed fields.
