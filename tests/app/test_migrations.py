@@ -208,6 +208,30 @@ def test_outbox_fields_are_deflated_keeping_every_entry_and_the_seq_counter(
     assert rows == [(7, originals[7]), (9, "{}")]
 
 
+def test_dirty_indexes_go_and_a_downgrade_brings_them_back(profile: Profile) -> None:
+    """0016: no record table keeps an index on ``dirty``, and the downgrade restores one on
+    each table that had it, so an older Casebook opens the file as it left it."""
+    data_key = _profile_at_first_revision(profile, target="0015")
+    engine = create_store_engine(profile.db_path, data_key)
+    listed = text("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%_dirty'")
+    with engine.connect() as conn:
+        before = set(conn.execute(listed).scalars())
+    engine.dispose()
+    assert len(before) == 14
+
+    profile.unlock(PASSPHRASE).lock()
+    engine = create_store_engine(profile.db_path, data_key)
+    with engine.connect() as conn:
+        assert set(conn.execute(listed).scalars()) == set()
+        conn.rollback()
+        config = migrate.alembic_config()
+        config.attributes["connection"] = conn
+        with conn.begin():
+            command.downgrade(config, "0015")
+        assert set(conn.execute(listed).scalars()) == before
+    engine.dispose()
+
+
 def test_unlock_at_head_takes_no_backup(profile: Profile) -> None:
     """An up-to-date database is opened without copying it."""
     profile.unlock(PASSPHRASE).lock()
