@@ -39,13 +39,24 @@ class UTCDateTime(TypeDecorator[datetime]):
         # SQLite stores the text SQLAlchemy's DATETIME writes, "YYYY-MM-DD HH:MM:SS.ffffff" in
         # naive UTC; made in one step, not by building a naive datetime and formatting it field
         # by field: a push binds four timestamps per record, and that took twice as long.
+        # The last instant formatted is kept: a batch's rows all carry the batch's one instant
+        # (``server.services.records.WriteBatch``), and formatting it again for each of them
+        # was a tenth of a push's instructions.
+        last: tuple[datetime | None, str | None] = (None, None)
+
         def process(value: datetime | None) -> str | None:
+            nonlocal last
             if value is None:
                 return None
+            seen, text = last
+            if value is seen:
+                return text
             if value.tzinfo is None:
                 raise ValueError("timestamps must be timezone-aware")
             # Without the "+00:00" isoformat adds (the year always has four digits).
-            return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+            text = value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+            last = (value, text)
+            return text
 
         return process
 

@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from operator import attrgetter
 from typing import Any
 
@@ -208,14 +209,26 @@ def lock_records(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid
 
 @dataclass
 class WriteBatch:
-    """Collects one transaction's writes and numbers them when it is about to commit."""
+    """Collects one transaction's writes and numbers them when it is about to commit.
+
+    Every write in the batch is stamped with one instant, ``now``: they commit together, so
+    they happened together (as PostgreSQL's ``now()`` is the transaction's start). One instant
+    is also one timestamp to format for the database however many rows carry it
+    (``server.models.base.UTCDateTime``).
+    """
 
     session: Session
+    now: datetime = field(default_factory=utcnow)
     _next: int = -1
     _records: dict[uuid.UUID, RecordState] = field(default_factory=dict)
     _versions: list[dict[str, Any]] = field(default_factory=list)
     _events: list[dict[str, Any]] = field(default_factory=list)
     _first: int | None = None
+
+    @cached_property
+    def _now_text(self) -> str:
+        """``now`` as field stamps spell it, made once for the batch."""
+        return self.now.isoformat()
 
     def _placeholder(self) -> int:
         value = self._next
@@ -234,11 +247,11 @@ class WriteBatch:
         """Apply ``changes`` (or a deletion) to ``record`` as a new version; returns its
         placeholder revision."""
         revision = self._placeholder()
-        now = utcnow()
+        now = self.now
         meta = dict(record.field_meta)
         # One stamp shared by every field this version changes (never mutated, only replaced).
         stamp = FieldMeta(
-            revision, author, now.isoformat(), str(device_id) if device_id else None
+            revision, author, self._now_text, str(device_id) if device_id else None
         ).dump()
         for name in changes:
             meta[name] = stamp
@@ -272,7 +285,7 @@ class WriteBatch:
         author: str,
     ) -> RecordState:
         """A record that does not exist yet; it is inserted if :meth:`write` is called on it."""
-        now = utcnow()
+        now = self.now
         return RecordState(
             record_id=record_id,
             record_type=record_type,
@@ -309,7 +322,7 @@ class WriteBatch:
                 "to_worker_id": to_worker_id,
                 "from_team_id": from_team_id,
                 "to_team_id": to_team_id,
-                "at": utcnow(),
+                "at": self.now,
             }
         )
 

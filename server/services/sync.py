@@ -51,7 +51,6 @@ from server.models import (
     ScopeEvent,
     ServerState,
     table_of,
-    utcnow,
 )
 from server.services import audit, merge, scope
 from server.services.files import SHA256
@@ -310,7 +309,7 @@ class _Push:
                 "subject_type": subject[0],
                 "subject_id": subject[1],
                 "worker_id": self.caller.user_id,
-                "allocated_at": utcnow(),
+                "allocated_at": self.batch.now,
                 "allocated_by": self.caller.username,
             }
         )
@@ -514,7 +513,7 @@ class _Push:
         old = current.get("status") if current else None
         if new not in STATUSES:
             return FieldError(f"Status must be one of {', '.join(STATUSES)}.", "status")
-        now = utcnow().isoformat()
+        now = self.batch.now.isoformat()
         if new == APPROVED and old != APPROVED:
             if old != FINALISED:
                 return FieldError("A record must be finalised before it can be approved.", "status")
@@ -588,11 +587,12 @@ def _audit_push(
 _RESULT_LIST = TypeAdapter(list[ChangeResult])
 
 
-def _store_results(session: Session, caller: Caller, results: list[ChangeResult]) -> None:
+def _store_results(
+    session: Session, caller: Caller, results: list[ChangeResult], now: datetime
+) -> None:
     """Remember each fresh change's result, in the same transaction as its effect."""
     if not results:
         return
-    now = utcnow()
     # The same documents as ``result.model_dump(mode="json")``, serialised in one call.
     documents = _RESULT_LIST.dump_python(results, mode="json")
     execute_many(
@@ -642,7 +642,7 @@ def push(
     _audit_push(session, caller, changes, fresh)
     batch.finish()
     results = [outcome.result(batch) for outcome in fresh]
-    _store_results(session, caller, results)
+    _store_results(session, caller, results, batch.now)
     decided.update((result.change_id, result) for result in results)
     answers = []
     for change in changes:

@@ -4,19 +4,20 @@ stores it, for every record type, every kind of field, and fields a page leaves 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Table, text
+from sqlalchemy.dialects import sqlite
 
 from app.models import RECORD_TYPES
 from app.store import Store
 from sync.apply import ApplyTally, apply_version
 from sync.protocol.messages import RecordVersion
 from sync.protocol.records import RECORD_FIELDS
-from sync.rows import insert_versions
+from sync.rows import _binder, insert_versions
 from tests.conftest import unlocked_store
 
 WHEN = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
@@ -91,3 +92,22 @@ def test_fast_insert_stores_what_the_orm_stores(tmp_path: Path, leave_out_option
             assert _stored(fast, version.record_type, version.record_id) == _stored(
                 orm, version.record_type, version.record_id
             ), version.record_type
+
+
+def test_a_page_of_timestamps_is_stored_as_each_says_whatever_repeats() -> None:
+    """Insert rows keep their last timestamp's stored form (a batch shares one instant): a
+    different instant after it, or the same instant written in another zone, is still stored
+    as itself."""
+    table = RECORD_TYPES["case_note"].__table__
+    assert isinstance(table, Table)
+    bind = _binder(table, "created_at", sqlite.dialect())
+    later = WHEN + timedelta(microseconds=1)
+    same_in_paris = WHEN.astimezone(timezone(timedelta(hours=1)))
+    assert [bind(v) for v in (WHEN, WHEN, later, same_in_paris, None, WHEN)] == [
+        "2026-03-04 05:06:07.890123",
+        "2026-03-04 05:06:07.890123",
+        "2026-03-04 05:06:07.890124",
+        "2026-03-04 05:06:07.890123",
+        None,
+        "2026-03-04 05:06:07.890123",
+    ]
