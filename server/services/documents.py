@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -38,15 +39,55 @@ def _directory(kind: str, override: Path | None) -> Traversable | None:
 
 
 def load_documents(kind: str, override: Path | None) -> list[LoadedDocument]:
-    """Every ``*.toml`` and ``*.json`` document of one kind, sorted by name (empty if none)."""
+    """Every ``*.toml`` and ``*.json`` document of one kind, sorted by name (empty if none).
+
+    Read from disk whenever a file has changed, so a service edits its forms without a
+    restart; otherwise the documents read last time are given again. Every laptop asks for the
+    list on its first sync of the day, and parsing the forms afresh for each took longer than
+    the rest of a quiet sync.
+    """
     directory = _directory(kind, override)
     if directory is None:
         return []
+    entries = [
+        entry
+        for entry in sorted(directory.iterdir(), key=lambda node: node.name)
+        if entry.is_file() and _suffix(entry.name) in ("toml", "json")
+    ]
+    if not isinstance(directory, Path):  # inside an archive: read every time
+        return _read(kind, entries)
+    files = tuple((entry.name, _stamp(entry)) for entry in entries)
+    place = (kind, str(directory))
+    with _READ_LOCK:
+        known = _READ.get(place)
+        if known is not None and known[0] == files:
+            return list(known[1])
+        documents = _read(kind, entries)
+        _READ[place] = (files, tuple(documents))
+        return documents
+
+
+#: A directory's documents as last read: each file's name, modification time and size, then
+#: what was read from them.
+_Files = tuple[tuple[str, tuple[int, int]], ...]
+_READ: dict[tuple[str, str], tuple[_Files, tuple[LoadedDocument, ...]]] = {}
+_READ_LOCK = threading.Lock()
+
+
+def _suffix(name: str) -> str:
+    return name.rsplit(".", 1)[-1] if "." in name else ""
+
+
+def _stamp(entry: Traversable) -> tuple[int, int]:
+    assert isinstance(entry, Path)
+    stat = entry.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _read(kind: str, entries: list[Traversable]) -> list[LoadedDocument]:
     documents = []
-    for entry in sorted(directory.iterdir(), key=lambda node: node.name):
-        suffix = entry.name.rsplit(".", 1)[-1] if "." in entry.name else ""
-        if not entry.is_file() or suffix not in ("toml", "json"):
-            continue
+    for entry in entries:
+        suffix = _suffix(entry.name)
         raw = entry.read_bytes()
         try:
             content = tomllib.loads(raw.decode()) if suffix == "toml" else json.loads(raw)
