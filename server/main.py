@@ -26,6 +26,7 @@ from server.core import security
 from server.core.config import Settings
 from server.core.errors import ServiceError
 from server.db import Database, open_database
+from server.services.documents import load_documents
 from server.services.purge import purge
 from sync.protocol import compression
 from sync.protocol.messages import PROTOCOL_VERSION, ErrorBody
@@ -110,6 +111,16 @@ def freeze_startup_heap() -> None:
         gc.freeze()
 
 
+def _read_documents(settings: Settings) -> None:
+    """Read the forms and rule tables before the first laptop asks for them, and tell IT at
+    once if one is broken (the service still starts: sync does not depend on them)."""
+    for kind, folder in (("forms", settings.forms_dir), ("rules", settings.rules_dir)):
+        try:
+            load_documents(kind, folder)
+        except ServiceError as exc:
+            logger.error("%s", exc.message)
+
+
 def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
     """Build the application for ``settings`` (the database must already be migrated)."""
     db = database or open_database(settings.resolved_database_url())
@@ -117,6 +128,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        _read_documents(settings)
         freeze_startup_heap()
         stop = threading.Event()
         worker = None

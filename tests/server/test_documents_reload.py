@@ -3,12 +3,16 @@ removed file is served as it now is, while unchanged files are not read again.""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
 import pytest
 
+from server.core.config import Settings
 from server.core.errors import ServiceError
+from server.db import migrate
+from server.main import create_app
 from server.services import documents
 
 
@@ -58,3 +62,22 @@ def test_a_broken_file_is_reported_every_time_until_fixed(tmp_path: Path) -> Non
             documents.load_documents("forms", tmp_path)
     form.write_text("version = 3\n")
     assert _names_and_versions(tmp_path) == [("visit", 3)]
+
+
+def test_a_broken_file_does_not_stop_the_service_starting_and_is_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    (forms / "visit.toml").write_text("version = \n")
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    migrate(url)
+    app = create_app(Settings(database_url=url, forms_dir=forms, purge_interval_seconds=0))
+
+    async def start_and_stop() -> None:
+        async with app.router.lifespan_context(app):
+            pass
+
+    with caplog.at_level("ERROR"):
+        asyncio.run(start_and_stop())
+    assert "visit.toml cannot be read" in caplog.text
