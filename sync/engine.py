@@ -328,8 +328,8 @@ def _push_all(
                 if cancelled():
                     raise Cancelled
                 changes, last_seq = batch
-                request = PushRequest(changes=changes, cursor=cursor)
-                in_flight = wire.submit(attempt, partial(client.push, request))
+                body = client.encode_push(PushRequest(changes=changes, cursor=cursor))
+                in_flight = wire.submit(attempt, partial(client.push, body))
                 try:
                     if answered is not None:
                         _settle(store, *answered, summary, tally)

@@ -16,9 +16,9 @@ from app.search import search
 from app.serialize import record_fields
 from app.store import Profile, Store
 from sync import engine
-from sync.client import ServiceClient
+from sync.client import JsonBody, ServiceClient
 from sync.engine import TOO_LARGE, SyncSummary, run_sync
-from sync.protocol.messages import PushRequest, PushResponse
+from sync.protocol.messages import PushRequest
 from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.server.conftest import PASSWORD, LiveServer, ServerFactory
@@ -359,13 +359,13 @@ def _pushed_batch_sizes(
     one, two, worker = laptops
     _child, notes = _child_with_notes(one, worker, 20)
     sizes: list[int] = []
-    push = one.client.push
+    encode = one.client.encode_push
 
-    def counted(request: PushRequest) -> PushResponse:
+    def counted(request: PushRequest) -> JsonBody:
         sizes.append(len(request.changes))
-        return push(request)
+        return encode(request)
 
-    monkeypatch.setattr(one.client, "push", counted)
+    monkeypatch.setattr(one.client, "encode_push", counted)
     assert one.sync().sent == 21
     two.sync()
     with two.store.read() as session:
