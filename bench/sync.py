@@ -7,7 +7,10 @@ subprocess and two real encrypted profiles signed in as the same worker, then me
 - push of N new local records (laptop A's first sync, from a full outbox);
 - first pull of N records into an empty profile (laptop B's first sync), and the raw rate of
   inserting the very same rows into SQLCipher in one transaction, in this run (the ratio the
-  issue asks for);
+  issue asks for). The first pull's rate is given twice: the whole sync as the worker waits for
+  it, and the laptop's own apply rate (the records over the time it spent making and writing
+  pages, commits included, not waiting for the service: ``SyncSummary.applying_seconds``), since
+  the issue's "apply rate" can be read either way. The first is the stricter;
 - a no-op sync (nothing changed anywhere);
 - 1% edited on laptop B, then sync; 1% edited on the server (by laptop A), then B syncs.
 
@@ -306,6 +309,7 @@ def _laptop(base: str, name: str, root: Path) -> Laptop:
 def measure_size(total: int, workdir: Path, runs: int) -> list[Figure]:
     rng = random.Random(total)
     pull_rates: list[float] = []
+    apply_rates: list[float] = []
     raw_rates: list[float] = []
     push_rates: list[float] = []
     noop: list[float] = []
@@ -335,6 +339,7 @@ def measure_size(total: int, workdir: Path, runs: int) -> list[Figure]:
                 if pull.summary.received != total:
                     raise RuntimeError(f"B received {pull.summary.received}, expected {total}")
                 pull_rates.append(total / pull.seconds)
+                apply_rates.append(total / pull.summary.applying_seconds)
                 note_cpu("pull", pull, total)
                 # Three raw inserts a run: one alone swung by a third between runs on a shared
                 # 2-core machine, and the ratio the issue asks for is only as steady as it.
@@ -364,6 +369,13 @@ def measure_size(total: int, workdir: Path, runs: int) -> list[Figure]:
             tuple(pull_rates),
             baseline=Baseline("raw", tuple(raw_rates)),
             budget=f">= {2 * PEER['pull'][total]:,}/s and >= 0.40 of raw",
+            unit="rec/s",
+        ),
+        Figure(
+            f"first pull, {n}: the laptop's apply rate alone",
+            tuple(apply_rates),
+            baseline=Baseline("raw", tuple(raw_rates)),
+            budget=">= 0.40 of raw (read as the laptop's part)",
             unit="rec/s",
         ),
         Figure(

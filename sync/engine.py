@@ -134,6 +134,10 @@ class SyncSummary(ApplyTally):
     errors: list[str] = field(default_factory=list)
     #: What the service told the laptop to do ("wipe", "reauthenticate"), if anything.
     action: str | None = None
+    #: Seconds this laptop spent applying pulled pages: making their rows and writing them,
+    #: commits included, but not waiting for the service. Whether a slow sync was the link,
+    #: the service or the laptop, for support and ``make bench``.
+    applying_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -490,17 +494,20 @@ def _pull_all(
     first = True
     dialect = store.engine.dialect
 
-    def fetch_ahead(after: str) -> tuple[PullResponse, list[Row | None] | None]:
+    def fetch_ahead(after: str) -> tuple[PullResponse, list[Row | None] | None, float]:
         page = attempt(partial(client.pull, cursor=after, limit=DEFAULT_PULL_PAGE))
-        return page, prepare_rows(dialect, page.records)
+        started = time.perf_counter()
+        rows = prepare_rows(dialect, page.records)
+        return page, rows, time.perf_counter() - started
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-pull") as ahead:
-        upcoming: Future[tuple[PullResponse, list[Row | None] | None]] | None = None
+        upcoming: Future[tuple[PullResponse, list[Row | None] | None, float]] | None = None
         while True:
             if cancelled():
                 raise Cancelled
             if upcoming is not None:
-                (page, rows), upcoming = upcoming.result(), None
+                (page, rows, making), upcoming = upcoming.result(), None
+                summary.applying_seconds += making
             else:
                 # Made here, rows would only delay the page; they are made as they are written
                 # instead (a small sync's page is often a handful of records).
@@ -529,6 +536,7 @@ def _pull_all(
                 return first  # nothing new: no write transaction
             if page.more:
                 upcoming = ahead.submit(fetch_ahead, page.cursor)
+            started = time.perf_counter()
             try:
                 with store.write(remote=True) as session:
                     apply_pulled(session, page.records, tally, rows)
@@ -545,6 +553,7 @@ def _pull_all(
                     with contextlib.suppress(Exception):
                         upcoming.result()  # never leave the client busy behind our back
                 raise
+            summary.applying_seconds += time.perf_counter() - started
             cursor = page.cursor or None
             tell("receiving")
             first = False

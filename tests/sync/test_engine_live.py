@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -390,6 +391,22 @@ def test_a_push_starts_with_a_small_batch_and_doubles_up_to_the_limit(
     monkeypatch.setattr(engine, "FIRST_PUSH_BATCH", 2)
     monkeypatch.setattr(engine, "PUSH_BATCH", 8)
     assert _pushed_batch_sizes(laptops, monkeypatch) == [2, 4, 8, 7]
+
+
+def test_a_sync_says_how_long_the_laptop_spent_applying_what_it_received(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """The time spent writing received pages is reported apart from the whole sync (so a slow
+    sync can be put down to the laptop or to the link), and a quiet sync spends none."""
+    one, two, worker = laptops
+    _child_with_notes(one, worker, 30)
+    one.sync()
+    started = time.perf_counter()
+    received = two.sync()
+    elapsed = time.perf_counter() - started
+    assert received.received == 31
+    assert 0 < received.applying_seconds < elapsed
+    assert two.sync().applying_seconds == 0
 
 
 def test_a_reallocated_case_leaves_the_old_workers_laptop(
