@@ -12,6 +12,14 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
+#: Recent instants with their SQLite text, shared by every timestamp column: a push batch
+#: binds each of its instants several times (a record's created and updated, its history's,
+#: the batch's own on every receipt; ``server.services.records.WriteBatch``), and formatting
+#: each every time was a tenth of a push's instructions. Bounded: a batch holds up to a
+#: thousand records, each with its own instant.
+_INSTANT_TEXT: dict[datetime, str] = {}
+_KEPT_INSTANTS = 4096
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores instants as naive UTC and hands them back timezone-aware.
@@ -39,23 +47,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         # SQLite stores the text SQLAlchemy's DATETIME writes, "YYYY-MM-DD HH:MM:SS.ffffff" in
         # naive UTC; made in one step, not by building a naive datetime and formatting it field
         # by field: a push binds four timestamps per record, and that took twice as long.
-        # The last instant formatted is kept: a batch's rows all carry the batch's one instant
-        # (``server.services.records.WriteBatch``), and formatting it again for each of them
-        # was a tenth of a push's instructions.
-        last: tuple[datetime | None, str | None] = (None, None)
+        made = _INSTANT_TEXT
 
         def process(value: datetime | None) -> str | None:
-            nonlocal last
             if value is None:
                 return None
-            seen, text = last
-            if value is seen:
+            text = made.get(value)
+            if text is not None:
                 return text
             if value.tzinfo is None:
                 raise ValueError("timestamps must be timezone-aware")
             # Without the "+00:00" isoformat adds (the year always has four digits).
             text = value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
-            last = (value, text)
+            if len(made) >= _KEPT_INSTANTS:
+                made.clear()
+            made[value] = text
             return text
 
         return process

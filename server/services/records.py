@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from operator import attrgetter
 from typing import Any
@@ -211,14 +211,15 @@ def lock_records(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid
 class WriteBatch:
     """Collects one transaction's writes and numbers them when it is about to commit.
 
-    Every write in the batch is stamped with one instant, ``now``: they commit together, so
-    they happened together (as PostgreSQL's ``now()`` is the transaction's start). One instant
-    is also one timestamp to format for the database however many rows carry it
-    (``server.models.base.UTCDateTime``).
+    The batch commits as one, so it is stamped as one, at ``now`` (as PostgreSQL's ``now()``
+    is the transaction's start): its field stamps, history, scope events and receipts. Each
+    record written still gets its own instant, a microsecond after the one before, because
+    laptops list a record's addenda, carers and actions in the order they were created.
     """
 
     session: Session
     now: datetime = field(default_factory=utcnow)
+    _ticks: int = 0
     _next: int = -1
     _records: dict[uuid.UUID, RecordState] = field(default_factory=dict)
     _versions: list[dict[str, Any]] = field(default_factory=list)
@@ -226,9 +227,14 @@ class WriteBatch:
     _first: int | None = None
 
     @cached_property
-    def _now_text(self) -> str:
+    def now_text(self) -> str:
         """``now`` as field stamps spell it, made once for the batch."""
         return self.now.isoformat()
+
+    def _instant(self) -> datetime:
+        """The next record's instant: ``now``, a microsecond later each time."""
+        self._ticks += 1
+        return self.now + timedelta(microseconds=self._ticks)
 
     def _placeholder(self) -> int:
         value = self._next
@@ -247,11 +253,12 @@ class WriteBatch:
         """Apply ``changes`` (or a deletion) to ``record`` as a new version; returns its
         placeholder revision."""
         revision = self._placeholder()
-        now = self.now
+        # A new record's first version is written at the instant it was created.
+        now = record.updated_at if record.is_new and record.revision == 0 else self._instant()
         meta = dict(record.field_meta)
         # One stamp shared by every field this version changes (never mutated, only replaced).
         stamp = FieldMeta(
-            revision, author, self._now_text, str(device_id) if device_id else None
+            revision, author, self.now_text, str(device_id) if device_id else None
         ).dump()
         for name in changes:
             meta[name] = stamp
@@ -285,7 +292,7 @@ class WriteBatch:
         author: str,
     ) -> RecordState:
         """A record that does not exist yet; it is inserted if :meth:`write` is called on it."""
-        now = self.now
+        now = self._instant()
         return RecordState(
             record_id=record_id,
             record_type=record_type,

@@ -513,7 +513,7 @@ class _Push:
         old = current.get("status") if current else None
         if new not in STATUSES:
             return FieldError(f"Status must be one of {', '.join(STATUSES)}.", "status")
-        now = self.batch.now.isoformat()
+        now = self.batch.now_text
         if new == APPROVED and old != APPROVED:
             if old != FINALISED:
                 return FieldError("A record must be finalised before it can be approved.", "status")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -263,6 +264,22 @@ def test_child_creation_allocates_to_its_creator(server: LiveServer) -> None:
     assert str(child_id) not in server.client(colleague).pull_all().records
     [again] = server.client(colleague).push(upsert("child", child_id, child_fields()))
     assert again["status"] == "rejected"
+
+
+def test_records_pushed_together_keep_the_order_they_were_written_in(server: LiveServer) -> None:
+    """A batch is stamped as one moment, yet each record in it is created a microsecond after
+    the one before: laptops list a visit's addenda or a household's carers by when they were
+    created, and a batch must not shuffle them."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    visits = [uuid.uuid4() for _ in range(5)]
+    results = client.push(*(upsert("visit", v, visit_fields(child_id)) for v in visits))
+    assert {r["status"] for r in results} == {"applied"}
+    created = [datetime.fromisoformat(r["stamps"]["created_at"]) for r in results]
+    assert created == sorted(set(created))
+    assert created[-1] - created[0] < timedelta(milliseconds=1)
+    pulled = client.pull_all().records
+    assert [datetime.fromisoformat(pulled[str(v)]["created_at"]) for v in visits] == created
 
 
 def test_mixed_batch_gives_each_change_its_own_result_and_resends_identically(
