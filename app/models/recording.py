@@ -62,6 +62,9 @@ class Visit(Finalisable, SubjectMixin, Record, Base):
     record_type = "visit"
     noun = "visit"
 
+    # Not indexed alone: the deadline indexes above begin with each (migration 0016).
+    child_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("child.id"), default=None)
+    household_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
     visit_type: Mapped[str] = mapped_column(String(32))
     visit_date: Mapped[date] = mapped_column(Date, index=True)
     who_was_seen: Mapped[str] = mapped_column(Text, default="")

@@ -208,16 +208,20 @@ def test_outbox_fields_are_deflated_keeping_every_entry_and_the_seq_counter(
     assert rows == [(7, originals[7]), (9, "{}")]
 
 
-def test_dirty_indexes_go_and_a_downgrade_brings_them_back(profile: Profile) -> None:
-    """0016: no record table keeps an index on ``dirty``, and the downgrade restores one on
-    each table that had it, so an older Casebook opens the file as it left it."""
+def test_unused_indexes_go_and_a_downgrade_brings_them_back(profile: Profile) -> None:
+    """0016: no record table keeps an index on ``dirty``, nor the visits and search documents
+    their single-column ones, and the downgrade restores each, so an older Casebook opens the
+    file as it left it."""
     data_key = _profile_at_first_revision(profile, target="0015")
     engine = create_store_engine(profile.db_path, data_key)
-    listed = text("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%_dirty'")
+    listed = text(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND (name LIKE 'ix_%_dirty'"
+        " OR name IN ('ix_visit_child_id', 'ix_visit_household_id', 'ix_search_doc_child'))"
+    )
     with engine.connect() as conn:
         before = set(conn.execute(listed).scalars())
     engine.dispose()
-    assert len(before) == 14
+    assert len(before) == 17
 
     profile.unlock(PASSPHRASE).lock()
     engine = create_store_engine(profile.db_path, data_key)
