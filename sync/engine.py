@@ -208,22 +208,26 @@ def _run_sync(
         outlook = _outlook(store)
         caught_up = False
         if outlook.pending:
-            caught_up = _push_all(store, client, summary, tally, tell, cancelled, attempt, outlook)
+            with store.checkpoints_deferred():
+                caught_up = _push_all(
+                    store, client, summary, tally, tell, cancelled, attempt, outlook
+                )
         # What was read before the push holds as long as nothing was sent or received.
         uploads = attachments.uploads_due(store) if summary.sent else outlook.uploads
         _upload_files(store, client, summary, tell, cancelled, attempt, uploads)
         quiet = caught_up
         if not caught_up:
-            quiet = _pull_all(
-                store,
-                client,
-                summary,
-                tally,
-                tell,
-                cancelled,
-                attempt,
-                None if summary.sent else outlook,
-            )
+            with store.checkpoints_deferred():
+                quiet = _pull_all(
+                    store,
+                    client,
+                    summary,
+                    tally,
+                    tell,
+                    cancelled,
+                    attempt,
+                    None if summary.sent else outlook,
+                )
         if check_due(outlook.state.get(CHECKED_KEY)):
             summary.templates_fetched, problems = fetch_templates(store, client, attempt)
             summary.errors.extend(problems)

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -33,6 +34,9 @@ logger = logging.getLogger(__name__)
 #: each save's commit contending with a checkpoint of its own (which made a single save about
 #: 20% slower).
 DELAY_SECONDS = 0.25
+#: While a sync writes its pages, checkpoints wait for it to finish (:meth:`Checkpointer.
+#: deferred`), unless the log grows past this.
+DEFERRED_LOG_LIMIT = 512 * 1024 * 1024
 
 
 class Checkpointer:
@@ -40,6 +44,10 @@ class Checkpointer:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        database = engine.url.database
+        self._log = Path(f"{database}-wal") if database else None
+        self._deferring = 0
+        self._wanted = False
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-checkpoint")
         self._guard = threading.Lock()
         self._queued: Future[None] | None = None
@@ -52,6 +60,9 @@ class Checkpointer:
         """Ask for a checkpoint soon; returns at once. While one is waiting to start, further
         requests are that one (it will copy their pages too)."""
         with self._guard:
+            if self._deferring and self._log_size() < DEFERRED_LOG_LIMIT:
+                self._wanted = True
+                return
             waiting = self._queued
             if waiting is not None and not waiting.running() and not waiting.done():
                 return
@@ -59,6 +70,36 @@ class Checkpointer:
                 self._queued = self._pool.submit(self._run)
             except RuntimeError:
                 return  # closed: the profile is locking, and closing checkpoints anyway
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Checkpoints asked for in the block run once it ends (or sooner, if the log grows
+        past ``DEFERRED_LOG_LIMIT``).
+
+        For a sync: each of its pages rewrites many of the same index and search pages, and a
+        checkpoint after each copied them into the file again every time, on the same two
+        cores as the sync. A first pull of 50,000 records went from 8,765 and 9,191 to 9,730
+        and 9,865 records a second (two pairs), its one checkpoint afterwards taking 0.85 s
+        in the background. Nothing is less durable: a commit is durable once in the log.
+        """
+        with self._guard:
+            self._deferring += 1
+        try:
+            yield
+        finally:
+            with self._guard:
+                self._deferring -= 1
+                wanted = self._wanted and not self._deferring
+                if wanted:
+                    self._wanted = False
+            if wanted:
+                self.request()
+
+    def _log_size(self) -> int:
+        try:
+            return self._log.stat().st_size if self._log is not None else 0
+        except OSError:
+            return 0
 
     def drain(self) -> None:
         """Wait until no checkpoint is running or waiting (for tests and for locking)."""

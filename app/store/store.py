@@ -103,6 +103,13 @@ class Store:
             self._checkpointer.copy_all()
             yield
 
+    @contextmanager
+    def checkpoints_deferred(self) -> Iterator[None]:
+        """Background checkpoints asked for in the block wait until it ends (see
+        ``Checkpointer.deferred``): for a sync's many large write transactions."""
+        with self._checkpointer.deferred():
+            yield
+
     def wait_for_checkpoint(self) -> None:
         """Block until the background checkpoint (``app.store.checkpoint``) is idle."""
         self._checkpointer.drain()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from app.models import Child
-from app.store import Profile, Store
+from app.store import Profile, Store, checkpoint
 from tests.app import factories
 from tests.conftest import PASSPHRASE
 
@@ -49,3 +51,44 @@ def test_locking_leaves_no_checkpoint_thread_and_keeps_every_save(profile: Profi
             assert session.get(Child, child.id) is not None
     finally:
         again.lock()
+
+
+def _saves(store: Store, count: int) -> None:
+    for _ in range(count):
+        with store.write() as session:
+            for _ in range(50):
+                session.add(factories.child(about_me="Likes football and drawing. " * 20))
+
+
+def test_a_sync_s_writes_reach_the_file_once_it_ends_not_page_by_page(store: Store) -> None:
+    """While checkpoints are deferred (a sync writing its pages) the file does not grow; as
+    soon as the block ends, one checkpoint copies everything it wrote."""
+    db_file = store.profile_path / "casebook.db"
+    store.wait_for_checkpoint()
+    before = db_file.stat().st_size
+    with store.checkpoints_deferred():
+        _saves(store, 4)
+        store.wait_for_checkpoint()
+        assert db_file.stat().st_size == before
+    store.wait_for_checkpoint()
+    assert db_file.stat().st_size > before + 200 * 1024
+    with store.read() as session:
+        busy, logged, copied = (
+            session.connection().exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        )
+    assert (busy, logged) == (0, copied)
+
+
+def test_a_deferred_checkpoint_still_runs_once_the_log_is_too_large(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However long a sync, the log never grows past the limit: past it, checkpoints run as
+    usual even while deferred."""
+    monkeypatch.setattr(checkpoint, "DEFERRED_LOG_LIMIT", 64 * 1024)
+    db_file = store.profile_path / "casebook.db"
+    store.wait_for_checkpoint()
+    before = db_file.stat().st_size
+    with store.checkpoints_deferred():
+        _saves(store, 4)
+        store.wait_for_checkpoint()
+        assert db_file.stat().st_size > before + 200 * 1024
