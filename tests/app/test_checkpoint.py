@@ -60,18 +60,20 @@ def _saves(store: Store, count: int) -> None:
                 session.add(factories.child(about_me="Likes football and drawing. " * 20))
 
 
+def _file_size(store: Store) -> int:
+    """The database file's size once no background checkpoint is running or waiting."""
+    store.wait_for_checkpoint()
+    return (store.profile_path / "casebook.db").stat().st_size
+
+
 def test_a_sync_s_writes_reach_the_file_once_it_ends_not_page_by_page(store: Store) -> None:
     """While checkpoints are deferred (a sync writing its pages) the file does not grow; as
     soon as the block ends, one checkpoint copies everything it wrote."""
-    db_file = store.profile_path / "casebook.db"
-    store.wait_for_checkpoint()
-    before = db_file.stat().st_size
+    before = _file_size(store)
     with store.checkpoints_deferred():
         _saves(store, 4)
-        store.wait_for_checkpoint()
-        assert db_file.stat().st_size == before
-    store.wait_for_checkpoint()
-    assert db_file.stat().st_size > before + 200 * 1024
+        assert _file_size(store) == before
+    assert _file_size(store) > before + 200 * 1024
     with store.read() as session:
         busy, logged, copied = (
             session.connection().exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
@@ -85,10 +87,7 @@ def test_a_deferred_checkpoint_still_runs_once_the_log_is_too_large(
     """However long a sync, the log never grows past the limit: past it, checkpoints run as
     usual even while deferred."""
     monkeypatch.setattr(checkpoint, "DEFERRED_LOG_LIMIT", 64 * 1024)
-    db_file = store.profile_path / "casebook.db"
-    store.wait_for_checkpoint()
-    before = db_file.stat().st_size
+    before = _file_size(store)
     with store.checkpoints_deferred():
         _saves(store, 4)
-        store.wait_for_checkpoint()
-        assert db_file.stat().st_size > before + 200 * 1024
+        assert _file_size(store) > before + 200 * 1024
