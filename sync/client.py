@@ -141,9 +141,8 @@ class ServiceClient:
         self._remember(pair)
         return pair
 
-    def push(self, request: PushRequest | JsonBody) -> PushResponse:
-        """Send a batch (as a request, or as :meth:`encode_push` made it)."""
-        body = request if isinstance(request, JsonBody) else self.encode_push(request)
+    def push(self, body: JsonBody) -> PushResponse:
+        """Send a batch as :meth:`encode_push` made it."""
         return PushResponse.model_validate(self._call("POST", "/v1/sync/push", body))
 
     @staticmethod

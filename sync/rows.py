@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from app.models import RECORD_TYPES
-from app.models.base import UTCDateTime
 from sync.codec import decode
 from sync.protocol.messages import RecordVersion
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
@@ -313,29 +312,8 @@ def _make_plan(record_type: str, dialect: Dialect) -> RowPlan:
 
 
 def _binder(table: Table, name: str, dialect: Dialect) -> Convert:
-    column_type = table.c[name].type
-    bind = column_type.dialect_impl(dialect).bind_processor(dialect)
-    if bind is None:
-        return _same
-    return _last_kept(bind) if isinstance(column_type, UTCDateTime) else bind
-
-
-def _last_kept(bind: Convert) -> Convert:
-    """``bind``, keeping its last answer: the service stamps a whole batch with one instant
-    (``server.services.records.WriteBatch``), so a page or a push's answers carry the same
-    few timestamps a thousand times over, each once converted and formatted in full."""
-    last: tuple[Any, Any] = (object(), None)
-
-    def convert(value: Any) -> Any:
-        nonlocal last
-        seen, stored = last
-        if value is not None and value == seen:
-            return stored
-        stored = bind(value)
-        last = (value, stored)
-        return stored
-
-    return convert
+    bind = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+    return bind if bind is not None else _same
 
 
 def _same(value: Any) -> Any:

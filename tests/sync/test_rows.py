@@ -4,7 +4,6 @@ stores it, for every record type, every kind of field, and fields a page leaves 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,7 @@ from sync.protocol.messages import RecordVersion
 from sync.protocol.records import RECORD_FIELDS
 from sync.rows import _binder, insert_versions
 from tests.conftest import unlocked_store
-
-WHEN = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
+from tests.instants import STORED_AS, WHEN
 
 #: Wire values as a server sends them, by declared kind.
 SAMPLES: dict[str, Any] = {
@@ -94,20 +92,10 @@ def test_fast_insert_stores_what_the_orm_stores(tmp_path: Path, leave_out_option
             ), version.record_type
 
 
-def test_a_page_of_timestamps_is_stored_as_each_says_whatever_repeats() -> None:
-    """Insert rows keep their last timestamp's stored form (a batch shares one instant): a
-    different instant after it, or the same instant written in another zone, is still stored
-    as itself."""
+def test_a_page_of_timestamps_is_stored_as_each_says() -> None:
+    """Insert rows store each timestamp as naive UTC text: a repeated instant, the next
+    microsecond, or the same instant written in another zone, each as itself."""
     table = RECORD_TYPES["case_note"].__table__
     assert isinstance(table, Table)
     bind = _binder(table, "created_at", sqlite.dialect())
-    later = WHEN + timedelta(microseconds=1)
-    same_in_paris = WHEN.astimezone(timezone(timedelta(hours=1)))
-    assert [bind(v) for v in (WHEN, WHEN, later, same_in_paris, None, WHEN)] == [
-        "2026-03-04 05:06:07.890123",
-        "2026-03-04 05:06:07.890123",
-        "2026-03-04 05:06:07.890124",
-        "2026-03-04 05:06:07.890123",
-        None,
-        "2026-03-04 05:06:07.890123",
-    ]
+    assert [bind(value) for value, _text in STORED_AS] == [text for _value, text in STORED_AS]
