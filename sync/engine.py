@@ -36,16 +36,14 @@ from app.store import Store
 from app.store.sent_mark import mark_sent_through
 from sync import attachments
 from sync.apply import ApplyTally, apply_removal
-from sync.client import ServiceClient, ServiceRefused, ServiceUnavailable
+from sync.client import OutgoingChange, ServiceClient, ServiceRefused, ServiceUnavailable
 from sync.pages import apply_pulled, apply_pushed
 from sync.protocol.messages import (
     DEFAULT_PULL_PAGE,
     MAX_CHANGES_PER_PUSH,
-    Change,
     ChangeResult,
     ChangeStatus,
     PullResponse,
-    PushRequest,
     PushResponse,
     RecordVersion,
     Removal,
@@ -331,12 +329,12 @@ def _push_all(
             batch = _next_batch(store, most=size)
             if not batch:
                 return caught_up
-            answered: tuple[list[Change], PushResponse] | None = None
+            answered: tuple[list[OutgoingChange], PushResponse] | None = None
             while batch:
                 if cancelled():
                     raise Cancelled
                 changes, last_seq = batch
-                body = client.encode_push(PushRequest(changes=changes, cursor=cursor))
+                body = client.encode_push(changes, cursor)
                 in_flight = wire.submit(attempt, partial(client.push, body))
                 try:
                     if answered is not None:
@@ -381,7 +379,7 @@ def _push_all(
 
 def _settle(
     store: Store,
-    changes: list[Change],
+    changes: list[OutgoingChange],
     response: PushResponse,
     summary: SyncSummary,
     tally: ApplyTally,
@@ -398,7 +396,7 @@ def _settle(
 
 def _next_batch(
     store: Store, *, after_seq: int = 0, most: int = PUSH_BATCH
-) -> tuple[list[Change], int] | None:
+) -> tuple[list[OutgoingChange], int] | None:
     """Mark the next batch (pending entries after ``after_seq``: at most ``most`` of them, and
     no more than ``PUSH_BYTES`` of fields unless one entry alone is) as possibly sent, and
     build its wire form, in one transaction; None when there is nothing to send. Also returns
@@ -450,17 +448,17 @@ def _next_batch(
                 break
         # From here on these entries' meaning is fixed (``app.store.sent_mark``).
         mark_sent_through(session, rows[-1].seq)
-    changes: list[Change] = []
+    changes: list[OutgoingChange] = []
     for row, text in zip(rows, texts, strict=True):
         allowed = RECORD_FIELDS.get(row.record_type, {})
         changes.append(
-            Change(
-                change_id=row.id,
-                record_type=row.record_type,
-                record_id=row.record_id,
-                operation="delete" if row.operation == "delete" else "upsert",
-                base_revision=row.base_revision,
-                fields={
+            OutgoingChange(
+                row.id,
+                row.record_type,
+                row.record_id,
+                "delete" if row.operation == "delete" else "upsert",
+                row.base_revision,
+                {
                     k: v
                     for k, v in orjson.loads(text).items()
                     if k in allowed and k not in SERVER_CONTROLLED

@@ -23,7 +23,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
     Select,
@@ -42,7 +42,7 @@ from app.models import RECORD_TYPES, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING
 from app.store import page_triggers
 from sync.apply import ApplyTally, apply_push_result, apply_version
-from sync.protocol.messages import Change, ChangeResult, ChangeStatus, RecordVersion
+from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion
 from sync.rows import Row, Stamped, insert_versions, upsert_versions, write_stamps
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
@@ -91,9 +91,20 @@ def apply_pulled(
             tally.received += len(plain)
 
 
+class Pushed(Protocol):
+    """What settling needs of a pushed change: a ``Change``, or the laptop's own wire form of
+    one (``sync.client.OutgoingChange``)."""
+
+    @property
+    def change_id(self) -> uuid.UUID: ...
+
+    @property
+    def record_id(self) -> uuid.UUID: ...
+
+
 def apply_pushed(
     session: Session,
-    changes: Sequence[Change],
+    changes: Sequence[Pushed],
     results: dict[uuid.UUID, ChangeResult],
     tally: ApplyTally,
 ) -> None:
@@ -218,7 +229,7 @@ def _one_by_one(session: Session, sent: _Sent, result: ChangeResult, tally: Appl
 
 
 def _outbox_of(
-    session: Session, changes: Sequence[Change]
+    session: Session, changes: Sequence[Pushed]
 ) -> tuple[dict[uuid.UUID, _Sent], set[tuple[str, uuid.UUID]]]:
     """The outbox entries behind these changes (by change id; one already settled is
     missing), and the records with another pending entry besides the one sent (a later

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -17,9 +17,8 @@ from app.search import search
 from app.serialize import record_fields
 from app.store import Profile, Store
 from sync import engine
-from sync.client import JsonBody, ServiceClient
+from sync.client import JsonBody, OutgoingChange, ServiceClient
 from sync.engine import TOO_LARGE, SyncSummary, run_sync
-from sync.protocol.messages import PushRequest
 from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.server.conftest import PASSWORD, LiveServer, ServerFactory
@@ -362,9 +361,9 @@ def _pushed_batch_sizes(
     sizes: list[int] = []
     encode = one.client.encode_push
 
-    def counted(request: PushRequest) -> JsonBody:
-        sizes.append(len(request.changes))
-        return encode(request)
+    def counted(changes: Sequence[OutgoingChange], cursor: str | None) -> JsonBody:
+        sizes.append(len(changes))
+        return encode(changes, cursor)
 
     monkeypatch.setattr(one.client, "encode_push", counted)
     assert one.sync().sent == 21
