@@ -1,9 +1,10 @@
 """Case records stored generically, their history, the revision counter and scope.
 
 One ``record`` table holds every record type as a JSON document (the laptop's schema travels
-in :mod:`sync.protocol.records`, so the server need not mirror it table by table). The
-``record_version`` history gives the base values a conflict shows; ``revision_counter`` is the
-single row whose lock makes revision order equal commit order.
+in :mod:`sync.protocol.records`, so the server need not mirror it table by table), each at its
+current version. The ``record_version`` history holds every version a record has replaced,
+which gives the base values a conflict shows; ``revision_counter`` is the single row whose lock
+makes revision order equal commit order.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class Record(Base):
 
 
 class RecordVersion(Base):
-    """Append-only history: every revision of every record, with who wrote it from which device."""
+    """Append-only history: every version a record has replaced, with who wrote it from which
+    device. With the record's current version (its ``record`` row), every version it has had."""
 
     __tablename__ = "record_version"
     __table_args__ = (UniqueConstraint("record_id", "revision"),)

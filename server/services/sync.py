@@ -326,8 +326,12 @@ class _Push:
     # -- existing records
 
     def _base_values(self, record: RecordState, base_revision: int | None) -> dict[str, Any]:
+        """The record's fields at ``base_revision``: the newest version at or before it."""
         if not base_revision:
             return {}
+        stored = self.batch.stored_version(record)
+        if stored is not None and stored[0] <= base_revision:
+            return dict(stored[1])  # the version the record row holds (none newer is stored)
         version = self.session.scalar(
             select(RecordVersion)
             .where(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from server.models import AuditEvent
+from server.models import AuditEvent, Record, RecordVersion
 from tests.server.conftest import LiveServer
 from tests.server.helpers import child_fields, delete, new_child, new_visit, upsert, visit_fields
 
@@ -376,3 +376,38 @@ def test_a_push_is_audited_once_naming_every_record_it_wrote(server: LiveServer)
     assert sorted(event.record_ids) == sorted(c["record_id"] for c in changes)
     assert str(event.device_id) == client.tokens["device_id"]
     assert event.outcome == "ok" and event.at is not None
+
+
+def test_the_history_keeps_each_replaced_version_and_the_record_its_current_one(
+    server: LiveServer,
+) -> None:
+    """A new record is written once; each edit moves the version it replaces into the history,
+    with who wrote it; a conflict still shows the base from there."""
+    worker = server.user("worker", server.team())
+    laptop_a, laptop_b = server.client(worker), server.client(worker)
+    child_id, _ = new_child(laptop_a)
+    visit_id, first = new_visit(laptop_a, child_id, observations="Original")
+    [second] = laptop_a.push(upsert("visit", visit_id, {"observations": "Settled"}, first))
+    [third] = laptop_a.push(
+        upsert("visit", visit_id, {"actions_agreed": "Call school"}, second["revision"])
+    )
+    with server.database.read() as session:
+        history = session.execute(
+            select(RecordVersion.record_id, RecordVersion.revision, RecordVersion.fields)
+            .where(RecordVersion.record_id.in_([child_id, visit_id]))
+            .order_by(RecordVersion.revision)
+        ).all()
+        current = session.get(Record, visit_id)
+    assert [(v.record_id, v.revision) for v in history] == [
+        (visit_id, first),
+        (visit_id, second["revision"]),
+    ]  # the child, never edited, has no history
+    assert [v.fields["observations"] for v in history] == ["Original", "Settled"]
+    assert history[1].fields.get("actions_agreed") != "Call school"
+    assert current is not None and current.revision == third["revision"]
+    assert current.fields["actions_agreed"] == "Call school"
+
+    [result] = laptop_b.push(upsert("visit", visit_id, {"observations": "From B"}, first))
+    assert result["status"] == "conflict"
+    [conflict] = result["conflicts"]
+    assert (conflict["base_value"], conflict["server_value"]) == ("Original", "Settled")

@@ -516,12 +516,21 @@ class ConvergenceMachine(RuleBasedStateMachine):
         assert not lost, "edits silently lost:\n" + "\n".join(lost)
 
     def _check_signed_off_never_changed(self) -> None:
+        # Every version each record has had: those it replaced, then its current one.
         with self.server.database.read() as session:
-            versions = session.scalars(
-                select(ServerRecordVersion)
-                .where(ServerRecordVersion.record_id.in_(self.order))
-                .order_by(ServerRecordVersion.record_id, ServerRecordVersion.revision)
+            replaced = session.execute(
+                select(
+                    ServerRecordVersion.record_id,
+                    ServerRecordVersion.revision,
+                    ServerRecordVersion.fields,
+                ).where(ServerRecordVersion.record_id.in_(self.order))
             ).all()
+            current = session.execute(
+                select(ServerRecord.record_id, ServerRecord.revision, ServerRecord.fields).where(
+                    ServerRecord.record_id.in_(self.order)
+                )
+            ).all()
+        versions = sorted([*replaced, *current], key=lambda v: (v.record_id, v.revision))
         signed: dict[uuid.UUID, dict[str, Any]] = {}
         for version in versions:
             content = {k: v for k, v in version.fields.items() if k not in SIGN_OFF_FIELDS}
