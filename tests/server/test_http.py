@@ -20,12 +20,21 @@ def test_health_reports_the_database_and_protocol(server: LiveServer) -> None:
     assert body["status"] == "ok" and body["database"] == "ok" and body["protocol_version"] == 1
 
 
-def test_malformed_json_is_a_422_with_a_code(server: LiveServer) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        # Not JSON either, though Python's own reader takes them: NaN, and half a character.
+        b'{"changes": [], "cursor": NaN}',
+        b'{"changes": [], "cursor": "\\ud800"}',
+    ],
+)
+def test_malformed_json_is_a_422_with_a_code(server: LiveServer, body: bytes) -> None:
     """A body that is not JSON is refused as a whole with malformed_json."""
     client = server.client(server.user("worker", server.team()))
     response = client.http.post(
         f"{server.url}/v1/sync/push",
-        data=b"{not json",
+        data=body,
         headers={**client.headers, "Content-Type": "application/json"},
         timeout=10,
     )

@@ -9,6 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from server.api.deps import CurrentUser, DatabaseDep, SettingsDep
+from server.api.json_route import JsonRoute
 from server.api.routes import AUTHED, errors
 from server.core.caller import Caller
 from server.core.config import Settings
@@ -16,7 +17,7 @@ from server.core.errors import ServiceError
 from server.schemas import UploadStatus
 from server.services import audit, files
 
-router = APIRouter(prefix="/v1/attachments", tags=["attachments"])
+router = APIRouter(prefix="/v1/attachments", tags=["attachments"], route_class=JsonRoute)
 
 _BINARY_BODY = {
     "requestBody": {

@@ -6,11 +6,12 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from server.api.deps import SessionDep
+from server.api.json_route import JsonRoute
 from server.models import RevisionCounter
 from server.schemas import Health
 from sync.protocol.messages import PROTOCOL_VERSION
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=JsonRoute)
 
 
 @router.get("/health", response_model=Health)

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from server.api.deps import CurrentUser, DatabaseDep, SecretDep, SettingsDep, SignInDep
+from server.api.json_route import JsonRoute
 from server.api.routes import AUTHED, errors
 from server.core.errors import ServiceError
 from server.services import audit, sync
@@ -21,7 +22,7 @@ from sync.protocol.messages import (
     RecordVersion,
 )
 
-router = APIRouter(prefix="/v1", tags=["sync"])
+router = APIRouter(prefix="/v1", tags=["sync"], route_class=JsonRoute)
 
 
 @router.post(
