@@ -158,15 +158,17 @@ class ServiceClient:
         self._remember(pair)
         return pair
 
-    def push(self, body: JsonBody) -> PushResponse:
-        """Send a batch as :meth:`encode_push` made it."""
-        return PushResponse.model_validate(self._call("POST", "/v1/sync/push", body))
+    def push(self, body: JsonBody, cursor: str | None = None) -> PushResponse:
+        """Send a batch as :meth:`encode_push` made it, with the pull cursor (if any) as the
+        ``cursor`` query parameter."""
+        params = {"cursor": cursor} if cursor else None
+        return PushResponse.model_validate(self._call("POST", "/v1/sync/push", body, params=params))
 
     @staticmethod
-    def encode_push(changes: Sequence[OutgoingChange], cursor: str | None) -> JsonBody:
-        """A ``PushRequest`` body (ids as the model's JSON spells them: orjson writes a UUID
-        the same way)."""
-        return JsonBody.of({"changes": [c._asdict() for c in changes], "cursor": cursor})
+    def encode_push(changes: Sequence[OutgoingChange]) -> JsonBody:
+        """A ``PushRequest`` body without its cursor (ids as the model's JSON spells them:
+        orjson writes a UUID the same way)."""
+        return JsonBody.of({"changes": [c._asdict() for c in changes]})
 
     def pull(self, *, cursor: str | None, limit: int, skip_own: bool = True) -> PullResponse:
         # The laptop's device id lives inside its encrypted store, so the device has held its

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from http import HTTPStatus
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 import orjson
 from sqlalchemy import Connection, LargeBinary, delete, exists, select, type_coerce
@@ -36,7 +36,13 @@ from app.store import Store
 from app.store.sent_mark import mark_sent_through
 from sync import attachments
 from sync.apply import ApplyTally, apply_removal
-from sync.client import OutgoingChange, ServiceClient, ServiceRefused, ServiceUnavailable
+from sync.client import (
+    JsonBody,
+    OutgoingChange,
+    ServiceClient,
+    ServiceRefused,
+    ServiceUnavailable,
+)
 from sync.pages import apply_pulled, apply_pushed
 from sync.protocol.messages import (
     DEFAULT_PULL_PAGE,
@@ -333,9 +339,10 @@ def _push_all(
             while batch:
                 if cancelled():
                     raise Cancelled
-                changes, last_seq = batch
-                body = client.encode_push(changes, cursor)
-                in_flight = wire.submit(attempt, partial(client.push, body))
+                changes, last_seq, body = batch
+                # The cursor goes apart from the body, which was encoded before the last
+                # answer (and with it this cursor) was in.
+                in_flight = wire.submit(attempt, partial(client.push, body, cursor))
                 try:
                     if answered is not None:
                         _settle(store, *answered, summary, tally)
@@ -394,13 +401,20 @@ def _settle(
     summary.sent += len(changes)
 
 
-def _next_batch(
-    store: Store, *, after_seq: int = 0, most: int = PUSH_BATCH
-) -> tuple[list[OutgoingChange], int] | None:
+class _Batch(NamedTuple):
+    """A batch ready to send: its changes, the last outbox seq in it (where the next batch
+    starts) and its encoded body. Encoded as soon as it is read, while the service is still
+    working on the batch before it: the service waits for nothing but the sending."""
+
+    changes: list[OutgoingChange]
+    last_seq: int
+    body: JsonBody
+
+
+def _next_batch(store: Store, *, after_seq: int = 0, most: int = PUSH_BATCH) -> _Batch | None:
     """Mark the next batch (pending entries after ``after_seq``: at most ``most`` of them, and
     no more than ``PUSH_BYTES`` of fields unless one entry alone is) as possibly sent, and
-    build its wire form, in one transaction; None when there is nothing to send. Also returns
-    the batch's last seq, where the batch after it starts.
+    build its wire form, in one transaction; None when there is nothing to send.
 
     Plain Core statements (one read, and the mark is one row) rather than ORM objects: a first
     sync pushes tens of thousands of entries, and this bookkeeping must not cost more than the
@@ -465,7 +479,7 @@ def _next_batch(
                 },
             )
         )
-    return changes, rows[-1].seq
+    return _Batch(changes, rows[-1].seq, ServiceClient.encode_push(changes))
 
 
 def _pull_all(

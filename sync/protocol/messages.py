@@ -54,7 +54,9 @@ class Change(WireModel):
 class PushRequest(WireModel):
     changes: list[Change] = Field(max_length=MAX_CHANGES_PER_PUSH)
     #: The laptop's pull cursor, if it has read its whole feed: lets the answer carry a new one
-    #: (see ``PushResponse.cursor``). Opaque, as the service issued it.
+    #: (see ``PushResponse.cursor``). Opaque, as the service issued it. It may come as the
+    #: ``cursor`` query parameter instead (which wins), as this laptop sends it: the body can
+    #: then be encoded before the previous batch's answer, which brings the cursor, is in.
     cursor: str | None = Field(default=None, max_length=512)
 
 

@@ -411,3 +411,26 @@ def test_the_history_keeps_each_replaced_version_and_the_record_its_current_one(
     assert result["status"] == "conflict"
     [conflict] = result["conflicts"]
     assert (conflict["base_value"], conflict["server_value"]) == ("Original", "Settled")
+
+
+def test_a_push_takes_the_pull_cursor_in_its_body_or_as_a_query_parameter(
+    server: LiveServer,
+) -> None:
+    """Older laptops send the cursor in the body, this one as ``?cursor=``: either way a
+    laptop that has read its whole feed gets a cursor past its own batch, and one that has
+    not gets none."""
+    client = server.client(server.user("worker", server.team()))
+    child_id, _ = new_child(client)
+    stale = client.pull_all().cursor
+    change = upsert("visit", uuid.uuid4(), visit_fields(child_id))
+    in_body = client.post("/v1/sync/push", json={"changes": [change], "cursor": stale})
+    assert in_body.status_code == 200 and in_body.json()["cursor"] is not None
+    fresh = in_body.json()["cursor"]
+    change = upsert("visit", uuid.uuid4(), visit_fields(child_id))
+    in_query = client.post("/v1/sync/push", json={"changes": [change]}, params={"cursor": fresh})
+    assert in_query.status_code == 200 and in_query.json()["cursor"] is not None
+    change = upsert("visit", uuid.uuid4(), visit_fields(child_id))
+    behind = client.post(
+        "/v1/sync/push", json={"changes": [change], "cursor": fresh}, params={"cursor": stale}
+    )
+    assert behind.status_code == 200 and behind.json()["cursor"] is None  # the query's wins

@@ -37,7 +37,17 @@ def push(
     database: DatabaseDep,
     settings: SettingsDep,
     secret: SecretDep,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=512,
+            description="The laptop's pull cursor, as the body's `cursor` (this wins if both "
+            "are given): sent apart so a laptop can encode a batch before the answer that "
+            "brings the cursor is in.",
+        ),
+    ] = None,
 ) -> Response:
+    cursor_text = cursor if cursor is not None else body.cursor
     answer = database.run_write(
         lambda session: sync.push(
             session,
@@ -45,7 +55,7 @@ def push(
             settings=settings,
             changes=list(body.changes),
             secret=secret,
-            cursor_text=body.cursor,
+            cursor_text=cursor_text,
         )
     )
     # Serialised once, directly (as pull does): through ``response_model`` the answer would be
