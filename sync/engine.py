@@ -59,6 +59,11 @@ from sync.rows import Row, prepare_rows
 from sync.templates import CHECKED_KEY, check_due, fetch_templates
 
 CURSOR_KEY = "pull_cursor"
+#: The first page of a pull asks for this many records, and each next one for twice the last
+#: (up to the protocol's page): the laptop starts writing sooner and fetches the next page
+#: meanwhile. A first pull's first page of 5,000 was a quarter of a second the laptop only
+#: waited for. As many records as a day's colleagues' edits usually come to still fit in one.
+FIRST_PULL_PAGE = 500
 #: Present while a full re-sync is under way (its start time), so an interrupted one resumes.
 RESYNC_KEY = "full_resync"
 #: The protocol's most changes a push may carry: fewer round trips and commits per sync.
@@ -509,9 +514,10 @@ def _pull_all(
     cursor, resyncing = outlook.cursor, outlook.resyncing
     first = True
     dialect = store.engine.dialect
+    limit = min(FIRST_PULL_PAGE, DEFAULT_PULL_PAGE)
 
-    def fetch_ahead(after: str) -> tuple[PullResponse, list[Row | None] | None, float]:
-        page = attempt(partial(client.pull, cursor=after, limit=DEFAULT_PULL_PAGE))
+    def fetch_ahead(after: str, limit: int) -> tuple[PullResponse, list[Row | None] | None, float]:
+        page = attempt(partial(client.pull, cursor=after, limit=limit))
         started = time.perf_counter()
         rows = prepare_rows(dialect, page.records)
         return page, rows, time.perf_counter() - started
@@ -528,7 +534,7 @@ def _pull_all(
                 # Made here, rows would only delay the page; they are made as they are written
                 # instead (a small sync's page is often a handful of records).
                 rows = None
-                page = attempt(partial(client.pull, cursor=cursor, limit=DEFAULT_PULL_PAGE))
+                page = attempt(partial(client.pull, cursor=cursor, limit=limit))
             if page.full_resync:
                 if cursor is None:
                     raise ServiceUnavailable("The service asked for a re-sync it cannot start.")
@@ -551,7 +557,8 @@ def _pull_all(
                 tell("receiving")
                 return first  # nothing new: no write transaction
             if page.more:
-                upcoming = ahead.submit(fetch_ahead, page.cursor)
+                limit = min(2 * limit, DEFAULT_PULL_PAGE)
+                upcoming = ahead.submit(fetch_ahead, page.cursor, limit)
             started = time.perf_counter()
             try:
                 with store.write(remote=True) as session:

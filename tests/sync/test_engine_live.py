@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -115,6 +116,30 @@ def test_work_recorded_offline_reaches_the_other_laptop(
         assert arrived.finalised_by == worker
     with one.store.read() as session:
         assert session.scalars(select(OutboxEntry)).all() == []
+
+
+def test_a_pull_starts_with_a_small_page_and_doubles_up_to_the_limit(
+    laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The laptop starts writing after a small first page and fetches bigger ones meanwhile;
+    every record still arrives exactly once."""
+    one, two, worker = laptops
+    monkeypatch.setattr(engine, "FIRST_PULL_PAGE", 2)
+    monkeypatch.setattr(engine, "DEFAULT_PULL_PAGE", 8)
+    _child, notes = _child_with_notes(one, worker, 20)
+    one.sync()
+    limits: list[int] = []
+    two.client.session.hooks["response"].append(
+        lambda response, *_args, **_kwargs: limits.extend(
+            int(value)
+            for key, value in parse_qsl(urlsplit(response.request.url).query)
+            if key == "limit"
+        )
+    )
+    assert two.sync().received == 21
+    assert limits == [2, 4, 8, 8]
+    with two.store.read() as session:
+        assert set(session.scalars(select(CaseNote.id))) == {note.id for note in notes}
 
 
 def test_a_first_sync_over_many_pages_arrives_whole_and_searchable(
