@@ -81,9 +81,10 @@ AddressDep = Annotated[str, Depends(client_address)]
 class SignIn:
     """A request's bearer token, not yet checked.
 
-    For the hot routes (a quiet sync is one pull): they check it with :meth:`caller` inside the
-    read session they open anyway, so the request makes one hop to the threadpool and one
-    transaction, not two of each. Every other route takes :data:`CurrentUser`.
+    For the hot routes (a quiet sync is one pull, a day's work one push): they check it with
+    :meth:`caller` inside the transaction they open anyway, so the request makes one hop to the
+    threadpool and one transaction, not two of each. Every other route takes
+    :data:`CurrentUser`.
     """
 
     token: str

@@ -40,6 +40,14 @@ def test_requests_without_or_with_garbage_tokens_are_refused(server: LiveServer)
         f"{server.url}/v1/sync/pull", headers={"Authorization": "Bearer cba1.e30.AAAA"}, timeout=10
     )
     assert forged.status_code == 401 and forged.json()["code"] == "invalid_token"
+    # A push is signed in within its own transaction, and refused the same way.
+    forged_push = requests.post(
+        f"{server.url}/v1/sync/push",
+        json={"changes": []},
+        headers={"Authorization": "Bearer cba1.e30.AAAA"},
+        timeout=10,
+    )
+    assert forged_push.status_code == 401 and forged_push.json()["code"] == "invalid_token"
 
 
 def test_refresh_rotates_and_the_old_refresh_token_dies(server: LiveServer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from server.api.deps import CurrentUser, DatabaseDep, SecretDep, SettingsDep, SignInDep
+from server.api.deps import CurrentUser, DatabaseDep, SettingsDep, SignInDep
 from server.api.json_route import JsonRoute
 from server.api.routes import AUTHED, errors
 from server.core.errors import ServiceError
@@ -33,10 +33,9 @@ router = APIRouter(prefix="/v1", tags=["sync"], route_class=JsonRoute)
 )
 def push(
     body: PushRequest,
-    caller: CurrentUser,
+    sign_in: SignInDep,
     database: DatabaseDep,
     settings: SettingsDep,
-    secret: SecretDep,
     cursor: Annotated[
         str | None,
         Query(
@@ -48,13 +47,14 @@ def push(
     ] = None,
 ) -> Response:
     cursor_text = cursor if cursor is not None else body.cursor
+    # Signed in within the batch's own transaction (see ``SignIn``), as a pull is in its read.
     answer = database.run_write(
         lambda session: sync.push(
             session,
-            caller=caller,
+            caller=sign_in.caller(session),
             settings=settings,
             changes=list(body.changes),
-            secret=secret,
+            secret=sign_in.secret,
             cursor_text=cursor_text,
         )
     )
