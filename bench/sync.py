@@ -2,7 +2,8 @@
 
 For each size (1,000, 10,000 and 50,000 records of about 2 KB: children, statutory visits and
 case notes with a ~120-word narrative) it starts a real ``casebook-server`` on SQLite in a
-subprocess and two real encrypted profiles signed in as the same worker, then measures:
+subprocess (warmed up by a colleague's small sync, see ``_warm``) and two real encrypted
+profiles signed in as the same worker, then measures:
 
 - push of N new local records (laptop A's first sync, from a full outbox);
 - first pull of N records into an empty profile (laptop B's first sync), and the raw rate of
