@@ -23,6 +23,7 @@ from app.models import RECORD_TYPES, FieldConflictRecord, OutboxEntry, Record, S
 from app.models.sync_state import PENDING, REJECTED
 from app.serialize import record_fields
 from app.store.sent_mark import is_unsent, sent_through
+from sync import waiting
 from sync.codec import from_wire
 from sync.merge import merge
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion, Removal
@@ -134,6 +135,7 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
     cls = RECORD_TYPES.get(removal.record_type)
     if cls is None:
         return
+    waiting.forget(session, [removal.record_id])  # had it been waiting, it need wait no more
     with session.no_autoflush:
         local = session.get(cls, removal.record_id)
         if local is None:

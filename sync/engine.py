@@ -34,7 +34,7 @@ from app.models.packed import unpack_text
 from app.models.sync_state import PENDING
 from app.store import Store
 from app.store.sent_mark import mark_sent_through
-from sync import attachments
+from sync import attachments, waiting
 from sync.apply import ApplyTally, apply_removal
 from sync.client import (
     JsonBody,
@@ -543,6 +543,7 @@ def _pull_all(
                 # work was pushed above and stays in the outbox if it was not accepted.
                 with store.write(remote=True) as session:
                     session.execute(delete(ResyncSeen))
+                    waiting.forget(session)  # the whole feed comes again
                     _set_state(session, RESYNC_KEY, clock.utcnow().isoformat())
                     _set_state(session, CURSOR_KEY, "")
                 summary.full_resync, resyncing, cursor = True, True, None

@@ -18,7 +18,6 @@ their work done once per page (``app.store.page_triggers``).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -26,13 +25,10 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
-    Select,
-    String,
     Table,
     bindparam,
     delete,
     func,
-    literal_column,
     select,
     update,
 )
@@ -41,7 +37,9 @@ from sqlalchemy.orm import Session
 from app.models import RECORD_TYPES, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING
 from app.store import page_triggers
+from sync import waiting
 from sync.apply import ApplyTally, apply_push_result, apply_version
+from sync.lookup import rows_with_ids
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion
 from sync.rows import Row, Stamped, insert_versions, upsert_versions, write_stamps
 
@@ -56,18 +54,35 @@ def apply_pulled(
     rows: Sequence[Row | None] | None = None,
 ) -> None:
     """Apply one pulled page's records; call inside the page's write transaction.
-    ``rows``: the records' insert rows made ahead (``sync.rows.prepare_rows``), in order."""
+    ``rows``: the records' insert rows made ahead (``sync.rows.prepare_rows``), in order.
+
+    A record that refers to one the laptop does not hold yet waits for it (``sync.waiting``);
+    whatever waited for a record this page brings is written with it."""
+    pairs = [
+        (version, row)
+        for version, row in zip(records, rows or [None] * len(records), strict=True)
+        if version.record_type in RECORD_TYPES  # a newer server's types are ignored safely
+    ]
+    now, later = waiting.split(session, pairs)
+    waiting.set_aside(session, later)
+    _apply_pairs(session, now, tally)
+    while released := waiting.take_ready(session):
+        _apply_pairs(session, [(version, None) for version in released], tally)
+
+
+def _apply_pairs(
+    session: Session, pairs: Sequence[tuple[RecordVersion, Row | None]], tally: ApplyTally
+) -> None:
     by_type: dict[str, list[tuple[RecordVersion, Row | None]]] = defaultdict(list)
-    for version, row in zip(records, rows or [None] * len(records), strict=True):
-        if version.record_type in RECORD_TYPES:  # a newer server's types are ignored safely
-            by_type[version.record_type].append((version, row))
-    for record_type, pairs in by_type.items():
+    for version, row in pairs:
+        by_type[version.record_type].append((version, row))
+    for record_type, typed in by_type.items():
         cls = RECORD_TYPES[record_type]
-        ids = [v.record_id for v, _row in pairs]
-        held = dict(_pairs(session, select(cls.id, cls.server_revision), cls.id, ids))
+        ids = [v.record_id for v, _row in typed]
+        held = dict(rows_with_ids(session, select(cls.id, cls.server_revision), cls.id, ids))
         pending = {rid for _entry, rid in _pending_entries(session, record_type, ids)}
         plain: dict[uuid.UUID, tuple[RecordVersion, Row | None]] = {}
-        for version, row in pairs:
+        for version, row in typed:
             known = held.get(version.record_id, -1)
             if known is not None and known >= version.revision:
                 continue  # an echo of our own push, or a page fetched twice
@@ -243,7 +258,7 @@ def _outbox_of(
     record_ids = list({c.record_id for c in changes})
     entries: dict[uuid.UUID, _Sent] = {}
     busy: set[tuple[str, uuid.UUID]] = set()
-    for entry_id, record_type, record_id, state in _pairs(
+    for entry_id, record_type, record_id, state in rows_with_ids(
         session, query, outbox.c.record_id, record_ids
     ):
         if entry_id in sent:
@@ -345,7 +360,7 @@ def _pending_entries(
     holds every pending entry (a full outbox is 10,000 rows of case text to decrypt), instead
     of looking up these few records. The rest is filtered here.
     """
-    rows = _pairs(
+    rows = rows_with_ids(
         session,
         select(OutboxEntry.id, OutboxEntry.record_id, OutboxEntry.record_type, OutboxEntry.state),
         OutboxEntry.record_id,
@@ -361,25 +376,3 @@ def _pending_entries(
 def _chunks(ids: Sequence[uuid.UUID]) -> Iterable[Sequence[uuid.UUID]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
-
-
-def _pairs(
-    session: Session,
-    query: Any,
-    column: Any,
-    ids: Sequence[uuid.UUID],
-) -> list[Any]:
-    """Rows of ``query`` restricted to ``column IN ids``.
-
-    The ids go to SQLite as one JSON array (``json_each``), not one bound value each: binding
-    and rendering a thousand values cost more than the lookup itself, and there is no limit
-    on how many to chunk around. Ids are stored as 32-digit hex (SQLAlchemy's ``Uuid`` on
-    SQLite), which is what the array holds.
-    """
-    if not ids:
-        return []
-    listed: Select[tuple[str]] = select(literal_column("value")).select_from(
-        func.json_each(bindparam("pair_ids", type_=String))
-    )
-    wanted = json.dumps([i.hex for i in ids])
-    return list(session.execute(query.where(column.in_(listed)), {"pair_ids": wanted}).all())

@@ -17,6 +17,7 @@ from app.models.sync_state import (
     ProfileState,
     ResyncSeen,
     SyncBase,
+    WaitingVersion,
 )
 from app.models.trigger_pause import TriggerPause
 
@@ -76,4 +77,5 @@ __all__ = [
     "TrainingRecord",
     "TriggerPause",
     "Visit",
+    "WaitingVersion",
 ]

@@ -124,3 +124,22 @@ class ResyncSeen(Base):
     __tablename__ = "resync_seen"
 
     record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+
+
+class WaitingVersion(Base):
+    """A pulled version of a record that refers to one this laptop does not hold yet.
+
+    The service lists records by their latest revision, so a child edited after its visits
+    were written comes after them, and a page can end in between; applied then, the visit would
+    point at no child. It waits here instead, invisible, and is applied as soon as what it
+    refers to has arrived (``sync.waiting``): in a later page of the same pull, or of a later
+    one if the pull was interrupted. Kept in the store so that an interruption loses nothing.
+    """
+
+    __tablename__ = "sync_waiting"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer)
+    #: The version as the service sent it (``RecordVersion``, JSON mode), deflated.
+    version: Mapped[dict[str, Any]] = mapped_column(PackedJSON)

@@ -13,13 +13,13 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from sqlalchemy import select
 
-from app.models import CaseNote, Child, FieldConflictRecord, OutboxEntry, Visit
+from app.models import CaseNote, Child, FieldConflictRecord, OutboxEntry, Visit, WaitingVersion
 from app.search import search
 from app.serialize import record_fields
 from app.store import Profile, Store
 from sync import engine
 from sync.client import JsonBody, OutgoingChange, ServiceClient
-from sync.engine import TOO_LARGE, SyncSummary, run_sync
+from sync.engine import TOO_LARGE, Cancelled, SyncSummary, run_sync
 from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.server.conftest import PASSWORD, LiveServer, ServerFactory
@@ -116,6 +116,41 @@ def test_work_recorded_offline_reaches_the_other_laptop(
         assert arrived.finalised_by == worker
     with one.store.read() as session:
         assert session.scalars(select(OutboxEntry)).all() == []
+
+
+def test_records_listed_before_what_they_refer_to_wait_for_it_even_across_syncs(
+    laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child edited after their visits comes after them in the service's feed. A page that
+    ends in between used to fail its commit (the visits pointed at no child), and every retry
+    with it; now the visits wait, out of sight, until the child arrives, even when the pull
+    is cancelled in between."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker, given_name="Sam")
+        session.add(child)
+        session.flush()
+        visits = [factories.visit(child.id, observations=f"visit {n}") for n in range(5)]
+        session.add_all(visits)
+    one.sync()
+    one.edit_child(child.id, preferred_name="Sammy")  # now the last in the feed
+    one.sync()
+    monkeypatch.setattr(engine, "FIRST_PULL_PAGE", 2)
+    monkeypatch.setattr(engine, "DEFAULT_PULL_PAGE", 2)
+
+    pages = iter(range(10))
+    with pytest.raises(Cancelled):  # the worker cancels after the first page
+        run_sync(two.store, two.client, cancelled=lambda: next(pages) >= 1)
+    with two.store.read() as session:
+        assert session.scalars(select(Visit)).all() == []  # nothing points at a missing child
+        assert len(session.scalars(select(WaitingVersion)).all()) == 2
+
+    two.sync()
+    with two.store.read() as session:
+        arrived = session.get(Child, child.id)
+        assert arrived is not None and arrived.preferred_name == "Sammy"
+        assert {v.id for v in session.scalars(select(Visit))} == {v.id for v in visits}
+        assert session.scalars(select(WaitingVersion)).all() == []
 
 
 def test_a_pull_starts_with_a_small_page_and_doubles_up_to_the_limit(

@@ -1,0 +1,134 @@
+"""Pulled versions that refer to a record the laptop does not hold yet wait for it.
+
+The service lists a laptop's records by their latest revision (``server.services.sync``), so
+a record that was edited after others came to point at it is listed after them: a child whose
+legal status changed after their visits were written, a carer edited after their training was
+recorded. A pull's page can end in between, and the laptop's foreign keys (a visit belongs to a
+child it holds) then failed the page's commit, and every retry of it, for good. Such versions
+are set aside in ``sync_waiting`` (``app.models.WaitingVersion``) instead, and applied as soon
+as what they refer to has arrived, normally a page or two later in the same pull.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import TypeVar
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.models import RECORD_TYPES, WaitingVersion
+from sync.lookup import rows_with_ids
+from sync.protocol.messages import RecordVersion
+
+_Ref = tuple[str, uuid.UUID]
+_P = TypeVar("_P", bound=tuple[RecordVersion, object])
+
+
+def split(session: Session, pairs: Sequence[_P]) -> tuple[list[_P], list[RecordVersion]]:
+    """The versions (with whatever rides along each) that can be written now, in their order,
+    and those that must wait: any that refers to a record neither held nor written now."""
+    wanted = {ref for version, _ in pairs for ref in _refers_to(version)}
+    if not wanted:
+        return list(pairs), []
+    missing = wanted - {(version.record_type, version.record_id) for version, _ in pairs}
+    missing -= _held(session, missing)
+    if not missing:
+        return list(pairs), []
+    ready, waiting = list(pairs), list[RecordVersion]()
+    # A version that waits makes wait any that refers to it (training, its carer, their
+    # household), so go round until nothing more has to.
+    while True:
+        now = [pair for pair in ready if not any(r in missing for r in _refers_to(pair[0]))]
+        if len(now) == len(ready):
+            return ready, waiting
+        for version, _ in ready:
+            if any(r in missing for r in _refers_to(version)):
+                waiting.append(version)
+                missing.add((version.record_type, version.record_id))
+        ready = now
+
+
+def set_aside(session: Session, versions: Iterable[RecordVersion]) -> None:
+    """Keep these versions until what they refer to arrives (the newest of each record)."""
+    for version in versions:
+        kept = session.get(WaitingVersion, version.record_id)
+        if kept is None:
+            session.add(
+                WaitingVersion(
+                    record_id=version.record_id,
+                    record_type=version.record_type,
+                    revision=version.revision,
+                    version=version.model_dump(mode="json"),
+                )
+            )
+        elif kept.revision < version.revision:
+            kept.revision = version.revision
+            kept.version = version.model_dump(mode="json")
+
+
+def take_ready(session: Session) -> list[RecordVersion]:
+    """The waiting versions whose references have all arrived, removed from the waiting
+    place for the caller to write now (in the same transaction)."""
+    if session.scalar(select(WaitingVersion.record_id).limit(1)) is None:
+        return []
+    kept = session.scalars(select(WaitingVersion)).all()
+    versions = [RecordVersion.model_validate(row.version) for row in kept]
+    ready, _still = split(session, [(version, None) for version in versions])
+    taken = [version.record_id for version, _ in ready]
+    if taken:
+        session.execute(delete(WaitingVersion).where(WaitingVersion.record_id.in_(taken)))
+    return [version for version, _ in ready]
+
+
+def forget(session: Session, record_ids: Iterable[uuid.UUID] | None = None) -> None:
+    """Drop these waiting versions (the records were removed), or all of them (a full re-sync
+    reads the whole feed again)."""
+    statement = delete(WaitingVersion)
+    if record_ids is not None:
+        statement = statement.where(WaitingVersion.record_id.in_(list(record_ids)))
+    session.execute(statement)
+
+
+# ---- Private API
+
+
+@cache
+def _references(record_type: str) -> tuple[tuple[str, str], ...]:
+    """``(field, record type it names)`` for each foreign key of a record type's table."""
+    tables = {name: cls.__table__ for name, cls in RECORD_TYPES.items()}  # type: ignore[attr-defined]
+    type_of_table = {table.name: name for name, table in tables.items()}
+    table = tables[record_type]
+    return tuple(
+        (key.parent.name, type_of_table[key.column.table.name])
+        for key in table.foreign_keys
+        if key.column.table.name in type_of_table
+    )
+
+
+def _refers_to(version: RecordVersion) -> list[_Ref]:
+    if version.record_type not in RECORD_TYPES:
+        return []
+    refs = []
+    for name, target in _references(version.record_type):
+        value = version.fields.get(name)
+        if value:
+            try:
+                refs.append((target, uuid.UUID(str(value))))
+            except ValueError:
+                continue  # not an id: the insert will say so, as it always has
+    return refs
+
+
+def _held(session: Session, refs: set[_Ref]) -> set[_Ref]:
+    by_type: dict[str, list[uuid.UUID]] = {}
+    for record_type, record_id in refs:
+        by_type.setdefault(record_type, []).append(record_id)
+    held: set[_Ref] = set()
+    for record_type, ids in by_type.items():
+        cls = RECORD_TYPES[record_type]
+        rows = rows_with_ids(session, select(cls.id), cls.id, ids)
+        held.update((record_type, row.id) for row in rows)
+    return held
