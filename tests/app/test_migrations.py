@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, delete, select, text
 
 from app.errors import MigrationFailed
-from app.models import Base, Child, OutboxEntry, Visit
+from app.models import Base, Child, OutboxEntry, ProfileState, Visit, WaitingVersion
 from app.search import search
 from app.store import Profile, migrate
 from app.store.engine import create_store_engine
@@ -280,3 +280,34 @@ def test_a_failed_upgrade_changes_nothing_and_keeps_a_backup(profile: Profile) -
     engine.dispose()
     assert "search_doc" not in names and "search_child_ai" not in names
     assert len(list((profile.path / "backups").glob("*.db"))) == 1
+
+
+@pytest.mark.parametrize("waited", [True, False])
+def test_downgrading_past_sync_waiting_reads_the_feed_again_only_if_something_waited(
+    profile: Profile, waited: bool
+) -> None:
+    """0017's downgrade drops the versions waiting for what they refer to. If any were waiting,
+    the pull cursor goes too, so the next pull reads the whole feed and brings them again (what
+    the laptop holds is skipped); if none were, the cursor stays."""
+    data_key = WrappedKey.read(profile.path / "key.json").unseal(PASSPHRASE)
+    with profile.unlock(PASSPHRASE) as store, store.write(remote=True) as session:
+        session.add(ProfileState(key="pull_cursor", value="past-everything"))
+        if waited:
+            session.add(
+                WaitingVersion(
+                    record_id=uuid.uuid4(), record_type="visit", revision=3, version={"a": 1}
+                )
+            )
+    engine = create_store_engine(profile.db_path, data_key)
+    with engine.connect() as conn:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = conn
+        with conn.begin():
+            command.downgrade(config, "0016")
+        cursor = conn.execute(
+            text("SELECT value FROM profile_state WHERE key = 'pull_cursor'")
+        ).scalar()
+        tables = set(conn.execute(text("SELECT name FROM sqlite_master")).scalars())
+    engine.dispose()
+    assert "sync_waiting" not in tables
+    assert cursor == (None if waited else "past-everything")
