@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,30 +228,36 @@ def _after(gate: threading.Barrier, fn: Any, *args: Any) -> None:
     fn(*args)
 
 
-def run_backend(name: str, url: str, devices: int, changes: int, data_dir: Path) -> list[str]:
+def make_team(url: str, team: str, workers: Sequence[tuple[str, str]]) -> None:
+    """Bring the database at ``url`` to the current schema and add a team of workers
+    (username, display name), each with ``PASSWORD``, before a service is started on it."""
     migrate(url)
     settings = Settings(database_url=url, argon2_time_cost=1, argon2_memory_kib=8)
     database = open_database(url)
     hasher = password_hasher(settings)
-    team = f"bench-{uuid.uuid4().hex[:6]}"
-    names = [f"{team}-w{i}" for i in range(devices)]
 
     def setup(session: Any) -> None:
         accounts.create_team(session, name=team, actor="bench")
-        for username in names:
+        for username, display_name in workers:
             accounts.create_user(
                 session,
                 hasher=hasher,
                 username=username,
                 password=PASSWORD,
                 role="worker",
-                display_name=username,
+                display_name=display_name,
                 team_name=team,
                 actor="bench",
             )
 
     database.run_write(setup)
     database.dispose()
+
+
+def run_backend(name: str, url: str, devices: int, changes: int, data_dir: Path) -> list[str]:
+    team = f"bench-{uuid.uuid4().hex[:6]}"
+    names = [f"{team}-w{i}" for i in range(devices)]
+    make_team(url, team, [(username, username) for username in names])
     process, base = _start_server(url, data_dir)
     try:
         with ThreadPoolExecutor(max_workers=16) as pool:

@@ -40,7 +40,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import select
@@ -49,12 +48,8 @@ from app.models import CaseNote, Child, Visit
 from app.store import Profile, Store
 from app.store.engine import PRAGMAS
 from app.store.keys import KdfParams
-from bench.server_load import PASSWORD, _start_server
+from bench.server_load import PASSWORD, _start_server, make_team
 from bench.table import Baseline, Figure, render
-from server.core.config import Settings
-from server.core.security import password_hasher
-from server.db import migrate, open_database
-from server.services import accounts
 from sync.client import ServiceClient
 from sync.engine import SyncSummary, run_sync
 
@@ -274,27 +269,7 @@ class Laptop:
 @contextmanager
 def _service(workdir: Path) -> Iterator[Service]:
     url = f"sqlite:///{workdir / 'server.db'}"
-    migrate(url)
-    settings = Settings(database_url=url, argon2_time_cost=1, argon2_memory_kib=8)
-    database = open_database(url)
-    hasher = password_hasher(settings)
-
-    def setup(session: Any) -> None:
-        accounts.create_team(session, name="bench", actor="bench")
-        for username, name in ((WORKER, "Bench Worker"), (COLLEAGUE, "Bench Colleague")):
-            accounts.create_user(
-                session,
-                hasher=hasher,
-                username=username,
-                password=PASSWORD,
-                role="worker",
-                display_name=name,
-                team_name="bench",
-                actor="bench",
-            )
-
-    database.run_write(setup)
-    database.dispose()
+    make_team(url, "bench", [(WORKER, "Bench Worker"), (COLLEAGUE, "Bench Colleague")])
     process, base = _start_server(url, workdir / "server-data")
     try:
         _warm(base, workdir / "colleague")

@@ -516,8 +516,8 @@ def _pull_all(
     dialect = store.engine.dialect
     limit = min(FIRST_PULL_PAGE, DEFAULT_PULL_PAGE)
 
-    def fetch_ahead(after: str, limit: int) -> tuple[PullResponse, list[Row | None] | None, float]:
-        page = attempt(partial(client.pull, cursor=after, limit=limit))
+    def fetch_ahead(after: str, size: int) -> tuple[PullResponse, list[Row | None] | None, float]:
+        page = attempt(partial(client.pull, cursor=after, limit=size))
         started = time.perf_counter()
         rows = prepare_rows(dialect, page.records)
         return page, rows, time.perf_counter() - started

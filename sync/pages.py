@@ -25,7 +25,6 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
-    Table,
     bindparam,
     delete,
     func,
@@ -34,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.models import RECORD_TYPES, OutboxEntry, SyncBase
+from app.models import RECORD_TYPES, OutboxEntry, SyncBase, record_table
 from app.models.sync_state import PENDING
 from app.store import page_triggers
 from sync import waiting
@@ -287,8 +286,7 @@ def _write_versions(
     (``app.store.page_triggers``). On a first sync, and for a page of colleagues' edits, that
     is most of the time saved. Unknown: every trigger fires row by row.
     """
-    table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
-    assert isinstance(table, Table)
+    table = record_table(record_type)
     ids = [v.record_id for v in versions]
     if held == "none":
         with page_triggers.paused(session):
@@ -327,8 +325,7 @@ def _settle_applied(session: Session, simple: list[tuple[_Sent, int]]) -> None:
         by_type[record_type].append((record_id, revision))
     for record_type, settled in by_type.items():
         _drop_bases(session, record_type, [record_id for record_id, _ in settled])
-        table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
-        assert isinstance(table, Table)
+        table = record_table(record_type)
         session.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))

@@ -26,7 +26,7 @@ from sqlalchemy import Dialect, Table
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
-from app.models import RECORD_TYPES
+from app.models import RECORD_TYPES, record_table
 from sync.codec import decode
 from sync.protocol.messages import RecordVersion
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
@@ -243,8 +243,7 @@ def _stamp_plan(record_type: str, dialect: Dialect) -> StampPlan:
 
 
 def _make_stamp_plan(record_type: str, dialect: Dialect) -> StampPlan:
-    table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
-    assert isinstance(table, Table)
+    table = record_table(record_type)
     schema = RECORD_FIELDS[record_type]
     server_set = [name for name in schema if name in SERVER_CONTROLLED]
     own = tuple(
@@ -263,8 +262,7 @@ def _make_stamp_plan(record_type: str, dialect: Dialect) -> StampPlan:
 
 
 def _make_plan(record_type: str, dialect: Dialect) -> RowPlan:
-    table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]  # declared by Base
-    assert isinstance(table, Table)
+    table = record_table(record_type)
     schema = RECORD_FIELDS[record_type]
     names = [*schema, *_ENVELOPE]
     unfilled = {c.name for c in table.columns} - set(names)

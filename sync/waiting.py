@@ -19,7 +19,7 @@ from typing import TypeVar
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.models import RECORD_TYPES, WaitingVersion
+from app.models import RECORD_TYPES, WaitingVersion, record_table
 from sync.lookup import rows_with_ids
 from sync.protocol.messages import RecordVersion
 
@@ -47,13 +47,15 @@ def split(session: Session, pairs: Sequence[_P]) -> tuple[list[_P], list[RecordV
     # A version that waits makes wait any that refers to it (training, its carer, their
     # household), so go round until nothing more has to.
     while True:
-        now = [(pair, each) for pair, each in ready if not any(r in missing for r in each)]
-        if len(now) == len(ready):
-            return [pair for pair, _ in ready], waiting
-        for (version, _), each in ready:
-            if any(r in missing for r in each):
-                waiting.append(version)
-                missing.add((version.record_type, version.record_id.int))
+        now: list[tuple[_P, list[_Ref]]] = []
+        held_back: list[tuple[_P, list[_Ref]]] = []
+        for pair, each in ready:
+            (held_back if any(r in missing for r in each) else now).append((pair, each))
+        if not held_back:
+            return [pair for pair, _ in now], waiting
+        for (version, _), _each in held_back:
+            waiting.append(version)
+            missing.add((version.record_type, version.record_id.int))
         ready = now
 
 
@@ -78,9 +80,9 @@ def set_aside(session: Session, versions: Iterable[RecordVersion]) -> None:
 def take_ready(session: Session) -> list[RecordVersion]:
     """The waiting versions whose references have all arrived, removed from the waiting
     place for the caller to write now (in the same transaction)."""
-    if session.scalar(select(WaitingVersion.record_id).limit(1)) is None:
-        return []
     kept = session.scalars(select(WaitingVersion)).all()
+    if not kept:
+        return []
     versions = [RecordVersion.model_validate(row.version) for row in kept]
     ready, _still = split(session, [(version, None) for version in versions])
     taken = [version.record_id for version, _ in ready]
@@ -104,9 +106,8 @@ def forget(session: Session, record_ids: Iterable[uuid.UUID] | None = None) -> N
 @cache
 def _references(record_type: str) -> tuple[tuple[str, str], ...]:
     """``(field, record type it names)`` for each foreign key of a record type's table."""
-    tables = {name: cls.__table__ for name, cls in RECORD_TYPES.items()}  # type: ignore[attr-defined]
-    type_of_table = {table.name: name for name, table in tables.items()}
-    table = tables[record_type]
+    type_of_table = {record_table(name).name: name for name in RECORD_TYPES}
+    table = record_table(record_type)
     return tuple(
         (key.parent.name, type_of_table[key.column.table.name])
         for key in table.foreign_keys

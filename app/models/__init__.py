@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Table
+
 from app.models.attachments import Attachment, AttachmentContent
 from app.models.audit import AuditEvent
 from app.models.base import APPROVED, DRAFT, FINALISED, Base, Finalisable, Record
@@ -42,6 +44,16 @@ RECORD_TYPES: dict[str, type[Record]] = {
     )
 }
 
+
+def record_table(record_type: str) -> Table:
+    """The table of a synchronised record type, for Core statements."""
+    # ``__table__`` is set on each concrete model by the declarative base; ``Record``, the
+    # type RECORD_TYPES holds, is the abstract mixin and does not declare it.
+    table = RECORD_TYPES[record_type].__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
 __all__ = [
     "APPROVED",
     "DRAFT",
@@ -78,4 +90,5 @@ __all__ = [
     "TriggerPause",
     "Visit",
     "WaitingVersion",
+    "record_table",
 ]

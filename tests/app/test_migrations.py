@@ -11,7 +11,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import Connection, create_engine, delete, select, text
 
 from app.errors import MigrationFailed
 from app.models import Base, Child, OutboxEntry, ProfileState, Visit, WaitingVersion
@@ -33,6 +33,14 @@ def _profile_at_first_revision(profile: Profile, target: str = "0001") -> bytes:
     migrate.upgrade(engine, profile.db_path, profile.path / "backups", target=target)
     engine.dispose()
     return data_key
+
+
+def _downgrade(conn: Connection, revision: str) -> None:
+    """Take the database on ``conn`` down to ``revision``, in one transaction."""
+    config = migrate.alembic_config()
+    config.attributes["connection"] = conn
+    with conn.begin():
+        command.downgrade(config, revision)
 
 
 def test_upgrade_from_first_revision_keeps_every_record(profile: Profile) -> None:
@@ -199,10 +207,7 @@ def test_outbox_fields_are_deflated_keeping_every_entry_and_the_seq_counter(
 
     engine = create_store_engine(profile.db_path, data_key)
     with engine.connect() as conn:
-        config = migrate.alembic_config()
-        config.attributes["connection"] = conn
-        with conn.begin():
-            command.downgrade(config, "0014")
+        _downgrade(conn, "0014")
         rows = conn.execute(text("SELECT seq, fields FROM outbox ORDER BY seq")).all()
     engine.dispose()
     assert rows == [(7, originals[7]), (9, "{}")]
@@ -228,10 +233,7 @@ def test_unused_indexes_go_and_a_downgrade_brings_them_back(profile: Profile) ->
     with engine.connect() as conn:
         assert set(conn.execute(listed).scalars()) == set()
         conn.rollback()
-        config = migrate.alembic_config()
-        config.attributes["connection"] = conn
-        with conn.begin():
-            command.downgrade(config, "0015")
+        _downgrade(conn, "0015")
         assert set(conn.execute(listed).scalars()) == before
     engine.dispose()
 
@@ -300,10 +302,7 @@ def test_downgrading_past_sync_waiting_reads_the_feed_again_only_if_something_wa
             )
     engine = create_store_engine(profile.db_path, data_key)
     with engine.connect() as conn:
-        config = migrate.alembic_config()
-        config.attributes["connection"] = conn
-        with conn.begin():
-            command.downgrade(config, "0016")
+        _downgrade(conn, "0016")
         cursor = conn.execute(
             text("SELECT value FROM profile_state WHERE key = 'pull_cursor'")
         ).scalar()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Child, FieldConflictRecord, OutboxEntry, SyncBase, Visit
+from app.models import Child, FieldConflictRecord, OutboxEntry, Record, SyncBase, Visit
 from app.serialize import record_fields
 from app.store import Store
 from app.store.sent_mark import mark_sent_through
@@ -28,13 +28,14 @@ from tests.app import factories
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
-def _version(child: Child, revision: int, **changes: object) -> RecordVersion:
-    fields = record_fields(child)
+def _version(record: Record, revision: int, **changes: object) -> RecordVersion:
+    """The server's version of ``record`` (as saved on some laptop) at ``revision``."""
+    fields = record_fields(record)
     fields.pop("deleted")
     fields.update(changes)
     return RecordVersion(
-        record_type="child",
-        record_id=child.id,
+        record_type=record.record_type,
+        record_id=record.id,
         revision=revision,
         fields=fields,
         created_by="bob",

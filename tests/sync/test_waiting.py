@@ -7,37 +7,20 @@ the carer's training were recorded comes last, and pages may end anywhere in bet
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app.models import Carer, CarerHousehold, Record, TrainingRecord, WaitingVersion
-from app.serialize import record_fields
+from app.models import Carer, CarerHousehold, TrainingRecord, WaitingVersion
 from app.store import Store
 from sync.apply import ApplyTally, apply_removal
 from sync.pages import apply_pulled
 from sync.protocol.messages import RecordVersion, Removal
 from tests.app import factories
 from tests.conftest import unlocked_store
-
-WHEN = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-
-
-def _wire(record: Record, revision: int) -> RecordVersion:
-    fields = record_fields(record)
-    fields.pop("deleted")
-    return RecordVersion(
-        record_type=record.record_type,
-        record_id=record.id,
-        revision=revision,
-        fields=fields,
-        created_by="bob",
-        created_at=WHEN,
-        updated_by="bob",
-        updated_at=WHEN,
-    )
+from tests.sync.test_apply import _version
 
 
 @pytest.fixture
@@ -60,7 +43,7 @@ def family(tmp_path: Path) -> list[RecordVersion]:
         )
         session.add(training)
         session.flush()
-        return [_wire(training, 3), _wire(carer, 4), _wire(household, 9)]
+        return [_version(training, 3), _version(carer, 4), _version(household, 9)]
 
 
 def _held(store: Store) -> set[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from server.api.deps import CurrentUser, DatabaseDep, SettingsDep
-from server.api.json_route import JsonRoute
+from server.api.json_route import api_router
 from server.api.routes import AUTHED, errors
 from server.core.caller import Caller
 from server.core.config import Settings
@@ -17,7 +17,7 @@ from server.core.errors import ServiceError
 from server.schemas import UploadStatus
 from server.services import audit, files
 
-router = APIRouter(prefix="/v1/attachments", tags=["attachments"], route_class=JsonRoute)
+router = api_router(prefix="/v1/attachments", tags=["attachments"])
 
 _BINARY_BODY = {
     "requestBody": {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from sqlalchemy.orm import Session
 
 from server.api.deps import (
@@ -13,7 +13,7 @@ from server.api.deps import (
     SessionDep,
     SettingsDep,
 )
-from server.api.json_route import JsonRoute
+from server.api.json_route import api_router
 from server.api.routes import AUTHED, errors
 from server.core import security
 from server.core.errors import ServiceError, not_found
@@ -22,7 +22,7 @@ from server.schemas import ResetGrantPublic, UserPublic
 from server.services import accounts
 from sync.protocol.messages import DeviceRegistration, RefreshRequest, TokenPair
 
-router = APIRouter(prefix="/v1", tags=["devices"], route_class=JsonRoute)
+router = api_router(prefix="/v1", tags=["devices"])
 
 
 @router.post(

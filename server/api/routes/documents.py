@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from server.api.deps import CurrentUser, SettingsDep
-from server.api.json_route import JsonRoute
+from server.api.json_route import api_router
 from server.api.routes import errors
 from server.schemas import Document, DocumentList, DocumentSummary
 from server.services import documents
 from server.services.documents import LoadedDocument
 
-router = APIRouter(prefix="/v1", tags=["documents"], route_class=JsonRoute)
+router = api_router(prefix="/v1", tags=["documents"])
 
 
 def _summary(document: LoadedDocument) -> DocumentSummary:

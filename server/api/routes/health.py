@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
 from sqlalchemy import select
 
 from server.api.deps import SessionDep
-from server.api.json_route import JsonRoute
+from server.api.json_route import api_router
 from server.models import RevisionCounter
 from server.schemas import Health
 from sync.protocol.messages import PROTOCOL_VERSION
 
-router = APIRouter(tags=["health"], route_class=JsonRoute)
+router = api_router(tags=["health"])
 
 
 @router.get("/health", response_model=Health)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from server.api.deps import CurrentUser, DatabaseDep, SettingsDep, SignInDep
-from server.api.json_route import JsonRoute
+from server.api.json_route import api_router
 from server.api.routes import AUTHED, errors
 from server.core.errors import ServiceError
 from server.services import audit, sync
@@ -22,7 +22,7 @@ from sync.protocol.messages import (
     RecordVersion,
 )
 
-router = APIRouter(prefix="/v1", tags=["sync"], route_class=JsonRoute)
+router = api_router(prefix="/v1", tags=["sync"])
 
 
 @router.post(
