@@ -16,6 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app import clock
+from app.ids import new_id
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -46,10 +47,6 @@ class Base(DeclarativeBase):
         dict[str, Any]: JSON,
         list[str]: JSON,
     }
-
-
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()
 
 
 class Record:

@@ -14,7 +14,8 @@ from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
-from app.models.base import Base, new_id
+from app.ids import new_id
+from app.models.base import Base
 from app.models.packed import PackedJSON
 
 PENDING = "pending"
@@ -69,7 +70,7 @@ class ProfileState(Base):
 
 
 def new_idempotency_id() -> uuid.UUID:
-    return uuid.uuid4()
+    return new_id()
 
 
 class FieldConflictRecord(Base):

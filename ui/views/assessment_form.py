@@ -50,6 +50,7 @@ from app.chronology import child_names
 from app.errors import CasebookError, FieldProblem, RecordFinalised, ValidationError
 from app.forms import registry
 from app.forms.template import FormTemplate
+from app.ids import new_id
 from app.models import APPROVED, CarerHousehold
 from app.services import assessments
 from app.services.assessments import AssessmentState
@@ -166,7 +167,7 @@ class AssessmentForm(QWidget):
         self._store = store
         self._child_id = child_id
         self._household_id = household_id if child_id is None else None
-        self._assessment_id = assessment_id or uuid.uuid4()
+        self._assessment_id = assessment_id or new_id()
         self._exists = assessment_id is not None
         self._can_approve = can_approve
         self._template: FormTemplate | None = None

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from app import clock, codes
 from app.chronology import child_names
 from app.errors import CasebookError, FieldProblem, RecordFinalised, ValidationError
+from app.ids import new_id
 from app.models import CarerHousehold
 from app.services import actions, reviews
 from app.services.actions import ActionView
@@ -269,7 +270,7 @@ class ReviewForm(QWidget):
         self._store = store
         self._child_id = child_id
         self._household_id = household_id
-        self._review_id = review_id or uuid.uuid4()
+        self._review_id = review_id or new_id()
         self._read_only = False
         self._loading = True
         self._edits = 0
@@ -375,7 +376,7 @@ class ReviewForm(QWidget):
 
     def add_action(self) -> ActionLineEditor:
         """A new, empty action line (its id made now), focused for typing."""
-        editor = self._add_line(ActionLine(uuid.uuid4()))
+        editor = self._add_line(ActionLine(new_id()))
         editor.description.setFocus()
         return editor
 

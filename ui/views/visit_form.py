@@ -57,6 +57,7 @@ from app import clock, codes
 from app.chronology import child_names
 from app.errors import CasebookError, FieldProblem, RecordFinalised, ValidationError
 from app.households import household_names
+from app.ids import new_id
 from app.services import visits
 from app.services.visits import AddendumView, AttachmentView, VisitFields, VisitState
 from app.store import Store
@@ -147,7 +148,7 @@ class VisitForm(QWidget):
         self._store = store
         self._child_id = child_id
         self._household_id = household_id if child_id is None else None
-        self._visit_id = visit_id or uuid.uuid4()
+        self._visit_id = visit_id or new_id()
         self._exists = visit_id is not None
         self._read_only = False
         self._loading = True
