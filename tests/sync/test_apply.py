@@ -381,6 +381,31 @@ def test_stamps_for_a_record_edited_again_before_the_answer_keep_the_later_edit(
     assert later.fields == {"preferred_name": "Sammy"} and later.base_revision == 7
 
 
+def test_a_settled_batch_lets_go_of_its_records_bases_and_keeps_the_others(store: Store) -> None:
+    """Edits to records from the server keep a base each until the server has them: a batch
+    answered as applied drops exactly its own records' bases and entries; a record edited but
+    not in the batch keeps its base and its entry, to merge against at the next sync."""
+    sent = [_server_child(store, revision=3) for _ in range(3)]
+    waiting = _server_child(store, revision=5)
+    for child in [*sent, waiting]:
+        _edit_locally(store, child.id, about_me=f"Edited {child.given_name}.")
+    with store.read() as session:
+        assert len(session.scalars(select(SyncBase)).all()) == 4
+        entries = [e for e in _pending_all(session) if e.record_id in {c.id for c in sent}]
+        for entry in entries:
+            session.expunge(entry)
+    with store.write(remote=True) as session:
+        answers = {e.id: _stamps_answer(e, 10) for e in entries}
+        apply_pushed(session, [_as_change(e) for e in entries], answers, ApplyTally())
+    with store.read() as session:
+        bases = {b.record_id: b.revision for b in session.scalars(select(SyncBase))}
+        left = [e.record_id for e in _pending_all(session)]
+        settled = [session.get(Child, c.id) for c in sent]
+    assert bases == {waiting.id: 5}
+    assert left == [waiting.id]
+    assert all(c is not None and (c.server_revision, c.dirty) == (10, False) for c in settled)
+
+
 def test_an_answer_for_an_entry_no_longer_in_the_outbox_changes_nothing(store: Store) -> None:
     """Settling goes by the outbox as it is now: an answer whose entry has gone meanwhile (a
     case purged from the laptop) is passed over, and the rest of the batch still settles."""
