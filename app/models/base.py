@@ -8,6 +8,7 @@ has to retrofit them.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -38,6 +39,24 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any] | None:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        # The text SQLAlchemy's SQLite DATETIME writes for the naive UTC instant
+        # ("YYYY-MM-DD HH:MM:SS.ffffff"), made in one step rather than by building a naive
+        # datetime and formatting it field by field: settling a pushed batch binds two instants
+        # a record, and the two steps were a fifth of the laptop's work in settling.
+        def process(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("timestamps must be timezone-aware")
+            # Without the "+00:00" isoformat adds (the year always has four digits).
+            return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+
+        return process
 
 
 class Base(DeclarativeBase):
