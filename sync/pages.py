@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.models import RECORD_TYPES, OutboxEntry, SyncBase, record_table
+from app.models import RECORD_TYPES, OutboxEntry, record_table
 from app.models.sync_state import PENDING
 from app.store import page_triggers
 from sync import waiting
@@ -74,7 +74,7 @@ def _apply_pairs(
         by_type[version.record_type].append((version, row))
     # A first sync, and most pulls after a push, find no unsent edit at all: then there is
     # none to look up record by record, and one row read here says so.
-    any_pending = _exists(session, select(OutboxEntry.seq).where(OutboxEntry.state == PENDING))
+    any_pending = _exists(session, "SELECT 1 FROM outbox WHERE state = ? LIMIT 1", PENDING)
     for record_type, typed in by_type.items():
         cls = RECORD_TYPES[record_type]
         ids = [v.record_id for v, _row in typed]
@@ -343,8 +343,10 @@ def _settle_applied(session: Session, simple: list[tuple[_Sent, int]]) -> None:
         )
 
 
-def _exists(session: Session, query: Any) -> bool:
-    return session.execute(query.limit(1)).first() is not None
+def _exists(session: Session, sql: str, *parameters: Any) -> bool:
+    """Whether ``sql`` finds a row: asked often, so as plain SQL, which costs a small part of
+    building and compiling the same statement."""
+    return session.connection().exec_driver_sql(sql, parameters).first() is not None
 
 
 def _drop_bases(session: Session, record_type: str, record_ids: Sequence[uuid.UUID]) -> None:
@@ -355,7 +357,7 @@ def _drop_bases(session: Session, record_type: str, record_ids: Sequence[uuid.UU
     JSON array, as ``sync.lookup`` explains. For 5,000 ids: 1.8 µs each through a bound value
     apiece, 0.56 through the array, 0.09 when no base is kept at all.
     """
-    if not record_ids or not _exists(session, select(SyncBase.record_id)):
+    if not record_ids or not _exists(session, "SELECT 1 FROM sync_base LIMIT 1"):
         return
     session.connection().exec_driver_sql(
         "DELETE FROM sync_base WHERE record_type = ? AND record_id IN"
