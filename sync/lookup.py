@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, String, bindparam, func, literal_column, select
@@ -29,5 +29,10 @@ def rows_with_ids(
     listed: Select[tuple[str]] = select(literal_column("value")).select_from(
         func.json_each(bindparam("pair_ids", type_=String))
     )
-    wanted = json.dumps([i.hex for i in ids])
-    return list(session.execute(query.where(column.in_(listed)), {"pair_ids": wanted}).all())
+    return list(session.execute(query.where(column.in_(listed)), {"pair_ids": id_array(ids)}).all())
+
+
+def id_array(ids: Iterable[uuid.UUID]) -> str:
+    """Ids as one JSON array of the 32-digit hex the store holds them as: bound as one value
+    for ``IN (SELECT value FROM json_each(?))`` in plain SQL, as ``rows_with_ids`` does."""
+    return json.dumps([i.hex for i in ids])

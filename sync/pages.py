@@ -18,7 +18,6 @@ their work done once per page (``app.store.page_triggers``).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -35,12 +34,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.models import RECORD_TYPES, OutboxEntry, record_table
+from app.models import RECORD_TYPES, OutboxEntry, SyncBase, record_table
 from app.models.sync_state import PENDING
 from app.store import page_triggers
 from sync import waiting
 from sync.apply import ApplyTally, apply_push_result, apply_version
-from sync.lookup import rows_with_ids
+from sync.lookup import id_array, rows_with_ids
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion
 from sync.rows import Row, Stamped, insert_versions, upsert_versions, write_stamps
 
@@ -190,8 +189,7 @@ def apply_pushed(
         _settle_applied(session, settled)
     if done:
         session.connection().exec_driver_sql(
-            "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps([i.hex for i in done]),),
+            "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))", (id_array(done),)
         )
 
 
@@ -355,7 +353,9 @@ def _settle_applied(session: Session, simple: list[tuple[_Sent, int]]) -> None:
 
 def _exists(session: Session, sql: str, *parameters: Any) -> bool:
     """Whether ``sql`` finds a row: asked often, so as plain SQL, which costs a small part of
-    building and compiling the same statement."""
+    building and compiling the same statement. What the session holds unwritten is written
+    first, as an ORM query would (plain SQL does not flush)."""
+    session.flush()
     return session.connection().exec_driver_sql(sql, parameters).first() is not None
 
 
@@ -372,8 +372,19 @@ def _drop_bases(session: Session, record_type: str, record_ids: Sequence[uuid.UU
     session.connection().exec_driver_sql(
         "DELETE FROM sync_base WHERE record_type = ? AND record_id IN"
         " (SELECT value FROM json_each(?))",
-        (record_type, json.dumps([i.hex for i in record_ids])),
+        (record_type, id_array(record_ids)),
     )
+    # As an ORM delete would: a base this session had loaded is gone, not merely stale.
+    loaded = [
+        base
+        for base in session.identity_map.values()
+        if isinstance(base, SyncBase) and base.record_type == record_type
+    ]
+    if loaded:
+        dropped = set(record_ids)
+        for base in loaded:
+            if base.record_id in dropped:
+                session.expunge(base)
 
 
 def _pending_entries(

@@ -395,8 +395,13 @@ def test_a_settled_batch_lets_go_of_its_records_bases_and_keeps_the_others(store
         for entry in entries:
             session.expunge(entry)
     with store.write(remote=True) as session:
+        # Loaded (and held) in the settling transaction itself: afterwards they are gone from
+        # it too, not left behind as stale copies.
+        held = [session.get(SyncBase, ("child", c.id)) for c in sent]
+        assert all(base is not None for base in held)
         answers = {e.id: _stamps_answer(e, 10) for e in entries}
         apply_pushed(session, [_as_change(e) for e in entries], answers, ApplyTally())
+        assert all(session.get(SyncBase, ("child", c.id)) is None for c in sent)
     with store.read() as session:
         bases = {b.record_id: b.revision for b in session.scalars(select(SyncBase))}
         left = [e.record_id for e in _pending_all(session)]
