@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from server.db import execute_many
 from server.models import Record, RecordVersion, RevisionCounter, ScopeEvent, table_of, utcnow
+from server.services.id_lists import in_ids
 from server.services.merge import SCOPE_DERIVED, FieldMeta
 from sync.protocol.messages import RecordVersion as WireRecordVersion
 from sync.protocol.messages import Stamps
@@ -205,7 +206,7 @@ def lock_records(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid
         return {}
     rows = session.execute(
         select(*record_columns())
-        .where(_RECORD.c.record_id.in_(ids))
+        .where(in_ids(session, _RECORD.c.record_id, ids))
         .order_by(_RECORD.c.record_id)
         .with_for_update()
     )

@@ -54,6 +54,7 @@ from server.models import (
 )
 from server.services import audit, merge, scope
 from server.services.files import SHA256
+from server.services.id_lists import in_ids
 from server.services.merge import SCOPE_DERIVED, SUBJECT_TYPES, FieldError
 from server.services.pull_page import FeedRecord, PullPage
 from server.services.records import (
@@ -193,7 +194,8 @@ class _Push:
             ids = {subject_id for kind, subject_id in creating if kind == subject_type}
             found = self.session.scalars(
                 select(Allocation.subject_id).where(
-                    Allocation.subject_type == subject_type, Allocation.subject_id.in_(ids)
+                    Allocation.subject_type == subject_type,
+                    in_ids(self.session, Allocation.subject_id, ids),
                 )
             )
             self._taken.update((subject_type, subject_id) for subject_id in found)
@@ -544,7 +546,7 @@ def _stored_results(
     table = table_of(ChangeReceipt)
     rows = session.execute(
         select(table.c.change_id, table.c.user_id, table.c.result).where(
-            table.c.change_id.in_({change.change_id for change in changes})
+            in_ids(session, table.c.change_id, {change.change_id for change in changes})
         )
     )
     stored: dict[uuid.UUID, ChangeResult] = {}
