@@ -24,7 +24,7 @@ from http import HTTPStatus
 from typing import NamedTuple, Protocol, TypeVar
 
 import orjson
-from sqlalchemy import Connection, LargeBinary, delete, exists, select, type_coerce
+from sqlalchemy import Connection, LargeBinary, bindparam, delete, exists, select, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -335,9 +335,10 @@ def _push_all(
     size = min(FIRST_PUSH_BATCH, most)
     # Conflicts re-queue what still needs sending, so allow a few extra rounds, but never spin.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-push") as wire:
-        for _round in range(1000):
+        for round_ in range(1000):
             start = 0  # the batch in hand holds the pending entries after this seq
-            batch = _next_batch(store, most=size)
+            # The first round needs no look first: the outlook found pending entries.
+            batch = _next_batch(store, most=size, pending_known=round_ == 0)
             if not batch:
                 return caught_up
             answered: tuple[list[OutgoingChange], PushResponse] | None = None
@@ -416,27 +417,28 @@ class _Batch(NamedTuple):
     body: JsonBody
 
 
-def _next_batch(store: Store, *, after_seq: int = 0, most: int = PUSH_BATCH) -> _Batch | None:
+def _next_batch(
+    store: Store, *, after_seq: int = 0, most: int = PUSH_BATCH, pending_known: bool = False
+) -> _Batch | None:
     """Mark the next batch (pending entries after ``after_seq``: at most ``most`` of them, and
     no more than ``PUSH_BYTES`` of fields unless one entry alone is) as possibly sent, and
     build its wire form, in one transaction; None when there is nothing to send.
+
+    Unless ``pending_known`` (the caller has just seen pending entries), a plain read looks
+    first: a push that has sent everything must not pay for a write transaction (and its
+    fsync) to find nothing, and it asks twice a sync (after its last batch, and again once
+    settled). As a Core read of a statement built once it costs 0.2 ms, where an ORM session
+    and query cost 0.5 (``make bench``'s 1% rows are a few milliseconds).
 
     Plain Core statements (one read, and the mark is one row) rather than ORM objects: a first
     sync pushes tens of thousands of entries, and this bookkeeping must not cost more than the
     push itself.
     """
     outbox = OutboxEntry.__table__
-    with store.read() as session:
-        # A quiet sync must not pay for a write transaction (and its fsync) to find nothing.
-        if (
-            session.scalar(
-                select(OutboxEntry.seq)
-                .where(OutboxEntry.state == PENDING, OutboxEntry.seq > after_seq)
-                .limit(1)
-            )
-            is None
-        ):
-            return None
+    if not pending_known:
+        with store.read_rows() as reading:
+            if reading.scalar(_PENDING_AFTER, {"after": after_seq}) is None:
+                return None
     with store.write(remote=True) as session:
         rows = session.execute(
             select(
@@ -649,6 +651,15 @@ def _outlook(store: Store) -> _Outlook:
 #: statement, setting up) each query cost about twice what running it did.
 _ANY_PENDING = (
     select(OutboxEntry.__table__.c.seq).where(OutboxEntry.__table__.c.state == PENDING).limit(1)
+)
+#: Any pending entry after a seq (``_next_batch``).
+_PENDING_AFTER = (
+    select(OutboxEntry.__table__.c.seq)
+    .where(
+        OutboxEntry.__table__.c.state == PENDING,
+        OutboxEntry.__table__.c.seq > bindparam("after"),
+    )
+    .limit(1)
 )
 _STATE = ProfileState.__table__
 _SYNC_STATES = select(_STATE.c.key, _STATE.c.value).where(
