@@ -15,7 +15,9 @@ profiles signed in as the same worker, then measures:
   insert, the same insert into a file that also keeps the store's search index (SQLite's own
   triggers fill it from each row): what no apply that leaves the pulled text searchable can
   beat, and so how much of the gap to the raw insert is search, not sync;
-- a no-op sync (nothing changed anywhere);
+- a no-op sync (nothing changed anywhere), as auto-sync repeats it: the two quiet syncs
+  straight after the first pull are slower (each machine's first reads after the large
+  transactions are) and are not counted; the first of them is reported on its own row;
 - 1% edited on laptop B, then sync; 1% edited on the server (by laptop A), then B syncs.
 
 Beside the times it measures the CPU that the laptop and the service spent on the same syncs
@@ -339,6 +341,7 @@ def measure_size(total: int, workdir: Path, runs: int) -> list[Figure]:
     raw_rates: list[float] = []
     searchable_rates: list[float] = []
     push_rates: list[float] = []
+    first_quiet: list[float] = []
     noop: list[float] = []
     local1: list[float] = []
     server1: list[float] = []
@@ -377,7 +380,13 @@ def measure_size(total: int, workdir: Path, runs: int) -> list[Figure]:
                         total / _raw_insert_seconds(b.store, run_dir, search=True)
                     )
                 progress(f"  pull {total:,} in {pull.seconds:.2f} s; no-op, 1% local, 1% server...")
-                for _ in range(3):
+                # The first quiet syncs after a large pull are slower, as each machine's first
+                # reads after the large transactions are (at 10,000 records about 7 ms, then 4,
+                # then 3): the first is timed on its own, as the once-only cost it is. A no-op
+                # proper is the quiet sync that auto-sync repeats every few minutes, after those.
+                first_quiet.append(_timed_sync(b.store, b.client)[0])
+                _sync(b.store, b.client)
+                for _ in range(5):
                     noop.append(_timed_sync(b.store, b.client)[0])
                 _edit_some(b.store, 0.01, rng)
                 local = _measured_sync(b.store, b.client, service.pid)
@@ -428,8 +437,9 @@ def measure_size(total: int, workdir: Path, runs: int) -> list[Figure]:
             budget=f">= {2 * PEER['push'][total]:,}/s",
             unit="rec/s",
         ),
+        Figure(f"first quiet sync after the first pull, {n}", tuple(first_quiet)),
         Figure(
-            f"no-op sync, {n}",
+            f"no-op sync, {n} (the quiet syncs after those two)",
             tuple(noop),
             budget=f"<= {PEER['noop'][total] / 2 * 1000:.1f} ms (PouchDB/2)",
         ),
