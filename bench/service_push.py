@@ -23,7 +23,6 @@ import json
 import os
 import pickle  # nosec B403 (a file this script wrote moments ago, in its own temporary folder)
 import random
-import statistics
 import subprocess  # nosec B404 (git and this script itself, with fixed arguments)
 import sys
 import tempfile
@@ -241,7 +240,6 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("new", "edit"):
             ratios = [m[key] / t[key] for m, t in zip(mine, theirs, strict=True)]
             print(f"{key}: ratio run by run {', '.join(f'{r:.2f}' for r in ratios)}")
-    print(f"medians: {statistics.median(r['new'] for r in mine):.1f} µs a new record")
     return 0
 
 

@@ -8,6 +8,7 @@ clock, its median over runs that alternate with its baseline:
   ``--against REV``, beside the same function of ``sync/pages.py`` at that git revision;
 - finding the outbox rows behind 1,000 pushed changes (``_outbox_of``), against ``REV`` too;
 - dropping 5,000 records' bases when none is kept, against ``REV`` too;
+- the look for pending entries a push takes before each batch, beside an ORM session and query;
 - reading a 1,000-record pull page and an answer to 1,000 changes with the protocol's models
   (``model_validate_json``), beside parsing with orjson and then validating;
 - binding one instant to SQLite text (``UTCDateTime``), beside SQLAlchemy's two steps.
@@ -35,10 +36,11 @@ from sqlalchemy.dialects import sqlite
 from app.ids import new_id
 from app.models import OutboxEntry
 from app.models.base import UTCDateTime
+from app.models.sync_state import PENDING
 from app.store import Profile, Store
 from bench.sync import PASSPHRASE, _kdf, _make_caseload, _narrative
 from bench.table import Baseline, Figure, render
-from sync import pages
+from sync import engine, pages
 from sync.client import OutgoingChange
 from sync.engine import SyncSummary
 from sync.protocol.messages import ChangeResult, ChangeStatus, PullResponse, PushResponse, Stamps
@@ -161,12 +163,41 @@ def measure(folder: Path, against: str | None, runs: int = RUNS) -> list[Figure]
         figures.append(_figure("find the outbox rows of 1,000 pushed changes", mine, theirs, label))
         mine, theirs = _alternate(runs, drop(pages), drop(then) if then else None)
         figures.append(_figure("drop 5,000 records' bases, none kept", mine, theirs, label))
+        figures.append(_pending_look(store, runs))
     finally:
         store.lock()
 
     figures += _reading(runs)
     figures.append(_binding(runs))
     return figures
+
+
+def _pending_look(store: Store, runs: int) -> Figure:
+    """The look a push takes before each batch (``sync.engine._next_batch``), where it finds
+    nothing: a Core read of the statement built once, beside an ORM session and query."""
+    after = 10**9
+    looks = 200
+
+    def now() -> float:
+        began = time.thread_time()
+        for _ in range(looks):
+            with store.read_rows() as reading:
+                reading.scalar(engine._PENDING_AFTER, {"after": after})
+        return (time.thread_time() - began) / looks
+
+    def then() -> float:
+        began = time.thread_time()
+        for _ in range(looks):
+            with store.read() as session:
+                session.scalar(
+                    select(OutboxEntry.seq)
+                    .where(OutboxEntry.state == PENDING, OutboxEntry.seq > after)
+                    .limit(1)
+                )
+        return (time.thread_time() - began) / looks
+
+    mine, theirs = _alternate(runs, now, then)
+    return _figure("look for pending entries before a batch", mine, theirs, "ORM session, query")
 
 
 def _reading(runs: int) -> list[Figure]:

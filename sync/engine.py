@@ -638,7 +638,8 @@ class _Outlook:
 
 def _outlook(store: Store) -> _Outlook:
     with store.read_rows() as rows:
-        pending = rows.scalar(_ANY_PENDING)
+        # Seqs start at 1, so "after 0" asks whether anything is pending at all.
+        pending = rows.scalar(_PENDING_AFTER, {"after": 0})
         return _Outlook(
             _states(rows),
             pending=pending is not None,
@@ -648,11 +649,8 @@ def _outlook(store: Store) -> _Outlook:
 
 
 #: The reads every sync starts with, built once: on a quiet sync, building (and for an ORM
-#: statement, setting up) each query cost about twice what running it did.
-_ANY_PENDING = (
-    select(OutboxEntry.__table__.c.seq).where(OutboxEntry.__table__.c.state == PENDING).limit(1)
-)
-#: Any pending entry after a seq (``_next_batch``).
+#: statement, setting up) each query cost about twice what running it did. The first, any
+#: pending entry after a seq, is also the look ``_next_batch`` takes before each batch.
 _PENDING_AFTER = (
     select(OutboxEntry.__table__.c.seq)
     .where(

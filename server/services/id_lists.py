@@ -29,17 +29,21 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 
-def in_ids(session: Session, column: Any, ids: Iterable[uuid.UUID]) -> ColumnElement[bool]:
-    """True where ``column`` (a UUID column) holds one of ``ids``."""
+def in_ids(
+    session: Session,
+    column: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID],
+    ids: Iterable[uuid.UUID],
+) -> ColumnElement[bool]:
+    """True where ``column`` holds one of ``ids``."""
     values = list(ids)
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(Uuid())))  # type: ignore[no-any-return]
+        return column == any_(bindparam(None, values, type_=ARRAY(Uuid())))
     # SQLAlchemy's ``Uuid`` keeps 32-digit hex on SQLite, which is what the array holds.
     array = orjson.dumps([value.hex for value in values]).decode()
     listed: Select[tuple[Any]] = select(literal_column("value")).select_from(
         func.json_each(bindparam(None, array, type_=String))
     )
-    return column.in_(listed)  # type: ignore[no-any-return]
+    return column.in_(listed)
