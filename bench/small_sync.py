@@ -5,16 +5,18 @@ A worker's laptop syncs every few minutes, and most of those syncs carry nothing
 edits. Their cost is fixed costs, paid on both machines in turn: reads, transactions, one HTTP
 request. ``bench.sync`` times each kind a handful of times a size, and on this shared 2-core
 machine a whole sync swings by a quarter between runs, more than a change to one of those
-costs moves it. Here, in each run, one laptop and one service (a real ``casebook-server`` on
-SQLite, over loopback HTTP, as in ``bench.sync``) do many such syncs in turn:
+costs moves it. Here one laptop and one service (a real ``casebook-server`` on SQLite, over
+loopback HTTP, as in ``bench.sync``) do many rounds of:
 
-- a quiet sync (nothing changed anywhere): the no-op row of ``bench.sync``;
-- 1% of the case notes edited on the laptop, then a sync: its "1% edited locally" row.
+- 1% of the case notes edited on the laptop, then a sync: the "1% edited locally" row of
+  ``bench.sync``;
+- a quiet sync (nothing changed anywhere), after the one that follows writes: its no-op row.
 
-Each figure is the median over a run's syncs, then over runs. Beside the time, the CPU both
-processes spent (from ``/proc``, on Linux). With ``--against REV`` every run alternates with
-the same run of the code at that git revision (laptop and service alike), from a temporary
-``git worktree``, so only the code differs.
+Beside each time, the CPU both processes spent (the scheduler's count, on Linux). With
+``--against REV``, a second laptop and service run the code at that git revision (from a
+temporary ``git worktree``) at the same time, and the two take rounds in turn, so each pair of
+rounds meets the same moment of the machine; the ratio of paired rounds is printed too. The
+table's figures are the medians of ``--runs`` equal runs of rounds.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 
 RUNS = 6
 RECORDS = 1_000
-#: Syncs of each kind in one run, after the warm-up ones.
+#: Rounds in one run (each an edited sync and a quiet one), after the warm-up syncs.
 SYNCS = 25
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,14 +77,12 @@ def _timed(store: Store, client: ServiceClient, pid: int) -> tuple[float, float 
     return seconds, cpu, summary.sent
 
 
-def measure_once(records: int, syncs: int) -> dict[str, float]:
-    """One run: medians, in seconds, of the quiet syncs and of the syncs after 1% edits, and
-    of the CPU both processes spent on them."""
+def serve_rounds(records: int) -> None:
+    """A child's side: set up one service and one laptop, say so on stdout, then do one round
+    each time stdin says "go" (a line), answering with the round's figures as a JSON line."""
     from bench.sync import _edit_some, _laptop, _make_caseload, _service, _sync
 
     rng = random.Random(records)
-    wall: dict[str, list[float]] = {"quiet": [], "edited": []}
-    cpu: dict[str, list[float]] = {"quiet": [], "edited": []}
     with tempfile.TemporaryDirectory(prefix="casebook-bench-small-") as tmp:
         folder = Path(tmp)
         with _service(folder) as service:
@@ -92,7 +92,10 @@ def measure_once(records: int, syncs: int) -> dict[str, float]:
                 # The first push, then the slower first quiet syncs after it (``bench.sync``).
                 for _ in range(4):
                     _sync(laptop.store, laptop.client)
-                for _ in range(syncs):
+                print("ready", flush=True)
+                for line in sys.stdin:
+                    if line.strip() != "go":
+                        break
                     _edit_some(laptop.store, 0.01, rng)
                     edited = _timed(laptop.store, laptop.client, service.pid)
                     if not edited[2]:
@@ -101,35 +104,64 @@ def measure_once(records: int, syncs: int) -> dict[str, float]:
                     # (``bench.sync``); auto-sync's no-op is the one after that.
                     _sync(laptop.store, laptop.client)
                     quiet = _timed(laptop.store, laptop.client, service.pid)
-                    for kind, (seconds, spent, _sent) in (("quiet", quiet), ("edited", edited)):
-                        wall[kind].append(seconds)
-                        if spent is not None:
-                            cpu[kind].append(spent)
+                    answer = {"edited": edited[0], "quiet": quiet[0]}
+                    if edited[1] is not None and quiet[1] is not None:
+                        answer.update({"edited cpu": edited[1], "quiet cpu": quiet[1]})
+                    print(json.dumps(answer), flush=True)
             finally:
                 laptop.store.lock()
                 laptop.client.close()
-    figures = {kind: statistics.median(values) for kind, values in wall.items()}
-    figures.update({f"{kind} cpu": statistics.median(v) for kind, v in cpu.items() if v})
-    return figures
 
 
-def _child(checkout: Path, folder: Path, records: int, syncs: int) -> dict[str, float]:
-    """One run in a child process, with ``checkout``'s code on the import path (a copy of this
-    file runs it: run from ``bench/``, its neighbour ``bench/sync.py`` would stand in for the
-    ``sync`` package). The service it starts runs the same checkout's code."""
-    script = folder / "small_sync_child.py"
-    if not script.exists():
-        script.write_text(Path(__file__).read_text(encoding="utf-8"), encoding="utf-8")
-    done = subprocess.run(  # nosec B603 (this interpreter and a copy of this file)
-        [sys.executable, str(script), "--child", "--records", str(records), "--syncs", str(syncs)],
-        cwd=checkout,
-        env={**os.environ, "PYTHONPATH": str(checkout)},
-        capture_output=True,
-        text=True,
-        check=True,
+class _Side:
+    """One child process serving rounds (``serve_rounds``) with ``checkout``'s code on the
+    import path, laptop and service alike. A copy of this file runs it: run from ``bench/``,
+    its neighbour ``bench/sync.py`` would stand in for the ``sync`` package."""
+
+    def __init__(self, checkout: Path, folder: Path, records: int) -> None:
+        script = folder / "small_sync_child.py"
+        if not script.exists():
+            script.write_text(Path(__file__).read_text(encoding="utf-8"), encoding="utf-8")
+        self.process = subprocess.Popen(  # nosec B603 (this interpreter and a copy of this file)
+            [sys.executable, str(script), "--child", "--records", str(records)],
+            cwd=checkout,
+            env={**os.environ, "PYTHONPATH": str(checkout)},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.rounds: list[dict[str, float]] = []
+
+    def _line(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"a benchmark child ended early ({self.process.wait()})")
+        return line
+
+    def ready(self) -> None:
+        while self._line().strip() != "ready":
+            pass
+
+    def round(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        self.rounds.append(json.loads(self._line()))
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def _median_by_run(rounds: list[dict[str, float]], key: str, runs: int) -> tuple[float, ...]:
+    """The rounds cut into ``runs`` equal runs, and each run's median."""
+    size = max(1, len(rounds) // runs)
+    return tuple(
+        statistics.median(r[key] for r in rounds[start : start + size])
+        for start in range(0, size * runs, size)
     )
-    figures: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return figures
 
 
 def _worktree(revision: str, folder: Path) -> Path:
@@ -151,38 +183,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(measure_once(args.records, args.syncs)))
+        serve_rounds(args.records)
         return 0
 
     from bench.table import Baseline, Figure, render
 
     started = time.perf_counter()
-    mine: list[dict[str, float]] = []
-    theirs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="casebook-bench-small-") as tmp:
         folder = Path(tmp)
         then = _worktree(args.against, folder) if args.against else None
+        sides = [_Side(ROOT, folder, args.records)]
         try:
-            for run in range(args.runs):
-                print(f"  run {run + 1} of {args.runs}...", file=sys.stderr, flush=True)
-                sides: list[tuple[list[dict[str, float]], Path]] = [(mine, ROOT)]
-                if then is not None:
-                    sides.append((theirs, then))
-                for into, checkout in sides if run % 2 == 0 else sides[::-1]:
-                    into.append(_child(checkout, folder, args.records, args.syncs))
+            if then is not None:
+                sides.append(_Side(then, folder, args.records))
+            for side in sides:
+                side.ready()
+            rounds = args.runs * args.syncs
+            for number in range(rounds):
+                if number % args.syncs == 0:
+                    print(f"  run {number // args.syncs + 1} of {args.runs}...", file=sys.stderr)
+                # Round by round in turn, first one side then the other, then the other way
+                # round: both see the same moment of a noisy machine.
+                for side in sides if number % 2 == 0 else sides[::-1]:
+                    side.round()
         finally:
+            for side in sides:
+                side.close()
             if then is not None:
                 subprocess.run(  # nosec B603 B607 (git, with fixed arguments)
                     ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(then)],
                     check=False,
                     capture_output=True,
                 )
+    mine = sides[0].rounds
+    theirs = sides[1].rounds if len(sides) > 1 else []
     label = f"the code at {args.against}"
     n = f"{args.records:,}"
 
     def figure(name: str, key: str) -> Figure:
-        baseline = Baseline(label, tuple(r[key] for r in theirs)) if theirs else None
-        return Figure(name, tuple(r[key] for r in mine), baseline=baseline)
+        runs = args.runs
+        baseline = Baseline(label, _median_by_run(theirs, key, runs)) if theirs else None
+        return Figure(name, _median_by_run(mine, key, runs), baseline=baseline)
 
     figures = [
         figure(f"quiet sync, {n} records", "quiet"),
@@ -201,7 +242,11 @@ def main(argv: list[str] | None = None) -> int:
     if theirs:
         for key in ("quiet", "edited"):
             ratios = [m[key] / t[key] for m, t in zip(mine, theirs, strict=True)]
-            print(f"{key}: ratio run by run {', '.join(f'{r:.2f}' for r in ratios)}")
+            faster = sum(r < 1 for r in ratios)
+            print(
+                f"{key}: median ratio of paired rounds {statistics.median(ratios):.3f}; "
+                f"faster in {faster} of {len(ratios)}"
+            )
     return 0
 
 
