@@ -56,8 +56,8 @@ class FileTally:
 def uploads_due(store: Store) -> list[str]:
     """Content on this laptop that an accepted attachment record names and that the service
     is not known to hold in full."""
-    with store.read() as session:
-        return uploads_due_in(session)
+    with store.read_rows() as rows:
+        return uploads_due_in(rows)
 
 
 #: Content on this laptop that an accepted attachment record names and that the service is not
@@ -92,8 +92,8 @@ def uploads_due_in(session: Session | Connection) -> list[str]:
 
 def downloads_due(store: Store) -> list[str]:
     """Files that attachment records on this laptop name but whose content is not here yet."""
-    with store.read() as session:
-        return downloads_due_in(session)
+    with store.read_rows() as rows:
+        return downloads_due_in(rows)
 
 
 def downloads_due_in(session: Session | Connection) -> list[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.errors import RecordFinalised, ValidationError
 from app.models import Addendum, Assessment, AuditEvent, Child, OutboxEntry, Visit
 from app.store import Store
-from app.store.sent_mark import mark_sent_through
+from app.store.sent_mark import mark_sent_through, sent_through
 from app.store.write_hooks import WriteOutsideTransaction
 from tests.app import factories
 
@@ -251,3 +251,27 @@ def test_a_child_and_its_records_save_together_in_any_order(store: Store) -> Non
 
     with pytest.raises(IntegrityError), store.write() as session:
         session.add(factories.visit(uuid.uuid4()))
+
+
+def test_the_sent_mark_only_rises_and_survives_a_rollback_of_its_transaction(
+    store: Store,
+) -> None:
+    """The mark says which entries may have reached the service: a lower seq never lowers it
+    (a batch answered late must not make sent entries look unsent), and it rolls back with the
+    transaction that moved it (a batch that never left was never sent)."""
+    with store.write() as session:
+        mark_sent_through(session, 7)
+    with store.write() as session:
+        mark_sent_through(session, 3)
+        assert sent_through(session) == 7
+        mark_sent_through(session, 12)
+        assert sent_through(session) == 12
+
+    class _Cut(Exception):
+        pass
+
+    with pytest.raises(_Cut), store.write() as session:
+        mark_sent_through(session, 20)
+        raise _Cut
+    with store.read() as session:
+        assert sent_through(session) == 12
