@@ -16,6 +16,9 @@ from sqlalchemy.orm import Session
 from server.core.caller import Caller
 from server.models import AuditEvent, table_of, utcnow
 
+#: Built once, its values bound at each execution: every sync request writes an entry.
+_INSERT = insert(table_of(AuditEvent))
+
 
 def record_event(
     session: Session,
@@ -35,17 +38,18 @@ def record_event(
     the entry back in the same transaction.
     """
     session.execute(
-        insert(table_of(AuditEvent)).values(
-            at=utcnow(),
-            actor=actor,
-            device_id=device_id,
-            action=action,
-            outcome=outcome,
-            record_type=record_type,
-            record_ids=[str(record_id) for record_id in record_ids],
-            detail=detail[:500],
-            address=address,
-        )
+        _INSERT,
+        {
+            "at": utcnow(),
+            "actor": actor,
+            "device_id": device_id,
+            "action": action,
+            "outcome": outcome,
+            "record_type": record_type,
+            "record_ids": [str(record_id) for record_id in record_ids],
+            "detail": detail[:500],
+            "address": address,
+        },
     )
 
 

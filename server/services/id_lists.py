@@ -13,12 +13,13 @@ prepared statement are reused, and there is no limit on the count to chunk aroun
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Generic, TypeVar
 
 import orjson
 from sqlalchemy import (
     ColumnElement,
+    Result,
     Select,
     String,
     Uuid,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql import Executable
 
 
 def in_ids(
@@ -47,3 +49,47 @@ def in_ids(
         func.json_each(bindparam(None, array, type_=String))
     )
     return column.in_(listed)
+
+
+#: The name every statement built by ``IdListStatement`` gives its list of ids.
+IDS = "ids"
+
+
+def listed(dialect: str, column: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    """``in_ids`` with its list left to bind, as ``IDS``, at each execution (``id_values``)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(IDS, type_=ARRAY(Uuid())))
+    rows: Select[tuple[Any]] = select(literal_column("value")).select_from(
+        func.json_each(bindparam(IDS, type_=String))
+    )
+    return column.in_(rows)
+
+
+def id_values(dialect: str, ids: Iterable[uuid.UUID]) -> Any:
+    """The value bound as ``IDS`` in a statement ``listed`` built for ``dialect``."""
+    if dialect == "postgresql":
+        return list(ids)
+    return orjson.dumps([value.hex for value in ids]).decode()
+
+
+S = TypeVar("S", bound=Executable)
+
+
+class IdListStatement(Generic[S]):
+    """A statement with a list of ids in it, built once for each kind of database it meets.
+
+    For the statements every push runs: on a small push (a few edits, the sync a worker makes
+    every few minutes) building each statement and its cache key cost more than the database
+    spent running it.
+    """
+
+    def __init__(self, build: Callable[[str], S]) -> None:
+        self._build = build
+        self._built: dict[str, S] = {}
+
+    def execute(self, session: Session, ids: Iterable[uuid.UUID]) -> Result[*tuple[Any, ...]]:
+        dialect = session.get_bind().dialect.name
+        statement = self._built.get(dialect)
+        if statement is None:
+            statement = self._built[dialect] = self._build(dialect)
+        return session.execute(statement, {IDS: id_values(dialect, ids)})

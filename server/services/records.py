@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from server.db import execute_many
 from server.models import Record, RecordVersion, RevisionCounter, ScopeEvent, table_of, utcnow
-from server.services.id_lists import in_ids
+from server.services.id_lists import IdListStatement, listed
 from server.services.merge import SCOPE_DERIVED, FieldMeta
 from sync.protocol.messages import RecordVersion as WireRecordVersion
 from sync.protocol.messages import Stamps
@@ -204,13 +204,18 @@ def lock_records(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid
     ids = sorted(set(record_ids), key=_UUID_ORDER)
     if not ids:
         return {}
-    rows = session.execute(
+    rows = _LOCK.execute(session, ids)
+    return {row.record_id: RecordState.from_row(row) for row in rows}
+
+
+_LOCK = IdListStatement(
+    lambda dialect: (
         select(*record_columns())
-        .where(in_ids(session, _RECORD.c.record_id, ids))
+        .where(listed(dialect, _RECORD.c.record_id))
         .order_by(_RECORD.c.record_id)
         .with_for_update()
     )
-    return {row.record_id: RecordState.from_row(row) for row in rows}
+)
 
 
 @dataclass

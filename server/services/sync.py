@@ -54,7 +54,7 @@ from server.models import (
 )
 from server.services import audit, merge, scope
 from server.services.files import SHA256
-from server.services.id_lists import in_ids
+from server.services.id_lists import IdListStatement, in_ids, listed
 from server.services.merge import SCOPE_DERIVED, SUBJECT_TYPES, FieldError
 from server.services.pull_page import FeedRecord, PullPage
 from server.services.records import (
@@ -543,12 +543,7 @@ def _stored_results(
 ) -> dict[uuid.UUID, ChangeResult]:
     """Results already stored for changes in the batch, in one query (a re-send is mostly
     answered from here). A change id someone else used is refused, never answered."""
-    table = table_of(ChangeReceipt)
-    rows = session.execute(
-        select(table.c.change_id, table.c.user_id, table.c.result).where(
-            in_ids(session, table.c.change_id, {change.change_id for change in changes})
-        )
-    )
+    rows = _RECEIPTS.execute(session, {change.change_id for change in changes})
     stored: dict[uuid.UUID, ChangeResult] = {}
     for change_id, user_id, result in rows:
         if user_id == caller.user_id:
@@ -562,6 +557,14 @@ def _stored_results(
                 field="change_id",
             )
     return stored
+
+
+_RECEIPT = table_of(ChangeReceipt)
+_RECEIPTS = IdListStatement(
+    lambda dialect: select(_RECEIPT.c.change_id, _RECEIPT.c.user_id, _RECEIPT.c.result).where(
+        listed(dialect, _RECEIPT.c.change_id)
+    )
+)
 
 
 def _audit_push(

@@ -1,5 +1,6 @@
-"""``server.services.id_lists.in_ids``: exactly the rows whose id is listed, on SQLite and on
-PostgreSQL, however many ids, in a statement whose text does not depend on how many."""
+"""``server.services.id_lists``: exactly the rows whose id is listed, on SQLite and on
+PostgreSQL, however many ids, in a statement whose text does not depend on how many (and, with
+``IdListStatement``, in a statement built only once)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 
 from server.db import Database, migrate, open_database
 from server.models import ScopeEvent, table_of
-from server.services.id_lists import in_ids
+from server.services.id_lists import IdListStatement, in_ids, listed
 from tests.server.conftest import PgSchemas, backends
 
 EVENT = table_of(ScopeEvent)
@@ -90,3 +91,25 @@ def test_the_sql_is_the_same_for_any_number_of_ids(database: Database) -> None:
             return str(compiled)
 
         assert sql(1) == sql(3) == sql(1_000)
+
+
+def test_a_statement_built_once_finds_exactly_the_listed_ids_each_time(
+    database: Database,
+) -> None:
+    """``IdListStatement``: the same statement object, built once for the database, answers
+    lists of any length, each execution for its own list only (a list bound at one execution
+    never leaks into the next)."""
+    stored = [uuid.uuid4() for _ in range(800)]
+    _store_subjects(database, "child", stored)
+    built: list[str] = []
+
+    def build(dialect: str) -> Select[tuple[uuid.UUID]]:
+        built.append(dialect)
+        return select(EVENT.c.subject_id).where(listed(dialect, EVENT.c.subject_id))
+
+    statement = IdListStatement(build)
+    for asked in (stored[:1], stored[100:700] + [uuid.uuid4()], [uuid.uuid4()], stored[5:8]):
+        with database.read() as session:
+            found = set(statement.execute(session, asked).scalars())
+        assert found == set(asked) & set(stored)
+    assert len(built) == 1
