@@ -347,7 +347,7 @@ class ServiceClient:
 
         ``Session.request`` would first merge the session's settings into each request, look
         for cookies and redirects, and check each argument's type against protocols (slow on
-        Python 3.11): about 0.3 ms a request on this machine (``bench.client_request``), a
+        Python 3.11): 0.3-0.4 ms a request on this machine (``bench.client_request``), a
         tenth of a quiet sync. The service's API sets no cookies and never redirects (an
         answer that does, a captive portal's say, is refused as unreadable, as it was once
         followed), so here the request is built as the session would build it (its headers,
