@@ -23,7 +23,7 @@ import json
 import os
 import pickle  # nosec B403 (a file this script wrote moments ago, in its own temporary folder)
 import random
-import subprocess  # nosec B404 (git and this script itself, with fixed arguments)
+import subprocess  # nosec B404 (this script itself, with fixed arguments)
 import sys
 import tempfile
 import time
@@ -176,16 +176,6 @@ def _child(checkout: Path, data: Path) -> dict[str, float]:
     return figures
 
 
-def _worktree(revision: str, folder: Path) -> Path:
-    checkout = folder / "then"
-    subprocess.run(  # nosec B603 B607 (git, with fixed arguments)
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-f", str(checkout), revision],
-        check=True,
-        capture_output=True,
-    )
-    return checkout
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--against", help="a git revision whose service to time beside")
@@ -198,16 +188,16 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from bench.table import Baseline, Figure, render
+    from bench.worktree import checked_out
 
+    mine: list[dict[str, float]] = []
+    theirs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="casebook-bench-push-") as tmp:
         folder = Path(tmp)
         data = folder / "changes.pickle"
         print(f"Making {args.records:,} records' changes...", file=sys.stderr)
         make_changes(args.records, data)
-        then = _worktree(args.against, folder) if args.against else None
-        mine: list[dict[str, float]] = []
-        theirs: list[dict[str, float]] = []
-        try:
+        with checked_out(args.against, folder) as then:
             for run in range(args.runs):
                 print(f"  run {run + 1} of {args.runs}...", file=sys.stderr)
                 sides: list[tuple[list[dict[str, float]], Path]] = [(mine, ROOT)]
@@ -215,13 +205,6 @@ def main(argv: list[str] | None = None) -> int:
                     sides.append((theirs, then))
                 for into, checkout in sides if run % 2 == 0 else sides[::-1]:
                     into.append(_child(checkout, data))
-        finally:
-            if then is not None:
-                subprocess.run(  # nosec B603 B607 (git, with fixed arguments)
-                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(then)],
-                    check=False,
-                    capture_output=True,
-                )
     label = f"the service at {args.against}"
     n = f"{args.records:,}"
 

@@ -26,7 +26,7 @@ import json
 import os
 import random
 import statistics
-import subprocess  # nosec B404 (git and this script itself, with fixed arguments)
+import subprocess  # nosec B404 (this script itself, with fixed arguments)
 import sys
 import tempfile
 import time
@@ -164,16 +164,6 @@ def _median_by_run(rounds: list[dict[str, float]], key: str, runs: int) -> tuple
     )
 
 
-def _worktree(revision: str, folder: Path) -> Path:
-    checkout = folder / "then"
-    subprocess.run(  # nosec B603 B607 (git, with fixed arguments)
-        ["git", "-C", str(ROOT), "worktree", "add", "--detach", "-f", str(checkout), revision],
-        check=True,
-        capture_output=True,
-    )
-    return checkout
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--against", help="a git revision to time beside, laptop and service")
@@ -187,11 +177,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     from bench.table import Baseline, Figure, render
+    from bench.worktree import checked_out
 
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="casebook-bench-small-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="casebook-bench-small-") as tmp,
+        checked_out(args.against, Path(tmp)) as then,
+    ):
         folder = Path(tmp)
-        then = _worktree(args.against, folder) if args.against else None
         sides = [_Side(ROOT, folder, args.records)]
         try:
             if then is not None:
@@ -209,12 +202,6 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for side in sides:
                 side.close()
-            if then is not None:
-                subprocess.run(  # nosec B603 B607 (git, with fixed arguments)
-                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(then)],
-                    check=False,
-                    capture_output=True,
-                )
     mine = sides[0].rounds
     theirs = sides[1].rounds if len(sides) > 1 else []
     label = f"the code at {args.against}"
