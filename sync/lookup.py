@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
 
@@ -26,10 +26,18 @@ def rows_with_ids(
     """
     if not ids:
         return []
-    listed: Select[tuple[str]] = select(literal_column("value")).select_from(
-        func.json_each(bindparam("pair_ids", type_=String))
+    statement = query.where(listed(column, "pair_ids"))
+    return list(session.execute(statement, {"pair_ids": id_array(ids)}).all())
+
+
+def listed(column: Any, key: str) -> ColumnElement[bool]:
+    """``column IN`` the ids bound as ``key`` (an ``id_array``) at each execution: for a
+    statement built once, as ``rows_with_ids`` builds one each time."""
+    ids: Select[tuple[str]] = select(literal_column("value")).select_from(
+        func.json_each(bindparam(key, type_=String))
     )
-    return list(session.execute(query.where(column.in_(listed)), {"pair_ids": id_array(ids)}).all())
+    result: ColumnElement[bool] = column.in_(ids)
+    return result
 
 
 def id_array(ids: Iterable[uuid.UUID]) -> str:

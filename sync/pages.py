@@ -28,7 +28,6 @@ from sqlalchemy import (
     String,
     bindparam,
     func,
-    literal_column,
     select,
     type_coerce,
     update,
@@ -40,7 +39,7 @@ from app.models.sync_state import PENDING
 from app.store import page_triggers
 from sync import waiting
 from sync.apply import ApplyTally, apply_push_result, apply_version
-from sync.lookup import id_array, rows_with_ids
+from sync.lookup import id_array, listed, rows_with_ids
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion
 from sync.rows import Row, Stamped, insert_versions, upsert_versions, write_stamps
 
@@ -255,13 +254,7 @@ _OUTBOX_OF = select(
     _OUTBOX.c.record_type,
     type_coerce(_OUTBOX.c.record_id, String),
     _OUTBOX.c.state,
-).where(
-    _OUTBOX.c.record_id.in_(
-        select(literal_column("value")).select_from(
-            func.json_each(bindparam("record_ids", type_=String))
-        )
-    )
-)
+).where(listed(_OUTBOX.c.record_id, "record_ids"))
 
 
 def _outbox_of(

@@ -32,6 +32,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.types import TypeEngine
 
 
 def in_ids(
@@ -40,15 +42,8 @@ def in_ids(
     ids: Iterable[uuid.UUID],
 ) -> ColumnElement[bool]:
     """True where ``column`` holds one of ``ids``."""
-    values = list(ids)
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(Uuid())))
-    # SQLAlchemy's ``Uuid`` keeps 32-digit hex on SQLite, which is what the array holds.
-    array = orjson.dumps([value.hex for value in values]).decode()
-    listed: Select[tuple[Any]] = select(literal_column("value")).select_from(
-        func.json_each(bindparam(None, array, type_=String))
-    )
-    return column.in_(listed)
+    dialect = session.get_bind().dialect.name
+    return _in_list(dialect, column, bindparam(None, id_values(dialect, ids), _list_type(dialect)))
 
 
 #: The name every statement built by ``IdListStatement`` gives its list of ids.
@@ -57,19 +52,30 @@ IDS = "ids"
 
 def listed(dialect: str, column: ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     """``in_ids`` with its list left to bind, as ``IDS``, at each execution (``id_values``)."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(IDS, type_=ARRAY(Uuid())))
-    rows: Select[tuple[Any]] = select(literal_column("value")).select_from(
-        func.json_each(bindparam(IDS, type_=String))
-    )
-    return column.in_(rows)
+    return _in_list(dialect, column, bindparam(IDS, type_=_list_type(dialect)))
 
 
 def id_values(dialect: str, ids: Iterable[uuid.UUID]) -> Any:
-    """The value bound as ``IDS`` in a statement ``listed`` built for ``dialect``."""
+    """The one value a list of ids is bound as, for ``dialect``."""
     if dialect == "postgresql":
         return list(ids)
+    # SQLAlchemy's ``Uuid`` keeps 32-digit hex on SQLite, which is what the array holds.
     return orjson.dumps([value.hex for value in ids]).decode()
+
+
+def _list_type(dialect: str) -> TypeEngine[Any]:
+    return ARRAY(Uuid()) if dialect == "postgresql" else String()
+
+
+def _in_list(
+    dialect: str,
+    column: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID],
+    values: BindParameter[Any],
+) -> ColumnElement[bool]:
+    if dialect == "postgresql":
+        return column == any_(values)
+    rows: Select[tuple[Any]] = select(literal_column("value")).select_from(func.json_each(values))
+    return column.in_(rows)
 
 
 S = TypeVar("S", bound=Executable)
