@@ -12,7 +12,8 @@ loopback HTTP, as in ``bench.sync``) do many rounds of:
   ``bench.sync``;
 - a quiet sync (nothing changed anywhere), after the one that follows writes: its no-op row.
 
-Beside each time, the CPU both processes spent (the scheduler's count, on Linux). With
+Beside each time, the CPU both processes spent (the scheduler's count, on Linux), and for the
+edited sync the service's alone: its request, which the laptop's part only adds to. With
 ``--against REV``, a second laptop and service run the code at that git revision (from a
 temporary ``git worktree``) at the same time, and the two take rounds in turn, so each pair of
 rounds meets the same moment of the machine; the ratio of paired rounds is printed too. The
@@ -31,7 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from app.store import Store
@@ -60,9 +61,17 @@ def _service_cpu(pid: int) -> float | None:
     return total / 1e9
 
 
-def _timed(store: Store, client: ServiceClient, pid: int) -> tuple[float, float | None, int]:
-    """One whole sync: its time, the CPU both processes spent on it, and how many changes it
-    sent."""
+class _Timed(NamedTuple):
+    """One whole sync: its time, the CPU each process spent on it (None for the service where
+    it cannot be read), and how many changes it sent."""
+
+    seconds: float
+    laptop_cpu: float
+    service_cpu: float | None
+    sent: int
+
+
+def _timed(store: Store, client: ServiceClient, pid: int) -> _Timed:
     from sync.engine import run_sync
 
     service, laptop = _service_cpu(pid), time.process_time()
@@ -73,8 +82,8 @@ def _timed(store: Store, client: ServiceClient, pid: int) -> tuple[float, float 
     after = _service_cpu(pid)
     if not summary.ok:
         raise RuntimeError(f"sync failed: {summary.errors}")
-    cpu = None if service is None or after is None else laptop + after - service
-    return seconds, cpu, summary.sent
+    spent = None if service is None or after is None else after - service
+    return _Timed(seconds, laptop, spent, summary.sent)
 
 
 def serve_rounds(records: int) -> None:
@@ -98,15 +107,21 @@ def serve_rounds(records: int) -> None:
                         break
                     _edit_some(laptop.store, 0.01, rng)
                     edited = _timed(laptop.store, laptop.client, service.pid)
-                    if not edited[2]:
+                    if not edited.sent:
                         raise RuntimeError("the sync after the edits sent nothing")
                     # The first quiet sync after writes is slower, as after a first pull
                     # (``bench.sync``); auto-sync's no-op is the one after that.
                     _sync(laptop.store, laptop.client)
                     quiet = _timed(laptop.store, laptop.client, service.pid)
-                    answer = {"edited": edited[0], "quiet": quiet[0]}
-                    if edited[1] is not None and quiet[1] is not None:
-                        answer.update({"edited cpu": edited[1], "quiet cpu": quiet[1]})
+                    answer = {"edited": edited.seconds, "quiet": quiet.seconds}
+                    if edited.service_cpu is not None and quiet.service_cpu is not None:
+                        answer.update(
+                            {
+                                "edited cpu": edited.laptop_cpu + edited.service_cpu,
+                                "quiet cpu": quiet.laptop_cpu + quiet.service_cpu,
+                                "edited service cpu": edited.service_cpu,
+                            }
+                        )
                     print(json.dumps(answer), flush=True)
             finally:
                 laptop.store.lock()
@@ -216,10 +231,11 @@ def main(argv: list[str] | None = None) -> int:
         figure(f"quiet sync, {n} records", "quiet"),
         figure(f"1% edited locally, then sync, {n} records", "edited"),
     ]
-    if all("quiet cpu" in r for r in mine + theirs):
+    if all("edited service cpu" in r for r in mine + theirs):
         figures += [
             figure(f"CPU, quiet sync, laptop + service, {n} records", "quiet cpu"),
             figure(f"CPU, 1% edited locally, laptop + service, {n} records", "edited cpu"),
+            figure(f"CPU, 1% edited locally, the service alone, {n} records", "edited service cpu"),
         ]
     title = (
         f"Casebook small syncs: medians of {args.syncs} syncs a run, then of {args.runs} runs"
