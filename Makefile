@@ -38,10 +38,12 @@ lock:
 		cat $(LOCK); } > $(LOCK).tmp && mv $(LOCK).tmp $(LOCK)
 
 ## make run: the desktop app signed in to a local demo service (the server on SQLite with demo
-## data, started in the background and stopped when the app quits). `python -m ui.main --demo
-## --text` prints a local demo caseload instead.
+## data, started in the background and stopped when the app quits). `make run AS=manager` opens
+## it as the demo worker's team manager instead. `python -m ui.main --demo --text` prints a
+## local demo caseload instead.
+AS ?= worker
 run: $(STAMP)
-	$(BIN)/python -m ui.main --demo
+	$(BIN)/python -m ui.main --demo --as $(AS)
 
 ## make test: lint, format check, type check and the whole test suite.
 test: lint typecheck

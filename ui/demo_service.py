@@ -63,6 +63,14 @@ LOG_FILE = "server.log"
 MARKER_FILE = "demo-service-id"
 #: The demo worker whose laptop this is (a case-holding worker in the service's demo data).
 PREFERRED_WORKER = "worker11"
+#: The demo worker's team manager (``make run AS=manager``): approves that team's work.
+PREFERRED_MANAGER = "manager1"
+#: Who ``make run`` can open the app as: the demo account and its own demo profile (each its
+#: own laptop, so a manager's approval reaches the worker's profile by sync as in a service).
+DEMO_ROLES = {
+    "worker": (PREFERRED_WORKER, DEMO_SERVICE_PROFILE),
+    "manager": (PREFERRED_MANAGER, f"{DEMO_SERVICE_PROFILE}-manager"),
+}
 #: Printed at the top of exported records, so a demo PDF can never pass for a real one.
 DEMO_SERVICE_NAME = "Casebook demo service (fictional children only)"
 STARTUP_TIMEOUT = 30.0
@@ -131,9 +139,11 @@ def start(
     *,
     python: str = sys.executable,
     timeout: float = STARTUP_TIMEOUT,
+    role: str = "worker",
 ) -> DemoService:
     """Start the demo service (creating its database the first time) and wait until it
-    answers ``/health``. Raises ``DemoServiceFailed`` with a plain message."""
+    answers ``/health``; ``role`` says whose account the laptop signs in with (``worker`` or
+    ``manager``, see ``DEMO_ROLES``). Raises ``DemoServiceFailed`` with a plain message."""
     folder = folder or service_folder()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     database = folder / DATABASE_FILE
@@ -152,7 +162,7 @@ def start(
     else:
         _run([*command, "migrate"], env, folder)  # a newer app may bring new migrations
     service_id, accounts = _load_accounts(folder)
-    username, password = _pick_worker(accounts)
+    username, password = _pick_account(accounts, role)
     port = _free_port()
     with (folder / LOG_FILE).open("ab") as log_file:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
@@ -186,11 +196,15 @@ def start(
 
 @contextlib.contextmanager
 def running(
-    folder: Path | None = None, *, python: str = sys.executable, timeout: float = STARTUP_TIMEOUT
+    folder: Path | None = None,
+    *,
+    python: str = sys.executable,
+    timeout: float = STARTUP_TIMEOUT,
+    role: str = "worker",
 ) -> Iterator[DemoService]:
     """The demo service for the length of a ``with`` block; stopped however the block ends
     (normally, Ctrl+C, an exception)."""
-    service = start(folder, python=python, timeout=timeout)
+    service = start(folder, python=python, timeout=timeout, role=role)
     try:
         yield service
     finally:
@@ -206,18 +220,18 @@ def open_profile(
 ) -> DemoProfile:
     """The demo profile, unlocked, pointing at the running service, registered as the demo
     worker's laptop and synced. Created the first time; a profile made for an earlier demo
-    database (which no longer knows its device) is replaced, as it holds only demo data."""
+    database (which no longer knows its device) is replaced, as it holds only demo data. The
+    demo manager's laptop is a profile of its own (``DEMO_ROLES``)."""
     folder = profiles_root(root)
-    path = folder / DEMO_SERVICE_PROFILE
+    profile_name = profile_for(service.username)
+    path = folder / profile_name
     if path.exists() and _marker(path) != service.service_id:
         log.info("the demo service was rebuilt: starting a fresh demo profile")
         Profile(path).wipe()
     if not path.exists():
-        Profile.create(
-            DEMO_SERVICE_PROFILE, DEMO_PASSPHRASE, worker=service.username, root=root, kdf=kdf
-        )
+        Profile.create(profile_name, DEMO_PASSPHRASE, worker=service.username, root=root, kdf=kdf)
         write_bytes_atomically(path / MARKER_FILE, service.service_id.encode("ascii"))
-    profile = Profile.open(DEMO_SERVICE_PROFILE, root=root)
+    profile = Profile.open(profile_name, root=root)
     try:
         store = profile.unlock(DEMO_PASSPHRASE)
     except (ProfileLockedOut, TryAgainLater):
@@ -338,6 +352,24 @@ def _load_accounts(folder: Path) -> tuple[str, dict[str, str]]:
     if not isinstance(accounts, dict):
         accounts = {}
     return service_id, {str(k): str(v) for k, v in accounts.items()}
+
+
+def profile_for(username: str) -> str:
+    """The demo profile of the laptop signed in as ``username``."""
+    for account_name, profile_name in DEMO_ROLES.values():
+        if account_name == username:
+            return profile_name
+    return DEMO_SERVICE_PROFILE
+
+
+def _pick_account(accounts: dict[str, str], role: str) -> tuple[str, str]:
+    if role not in DEMO_ROLES:
+        raise DemoServiceFailed(f"There is no demo {role!r}: choose worker or manager.")
+    if role == "manager":
+        if PREFERRED_MANAGER not in accounts:
+            raise DemoServiceFailed("The demo service has no manager account to sign in as.")
+        return PREFERRED_MANAGER, accounts[PREFERRED_MANAGER]
+    return _pick_worker(accounts)
 
 
 def _pick_worker(accounts: dict[str, str]) -> tuple[str, str]:

@@ -47,6 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="sign in to a local demo service (fictional children; set up on first use)",
     )
     parser.add_argument(
+        "--as",
+        dest="demo_as",
+        choices=("worker", "manager"),
+        default="worker",
+        help="with --demo: open the app as the demo worker (default) or their team's manager",
+    )
+    parser.add_argument(
         "--text",
         action="store_true",
         help="with --demo: print a local demo profile's caseload instead of opening the app",
@@ -72,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui([sys.argv[0], *qt_args])
     if not args.text:
         setup_logging()
-        return run_demo_gui([sys.argv[0], *qt_args], print)
+        return run_demo_gui([sys.argv[0], *qt_args], print, role=args.demo_as)
     # A console that cannot show a character (an old code page, LANG=C) gets a placeholder
     # instead of an exception half way through the table.
     if isinstance(sys.stdout, io.TextIOWrapper):
@@ -92,9 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
-def run_demo_gui(qt_argv: list[str], out: Out) -> int:
-    """``make run``: start the local demo service, open the demo profile signed in to it, run
-    the app, and stop the service however the app ends."""
+def run_demo_gui(qt_argv: list[str], out: Out, *, role: str = "worker") -> int:
+    """``make run``: start the local demo service, open the demo profile signed in to it (the
+    demo worker's laptop, or with ``role="manager"`` their manager's), run the app, and stop
+    the service however the app ends."""
     from ui import demo_service
     from ui.app import run_gui
     from ui.demo_service import DEMO_PASSPHRASE
@@ -102,11 +110,11 @@ def run_demo_gui(qt_argv: list[str], out: Out) -> int:
 
     out("Starting the local demo service (the first time it loads its demo data)…")
     try:
-        with demo_service.running() as service:
+        with demo_service.running(role=role) as service:
             out(f"Demo service running at {service.url} (database in {service.folder}).")
             opened = demo_service.open_profile(service)
             out(
-                f"Signed in as demo worker {service.username!r}; "
+                f"Signed in as demo {role} {service.username!r}; "
                 f"{opened.summary.received} records synced."
             )
             out(
@@ -132,7 +140,7 @@ def run_demo_gui(qt_argv: list[str], out: Out) -> int:
         log.warning("demo profile could not be opened: %s", type(exc).__name__)
         out(
             f"The demo could not be opened: {exc}\nThe demo profile holds only made-up "
-            f"children; {start_afresh(profiles_root_or_none(), demo_service.DEMO_SERVICE_PROFILE)}"
+            f"children; {start_afresh(profiles_root_or_none(), demo_service.DEMO_ROLES[role][1])}"
         )
         return 0
 

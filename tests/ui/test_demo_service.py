@@ -249,3 +249,30 @@ def test_every_teams_demo_records_pass_the_laptops_validation(
         assert refused == [] and counted > 500
     finally:
         opened.store.lock()
+
+
+def test_make_run_as_manager_opens_the_teams_manager_on_a_laptop_of_their_own(
+    service: DemoService, tmp_path: Path
+) -> None:
+    """``make run AS=manager`` signs in as the demo worker's team manager, on a profile apart
+    from the worker's, holding the whole team's caseload (more than the worker's own)."""
+    saved = json.loads((service.folder / demo_service.ACCOUNTS_FILE).read_text(encoding="utf-8"))
+    username, password = demo_service._pick_account(saved["accounts"], "manager")
+    assert username == demo_service.PREFERRED_MANAGER
+    with pytest.raises(demo_service.DemoServiceFailed, match="no demo 'admin'"):
+        demo_service._pick_account(saved["accounts"], "admin")
+    root = tmp_path / "data"
+    worker = demo_service.open_profile(service, root=root, kdf=fast_kdf(), device_name="Test")
+    try:
+        worker_children = _children(worker.store)
+    finally:
+        worker.store.lock()
+    as_manager = replace(service, username=username, password=password)
+    opened = demo_service.open_profile(as_manager, root=root, kdf=fast_kdf(), device_name="Test")
+    try:
+        assert opened.profile.name == "demo-service-manager" != DEMO_SERVICE_PROFILE
+        signed_in = account.account(opened.store)
+        assert signed_in is not None and signed_in.role == "manager"
+        assert _children(opened.store) > worker_children
+    finally:
+        opened.store.lock()
