@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app import codes
+from app.deadlines import rules as rule_table
 from app.errors import FieldProblem, ValidationError
 from app.forms import answers, registry
 from app.models import (
@@ -47,6 +48,11 @@ _CARER_VISITS = {"SUPERVISING", "UNANNOUNCED"}
 # child under the order (resources/rules/deadlines.toml, obligation sgo_support_review).
 _CHILD_REVIEWS = {"CHILD_LAC", "ADOPTION_PLACEMENT", "AUTHORITY_TO_PLACE", "SGO_SUPPORT"}
 _PR3_NOT_ALLOWED = {"P1", "A3", "A4", "A5", "A6", "K1", "K2", "U1", "U2", "U3", "U4", "U5", "U6"}
+
+
+def _day(day: date) -> str:
+    """A date as a worker in England writes it."""
+    return day.strftime("%d/%m/%Y")
 
 
 @dataclass
@@ -207,12 +213,21 @@ def _household(obj: CarerHousehold, c: Check) -> None:
     c.not_future("approval_date", obj.approval_date, "approval date")
     c.not_future("temporary_approval_date", obj.temporary_approval_date, "temporary approval date")
     extension, approved = obj.temporary_extension_until, obj.temporary_approval_date
-    if extension and approved and (extension - approved).days > 24 * 7:
-        c.add(
-            "temporary_extension_until",
-            "Temporary approval can be extended to 24 weeks "
-            "at most (16 weeks plus one 8-week extension).",
-        )
+    ends = rule_table.temporary_approval_ends(rule_table.load(), approved) if approved else None
+    if extension and ends:
+        first, latest = ends
+        if extension <= first:
+            c.add(
+                "temporary_extension_until",
+                f"An extension must end after the temporary approval does "
+                f"({_day(first)}); leave it empty if the approval has not been extended.",
+            )
+        elif extension > latest:
+            c.add(
+                "temporary_extension_until",
+                f"Temporary approval can be extended once, to {_day(latest)} at the latest "
+                "(regulation 25).",
+            )
     if (
         obj.age_range_min is not None
         and obj.age_range_max is not None

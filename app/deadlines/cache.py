@@ -76,8 +76,9 @@ log = logging.getLogger(__name__)
 #: Bump when the engine or the fact builder changes what it answers for the same records and
 #: rule table, or what is saved changes: every saved answer is then redone once. (2: each
 #: subject's first open due date and packed items, migration 0008. 3: open agreed actions are
-#: items too, their titles packed with them, migration 0010.)
-FORMAT = 3
+#: items too, their titles packed with them, migration 0010. 4: most specific rule wins a tie;
+#: T2 worked out from the temporary approval; S1 from the support plan, migration 0018.)
+FORMAT = 4
 
 #: The ``profile_state`` key under which the fingerprint of the saved answers is kept.
 FINGERPRINT_KEY = "deadline_cache_fingerprint"

@@ -2,8 +2,10 @@
 
 For each obligation (statutory visit, review, care plan...) every rule whose conditions hold
 proposes a due date; the earliest wins, unless a rule that applies replaces others
-(``supersedes``). A "once" rule that has already been met proposes nothing but is remembered,
-so an obligation that was met and does not recur shows as done.
+(``supersedes``). When two rules propose the same date, the more specific one wins
+(``Rule.specificity``), so the item cites the regulation that governs the case rather than the
+default one that happens to agree with it. A "once" rule that has already been met proposes
+nothing but is remembered, so an obligation that was met and does not recur shows as done.
 
 Beside the rules' items, each open agreed action with a due date (from a review, or added on its
 own) is an item of its own (``action_item``): no regulation sets its date, but it is due by the
@@ -159,6 +161,10 @@ def _evaluate(
         if start is None:
             continue
         due = add(start, view.interval(rule), rule.unit)
+        if rule.until_recorded:
+            recorded = view.recorded(rule.until_recorded)
+            if recorded is not None and recorded < due:
+                due = recorded
         met = view.met_on(rule, start) if rule.repeat == "once" else None
         proposals.setdefault(rule.obligation, []).append(_Proposal(rule, due, met))
     items = []
@@ -166,7 +172,7 @@ def _evaluate(
         replaced = {ref for p in found if p.met_on is None for ref in p.rule.supersedes}
         live = [p for p in found if p.met_on is None and p.rule.ref not in replaced]
         if live:
-            best = min(live, key=lambda p: (p.due, p.rule.ref))
+            best = min(live, key=lambda p: (p.due, -p.rule.specificity, p.rule.ref))
             items.append(_item(subject_id, obligation, best, today, table, view))
         else:
             last = max(found, key=lambda p: p.met_on or date.min)
@@ -228,6 +234,11 @@ class _View(ABC):
 
     def interval(self, rule: Rule) -> int:
         return rule.amount
+
+    def recorded(self, name: str) -> date | None:
+        """A date the worker recorded that can end a rule's interval sooner
+        (``Rule.until_recorded``); none for subjects that record no such dates."""
+        return None
 
     def reviews_since(
         self, reviews: dict[str, tuple[ReviewFact, ...]], kind: str, since: date | None
@@ -350,6 +361,12 @@ class _ChildView(_View):
             case "last_review_or_status":
                 found = self.reviews(kind) if kind else ()
                 return found[-1].on if found else f.legal_status_start
+            case "last_review_or_support_plan":
+                # A support plan agreed after the last review starts a new plan period: its
+                # review is due a full interval after it (SGR 2005 reg 17).
+                found = self.reviews(kind) if kind else ()
+                latest = [d for d in (found[-1].on if found else None, f.support_plan_agreed) if d]
+                return max(latest) if latest else f.legal_status_start
         return None
 
     def interval(self, rule: Rule) -> int:
@@ -428,6 +445,9 @@ class _HouseholdView(_View):
                 found = self.reviews(rule.review_kind or "")
                 return found[-1].on if found else None
         return None
+
+    def recorded(self, name: str) -> date | None:
+        return self.f.temporary_extension_until if name == "temporary_extension_until" else None
 
     def met_on(self, rule: Rule, start: date) -> date | None:
         f = self.f

@@ -52,6 +52,9 @@ class ChildFacts:
     reviews: dict[str, tuple[ReviewFact, ...]] = field(default_factory=dict)
     care_plan_dates: tuple[date, ...] = ()
     actions: tuple[ActionFact, ...] = ()
+    #: When the latest signed-off support plan for the child (on the child, or on the household
+    #: the child last lived with: the special guardians') was agreed.
+    support_plan_agreed: date | None = None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from app.deadlines.facts import (
 from app.deadlines.rules import Rule
 from app.models import (
     Action,
+    Assessment,
     CarePlan,
     CarerHousehold,
     Child,
@@ -216,6 +217,7 @@ def child_facts_until(
         plans[child_id].append(on)
 
     actions = _open_actions(session, Action.child_id, only, child=True)
+    plans_agreed = _support_plans_agreed(session, only)
 
     out = []
     for child_id in ids:
@@ -235,6 +237,15 @@ def child_facts_until(
             ),
             None,
         )
+        latest = child_placements[-1] if child_placements else None
+        agreed = [
+            d
+            for d in (
+                plans_agreed.get(child_id),
+                plans_agreed.get(latest.household_id) if latest and latest.household_id else None,
+            )
+            if d
+        ]
         change = changes.get(child_id)
         if now is not None:
             birthday = _next_anniversary(now.start_date, today)
@@ -262,6 +273,7 @@ def child_facts_until(
                     reviews={k: tuple(v) for k, v in reviews.get(child_id, {}).items()},
                     care_plan_dates=tuple(plans.get(child_id, ())),
                     actions=tuple(actions.get(child_id, ())),
+                    support_plan_agreed=max(agreed) if agreed else None,
                 ),
                 change,
             )
@@ -353,6 +365,34 @@ def _open_actions(
         .order_by(Action.due_date, Action.id)
     ):
         found[key].append(ActionFact(action_id, description, owner, due))
+    return found
+
+
+def _support_plans_agreed(session: Session, only: Subjects | None) -> dict[str, date]:
+    """When the latest signed-off support plan was agreed, by the child or the household it is
+    recorded on (its id as stored). A special guardians' plan is recorded on their household,
+    and the child's last placement names that household; the date is the day it was signed
+    off, the day the plan took effect."""
+    from app.households import SUPPORT_PLAN_KIND, SUPPORT_PLAN_TEMPLATE
+
+    where = [
+        Assessment.deleted.is_(False),
+        Assessment.status.in_(_SIGNED),
+        Assessment.finalised_at.is_not(None),
+        (Assessment.kind == SUPPORT_PLAN_KIND) | (Assessment.template_id == SUPPORT_PLAN_TEMPLATE),
+    ]
+    if only is not None:
+        placed_with = select(Placement.household_id).where(Placement.child_id.in_(only))
+        where.append(Assessment.child_id.in_(only) | Assessment.household_id.in_(placed_with))
+    found: dict[str, date] = {}
+    for child_id, household_id, signed in session.execute(
+        select(_hex(Assessment.child_id), _hex(Assessment.household_id), Assessment.finalised_at)
+        .where(*where)
+        .order_by(Assessment.finalised_at)
+    ):
+        for key in (child_id, household_id):
+            if key is not None:
+                found[key] = signed.date()
     return found
 
 

@@ -4,11 +4,12 @@ with a clear message at start-up rather than as a wrong deadline on a worker's d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from typing import Any
 
 import resources
-from app.deadlines.calendar import UNITS
+from app.deadlines.calendar import UNITS, add
 
 TRIGGERS = frozenset(
     {
@@ -21,6 +22,7 @@ TRIGGERS = frozenset(
         "welfare_concern_visit",
         "last_review",
         "last_review_or_status",
+        "last_review_or_support_plan",
         "approval_date",
         "last_unannounced_or_approval",
         "temporary_approval_date",
@@ -58,6 +60,18 @@ PLACEMENT_FLAGS = frozenset(
 )
 
 
+#: Dates a worker records that can end a rule's interval sooner (``until_recorded``): an
+#: extension of temporary approval granted for less than the most the regulation allows.
+RECORDED_ENDS = frozenset({"temporary_extension_until"})
+
+#: Conditions that only narrow a rule out of the default case (a child who is looked after, a
+#: placement that is not a short break...) rather than naming the case it is for: they add
+#: nothing to a rule's specificity.
+_NOT_SPECIFIC = frozenset(
+    {"looked_after", "not_legal_status", "not_placement_type", "not_placement_flags", "unverified"}
+)
+
+
 class RuleTableError(ValueError):
     """The rule table cannot be used as written; says which rule and which field."""
 
@@ -76,6 +90,27 @@ class Rule:
     conditions: dict[str, Any]
     supersedes: frozenset[str] = frozenset()
     from_review: str | None = None
+    until_recorded: str | None = None
+
+    @property
+    def specificity(self) -> int:
+        """How narrowly the rule names the case it is for: one for each legal status, placement
+        type, kind of carer or approval status list, each placement fact it requires, a
+        temporarily approved household, a recorded extension, a placement age, and a count of
+        reviews. When two rules give an obligation the same date, the more specific one is the
+        regulation that actually governs the case (reg 28(4) for a connected-person placement,
+        not the default reg 28(2)(a)), so it is the one shown."""
+        score = 0
+        for name, value in self.conditions.items():
+            if name in _NOT_SPECIFIC or name == "review_kind":
+                continue
+            if name == "placement_flags":
+                score += len(value)
+            elif name == "reviews_at_most" and "reviews_at_least" in self.conditions:
+                continue  # one count of reviews, however bounded
+            else:
+                score += 1
+        return score
 
     @property
     def review_kind(self) -> str | None:
@@ -164,9 +199,16 @@ def _rule(index: int, row: dict[str, Any]) -> Rule:
         raise RuleTableError(
             f"rule {ref}: unknown placement flags {sorted(flags - PLACEMENT_FLAGS)}"
         )
-    needs_kind = row["trigger"] in ("last_review", "last_review_or_status") or (
-        "reviews_at_most" in conditions or "reviews_at_least" in conditions
-    )
+    until = interval.get("until_recorded")
+    if until is not None and until not in RECORDED_ENDS:
+        raise RuleTableError(
+            f"rule {ref}: until_recorded must be one of {', '.join(sorted(RECORDED_ENDS))}"
+        )
+    needs_kind = row["trigger"] in (
+        "last_review",
+        "last_review_or_status",
+        "last_review_or_support_plan",
+    ) or ("reviews_at_most" in conditions or "reviews_at_least" in conditions)
     if needs_kind and "review_kind" not in conditions:
         raise RuleTableError(f"rule {ref}: counting reviews needs a review_kind condition")
     return Rule(
@@ -182,4 +224,21 @@ def _rule(index: int, row: dict[str, Any]) -> Rule:
         conditions=conditions,
         supersedes=frozenset(row.get("supersedes", [])),
         from_review=interval.get("from_review"),
+        until_recorded=until,
     )
+
+
+def temporary_approval_ends(table: RuleTable, approved: date) -> tuple[date, date] | None:
+    """When a connected person's temporary approval from ``approved`` ends (T1, reg 24), and the
+    latest an extension can take it to (T2, reg 25): from the table, so a service that changes
+    the weeks changes what a worker may record too. None if the table has no such rules."""
+    ends = {
+        r.ref: add(approved, r.amount, r.unit)
+        for r in table.rules
+        if r.obligation == "temporary_approval_expiry"
+        and r.trigger == "temporary_approval_date"
+        and r.ref in ("T1", "T2")
+    }
+    if "T1" not in ends or "T2" not in ends:
+        return None
+    return ends["T1"], ends["T2"]

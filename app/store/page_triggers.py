@@ -63,7 +63,12 @@ DEADLINE: dict[str, tuple[tuple[str, str], ...]] = {
     "training_record": (("household", "household_id"),),
     "carer_household": (("household", "id"),),
     "action": (("child", "child_id"), ("household", "household_id")),
+    "assessment": (("child", "child_id"), ("household", "household_id")),
 }
+
+#: Tables whose rows also reach the children placed with the household they name (``{key}``:
+#: the household id column): migration 0006's ``_PLACED_WITH`` and 0018's support plans.
+PLACED_WITH: dict[str, str] = {"carer_household": "id", "assessment": "household_id"}
 
 #: SQLite allows 32,766 bound values a statement; ids go in chunks well below that.
 _CHUNK = 900
@@ -155,12 +160,13 @@ def _statements(table: str) -> list[str]:
             " AND NOT EXISTS (SELECT 1 FROM deadline_stale AS s"
             f" WHERE s.subject_type = '{kind}' AND s.subject_id = t.{column})"
         )
-    if table == "carer_household":
-        # A household's changes reach the children placed with it (0006's _PLACED_WITH).
+    if table in PLACED_WITH:
+        # A household's changes reach the children placed with it (0006's _PLACED_WITH, 0018).
         out.append(
-            "INSERT INTO deadline_stale (subject_type, subject_id)"
+            "INSERT INTO deadline_stale (subject_type, subject_id)"  # noqa: S608 (names from this module)
             " SELECT DISTINCT 'child', p.child_id FROM placement AS p"
-            " WHERE p.household_id IN ({ids})"
+            f" JOIN {table} AS t ON p.household_id = t.{PLACED_WITH[table]}"
+            " WHERE t.id IN ({ids})"
             " AND NOT EXISTS (SELECT 1 FROM deadline_stale AS s"
             " WHERE s.subject_type = 'child' AND s.subject_id = p.child_id)"
         )

@@ -16,6 +16,7 @@ from app.dashboard import Dashboard, build, caseload, caseload_of, rows, worked_
 from app.deadlines import cache
 from app.demo import populate
 from app.models import (
+    Assessment,
     CarePlan,
     CarerHousehold,
     Child,
@@ -327,3 +328,47 @@ def test_household_answers_never_expire(demo: Store) -> None:
             session.scalars(select(DueSubject.subject_type).where(DueSubject.valid_until.is_(None)))
         )
     assert HOUSEHOLD in kinds
+
+
+def test_a_signed_off_support_plan_restarts_the_sgo_review_year(demo: Store) -> None:
+    """Special guardians' support plan, signed off on their household today, is the child's
+    S1 trigger: the child under the order is redone, and the support review falls due a year
+    after the plan (15/06/2027), not a year after the last review or the order."""
+    with demo.read() as session:
+        sgo_children = session.scalars(
+            select(LegalStatus.child_id).where(
+                LegalStatus.code == "SGO", LegalStatus.end_date.is_(None)
+            )
+        ).all()
+        found = [
+            (child_id, household_id)
+            for child_id in sgo_children
+            for household_id in session.scalars(
+                select(Placement.household_id)
+                .where(Placement.child_id == child_id)
+                .order_by(Placement.start_date.desc())
+                .limit(1)
+            )
+            if household_id is not None
+        ]
+    assert found, "the demo has a child under an SGO, placed with the special guardians"
+    child_id, household_id = found[0]
+    entry = resources.demo.assessments()["special_guardians_support_plan"]
+    with demo.write() as session:
+        session.add(
+            Assessment(
+                household_id=household_id,
+                kind=entry.kind,
+                template_id=entry.template_id,
+                template_version=entry.template_version,
+                answers=entry.answers_for(today=TODAY),
+                started_date=TODAY - timedelta(days=10),
+                status="finalised",
+            )
+        )
+    assert (CHILD, child_id) in _stale(demo)
+    assert child_id in _refresh(demo).children
+    dashboard = _same_as_engine(demo)
+    (row,) = [r for r in dashboard.children if r.child_id == child_id]
+    (review,) = [i for i in row.items if i.obligation == "sgo_support_review"]
+    assert (review.rule_ref, review.due) == ("S1", date(2027, 6, 15))

@@ -168,6 +168,34 @@ VISITS: list[tuple[str, ChildFacts, date, date, Status, str]] = [
         "V8",
     ),
     (
+        "tie: a connected-person placement's first visit is reg 28(4)'s weekly visit, not V1",
+        child(placement=placed("U3", date(2026, 3, 2)), household_temporary=True),
+        date(2026, 3, 3),
+        date(2026, 3, 9),
+        Status.DUE_SOON,
+        "V7a",
+    ),
+    (
+        "tie: placed at home on the day the care order is made is reg 28(5), not V1",
+        child(legal_status_start=date(2026, 3, 2), placement=placed("P1", date(2026, 3, 2))),
+        date(2026, 3, 3),
+        date(2026, 3, 9),
+        Status.DUE_SOON,
+        "V8",
+    ),
+    (
+        "care order at home after the first visit: six weeks under reg 28(5), not V2",
+        child(
+            legal_status_start=date(2026, 3, 2),
+            placement=placed("P1", date(2026, 3, 2)),
+            last_visit=date(2026, 3, 6),
+        ),
+        date(2026, 3, 10),
+        date(2026, 4, 17),
+        Status.UPCOMING,
+        "V8b",
+    ),
+    (
         "placed for adoption: weekly until the first adoption review",
         child(
             legal_status="E1", placement=placed("A5", date(2026, 2, 2)), last_visit=date(2026, 2, 5)
@@ -215,7 +243,22 @@ def test_statutory_visit_examples(
     """The next statutory visit is due on the date the regulation gives, with its status."""
     item = due(facts, today, "child_visit")
     assert (item.due, item.status, item.rule_ref) == (when, status, ref)
-    assert item.regulation
+    assert item.regulation == next(r.regulation for r in load().rules if r.ref == ref)
+
+
+def test_tied_rules_show_the_specific_regulation() -> None:
+    """Where the default rule gives the same date, the worker sees the regulation that
+    governs the case: reg 28(4) for a connected person, reg 28(5) for a care order at home."""
+    connected = due(
+        child(placement=placed("U3"), household_temporary=True), date(2026, 3, 3), "child_visit"
+    )
+    at_home = due(child(placement=placed("P1")), date(2026, 3, 3), "child_visit")
+    assert connected.regulation == "CPPCR 2010 reg 28(4)"
+    assert at_home.regulation == "CPPCR 2010 reg 28(5)"
+    # The default still applies where nothing more specific does.
+    assert due(child(placement=placed("U6")), date(2026, 3, 3), "child_visit").regulation == (
+        "CPPCR 2010 reg 28(2)(a)"
+    )
 
 
 REVIEWS: list[tuple[str, ChildFacts, date, str, date, str]] = [
@@ -295,6 +338,53 @@ REVIEWS: list[tuple[str, ChildFacts, date, str, date, str]] = [
         date(2026, 5, 1),
         "sgo_support_review",
         date(2026, 6, 1),
+        "S1",
+    ),
+    (
+        "special guardianship: a year after the support plan was agreed",
+        child(
+            legal_status="SGO",
+            legal_status_start=date(2025, 6, 1),
+            looked_after=False,
+            looked_after_start=None,
+            first_placement_start=None,
+            support_plan_agreed=date(2025, 7, 15),
+        ),
+        date(2026, 5, 1),
+        "sgo_support_review",
+        date(2026, 7, 15),
+        "S1",
+    ),
+    (
+        "special guardianship: a review after the plan restarts the year",
+        child(
+            legal_status="SGO",
+            legal_status_start=date(2025, 6, 1),
+            looked_after=False,
+            looked_after_start=None,
+            first_placement_start=None,
+            support_plan_agreed=date(2025, 7, 15),
+            reviews={"SGO_SUPPORT": (ReviewFact(date(2026, 2, 10)),)},
+        ),
+        date(2026, 5, 1),
+        "sgo_support_review",
+        date(2027, 2, 10),
+        "S1",
+    ),
+    (
+        "special guardianship: a plan revised after the last review restarts the year",
+        child(
+            legal_status="SGO",
+            legal_status_start=date(2025, 6, 1),
+            looked_after=False,
+            looked_after_start=None,
+            first_placement_start=None,
+            support_plan_agreed=date(2026, 4, 20),
+            reviews={"SGO_SUPPORT": (ReviewFact(date(2026, 2, 10)),)},
+        ),
+        date(2026, 5, 1),
+        "sgo_support_review",
+        date(2027, 4, 20),
         "S1",
     ),
 ]
@@ -397,6 +487,32 @@ HOUSEHOLDS: list[tuple[str, HouseholdFacts, str, date, str]] = [
             approval_date=None,
             temporary_approval_date=date(2026, 1, 5),
             temporary_extension_until=date(2026, 6, 22),
+        ),
+        "temporary_approval_expiry",
+        date(2026, 6, 22),
+        "T2",
+    ),
+    (
+        "an extension of less than 8 weeks ends on its own date",
+        household(
+            carer_type="CONNECTED_PERSON",
+            approval_status="TEMPORARY",
+            approval_date=None,
+            temporary_approval_date=date(2026, 1, 5),
+            temporary_extension_until=date(2026, 5, 25),
+        ),
+        "temporary_approval_expiry",
+        date(2026, 5, 25),
+        "T2",
+    ),
+    (
+        "an extension recorded past 24 weeks (from sync) ends at 24 weeks: 5 Jan + 24 = 22 Jun",
+        household(
+            carer_type="CONNECTED_PERSON",
+            approval_status="TEMPORARY",
+            approval_date=None,
+            temporary_approval_date=date(2026, 1, 5),
+            temporary_extension_until=date(2026, 9, 1),
         ),
         "temporary_approval_expiry",
         date(2026, 6, 22),

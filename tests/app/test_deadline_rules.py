@@ -69,6 +69,12 @@ def test_shipped_table_covers_the_core_statutory_rules() -> None:
         (lambda r: r.update(conditions={"placement_flags": ["happy"]}), "unknown placement"),
         (lambda r: r.update(conditions={"reviews_at_most": 0}), "needs a review_kind"),
         (lambda r: r.update(supersedes=["Z9"]), "supersedes unknown"),
+        (
+            lambda r: r.update(
+                interval={"amount": 1, "unit": "weeks", "until_recorded": "birthday"}
+            ),
+            "until_recorded must be one of",
+        ),
     ],
 )
 def test_bad_rows_are_reported_by_rule_and_field(change: Any, message: str) -> None:

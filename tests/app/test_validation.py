@@ -120,14 +120,24 @@ CASES: list[tuple[str, Record, str, str]] = [
         "cannot be the provider",
     ),
     (
-        "temporary approval over 24 weeks",
+        "temporary approval extended past 24 weeks (1 Jan + 24 weeks = 18 June)",
         factories.household(
             approval_status="TEMPORARY",
             temporary_approval_date=date(2026, 1, 1),
-            temporary_extension_until=date(2026, 7, 1),
+            temporary_extension_until=date(2026, 6, 19),
         ),
         "temporary_extension_until",
-        "24 weeks",
+        "extended once, to 18/06/2026 at the latest",
+    ),
+    (
+        "an extension that ends within the first 16 weeks (1 Jan + 16 weeks = 23 April)",
+        factories.household(
+            approval_status="TEMPORARY",
+            temporary_approval_date=date(2026, 1, 1),
+            temporary_extension_until=date(2026, 4, 23),
+        ),
+        "temporary_extension_until",
+        "must end after the temporary approval does (23/04/2026)",
     ),
     (
         "approved without a date",
