@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import codes
+from app.deadlines import cache
+from app.deadlines.engine import DueItem
 from app.forms import answers, registry
 from app.models import (
     Action,
@@ -36,6 +38,10 @@ from app.models import (
     Review,
     Visit,
 )
+from app.models.due_cache import CHILD
+
+if TYPE_CHECKING:
+    from app.store import Store
 
 #: Kinds of chronology entry, in the order the filter lists them, with the words it shows.
 KINDS: dict[str, str] = {
@@ -139,10 +145,22 @@ class CaseFile:
     placements: tuple[PlacementPeriod, ...]
     actions: tuple[ActionItem, ...]
     chronology: tuple[Entry, ...]
+    #: Every statutory item and agreed action due for the child, most urgent first, as the
+    #: deadline engine saved them (``open_case``; empty from ``load_case`` alone).
+    due: tuple[DueItem, ...] = ()
 
 
 class ChildNotFound(LookupError):
     """The child is not (or no longer) on this laptop, e.g. purged after leaving the caseload."""
+
+
+def open_case(store: Store, child_id: uuid.UUID, today: date) -> CaseFile:
+    """``load_case`` with the child's due items, in a session where the saved deadlines hold
+    for ``today`` (the child's are redone first if a record changed): what the case page loads
+    on a worker thread, so its Due tab and the dashboard always agree."""
+    with cache.current(store, today) as session:
+        case = load_case(session, child_id, today)
+        return replace(case, due=tuple(cache.subject_items(session, today, CHILD, child_id)))
 
 
 def load_case(session: Session, child_id: uuid.UUID, today: date) -> CaseFile:

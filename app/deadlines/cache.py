@@ -293,6 +293,45 @@ def read(session: Session, today: date, *, households: bool = True) -> CaseloadD
     )
 
 
+def subject_items(
+    session: Session, today: date, subject_type: str, subject_id: uuid.UUID
+) -> list[DueItem]:
+    """One child's or household's saved items (``subject_type`` ``CHILD`` or ``HOUSEHOLD``),
+    most urgent first, with their status for ``today``, exactly as ``read`` gives them: what a
+    case page's Due tab shows. The session must be one in which the saved deadlines hold for
+    ``today`` (``current``)."""
+    soon = today + timedelta(days=rule_table.load().due_soon_days)
+    items = []
+    for row in session.scalars(
+        select(DueItemRow).where(
+            DueItemRow.subject_type == subject_type, DueItemRow.subject_id == subject_id
+        )
+    ):
+        if row.done:
+            status = Status.DONE
+        elif row.due < today:
+            status = Status.OVERDUE
+        elif row.due <= soon:
+            status = Status.DUE_SOON
+        else:
+            status = Status.UPCOMING
+        items.append(
+            _due_item(
+                row.subject_id,
+                row.obligation,
+                row.title,
+                row.due,
+                status,
+                row.rule_ref,
+                row.regulation,
+                row.last_done,
+                row.unverified,
+            )
+        )
+    items.sort(key=_urgency)
+    return items
+
+
 # ---- Private API
 
 

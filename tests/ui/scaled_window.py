@@ -27,6 +27,7 @@ from ui import tasks  # noqa: E402
 from ui.app import AppLook  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.sync_controller import SyncController  # noqa: E402
+from ui.views.case_view import CaseView  # noqa: E402
 
 #: A 1920x1080 13-inch laptop at 150% scaling offers this many logical pixels.
 LOGICAL_SCREEN = (1280, 720)
@@ -97,6 +98,13 @@ def main(root: Path, shots: Path) -> int:
     pages["case"] = clipped(window)
     sizes["case"] = [window.width(), window.height()]
     window.grab().save(str(shots / "scaled-150-case.png"))
+    case_view = window.findChild(CaseView)
+    assert case_view is not None
+    case_view.tabs.setCurrentIndex(case_view.tabs.indexOf(case_view.due_table.parentWidget()))
+    settle(app)
+    pages["case due"] = clipped(window)
+    window.grab().save(str(shots / "scaled-150-case-due.png"))
+    case_view.tabs.setCurrentIndex(0)
     window.open_visit(child_id, None)
     settle(app)
     pages["visit form"] = clipped(window)

@@ -90,6 +90,7 @@ def test_record_a_visit_and_the_other_tabs(
         "Chronology",
         "Legal status and placements",
         "Actions (2 open)",
+        "Due (4 overdue)",  # first review, care plan, placement plan, the dental check-up
     ]
     case = view.case
     assert case is not None

@@ -42,6 +42,7 @@ def test_every_label_and_button_fits_at_150_percent_with_larger_text(tmp_path: P
     assert report["pages"] == {
         "dashboard": [],
         "case": [],
+        "case due": [],
         "visit form": [],
         "assessment form": [],
     }

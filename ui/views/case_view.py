@@ -1,8 +1,9 @@
 """One child's case: who they are, their legal status and placement history, their actions,
-and a chronology of everything recorded about them.
+a chronology of everything recorded about them, and everything due.
 
-The whole case is read by ``app.chronology.load_case`` on a worker thread (a fixed handful of
-queries however long the child's history), then shown. The view never queries the store itself.
+The whole case is read by ``app.chronology.open_case`` on a worker thread (a fixed handful of
+queries however long the child's history, and the child's saved deadlines, redone first if a
+record changed), then shown. The view never queries the store itself.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.chronology import KINDS, CaseFile, ChildNotFound, load_case
+from app.chronology import KINDS, CaseFile, ChildNotFound, open_case
 from app.errors import ValidationError
 from app.services import actions
 from app.store import Store
@@ -32,17 +33,18 @@ from ui.exports.actions import export_chronology
 from ui.models.actions_model import ActionsModel
 from ui.models.chronology_model import ChronologyModel, RowsModel
 from ui.models.chronology_model import Column as ChronologyColumn
+from ui.models.due_model import Column as DueColumn
+from ui.models.due_model import DueModel
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
 
 
 def _load(store: Store, child_id: uuid.UUID) -> CaseFile:
     """Runs on a worker thread."""
-    with store.read() as session:
-        return load_case(session, child_id, clock.today())
+    return open_case(store, child_id, clock.today())
 
 
-def _table(name: str, model: RowsModel | ChronologyModel | ActionsModel) -> QTableView:
+def _table(name: str, model: RowsModel | ChronologyModel | ActionsModel | DueModel) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
@@ -260,6 +262,7 @@ class CaseView(QWidget):
         self._tabs.addTab(chronology_page, "&Chronology")
         self._tabs.addTab(history_page, "Legal status and &placements")
         self._tabs.addTab(actions_page, "&Actions")
+        self._tabs.addTab(self._due_page(), "D&ue")
 
         self._problem = QLabel("")
         self._problem.setProperty("role", "error")
@@ -283,6 +286,20 @@ class CaseView(QWidget):
 
         self._kind_box.currentIndexChanged.connect(self._filter_kinds)
         self._chronology.activated.connect(self._open_entry)
+
+    def _due_page(self) -> QWidget:
+        self._due = DueModel(self)
+        self._due_table = _table("Due items", self._due)
+        hint = QLabel(
+            "Every statutory visit, review and plan due for this child, and the actions agreed "
+            "for them, most urgent first, with the regulation that sets each date."
+        )
+        hint.setWordWrap(True)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(hint)
+        layout.addWidget(self._due_table, 1)
+        return page
 
     def _show(self, seq: int, case: CaseFile) -> None:
         if not alive(self) or seq != self._seq:
@@ -326,6 +343,9 @@ class CaseView(QWidget):
         open_actions = self._actions.open_count
         self._action_chosen()
         self._tabs.setTabText(2, f"&Actions ({open_actions} open)")
+        self._due.set_items(case.due)
+        overdue = self._due.overdue_count
+        self._tabs.setTabText(3, f"D&ue ({overdue} overdue)" if overdue else "D&ue")
         self._size_columns()
         self._problem.setVisible(False)
         self.sig_loaded.emit()
@@ -354,6 +374,16 @@ class CaseView(QWidget):
         self._actions_table.setColumnWidth(0, metrics.averageCharWidth() * 60)
         self._actions_table.setColumnWidth(1, metrics.horizontalAdvance("Sandra Whitfield") + 40)
         self._actions_table.setColumnWidth(2, date_width)
+        # What is due takes the room left; the short columns and the regulation fit their words.
+        due_header = self._due_table.horizontalHeader()
+        due_header.setStretchLastSection(False)
+        for column in DueColumn:
+            due_header.setSectionResizeMode(
+                column,
+                QHeaderView.ResizeMode.Stretch
+                if column is DueColumn.WHAT
+                else QHeaderView.ResizeMode.ResizeToContents,
+            )
 
     def _failed(self, seq: int, exc: BaseException) -> None:
         if not alive(self) or seq != self._seq:
@@ -396,6 +426,18 @@ class CaseView(QWidget):
             self.open_assessment.emit(self._child_id, entry.record_id)
         elif entry.kind == "addendum" and entry.target_kind == "assessment" and entry.target_id:
             self.open_assessment.emit(self._child_id, entry.target_id)
+
+    @property
+    def due_table(self) -> QTableView:
+        return self._due_table
+
+    @property
+    def due_model(self) -> DueModel:
+        return self._due
+
+    @property
+    def tabs(self) -> QTabWidget:
+        return self._tabs
 
     @property
     def actions_table(self) -> QTableView:
