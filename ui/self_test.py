@@ -336,12 +336,14 @@ def _since_process_start() -> float:
     """Seconds since this process began (Linux: from /proc, so the interpreter's own start-up
     and, in a frozen build, the bootloader's are counted); elsewhere, since this module was
     imported."""
-    try:
-        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-        return uptime - ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return time.perf_counter() - _IMPORTED
+    if sys.platform == "linux":
+        try:
+            ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+            uptime = float(Path("/proc/uptime").read_text().split()[0])
+            return uptime - ticks / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return time.perf_counter() - _IMPORTED
 
 
 def _plain(exc: BaseException) -> str:

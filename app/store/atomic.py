@@ -2,12 +2,18 @@
 
 Temp file in the same directory, fsync, ``os.replace``, fsync the directory: after a crash the
 file is either the old version or the new one, never a torn mix (the Electrum pattern).
+
+POSIX modes keep other local users out of the file. Windows has no ``os.fchmod`` (before
+Python 3.13) and ignores mode bits beyond read-only: there the profile lives under the user's
+own ``%LOCALAPPDATA%``, whose access list already admits only that user, the administrators
+and SYSTEM, and the file inherits it (see SECURITY.md).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -16,7 +22,8 @@ def write_bytes_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> Non
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
+            if sys.platform != "win32":
+                os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -30,10 +37,9 @@ def write_bytes_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> Non
 
 def fsync_directory(directory: Path) -> None:
     """Make a rename durable. Windows cannot open directories; there NTFS journals renames."""
-    if os.name == "nt":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    if sys.platform != "win32":
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
