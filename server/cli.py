@@ -39,11 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casebook-server", description="Casebook's central service and its admin tools."
     )
-    parser.add_argument(
-        "--database-url",
-        help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite file in "
-        "the data dir, or CASEBOOK_SERVER_DATABASE_URL)",
-    )
+    parser.add_argument("--database-url", help=_DATABASE_URL_HELP)
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the HTTP service")
@@ -109,7 +105,29 @@ def _parser() -> argparse.ArgumentParser:
     demo_cmd = sub.add_parser("demo", help="load a demonstration service into an empty database")
     demo_cmd.add_argument("--children", type=int, default=200)
     demo_cmd.add_argument("--seed", type=int, default=1)
+    _database_url_after_commands(parser)
     return parser
+
+
+_DATABASE_URL_HELP = (
+    "SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: SQLite file in the data "
+    "dir, or CASEBOOK_SERVER_DATABASE_URL)"
+)
+
+
+def _database_url_after_commands(parser: argparse.ArgumentParser) -> None:
+    """Accept ``--database-url`` after any (sub)command too (``serve --database-url URL``), as
+    people type it; the option before the command keeps working. Added to every command,
+    including ones defined later in ``_parser``, without a default of its own, so it never
+    hides one given before the command."""
+    for action in parser._actions:  # noqa: SLF001 - argparse has no public walk of subparsers
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for command in action.choices.values():
+                if "--database-url" not in command._option_string_actions:  # noqa: SLF001
+                    command.add_argument(
+                        "--database-url", default=argparse.SUPPRESS, help=_DATABASE_URL_HELP
+                    )
+                _database_url_after_commands(command)
 
 
 def _settings(args: argparse.Namespace) -> Settings:

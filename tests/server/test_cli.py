@@ -145,6 +145,26 @@ def test_commands_refuse_an_out_of_date_schema(
     assert main(["--database-url", url, "user", "list"]) == EXIT_SCHEMA
 
 
+def test_database_url_is_accepted_after_the_command_as_well_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``serve --database-url URL`` (as the admin guide's readers type it) reaches the same
+    database as ``--database-url URL serve``; so does a nested command's, and one given after
+    the command wins over one before it."""
+    url = f"sqlite:///{tmp_path / 'after.db'}"
+    assert main(["migrate", "--database-url", url]) == EXIT_OK
+    check_schema(url)  # migrated: the option after the command was used
+    assert main(["team", "create", "Fostering East", "--database-url", url]) == EXIT_OK
+    capsys.readouterr()
+    elsewhere = f"sqlite:///{tmp_path / 'unmigrated.db'}"
+    assert main(["--database-url", elsewhere, "team", "list", "--database-url", url]) == EXIT_OK
+    assert "Fostering East" in capsys.readouterr().out
+    # serve checks the schema of the database it was given: an unmigrated one after the
+    # command is refused (exit 3), so the option was not silently dropped.
+    assert main(["serve", "--port", "1", "--database-url", elsewhere]) == EXIT_SCHEMA
+    assert "casebook-server migrate" in capsys.readouterr().err
+
+
 def test_migrations_bring_a_fresh_database_to_the_models(tmp_path: Path) -> None:
     """After migrate the schema check passes and the models match the migrated tables."""
     from alembic.autogenerate import compare_metadata
