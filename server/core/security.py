@@ -3,6 +3,9 @@
 Access tokens are HMAC-signed (not encrypted) statements "device D of user U until T"; every
 request still checks the device and account rows, so revocation takes effect at once. Refresh
 tokens are random and stored only as SHA-256 digests: a leaked database cannot mint sessions.
+Each also names its device under the service's signature, so an old one coming back (someone
+kept a copy) is recognised as a replay of that device's sign-in, which then ends, rather than
+as mere noise; nobody can forge one to end another laptop's sign-in.
 """
 
 from __future__ import annotations
@@ -21,7 +24,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from server.core.config import Settings
 
 _ACCESS_PREFIX = "cba1"
-_REFRESH_PREFIX = "cbr1"
+#: Refresh tokens before ``cbr2`` (``cbr1.<random>``) named no device; a laptop still holding
+#: one refreshes as before and gets a ``cbr2`` token back.
+_REFRESH_PREFIX = "cbr2"
 
 
 def password_hasher(settings: Settings) -> PasswordHasher:
@@ -103,8 +108,24 @@ def read_access_token(secret: str, token: str) -> AccessClaims | None:
         return None
 
 
-def new_refresh_token() -> str:
-    return f"{_REFRESH_PREFIX}.{secrets.token_urlsafe(32)}"
+def new_refresh_token(secret: str, device_id: str) -> str:
+    """``cbr2.<device>.<random>.<signature>``: the random part is the secret; the signed device
+    id lets the service tell which sign-in an old token belonged to."""
+    body = f"{device_id}.{secrets.token_urlsafe(32)}"
+    return f"{_REFRESH_PREFIX}.{body}.{_sign(secret, 'refresh', body)}"
+
+
+def refresh_token_device(secret: str, token: str) -> str | None:
+    """The device this service issued ``token`` to (whether or not it is still current), or
+    None for anything it did not issue (never raises)."""
+    parts = token.split(".")
+    if len(parts) != 4 or parts[0] != _REFRESH_PREFIX:
+        return None
+    body = f"{parts[1]}.{parts[2]}"
+    expected = _sign(secret, "refresh", body).encode()
+    if not hmac.compare_digest(parts[3].encode("utf-8", "replace"), expected):
+        return None
+    return parts[1]
 
 
 def token_digest(token: str) -> str:

@@ -41,6 +41,16 @@ class AdminError(ValueError):
     """A bad admin request (unknown user, duplicate name); the CLI prints it and exits non-zero."""
 
 
+class RefreshReplayed(Exception):
+    """A refresh token this service issued, but no longer current, came back: someone kept a
+    copy. The caller ends that device's sign-in (``end_sign_in``, in a transaction of its own,
+    as the refusal rolls back the one that found it) and refuses the request."""
+
+    def __init__(self, device_id: uuid.UUID) -> None:
+        super().__init__(str(device_id))
+        self.device_id = device_id
+
+
 def load_secret(session: Session, *, settings: Settings) -> str:
     """The token-signing key: the configured one, else the one the first migration generated."""
     if settings.secret_key:
@@ -307,7 +317,7 @@ def active_user(session: Session, *, username: str) -> UserAccount | None:
 def _issue(
     session: Session, *, settings: Settings, secret: str, device: Device, user: UserAccount
 ) -> TokenPair:
-    refresh = security.new_refresh_token()
+    refresh = security.new_refresh_token(secret, str(device.id))
     device.refresh_hash = security.token_digest(refresh)
     device.refresh_expires_at = utcnow() + timedelta(days=settings.refresh_token_days)
     device.last_seen_at = utcnow()
@@ -357,16 +367,19 @@ def _wipe(code: str, message: str) -> ServiceError:
 def refresh_tokens(
     session: Session, *, settings: Settings, secret: str, refresh_token: str
 ) -> TokenPair:
-    """Rotate a device's refresh token: the presented one stops working the moment this commits."""
+    """Rotate a device's refresh token: the presented one stops working the moment this commits.
+
+    Raises ``RefreshReplayed`` when the token is an earlier one of a device's sign-in: either
+    the laptop or whoever copied its token has the newer one, and the service cannot tell which,
+    so the whole sign-in must end (RFC 9700's refresh token reuse detection)."""
     digest = security.token_digest(refresh_token)
     device = session.scalar(select(Device).where(Device.refresh_hash == digest).with_for_update())
+    if device is None:
+        issued_to = _issued_to(secret, refresh_token)
+        if issued_to is not None:
+            raise RefreshReplayed(issued_to)
     if device is None or device.refresh_expires_at is None:
-        raise ServiceError(
-            401,
-            "invalid_refresh_token",
-            "This sign-in has expired or was replaced. Sign in again with your password.",
-            action="reauthenticate",
-        )
+        raise _invalid_refresh()
     user = session.get(UserAccount, device.user_id)
     assert user is not None
     _check_device(revoked=device.revoked_at is not None, disabled=user.disabled)
@@ -378,6 +391,61 @@ def refresh_tokens(
             action="reauthenticate",
         )
     return _issue(session, settings=settings, secret=secret, device=device, user=user)
+
+
+def end_sign_in(session: Session, *, device_id: uuid.UUID, address: str | None) -> ServiceError:
+    """End a device's sign-in after its refresh token was replayed: its current refresh token
+    and every access token issued with it stop working (``authenticate`` refuses a device with
+    no refresh token), so the laptop signs in again with the worker's password. Returns the
+    refusal to answer with. A revoked device or disabled account is left as it is and told to
+    wipe, as its current token would be."""
+    device = session.scalar(select(Device).where(Device.id == device_id).with_for_update())
+    if device is None:
+        return _invalid_refresh()
+    user = session.get(UserAccount, device.user_id)
+    assert user is not None
+    if device.revoked_at is not None or user.disabled:
+        try:
+            _check_device(revoked=device.revoked_at is not None, disabled=user.disabled)
+        except ServiceError as refusal:
+            return refusal
+    if device.refresh_hash is not None:
+        device.refresh_hash = None
+        device.refresh_expires_at = None
+        audit.record_event(
+            session,
+            actor=user.username,
+            device_id=device.id,
+            action="device.refresh_replayed",
+            outcome="denied",
+            detail="an earlier refresh token came back: the device's sign-in was ended",
+            address=address,
+        )
+        logger.warning("refresh token replayed for device %s: its sign-in was ended", device.id)
+    return ServiceError(
+        401,
+        "sign_in_ended",
+        "This laptop's sign-in was used from somewhere else, so it has been ended to keep the "
+        "records safe. Sign in again with your password.",
+        action="reauthenticate",
+    )
+
+
+def _issued_to(secret: str, refresh_token: str) -> uuid.UUID | None:
+    device_id = security.refresh_token_device(secret, refresh_token)
+    try:
+        return uuid.UUID(device_id) if device_id is not None else None
+    except ValueError:
+        return None
+
+
+def _invalid_refresh() -> ServiceError:
+    return ServiceError(
+        401,
+        "invalid_refresh_token",
+        "This sign-in has expired or was replaced. Sign in again with your password.",
+        action="reauthenticate",
+    )
 
 
 def _check_device(*, revoked: bool, disabled: bool) -> None:
@@ -416,6 +484,15 @@ def authenticate(session: Session, *, secret: str, token: str, address: str | No
             action="reauthenticate",
         )
     _check_device(revoked=found.revoked_at is not None, disabled=found.disabled)
+    if found.refresh_hash is None:
+        # The device's sign-in was ended (a replayed refresh token): every access token issued
+        # with it stops at once, not when it expires.
+        raise ServiceError(
+            401,
+            "sign_in_ended",
+            "This laptop's sign-in has been ended. Sign in again with your password.",
+            action="reauthenticate",
+        )
     if claims.expires <= time.time():
         raise ServiceError(
             401,
@@ -440,6 +517,7 @@ _SIGNED_IN = (
     select(
         _DEVICE.c.id.label("device_id"),
         _DEVICE.c.revoked_at,
+        _DEVICE.c.refresh_hash,
         _USER.c.id,
         _USER.c.username,
         _USER.c.display_name,

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from server.services import accounts
+from server.services import accounts, audit
 from tests.server.conftest import Client, LiveServer, ServerFactory, backends
 
 
@@ -58,7 +58,76 @@ def test_refresh_rotates_and_the_old_refresh_token_dies(server: LiveServer) -> N
     assert first.status_code == 200
     assert first.json()["refresh_token"] != old
     again = requests.post(f"{server.url}/v1/auth/refresh", json={"refresh_token": old}, timeout=10)
-    assert again.status_code == 401 and again.json()["code"] == "invalid_refresh_token"
+    assert again.status_code == 401 and again.json()["action"] == "reauthenticate"
+
+
+def refresh(server: LiveServer, token: str) -> requests.Response:
+    return requests.post(f"{server.url}/v1/auth/refresh", json={"refresh_token": token}, timeout=10)
+
+
+def test_a_replayed_refresh_token_ends_the_whole_sign_in(server: LiveServer) -> None:
+    """Someone copied a laptop's refresh token; the laptop refreshed, then the copy comes back.
+    The service cannot tell which holder is the laptop, so that device's sign-in ends: the
+    newest refresh token and the newest access token stop working at once, the laptop is told
+    to sign in again (not to wipe: its unsent work is safe) and can, and the worker's other
+    laptop is untouched. The replay is audited."""
+    worker = server.user("worker", server.team())
+    laptop = server.client(worker)
+    other = server.client(worker)
+    copied = laptop.tokens["refresh_token"]
+    rotated = refresh(server, copied)
+    assert rotated.status_code == 200
+    laptop.tokens = rotated.json()
+    assert laptop.get("/v1/sync/pull").status_code == 200
+
+    replay = refresh(server, copied)
+    assert replay.status_code == 401
+    assert replay.json()["code"] == "sign_in_ended"
+    assert replay.json()["action"] == "reauthenticate"
+    newest_access = laptop.get("/v1/sync/pull")
+    assert newest_access.status_code == 401
+    assert newest_access.json()["action"] == "reauthenticate"
+    assert laptop.push_raw([]).status_code == 401
+    newest_refresh = refresh(server, laptop.tokens["refresh_token"])
+    assert newest_refresh.status_code == 401
+    assert newest_refresh.json()["action"] == "reauthenticate"
+
+    assert other.get("/v1/sync/pull").status_code == 200
+    again = server.client(worker)  # signing in with the password gives a working laptop
+    assert again.get("/v1/sync/pull").status_code == 200
+    events = server.database.run_write(
+        lambda s: [
+            e.device_id for e in audit.query_events(s, action="device.refresh_replayed", limit=1000)
+        ]
+    )
+    assert str(laptop.tokens["device_id"]) in {str(device) for device in events}
+
+
+def test_a_forged_or_foreign_refresh_token_ends_no_sign_in(server: LiveServer) -> None:
+    """Knowing a device's id is not enough to end its sign-in: a token naming the device with
+    a signature the service did not make is simply refused, and the laptop carries on."""
+    laptop = server.client(server.user("worker", server.team()))
+    prefix, device, _random, signature = laptop.tokens["refresh_token"].split(".")
+    forged = refresh(server, f"{prefix}.{device}.{'A' * 43}.{signature}")
+    assert forged.status_code == 401 and forged.json()["code"] == "invalid_refresh_token"
+    assert refresh(server, "cbr1.not-a-token").json()["code"] == "invalid_refresh_token"
+    assert laptop.get("/v1/sync/pull").status_code == 200
+    assert refresh(server, laptop.tokens["refresh_token"]).status_code == 200
+
+
+def test_a_replayed_refresh_token_of_a_revoked_laptop_still_says_wipe(server: LiveServer) -> None:
+    """A revoked laptop must learn to wipe whichever of its tokens it presents."""
+    laptop = server.client(server.user("worker", server.team()))
+    old = laptop.tokens["refresh_token"]
+    laptop.tokens = refresh(server, old).json()
+    server.database.run_write(
+        lambda s: accounts.revoke_device(
+            s, device_id=accounts.parse_device_id(str(laptop.tokens["device_id"])), actor="test"
+        )
+    )
+    for token in (old, laptop.tokens["refresh_token"]):
+        answer = refresh(server, token)
+        assert answer.status_code == 403 and answer.json()["action"] == "wipe"
 
 
 @pytest.mark.parametrize("backend", backends())

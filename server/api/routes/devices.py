@@ -90,13 +90,24 @@ def register_device(
     summary="Exchange the device's refresh token for new tokens (the old one stops working)",
 )
 def refresh(
-    body: RefreshRequest, database: DatabaseDep, settings: SettingsDep, secret: SecretDep
+    body: RefreshRequest,
+    database: DatabaseDep,
+    settings: SettingsDep,
+    secret: SecretDep,
+    address: AddressDep,
 ) -> TokenPair:
-    return database.run_write(
-        lambda session: accounts.refresh_tokens(
-            session, settings=settings, secret=secret, refresh_token=body.refresh_token
+    try:
+        return database.run_write(
+            lambda session: accounts.refresh_tokens(
+                session, settings=settings, secret=secret, refresh_token=body.refresh_token
+            )
         )
-    )
+    except accounts.RefreshReplayed as replayed:
+        device_id = replayed.device_id
+        refusal = database.run_write(
+            lambda session: accounts.end_sign_in(session, device_id=device_id, address=address)
+        )
+        raise refusal from None
 
 
 @router.get("/me", response_model=UserPublic, responses=errors(401, 403))
