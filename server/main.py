@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.api.access_log import hide_attachment_hashes
 from server.api.gzip_answers import GzipAnswers
 from server.api.middleware import BodyLimitMiddleware
 from server.api.routes import attachments, devices, documents, health, sync
@@ -145,7 +146,14 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
                 worker.join(timeout=5)
             db.dispose()
 
+    hide_attachment_hashes()
+    # The interactive documentation answers without sign-in: off unless the service turns it
+    # on (CASEBOOK_SERVER_API_DOCS=1), e.g. on a test service. The contract is in the code.
+    docs = settings.api_docs
     app = FastAPI(
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
         title="Casebook central service",
         version=f"protocol {PROTOCOL_VERSION}",
         description="Accounts, devices, caseload scope, sync, attachments and audit for "

@@ -68,6 +68,10 @@ class Settings(BaseSettings):
     forms_dir: Path | None = None
     rules_dir: Path | None = None
 
+    #: Serve the interactive API documentation (``/docs``, ``/redoc``, ``/openapi.json``). Off by
+    #: default: those pages answer without sign-in, and a council's service has no need of them.
+    api_docs: bool = False
+
     def resolved_database_url(self) -> str:
         """The URL to connect to: the configured one, or the SQLite file in the data dir."""
         if self.database_url:

@@ -117,8 +117,13 @@ class Target:
 
 @pytest.fixture(scope="module")
 def target(server: LiveServer) -> Target:
-    """The live document, and a worker's laptop registered over HTTP as the tests do."""
-    schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json", timeout=REQUEST_TIMEOUT)
+    """The service's document (read from the application: a service serves it only when told
+    to, see test_http), and a worker's laptop registered over HTTP as the tests do."""
+    from server.main import create_app
+
+    schema = schemathesis.openapi.from_dict(
+        create_app(server.settings, database=server.database).openapi()
+    )
     worker = server.user("worker", server.team())
     laptop = Client(server.url)
     response = laptop.register(worker)

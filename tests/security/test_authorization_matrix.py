@@ -59,11 +59,8 @@ def scoped(own: str = "200", other: str = "404") -> Cells:
 
 
 POLICY: dict[tuple[str, str], Cells] = {
-    # FastAPI's own documentation pages: the API contract is public, like the code.
-    ("GET", "/openapi.json"): public(),
-    ("GET", "/docs"): public(),
-    ("GET", "/docs/oauth2-redirect"): public(),
-    ("GET", "/redoc"): public(),
+    # FastAPI's documentation pages are not served unless the service turns them on
+    # (tests/server/test_http.py, test_api_documentation_is_off_unless_configured_on).
     ("GET", "/health"): public(),
     # Sign-in: anonymous here means a wrong password. Revoking one laptop does not disable the
     # account, so the worker's password still registers a new laptop.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import logging
 import uuid
 from pathlib import Path
 
@@ -137,9 +139,31 @@ def test_unknown_paths_answer_an_error_body(server: LiveServer) -> None:
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
-def test_openapi_describes_every_route_with_models_and_errors(server: LiveServer) -> None:
+DOCS_PAGES = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
+
+
+@pytest.fixture(scope="module")
+def documented(server_factory: ServerFactory) -> LiveServer:
+    """A service configured to serve its API documentation."""
+    return server_factory("sqlite", api_docs=True)
+
+
+def test_api_documentation_is_off_unless_configured_on(
+    server: LiveServer, documented: LiveServer
+) -> None:
+    """The interactive documentation answers without sign-in, so a service does not serve it
+    unless configured to (``CASEBOOK_SERVER_API_DOCS=1``); then it does."""
+    for page in DOCS_PAGES:
+        answer = requests.get(f"{server.url}{page}", timeout=10)
+        assert answer.status_code == 404, page
+        assert answer.json()["code"] == "not_found"
+    for page in DOCS_PAGES:
+        assert requests.get(f"{documented.url}{page}", timeout=10).status_code == 200, page
+
+
+def test_openapi_describes_every_route_with_models_and_errors(documented: LiveServer) -> None:
     """Each operation has a documented success response and declares ErrorBody answers."""
-    spec = requests.get(f"{server.url}/openapi.json", timeout=10).json()
+    spec = requests.get(f"{documented.url}/openapi.json", timeout=10).json()
     expected = {
         "/health",
         "/v1/devices",
@@ -191,3 +215,31 @@ def test_templates_and_rules_are_served_versioned(
     assert document["content"]["visits"]["first_within_days"] == 7
     assert document["sha256"] == summary["sha256"]
     assert client.get("/v1/rules/missing").status_code == 404
+
+
+def test_the_access_log_names_attachment_routes_without_the_hash(server: LiveServer) -> None:
+    """An attachment's SHA-256 fingerprints a child's file: uvicorn's access log keeps the
+    route, method and status of attachment requests but never the hash."""
+    digest = hashlib.sha256(uuid.uuid4().bytes).hexdigest()
+    access = logging.getLogger("uvicorn.access")
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(record.getMessage())
+
+    keep, level = Keep(), access.level
+    access.addHandler(keep)
+    access.setLevel(logging.INFO)
+    try:
+        for path in (f"/v1/attachments/{digest}/upload?x=1", f"/v1/attachments/{digest}"):
+            assert requests.get(f"{server.url}{path}", timeout=10).status_code == 401
+        assert requests.get(f"{server.url}/health", timeout=10).status_code == 200
+    finally:
+        access.removeHandler(keep)
+        access.setLevel(level)
+    text = "\n".join(lines)
+    assert digest not in text
+    assert '"GET /v1/attachments/{sha256}/upload?x=1 HTTP/1.1" 401' in text
+    assert '"GET /v1/attachments/{sha256} HTTP/1.1" 401' in text
+    assert '"GET /health HTTP/1.1" 200' in text  # other routes are logged as they were
