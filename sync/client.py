@@ -25,6 +25,7 @@ from requests.hooks import dispatch_hook
 from requests.structures import CaseInsensitiveDict
 
 from sync.protocol import compression
+from sync.protocol import team as team_protocol
 from sync.protocol.messages import (
     DeviceRegistration,
     ErrorBody,
@@ -221,6 +222,16 @@ class ServiceClient:
     def template(self, name: str) -> Any:
         """One form template with its content, as JSON."""
         return self._call("GET", f"/v1/templates/{quote(name, safe='')}")
+
+    def team_overview(self) -> team_protocol.TeamOverview:
+        """The signed-in manager's team, as the service works it out (managers only)."""
+        return _read(team_protocol.TeamOverview, self._call("GET", "/v1/team/overview", raw=True))
+
+    def allocate(self, request: team_protocol.AllocationRequest) -> team_protocol.AllocationDone:
+        """Give a child or household of the manager's team to another member of it."""
+        return team_protocol.AllocationDone.model_validate(
+            self._call("POST", "/v1/team/allocations", request.model_dump(mode="json"))
+        )
 
     def health(self) -> dict[str, Any]:
         """The service's ``/health`` answer (no sign-in needed): a cheap "is it reachable?"

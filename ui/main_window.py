@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.settings import Settings
 from app.store import Profile, Store
 from sync import account
-from ui import tasks
+from ui import manager_tools, tasks
 from ui.sync_controller import SyncController
 from ui.tasks import run_task
 from ui.views.assessment_form import AssessmentForm
@@ -194,6 +194,10 @@ class MainWindow(QMainWindow):
         view.sig_loaded.connect(self._update_title)
         self._push(view)
         return view
+
+    def show_page(self, page: QWidget) -> None:
+        """Put a page of a tool added from outside (the manager's pages) on top, with Back."""
+        self._push(page)
 
     def open_visit(self, child_id: uuid.UUID, visit_id: uuid.UUID | None) -> VisitForm:
         form = VisitForm(self._store, child_id, visit_id)
@@ -671,6 +675,8 @@ class MainWindow(QMainWindow):
             for page in self._pages():
                 if isinstance(page, AssessmentForm):
                     page.set_can_approve(self._role == "manager")
+            if self._role == "manager":
+                manager_tools.install(self)
             self._update_title()
 
     def _update_title(self) -> None:
@@ -691,6 +697,8 @@ class MainWindow(QMainWindow):
             parts.insert(0, "Assessment")
         elif isinstance(page, ReviewForm):
             parts.insert(0, "Review")
+        elif page is not None and page.property("pageTitle"):
+            parts.insert(0, str(page.property("pageTitle")))
         if self._worker_name:
             parts.append(self._worker_name)
         self.setWindowTitle(" – ".join(parts))

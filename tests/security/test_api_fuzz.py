@@ -71,6 +71,8 @@ FUZZED: tuple[tuple[str, str], ...] = (
     ("GET", "/v1/templates/{name}"),
     ("GET", "/v1/rules"),
     ("GET", "/v1/rules/{name}"),
+    ("GET", "/v1/team/overview"),
+    ("POST", "/v1/team/allocations"),
 )
 
 #: Operations that take no input (no parameter, no body): no request can break their schema, so
@@ -82,6 +84,7 @@ NO_INPUT: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/v1/devices/current/reset-grant"),
         ("GET", "/v1/templates"),
         ("GET", "/v1/rules"),
+        ("GET", "/v1/team/overview"),
     }
 )
 

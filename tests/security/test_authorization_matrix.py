@@ -83,6 +83,9 @@ POLICY: dict[tuple[str, str], Cells] = {
     ("GET", "/v1/templates/{name}"): signed_in(),
     ("GET", "/v1/rules"): signed_in(),
     ("GET", "/v1/rules/{name}"): signed_in(),
+    # A manager's own team only: there is no team to name, and another team's child is missing.
+    ("GET", "/v1/team/overview"): {**signed_in("403"), "manager": ("200", "200")},
+    ("POST", "/v1/team/allocations"): {**signed_in("403"), "manager": ("200", "404")},
 }
 
 
@@ -334,7 +337,26 @@ def claim_grant(world: World, method: str, path: str, role: str, scope: str) -> 
     return answer
 
 
+def allocate(world: World, method: str, path: str, role: str, scope: str) -> str:
+    """Move the case to the team's manager and, if that worked, straight back, so the other
+    cells' worker still holds it."""
+    case = world.case(role, scope)
+
+    def move(to: str) -> requests.Response:
+        body = {"kind": "child", "subject_id": str(case.child_id), "worker": to}
+        return requests.post(
+            world.server.url + path, json=body, headers=world.headers(role), timeout=30
+        )
+
+    response = move(world.usernames["manager"])
+    if response.status_code == 200:
+        back = move(world.usernames["worker"] if scope == "own" else "")
+        assert back.status_code == 200, back.text
+    return _answer(response, method)
+
+
 PROBES: dict[tuple[str, str], Probe] = {
+    ("POST", "/v1/team/allocations"): allocate,
     ("POST", "/v1/devices"): register,
     ("POST", "/v1/auth/refresh"): refresh,
     ("POST", "/v1/sync/push"): push,

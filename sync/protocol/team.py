@@ -1,0 +1,72 @@
+"""Bodies of the team manager's API (``/v1/team/...``), shared by client and service.
+
+The Team page shows figures the service works out from its own records, so every manager sees
+the same numbers whatever their laptop holds; the laptop keeps the last answer (in its
+encrypted store) to show offline, marked with ``as_of``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from sync.protocol.messages import WireModel
+
+
+class Laptop(WireModel):
+    """One of a worker's laptops: anything recorded on it since ``last_contact`` has not
+    reached the service yet."""
+
+    name: str
+    last_contact: datetime | None
+
+
+class WorkerFigures(WireModel):
+    username: str
+    display_name: str
+    role: str
+    children: int
+    households: int
+    overdue: int
+    due_soon: int
+    #: Drafts (visits, assessments, reviews, notes, care plans) started more than a week ago.
+    old_drafts: int
+    open_actions: int
+    laptops: list[Laptop]
+
+
+class SubjectFigures(WireModel):
+    """A child or household of the team, for opening it and for allocation."""
+
+    kind: Literal["child", "household"]
+    subject_id: uuid.UUID
+    name: str
+    worker: str
+    overdue: int
+    due_soon: int
+    #: The soonest item still to do, in words, and its date.
+    next_item: str | None
+    next_due: date | None
+
+
+class TeamOverview(WireModel):
+    team: str
+    as_of: datetime
+    today: date
+    workers: list[WorkerFigures]
+    subjects: list[SubjectFigures]
+
+
+class AllocationRequest(WireModel):
+    kind: Literal["child", "household"]
+    subject_id: uuid.UUID
+    #: The username of the team member who is to hold it.
+    worker: str
+
+
+class AllocationDone(WireModel):
+    kind: Literal["child", "household"]
+    subject_id: uuid.UUID
+    previous: str | None
+    worker: str

@@ -1,0 +1,100 @@
+"""The Team page's figures and allocation, for a manager's laptop.
+
+The figures are the service's (``/v1/team/overview``); the last answer is kept in the encrypted
+store (``profile_state``, beside the pull cursor) so the page still shows something offline, with
+the time the service worked it out. Allocation is online only: it is the service's act, and a
+laptop cannot move a case by itself.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select
+
+from app.models import ProfileState
+from app.settings import Settings
+from app.store import Store
+from sync import account
+from sync.client import ServiceRefused, ServiceUnavailable
+from sync.protocol.team import AllocationDone, AllocationRequest, TeamOverview
+
+TEAM_KEY = "team_overview"
+OFFLINE = (
+    "This laptop is not connected to a service, so it has no team figures. Connect it in Settings."
+)
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    overview: TeamOverview
+    #: False: the service could not be reached and these are the last figures kept.
+    live: bool
+    #: Why the figures are not live, in the worker's words.
+    reason: str = ""
+
+
+class NoFigures(Exception):
+    """Neither the service nor the store has team figures; the message says why."""
+
+
+def fetch(store: Store, settings: Settings) -> TeamFigures:
+    """The team's figures from the service (kept for offline use), else the last kept ones.
+
+    Raises ``NoFigures`` when there are none to show, and ``ServiceRefused`` when the service
+    says no (not a manager; signed out), which no kept copy should hide."""
+    client = account.client_for(store, settings)
+    if client is None:
+        return _kept_or_raise(store, OFFLINE)
+    try:
+        overview = client.team_overview()
+    except ServiceUnavailable as exc:
+        return _kept_or_raise(store, str(exc))
+    finally:
+        client.close()
+    with store.write(remote=True) as session:
+        state = session.get(ProfileState, TEAM_KEY)
+        text = overview.model_dump_json()
+        if state is None:
+            session.add(ProfileState(key=TEAM_KEY, value=text))
+        else:
+            state.value = text
+    return TeamFigures(overview, live=True)
+
+
+def kept(store: Store) -> TeamOverview | None:
+    """The last figures the service sent, or None."""
+    with store.read() as session:
+        raw = session.scalar(select(ProfileState.value).where(ProfileState.key == TEAM_KEY))
+    return TeamOverview.model_validate_json(raw) if raw else None
+
+
+def allocate(
+    store: Store,
+    settings: Settings,
+    *,
+    kind: Literal["child", "household"],
+    subject_id: uuid.UUID,
+    worker: str,
+) -> AllocationDone:
+    """Ask the service to give the case to ``worker``. Raises ``ServiceUnavailable`` (offline:
+    nothing changed) or ``ServiceRefused`` (with the service's reason)."""
+    client = account.client_for(store, settings)
+    if client is None:
+        raise ServiceUnavailable(OFFLINE)
+    try:
+        return client.allocate(AllocationRequest(kind=kind, subject_id=subject_id, worker=worker))
+    finally:
+        client.close()
+
+
+def _kept_or_raise(store: Store, reason: str) -> TeamFigures:
+    overview = kept(store)
+    if overview is None:
+        raise NoFigures(reason)
+    return TeamFigures(overview, live=False, reason=reason)
+
+
+__all__ = ["NoFigures", "ServiceRefused", "TeamFigures", "allocate", "fetch", "kept"]
