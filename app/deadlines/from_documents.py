@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from app import codes
@@ -107,6 +107,7 @@ def child_facts(
     for doc in _signed_by_date(by_type.get("care_plan", ()), "plan_date"):
         plans[str(doc.fields.get("child_id"))].append(_must(doc.fields["plan_date"]))
     actions = _open_actions(by_type.get("action", ()), child=True)
+    plans_agreed = _support_plans_agreed(by_type.get("assessment", ()))
 
     out = []
     for doc in by_type.get("child", ()):
@@ -130,6 +131,15 @@ def child_facts(
             ),
             None,
         )
+        latest = child_placements[-1] if child_placements else None
+        agreed = [
+            d
+            for d in (
+                plans_agreed.get(key),
+                plans_agreed.get(str(latest.get("household_id"))) if latest else None,
+            )
+            if d
+        ]
         out.append(
             ChildFacts(
                 child_id=doc.record_id,
@@ -152,6 +162,7 @@ def child_facts(
                 reviews={k: tuple(v) for k, v in reviews.get(key, {}).items()},
                 care_plan_dates=tuple(plans.get(key, ())),
                 actions=tuple(actions.get(key, ())),
+                support_plan_agreed=max(agreed) if agreed else None,
             )
         )
     return out
@@ -229,6 +240,34 @@ def _open_actions(documents: Iterable[Document], *, child: bool) -> dict[str, li
     for items in found.values():
         items.sort(key=lambda a: (a.due, a.action_id.hex))
     return found
+
+
+def _support_plans_agreed(documents: Iterable[Document]) -> dict[str, date]:
+    """As ``from_store._support_plans_agreed``: the day the latest signed-off support plan was
+    signed off, by the child or household it is recorded on."""
+    from app.households import SUPPORT_PLAN_KIND, SUPPORT_PLAN_TEMPLATE
+
+    plans = [
+        d
+        for d in documents
+        if d.fields.get("status") in _SIGNED
+        and d.fields.get("finalised_at")
+        and (
+            d.fields.get("kind") == SUPPORT_PLAN_KIND
+            or d.fields.get("template_id") == SUPPORT_PLAN_TEMPLATE
+        )
+    ]
+    found: dict[str, date] = {}
+    for doc in sorted(plans, key=lambda d: _instant(d.fields["finalised_at"])):
+        for name in ("child_id", "household_id"):
+            if doc.fields.get(name):
+                found[str(doc.fields[name])] = _instant(doc.fields["finalised_at"]).date()
+    return found
+
+
+def _instant(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _signed_by_date(documents: Iterable[Document], field: str) -> list[Document]:

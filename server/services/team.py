@@ -38,9 +38,10 @@ from sync.protocol.team import (
     WorkerFigures,
 )
 
-#: What the deadline engine reads (see ``from_documents``); assessments' answers and notes'
-#: text are not needed, so they are not loaded.
+#: What the deadline engine reads (see ``from_documents``; assessments for the dates support
+#: plans were agreed); notes, addenda and attachments are not needed, so they are not loaded.
 DEADLINE_TYPES = (
+    "assessment",
     "child",
     "legal_status",
     "placement",
