@@ -14,6 +14,7 @@ import sys
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -21,10 +22,13 @@ from sqlalchemy.orm import Session
 from server.core.config import Settings
 from server.core.security import password_hasher
 from server.db import SchemaOutOfDate, check_schema, migrate, open_database
+from server.models import ROLES
+from server.reports import cli as report_cli
 from server.services import accounts, allocation, audit, demo, purge
 from server.services.accounts import AdminError, as_datetime
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_SCHEMA = 0, 1, 2, 3
+T = TypeVar("T")
 
 
 def _actor() -> str:
@@ -54,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     create = user.add_parser("create", help="create an account")
     create.add_argument("username")
-    create.add_argument("--role", required=True, choices=["worker", "manager", "admin"])
+    create.add_argument("--role", required=True, choices=list(ROLES))
     create.add_argument("--team")
     create.add_argument("--display-name", default="")
     create.add_argument(
@@ -66,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     ):
         user.add_parser(name, help=text).add_argument("username")
     user.add_parser("list", help="list accounts")
+    report_cli.add_grant_parsers(user)
 
     team = sub.add_parser("team", help="manage teams").add_subparsers(dest="action", required=True)
     team.add_parser("create", help="create a team").add_argument("name")
@@ -101,6 +106,8 @@ def _parser() -> argparse.ArgumentParser:
 
     purge_cmd = sub.add_parser("purge", help="forget tombstones older than the offline limit")
     purge_cmd.add_argument("--max-offline-days", type=int)
+
+    report_cli.add_parsers(sub)
 
     demo_cmd = sub.add_parser("demo", help="load a demonstration service into an empty database")
     demo_cmd.add_argument("--children", type=int, default=200)
@@ -178,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("audit",):
         since, until = _moment(args.since, parser), _moment(args.until, parser)
         return _run(url, lambda s: _audit(s, args, since, until))
+    if args.command == "report":
+        return _report(url, args)
     try:
         return _run(url, lambda s: _admin(s, args, settings))
     except AdminError as exc:
@@ -238,6 +247,8 @@ def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> in
         print(
             f"{args.username} {action}d" + (f"; {revoked} device(s) revoked." if revoked else ".")
         )
+    elif command == "user" and action in ("grant-reports", "revoke-reports"):
+        report_cli.grant_command(session, args, actor)
     elif command == "user":
         for user, team in accounts.list_users(session):
             state = "disabled" if user.disabled else "active"
@@ -319,6 +330,28 @@ def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> in
     else:  # argparse guarantees one of the above
         raise AdminError(f"Unknown command {command!r}.")
     return EXIT_OK
+
+
+def _report(url: str, args: argparse.Namespace) -> int:
+    try:
+        outcome = _run_value(url, lambda s: report_cli.run(s, args, _actor()))
+    except AdminError as exc:
+        print(f"casebook-server: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    if outcome.refused:
+        print(f"casebook-server: {outcome.refused}", file=sys.stderr)
+        return EXIT_REFUSED
+    for path in outcome.written:
+        print(f"Wrote {path}")
+    return EXIT_OK
+
+
+def _run_value(url: str, fn: Callable[[Session], T]) -> T:
+    database = open_database(url)
+    try:
+        return database.run_write(fn)
+    finally:
+        database.dispose()
 
 
 def _uuid(text: str) -> uuid.UUID:

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from server.api.access_log import hide_attachment_hashes
 from server.api.gzip_answers import GzipAnswers
 from server.api.middleware import BodyLimitMiddleware
-from server.api.routes import attachments, devices, documents, health, sync, team
+from server.api.routes import attachments, devices, documents, health, reports, sync, team
 from server.core import security
 from server.core.config import Settings
 from server.core.errors import ServiceError
@@ -175,6 +175,6 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    for module in (health, devices, sync, attachments, documents, team):
+    for module in (health, devices, sync, attachments, documents, team, reports):
         app.include_router(module.router)
     return app

@@ -22,6 +22,7 @@ from sqlalchemy import Select, String, and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app import codes
+from app.deadlines import periods
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import DueItem, evaluate_child, evaluate_household
 from app.deadlines.facts import (
@@ -221,9 +222,9 @@ def child_facts_until(
 
     out = []
     for child_id in ids:
-        current = _current(statuses.get(child_id, []), today)
+        current = periods.current(statuses.get(child_id, []), today)
         looked_after = current is not None and current[2] in looked_after_codes
-        la_start = _period_start(statuses.get(child_id, []), current, looked_after_codes)
+        la_start = periods.spell_start(statuses.get(child_id, []), current, looked_after_codes)
         child_placements = placements.get(child_id, [])
         now = next(
             (p for p in reversed(child_placements) if p.end_date is None or p.end_date >= today),
@@ -394,31 +395,6 @@ def _support_plans_agreed(session: Session, only: Subjects | None) -> dict[str, 
             if key is not None:
                 found[key] = signed.date()
     return found
-
-
-def _current(
-    periods: list[tuple[date, date | None, str]], today: date
-) -> tuple[date, date | None, str] | None:
-    live = [p for p in periods if p[1] is None or p[1] >= today]
-    return live[-1] if live else None
-
-
-def _period_start(
-    periods: list[tuple[date, date | None, str]],
-    current: tuple[date, date | None, str] | None,
-    looked_after: set[str],
-) -> date | None:
-    """When the current unbroken spell of looked-after statuses began (a change from a care
-    order to a placement order, say, does not restart the clock for reviews)."""
-    if current is None or current[2] not in looked_after:
-        return None
-    start = current[0]
-    for begin, end, code in reversed(periods):
-        if begin >= start or code not in looked_after or end is None:
-            continue
-        if (start - end).days <= 1:
-            start = begin
-    return start
 
 
 def _within(column: Any, only: Subjects | None) -> tuple[Any, ...]:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from server.models.accounts import ROLES, Device, LoginAttempt, ResetGrant, Team, UserAccount
+from server.models.accounts import (
+    ROLES,
+    Device,
+    LoginAttempt,
+    ReportGrant,
+    ResetGrant,
+    Team,
+    UserAccount,
+)
 from server.models.audit import AuditEvent
 from server.models.base import Base, table_of, utcnow
 from server.models.files import Blob, BlobChunk
@@ -28,6 +36,7 @@ __all__ = [
     "LoginAttempt",
     "Record",
     "RecordVersion",
+    "ReportGrant",
     "ResetGrant",
     "RevisionCounter",
     "ScopeEvent",

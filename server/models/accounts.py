@@ -10,7 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.models.base import Base, BigID, utcnow
 
-ROLES = ("worker", "manager", "admin")
+#: ``performance``: a performance officer, who runs the service's figures and statutory returns
+#: (``server.reports``) and holds no caseload.
+ROLES = ("worker", "manager", "admin", "performance")
 
 
 class Team(Base):
@@ -80,3 +82,17 @@ class ResetGrant(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ReportGrant(Base):
+    """An admin's explicit permission to run the service's reports and returns.
+
+    A performance officer needs none (their role is for it); an admin runs them only with one,
+    so administering accounts does not by itself bring the whole service's figures.
+    """
+
+    __tablename__ = "report_grant"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    granted_by: Mapped[str] = mapped_column(String(120))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)

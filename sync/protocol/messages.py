@@ -171,7 +171,7 @@ class TokenPair(WireModel):
     refresh_token: str
     worker: str
     display_name: str
-    role: Literal["worker", "manager", "admin"]
+    role: Literal["worker", "manager", "admin", "performance"]
 
 
 class RefreshRequest(WireModel):
