@@ -21,6 +21,9 @@ from sqlalchemy.orm import Session
 from app.deadlines.facts import ReviewFact
 from server.models import Allocation, Record, UserAccount
 
+#: A support plan (``app.households``: SUPPORT_PLAN_KIND, SUPPORT_PLAN_TEMPLATE), whose
+#: sign-off starts a special guardianship support plan period (deadline rule S1).
+SUPPORT_PLAN_KIND, SUPPORT_PLAN_TEMPLATE = "SUPPORT_PLAN", "support_plan"
 #: The statuses of a signed-off record (``app.models.base``: FINALISED, APPROVED).
 SIGNED = ("finalised", "approved")
 #: Flags of a placement the deadline rules read (``app.deadlines.rules.PLACEMENT_FLAGS``).
@@ -69,6 +72,8 @@ class ChildHistory:
     reviews: dict[str, list[ReviewFact]] = field(default_factory=dict)
     #: Signed-off care plans: (date, permanence plan code).
     care_plans: list[tuple[date, str]] = field(default_factory=list)
+    #: Days signed-off support plans recorded on the child took effect (signed off).
+    support_plans: list[date] = field(default_factory=list)
 
 
 @dataclass
@@ -94,6 +99,9 @@ class Casefile:
     temporary_households: frozenset[uuid.UUID] = frozenset()
     #: Every household's kind of carer, in scope or not (where a child was placed).
     household_types: dict[uuid.UUID, str] = field(default_factory=dict)
+    #: Days signed-off support plans recorded on a household took effect, for every household
+    #: (a special guardians' plan is on their household; ``facts`` finds it from the child).
+    household_support_plans: dict[uuid.UUID, list[date]] = field(default_factory=dict)
 
 
 def subjects_of_team(team_id: int) -> Select[Any]:
@@ -233,13 +241,37 @@ def load(session: Session, *, team_id: int | None = None) -> Casefile:
         if household is not None and on is not None and row.kind == "TSD":
             household.tsd_completed.append(on)
 
+    for row in rows(
+        "assessment",
+        "child_id",
+        "household_id",
+        "kind",
+        "template_id",
+        "status",
+        "finalised_at",
+        subject=False,
+    ):
+        signed = _day(row.finalised_at)
+        is_plan = row.kind == SUPPORT_PLAN_KIND or row.template_id == SUPPORT_PLAN_TEMPLATE
+        if not is_plan or signed is None or row.status not in SIGNED:
+            continue
+        child = _lookup(children, row.child_id) if row.child_id else None
+        if child is not None:
+            child.support_plans.append(signed)
+        household_id = _uuid(row.household_id)
+        if household_id is not None:
+            out.household_support_plans.setdefault(household_id, []).append(signed)
+
     for child in children.values():
+        child.support_plans.sort()
         child.statuses.sort(key=lambda s: s.start)
         child.placements.sort(key=lambda p: p.start)
         child.visits.sort(key=lambda v: v.on)
         child.care_plans.sort()
         for found in child.reviews.values():
             found.sort(key=lambda r: r.on)
+    for dates in out.household_support_plans.values():
+        dates.sort()
     for household in out.households.values():
         household.unannounced_visits.sort()
         household.tsd_completed.sort()

@@ -9,6 +9,8 @@ and when a looked-after spell began.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
 from datetime import date
 from functools import cache
 
@@ -40,7 +42,12 @@ def placement_on(child: ChildHistory, day: date) -> PlacementPeriod | None:
 
 
 def child_facts(
-    child: ChildHistory, day: date, *, before: date, temporary: frozenset[object]
+    child: ChildHistory,
+    day: date,
+    *,
+    before: date,
+    temporary: frozenset[object],
+    household_plans: Mapping[uuid.UUID, list[date]] | None = None,
 ) -> ChildFacts:
     """The child's facts on ``day``, counting only visits, reviews and plans dated before
     ``before`` (the day itself, to ask what was due when something was done; the day after,
@@ -61,6 +68,12 @@ def child_facts(
     )
     visits = [v for v in child.visits if v.on < before]
     concerns = [v.on for v in visits if v.welfare_concern]
+    # As the laptop: the latest support plan on the child, or on the household of the child's
+    # latest placement (the special guardians').
+    latest = next((p for p in reversed(child.placements) if p.start <= day), None)
+    plans = [on for on in child.support_plans if on < before]
+    if latest is not None and latest.household_id is not None and household_plans:
+        plans += [on for on in household_plans.get(latest.household_id, ()) if on < before]
     reviews: dict[str, tuple[ReviewFact, ...]] = {}
     for kind, done in child.reviews.items():
         earlier = tuple(r for r in done if r.on < before)
@@ -83,6 +96,7 @@ def child_facts(
         last_welfare_concern=concerns[-1] if concerns else None,
         reviews=reviews,
         care_plan_dates=tuple(on for on, _plan in child.care_plans if on < before),
+        support_plan_agreed=max(plans) if plans else None,
     )
 
 

@@ -179,6 +179,7 @@ def _child_items(
     """(measure, day, item): an item done on ``day`` (status as it stood before), or one
     outstanding at the period's end (status OVERDUE, ``day`` the period's last day)."""
     temporary: frozenset[object] = frozenset(casefile.temporary_households)
+    plans = casefile.household_support_plans
     done: dict[str, set[date]] = {
         "child_visit": {v.on for v in child.visits if v.on in period},
         "child_review": {r.on for r in child.reviews.get("CHILD_LAC", ()) if r.on in period},
@@ -194,11 +195,13 @@ def _child_items(
     }
     for measure, days in done.items():
         for day in sorted(days):
-            facts = child_facts(child, day, before=day, temporary=temporary)
+            facts = child_facts(child, day, before=day, temporary=temporary, household_plans=plans)
             item = _find(evaluate_child(facts, day, table, situations), measure)
             if item is not None:
                 yield measure, day, item
-    facts = child_facts(child, period.end, before=period.after, temporary=temporary)
+    facts = child_facts(
+        child, period.end, before=period.after, temporary=temporary, household_plans=plans
+    )
     for item in evaluate_child(facts, period.end, table, situations):
         if item.obligation in done and _outstanding(item, period):
             yield item.obligation, period.end, _as_overdue(item)
