@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app import codes
+from app.deadlines import periods as spells
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import DueItem, evaluate_child, evaluate_household
 from app.deadlines.facts import (
@@ -28,7 +29,7 @@ from app.deadlines.facts import (
     PlacementFacts,
     ReviewFact,
 )
-from app.deadlines.from_store import _FLAGS, CaseloadDeadlines, _current, _period_start
+from app.deadlines.from_store import _FLAGS, CaseloadDeadlines
 from app.deadlines.rules import Rule, RuleTable
 
 _SIGNED = ("finalised", "approved")
@@ -115,9 +116,9 @@ def child_facts(
             continue
         key = str(doc.record_id)
         periods = sorted(statuses.get(key, []), key=lambda p: p[0])
-        current = _current(periods, today)
+        current = spells.current(periods, today)
         looked_after = current is not None and current[2] in looked_after_codes
-        la_start = _period_start(periods, current, looked_after_codes)
+        la_start = spells.spell_start(periods, current, looked_after_codes)
         child_placements = sorted(placements.get(key, []), key=lambda p: p["start_date"])
         now = next(
             (p for p in reversed(child_placements) if (_day(p.get("end_date")) or today) >= today),
