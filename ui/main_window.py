@@ -43,6 +43,7 @@ from ui.views.case_view import CaseView
 from ui.views.common import FOCUS_STYLE, alive, heading_font
 from ui.views.conflicts import ConflictsDialog
 from ui.views.dashboard import DashboardView
+from ui.views.draft_form import DraftForm
 from ui.views.household_view import HouseholdView
 from ui.views.households import HouseholdsView
 from ui.views.new_assessment import NewAssessmentDialog
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._may_close = False
         self._worker_name = store.worker
-        self._retiring: list[VisitForm | AssessmentForm | ReviewForm] = []
+        self._retiring: list[DraftForm] = []
         #: The signed-in account's role ("manager" may approve assessments); "" until known.
         self._role = ""
 
@@ -427,7 +428,7 @@ class MainWindow(QMainWindow):
         """Take a page away; a visit form saves its draft and lives on (hidden) until the save
         has reached the store."""
         page.hide()
-        if isinstance(page, VisitForm | AssessmentForm | ReviewForm):
+        if isinstance(page, DraftForm):
             page.save_now()
             if page.is_busy:
                 self._retiring.append(page)

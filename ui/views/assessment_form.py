@@ -1,10 +1,9 @@
 """An assessment made from a form template: typed over days, never losing a word, finalised by
 the worker and approved by their manager.
 
-It keeps drafts safe exactly as the visit form does (read ``ui.views.visit_form``): every edit
-restarts a short autosave timer, leaving a field saves at once, writes for one form run strictly
-one after another and take their snapshot of the answers when they start, and the assessment's
-id is made when the form opens so every save is the same record.
+Its draft, sign-off and addenda are the lifecycle every record form shares
+(``ui.views.draft_form``); the assessment's id is made when the form opens so every save is the
+same record.
 
 What is particular to assessments:
 
@@ -21,46 +20,40 @@ What is particular to assessments:
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
-from typing import Any
+from types import ModuleType
+from typing import Any, ClassVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
-    QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.chronology import child_names
-from app.errors import CasebookError, FieldProblem, RecordFinalised, ValidationError
+from app.errors import FieldProblem
 from app.forms import registry
 from app.forms.template import FormTemplate
-from app.ids import new_id
 from app.models import APPROVED, CarerHousehold
 from app.services import assessments
 from app.services.assessments import AssessmentState
-from app.services.visits import AddendumView
 from app.store import Store
+from ui.errors import message_for
 from ui.exports.actions import export_assessment
 from ui.forms.renderer import FormRenderer
-from ui.tasks import run_task
-from ui.views.common import FOCUS_STYLE, alive, heading_font, local_time, uk_date
-from ui.views.write_queue import GENERIC_SAVE, Job, WriteQueue, addendum_problem
+from ui.views.addenda import when_written
+from ui.views.common import heading_font, uk_date
+from ui.views.draft_form import DraftForm, RecordState
+from ui.views.write_queue import Job
 
 #: At most this many problems are listed in the summary at the top; all are beside their fields.
 SUMMARY_LINES = 6
@@ -108,24 +101,8 @@ def _load(
     return _Loaded(name, template, max(current, template.version), state)
 
 
-class AssessmentForm(QWidget):
+class AssessmentForm(DraftForm):
     """One assessment about a child or a carer household; see the module docstring."""
-
-    sig_saved = Signal(uuid.UUID)
-    """A draft save reached the store.
-
-    Parameters
-    ----------
-    assessment_id : uuid.UUID
-    """
-
-    sig_finalised = Signal(uuid.UUID)
-    """The assessment was finalised and is now read-only.
-
-    Parameters
-    ----------
-    assessment_id : uuid.UUID
-    """
 
     sig_approved = Signal(uuid.UUID)
     """The manager approved the assessment on this laptop (the service records who and when).
@@ -135,15 +112,16 @@ class AssessmentForm(QWidget):
     assessment_id : uuid.UUID
     """
 
-    #: The form has its template and answers and is on screen (or failed to load).
-    sig_ready = Signal()
-    #: An addendum was added, or the record was reloaded (e.g. approval arrived by sync).
-    sig_changed = Signal()
-    #: A write failed; the message is on screen.
-    sig_failed = Signal()
-
-    #: Autosave this long after the last edit.
-    AUTOSAVE_MS = 3000
+    NOUN = "assessment"
+    SERVICE: ClassVar[ModuleType] = assessments
+    ID_KEY = "assessment_id"
+    #: Its problems are put right on Finalise again: showing them moves the focus.
+    RECHECK_AS_TYPED = False
+    FINALISE_TITLE = "Finalise assessment"
+    FINALISE_QUESTION = (
+        "Finalise this assessment?\n\nOnce finalised it cannot be changed, and it goes to "
+        "your manager for approval. Any correction is added as an addendum."
+    )
 
     def __init__(
         self,
@@ -159,38 +137,17 @@ class AssessmentForm(QWidget):
         """An existing assessment (``assessment_id``), or a new one with the newest version of
         ``template_id`` about the child ``child_id`` or the household ``household_id``.
         ``can_approve``: the signed-in account is a manager's."""
-        super().__init__(parent)
         if assessment_id is None and (
             template_id is None or (child_id is None and household_id is None)
         ):
             raise ValueError("a new assessment needs a template and a child or household")
-        self._store = store
-        self._child_id = child_id
-        self._household_id = household_id if child_id is None else None
-        self._assessment_id = assessment_id or new_id()
-        self._exists = assessment_id is not None
+        super().__init__(store, assessment_id, parent, child_id=child_id, household_id=household_id)
         self._can_approve = can_approve
         self._template: FormTemplate | None = None
         self._state: AssessmentState | None = None
         self._renderer: FormRenderer | None = None
-        self._read_only = False
-        self._loading = True
-        self._edits = 0
-        self._saved_edits = 0
-        self._writes = WriteQueue(self, self._set_writing)
-        self._addenda: list[AddendumView] = []
-        #: Which write the problems on screen came from: a draft save clears only its own, so
-        #: the finalising problems stay up while the worker fixes them (autosaving as they go).
-        self._problems_from = ""
         self._build()
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._autosave_due)
-        self._last_edit = 0.0
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_changed)
-        run_task(
+        self._start_loading(
             partial(
                 _load,
                 store,
@@ -198,24 +155,14 @@ class AssessmentForm(QWidget):
                 household_id=household_id,
                 assessment_id=assessment_id,
                 template_id=template_id,
-            ),
-            self._loaded,
-            self._load_failed,
+            )
         )
 
     # ---- Public API
 
     @property
     def assessment_id(self) -> uuid.UUID:
-        return self._assessment_id
-
-    @property
-    def child_id(self) -> uuid.UUID | None:
-        return self._child_id
-
-    @property
-    def household_id(self) -> uuid.UUID | None:
-        return self._household_id
+        return self._record_id
 
     @property
     def template(self) -> FormTemplate | None:
@@ -237,27 +184,9 @@ class AssessmentForm(QWidget):
         return self._state is not None and self._state.status == APPROVED
 
     @property
-    def is_dirty(self) -> bool:
-        """Edits not yet in the store."""
-        return self._edits != self._saved_edits
-
-    @property
-    def is_read_only(self) -> bool:
-        return self._read_only
-
-    @property
-    def is_busy(self) -> bool:
-        """A write is running or waiting its turn."""
-        return self._writes.busy
-
-    @property
     def status_text(self) -> str:
         """The record's status line as shown (draft, finalised, approved...)."""
         return self._record_status.text()
-
-    @property
-    def save_status_text(self) -> str:
-        return self._status.text()
 
     @property
     def summary_text(self) -> str:
@@ -278,42 +207,6 @@ class AssessmentForm(QWidget):
         self._can_approve = can_approve
         self._show_state()
 
-    def save_now(self) -> None:
-        """Save the draft now if anything changed (the shell calls this before closing)."""
-        self._timer.stop()
-        if self._read_only or self._loading:
-            return
-        if self._writes.waiting("save"):
-            return  # a save is already waiting its turn; it will take the latest answers
-        self._writes.add(Job("save", self._start_save, self._save_done, self._save_failed))
-
-    def finalise(self) -> None:
-        """Check what the form can check by itself, ask, then save and finalise in one
-        transaction."""
-        if self._read_only or self._loading or self._renderer is None:
-            return
-        local = self._renderer.local_problems()
-        if local:
-            self._show_problems(local, source="finalise")
-            self._status.setText("Not finalised: see the problems shown in red")
-            self.sig_failed.emit()
-            return
-        answer = QMessageBox.question(
-            self,
-            "Finalise assessment",
-            "Finalise this assessment?\n\nOnce finalised it cannot be changed, and it goes to "
-            "your manager for approval. Any correction is added as an addendum.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        self._timer.stop()
-        self._status.setText("Finalising…")
-        self._writes.add(
-            Job("finalise", self._start_finalise, self._finalise_done, self._finalise_failed)
-        )
-
     def approve(self) -> None:
         """A manager's approval of a finalised assessment, after asking."""
         if not self._approvable():
@@ -328,7 +221,7 @@ class AssessmentForm(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
-        store, assessment_id = self._store, self._assessment_id
+        store, assessment_id = self._store, self._record_id
         self._status.setText("Approving…")
         self._writes.add(
             Job(
@@ -344,7 +237,7 @@ class AssessmentForm(QWidget):
         left alone: what is on screen is newer than the store."""
         if self._loading or not self._read_only or self.is_busy:
             return
-        store, assessment_id = self._store, self._assessment_id
+        store, assessment_id = self._store, self._record_id
         self._writes.add(
             Job(
                 "refresh",
@@ -357,7 +250,6 @@ class AssessmentForm(QWidget):
     # ---- Private API: building
 
     def _build(self) -> None:
-        self.setStyleSheet(FOCUS_STYLE)
         self.setAccessibleName("Assessment form")
 
         self._title = QLabel("Assessment")
@@ -375,67 +267,19 @@ class AssessmentForm(QWidget):
         self._record_status = QLabel("")
         self._record_status.setWordWrap(True)
         self._record_status.setAccessibleName("Assessment status")
-        self._status = QLabel("Not saved yet")
-        self._status.setAccessibleName("Save status")
-        self._status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         # Never narrower than its words: the wrapped labels beside it give way instead.
         self._status.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Preferred)
-        self._general = _error_label()
         self._general.setAccessibleName("Problems with this assessment")
 
-        self._save = QPushButton("&Save draft now")
-        self._save.setAccessibleName("Save draft now")
-        self._finalise = QPushButton("&Finalise assessment…")
-        self._finalise.setAccessibleName("Finalise assessment")
+        self._finalise_button("&Finalise assessment…", "Finalise assessment")
         self._approve = QPushButton("A&pprove…")
         self._approve.setAccessibleName("Approve assessment")
         self._approve.setVisible(False)
-        for button in (self._save, self._finalise):
-            button.setEnabled(False)
-
-        self._addenda_list = QLabel("")
-        self._addenda_list.setWordWrap(True)
-        self._addenda_list.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._addenda_list.setAccessibleName("Addenda")
-        self._addendum = QPlainTextEdit()
-        self._addendum.setTabChangesFocus(True)
-        line = self.fontMetrics().lineSpacing()
-        self._addendum.setMinimumHeight(line * 4 + 12)
-        self._addendum.setMaximumHeight(line * 8 + 12)
-        self._addendum.setAccessibleName("New addendum")
-        self._addendum.setPlaceholderText("Write a correction or addition to this assessment")
-        self._add_addendum = QPushButton("Add adde&ndum")
-        self._add_addendum.setAccessibleName("Add addendum")
-        self._addendum_error = _error_label()
-        addendum_label = QLabel("New add&endum:")
-        addendum_label.setBuddy(self._addendum)
-        self._addenda_box = QGroupBox("Addenda (corrections and additions)")
-        addenda_layout = QVBoxLayout(self._addenda_box)
-        addenda_layout.addWidget(self._addenda_list)
-        addenda_layout.addWidget(addendum_label)
-        addenda_layout.addWidget(self._addendum)
-        addenda_layout.addWidget(self._addendum_error)
-        add_row = QHBoxLayout()
-        add_row.addWidget(self._add_addendum)
-        add_row.addStretch(1)
-        addenda_layout.addLayout(add_row)
-        self._addenda_box.setVisible(False)
-
-        body = QWidget()
-        # A readable line length on a wide screen; narrower windows simply use what they have.
-        body.setMaximumWidth(self.fontMetrics().averageCharWidth() * 130)
-        self._body = QVBoxLayout(body)
-        self._body.addWidget(self._general)
-        self._body.addWidget(self._addenda_box)
-        self._body.addStretch(1)
-        page = QWidget()
-        page_layout = QHBoxLayout(page)
-        page_layout.addWidget(body, 1)
-        page_layout.addStretch(0)
-        scroll = self._scroll = QScrollArea()
-        scroll.setWidget(page)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._addenda_group(
+            placeholder="Write a correction or addition to this assessment",
+            caption="New add&endum:",
+        )
+        self._body = self._scrolling([], chars=130)
 
         #: The action row: other parts of the app add their buttons here (``add_action``).
         self._actions = QHBoxLayout()
@@ -455,26 +299,19 @@ class AssessmentForm(QWidget):
         layout.addLayout(second)
         layout.addLayout(third)
         layout.addWidget(self._version_note)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self._scroll, 1)
 
-        self._save.clicked.connect(self.save_now)
-        self._finalise.clicked.connect(self.finalise)
         self._approve.clicked.connect(self.approve)
         # Shown once the assessment is finalised: only signed-off records leave Casebook.
         self._export = QPushButton("E&xport PDF…")
         self._export.setAccessibleName("Export assessment to PDF")
         self._export.setVisible(False)
-        self._export.clicked.connect(
-            lambda: export_assessment(self, self._store, self._assessment_id)
-        )
+        self._export.clicked.connect(lambda: export_assessment(self, self._store, self._record_id))
         self.add_action(self._export)
-        self._add_addendum.clicked.connect(self._add_addendum_clicked)
 
-    # ---- Private API: loading
+    # ---- Private API: the record's lifecycle (``DraftForm``)
 
-    def _loaded(self, loaded: _Loaded) -> None:
-        if not alive(self):
-            return
+    def _apply_loaded(self, loaded: _Loaded) -> AssessmentState | None:
         template, state = loaded.template, loaded.state
         self._template, self._state = template, state
         if state is not None:
@@ -495,30 +332,56 @@ class AssessmentForm(QWidget):
         self._renderer = renderer
         self._body.insertWidget(1, renderer)
         renderer.show()  # now, not when the layout gets round to it: sig_ready means on screen
-        if state is not None:
-            self._addenda = list(state.addenda)
-            self._show_addenda()
-            if state.finalised:
-                self._make_read_only()
-            else:
-                self._status.setText(f"Draft saved {local_time(state.saved_at)}")
-        self._loading = False
+        return state
+
+    def _after_load(self) -> None:
         self._show_state()
-        if not self._read_only:
-            self._save.setEnabled(True)
-            self._finalise.setEnabled(True)
+
+    def _load_failed_too(self) -> None:
+        self._about.setText("")
         self.sig_ready.emit()
 
-    def _load_failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._show_general(
-            str(exc) if isinstance(exc, CasebookError | LookupError) else _GENERIC_LOAD
-        )
-        self._about.setText("")
-        self._status.setText("Not loaded")
-        self.sig_failed.emit()
-        self.sig_ready.emit()
+    def _can_finalise(self) -> bool:
+        return self._renderer is not None and self._template is not None
+
+    def _local_problems(self) -> list[FieldProblem]:
+        assert self._renderer is not None
+        return self._renderer.local_problems()
+
+    def _snapshot(self) -> dict[str, Any]:
+        assert self._renderer is not None
+        return {"answers": self._renderer.answers()}
+
+    def _record_keys(self) -> dict[str, Any]:
+        """And the template version the answers belong to."""
+        assert self._template is not None
+        return {
+            **super()._record_keys(),
+            "template_id": self._template.id,
+            "template_version": self._template.version,
+        }
+
+    def _after_finalise(self, state: AssessmentState) -> None:
+        self._state = state
+        assert self._renderer is not None
+        # What was signed is what is shown: answers to hidden questions were not kept.
+        self._renderer.set_answers(state.answers)
+
+    def _lock_fields(self, state: RecordState) -> None:
+        if self._renderer is not None:
+            self._renderer.set_read_only(True)
+        self._export.setVisible(True)
+
+    def _make_read_only(self, state: RecordState) -> None:
+        super()._make_read_only(state)
+        self._show_state()
+
+    def _finalised_words(self, state: RecordState) -> str:
+        return ""  # the status line above says who finalised it and when
+
+    def _set_writing(self, writing: bool) -> None:
+        """No approving while a write of this form is still on its way to the store."""
+        self._approve.setEnabled(not writing)
 
     def _show_state(self) -> None:
         """The status line: draft, finalised (who, when, awaiting approval) or approved."""
@@ -529,11 +392,11 @@ class AssessmentForm(QWidget):
             )
         else:
             when = state.finalised_at or state.saved_at
-            line = f"Finalised{_by(state.finalised_by)} on {_when(when)}."
+            line = f"Finalised{_by(state.finalised_by)} on {when_written(when)}."
             if state.status != APPROVED:
                 line += " Awaiting manager approval."
             elif state.approved_at is not None:
-                line += f" Approved{_by(state.approved_by)} on {_when(state.approved_at)}."
+                line += f" Approved{_by(state.approved_by)} on {when_written(state.approved_at)}."
             else:
                 line += (
                     " Approved; who approved it and when are recorded by the service at the "
@@ -553,147 +416,6 @@ class AssessmentForm(QWidget):
             and not self._loading
         )
 
-    # ---- Private API: editing and autosave
-
-    def _edited(self) -> None:
-        """Runs on every keystroke, so it touches as little as it can: the timer is started
-        once and, when it fires, waits on if the worker has typed since."""
-        if self._loading or self._read_only:
-            return
-        self._edits += 1
-        self._last_edit = time.monotonic()
-        if self._status.text() != _UNSAVED:
-            self._status.setText(_UNSAVED)
-        if not self._timer.isActive():
-            self._timer.start(self.AUTOSAVE_MS)
-
-    def _autosave_due(self) -> None:
-        """Save once the worker has paused for ``AUTOSAVE_MS``."""
-        quiet_ms = (time.monotonic() - self._last_edit) * 1000
-        if quiet_ms < self.AUTOSAVE_MS:
-            self._timer.start(max(1, int(self.AUTOSAVE_MS - quiet_ms)))
-            return
-        self.save_now()
-
-    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        """Leaving a field saves at once: the worker may be about to close the lid."""
-        if not alive(self) or old is None or not self.is_dirty:
-            return
-        if old is self or self.isAncestorOf(old):
-            self.save_now()
-
-    def _snapshot(self) -> dict[str, Any]:
-        assert self._renderer is not None
-        return self._renderer.answers()
-
-    def _start_save(self) -> Callable[[], Any] | None:
-        if not self.is_dirty or self._read_only or self._template is None:
-            return None
-        answers, edits = self._snapshot(), self._edits
-        self._status.setText("Saving…")
-        save = partial(
-            assessments.save_draft,
-            self._store,
-            assessment_id=self._assessment_id,
-            template_id=self._template.id,
-            template_version=self._template.version,
-            child_id=self._child_id,
-            household_id=self._household_id,
-            answers=answers,
-        )
-
-        def work() -> tuple[assessments.Saved, int]:
-            return save(), edits
-
-        return work
-
-    def _save_done(self, result: tuple[assessments.Saved, int]) -> None:
-        saved, edits = result
-        self._exists = True
-        self._saved_edits = max(self._saved_edits, edits)
-        if self._problems_from == "save":
-            self._clear_problems()
-        if self.is_dirty:
-            self._status.setText(f"Draft saved {local_time(saved.saved_at)}; newer changes to save")
-        else:
-            self._status.setText(f"Draft saved {local_time(saved.saved_at)}")
-        self.sig_saved.emit(saved.assessment_id)
-
-    def _save_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            self._show_problems(exc.problems, source="save")
-            self._status.setText("Not saved: see the problems shown in red")
-        elif isinstance(exc, RecordFinalised):
-            self._status.setText("This assessment has been finalised elsewhere")
-            self._show_general(str(exc))
-        else:
-            self._status.setText("Not saved yet: Casebook will try again on your next change")
-        self.sig_failed.emit()
-
-    # ---- Private API: finalising and approving
-
-    def _start_finalise(self) -> Callable[[], Any] | None:
-        if self._template is None:
-            return None
-        edits = self._edits
-        finalise = partial(
-            assessments.finalise,
-            self._store,
-            assessment_id=self._assessment_id,
-            template_id=self._template.id,
-            template_version=self._template.version,
-            child_id=self._child_id,
-            household_id=self._household_id,
-            answers=self._snapshot(),
-        )
-
-        def work() -> tuple[AssessmentState, int]:
-            return finalise(), edits
-
-        return work
-
-    def _finalise_done(self, result: tuple[AssessmentState, int]) -> None:
-        state, edits = result
-        self._exists = True
-        self._saved_edits = max(self._saved_edits, edits)
-        self._state = state
-        self._clear_problems()
-        assert self._renderer is not None
-        # What was signed is what is shown: answers to hidden questions were not kept.
-        self._renderer.set_answers(state.answers)
-        self._make_read_only()
-        self._show_state()
-        # After the layout has made room for the addendum box, bring it into view.
-        QTimer.singleShot(0, self, self._show_addenda_box)
-        self._addendum.setFocus()
-        self.sig_finalised.emit(state.assessment_id)
-
-    def _finalise_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            self._show_problems(exc.problems, source="finalise")
-            self._status.setText("Not finalised: see the problems shown in red")
-        elif isinstance(exc, RecordFinalised):
-            self._status.setText("This assessment has been finalised elsewhere")
-            self._show_general(str(exc))
-        else:
-            self._status.setText("Not finalised")
-            self._show_general(str(exc) if isinstance(exc, CasebookError) else GENERIC_SAVE)
-        self.sig_failed.emit()
-
-    def _make_read_only(self) -> None:
-        """Finalised: the answers stay readable but not editable; the addendum box takes
-        their place as the way to add anything."""
-        self._read_only = True
-        self._timer.stop()
-        if self._renderer is not None:
-            self._renderer.set_read_only(True)
-        self._save.setVisible(False)
-        self._finalise.setVisible(False)
-        self._export.setVisible(True)
-        self._addenda_box.setVisible(True)
-        self._show_addenda()
-        self._status.setText("")
-
     def _approve_done(self, state: AssessmentState) -> None:
         self._state = state
         self._status.setText("Approved")
@@ -702,81 +424,31 @@ class AssessmentForm(QWidget):
 
     def _approve_failed(self, exc: BaseException) -> None:
         self._status.setText("Not approved")
-        if isinstance(exc, ValidationError):
-            self._show_general(" ".join(p.message for p in exc.problems))
-        else:
-            self._show_general(
-                str(exc) if isinstance(exc, CasebookError | LookupError) else GENERIC_SAVE
-            )
+        self._show_general(message_for(exc))
         self._show_state()
         self.sig_failed.emit()
 
     def _refreshed(self, state: AssessmentState) -> None:
         self._state = state
-        self._addenda = list(state.addenda)
-        self._show_addenda()
+        self._addenda_box.show_addenda(state.addenda)
         self._show_state()
         self.sig_changed.emit()
 
-    # ---- Private API: addenda
-
-    def _show_addenda_box(self) -> None:
-        if alive(self):
-            self._scroll.ensureWidgetVisible(self._addenda_box)
-
-    def _add_addendum_clicked(self) -> None:
-        text = self._addendum.toPlainText()
-        assessment_id, store = self._assessment_id, self._store
-        self._writes.add(
-            Job(
-                "addendum",
-                lambda: (
-                    lambda: assessments.add_addendum(store, assessment_id=assessment_id, text=text)
-                ),
-                self._addendum_added,
-                self._addendum_failed,
-            )
-        )
-
-    def _addendum_added(self, added: AddendumView) -> None:
-        self._addenda.append(added)
-        self._show_addenda()
-        self._addendum.clear()
-        self._addendum_error.setVisible(False)
-        self.sig_changed.emit()
-
-    def _set_writing(self, writing: bool) -> None:
-        """No approving while a write of this form is still on its way to the store."""
-        self._approve.setEnabled(not writing)
-
-    def _addendum_failed(self, exc: BaseException) -> None:
-        self._addendum_error.setText(addendum_problem(exc))
-        self._addendum_error.setVisible(True)
-        self.sig_failed.emit()
-
-    def _show_addenda(self) -> None:
-        if not self._addenda:
-            self._addenda_list.setText("No addenda yet.")
-            return
-        self._addenda_list.setText(
-            "\n\n".join(f"{_when(a.written_at)}, {a.written_by}: {a.text}" for a in self._addenda)
-        )
-
     # ---- Private API: problems
 
-    def _show_problems(self, problems: list[FieldProblem], *, source: str) -> None:
+    def _show_problems(self, problems: Sequence[FieldProblem], *, source: str) -> None:
         """Each problem beside its question, and a summary at the top saying in words how many
         things need putting right (the renderer brings the first into view)."""
         self._clear_problems()
         self._problems_from = source
         assert self._renderer is not None
-        elsewhere = self._renderer.show_problems(problems)
+        elsewhere = self._renderer.show_problems(list(problems))
         count = len(problems)
         things = "1 thing needs" if count == 1 else f"{count} things need"
-        if source == "finalise":
-            head = f"This assessment has not been finalised: {things} putting right first."
-        else:
+        if source == "save":
             head = f"The draft could not be saved: {things} putting right."
+        else:
+            head = f"This assessment has not been finalised: {things} putting right first."
         if len(elsewhere) < count:
             head += " Each is shown in red beside its question."
         lines = [f"• {p.message}" for p in problems[:SUMMARY_LINES]]
@@ -792,30 +464,6 @@ class AssessmentForm(QWidget):
             self._renderer.clear_problems()
         self._general.setVisible(False)
 
-    def _show_general(self, message: str) -> None:
-        self._general.setText(message)
-        self._general.setVisible(True)
-
-
-_UNSAVED = "Unsaved changes"
-_GENERIC_LOAD = (
-    "This assessment could not be opened. Try again; if it keeps happening, contact the "
-    "service desk."
-)
-
-
-def _error_label() -> QLabel:
-    label = QLabel("")
-    label.setProperty("role", "error")
-    label.setWordWrap(True)
-    label.setVisible(False)
-    return label
-
 
 def _by(who: str | None) -> str:
     return f" by {who}" if who else ""
-
-
-def _when(moment: datetime) -> str:
-    """A stored UTC instant as the laptop's local date and time: 27 Nov 2026 at 14:03."""
-    return f"{uk_date(moment.astimezone().date())} at {local_time(moment)}"

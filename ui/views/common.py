@@ -12,9 +12,11 @@ from datetime import date, datetime
 from functools import cache
 
 import shiboken6
-from PySide6.QtCore import QDate, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QDate, QLocale, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import QDateEdit
 
+from app import clock
 from app.deadlines.engine import STATUS_WORDS, Status
 
 #: Colours chosen for contrast on white (each at least 4.5:1 against it for its text use).
@@ -44,6 +46,20 @@ def qdate(day: date) -> QDate:
     """A Qt date from a Python one, spelt out because not every PySide6 release's type stubs
     declare the implicit conversion."""
     return QDate(day.year, day.month, day.day)
+
+
+def date_box(*, latest: date | None = None, start: date | None = None) -> QDateEdit:
+    """A date field as a UK reader writes dates (03 Nov 2026), with a calendar, showing
+    ``start`` (today if None); ``latest`` is the last day it accepts (e.g. today, for
+    something that has happened)."""
+    box = QDateEdit()
+    box.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    box.setDisplayFormat("dd MMM yyyy")
+    box.setCalendarPopup(True)
+    if latest is not None:
+        box.setMaximumDate(qdate(latest))
+    box.setDate(qdate(start if start is not None else clock.today()))
+    return box
 
 
 def uk_date(day: date | None, empty: str = "") -> str:

@@ -13,11 +13,10 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QLocale, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,7 +37,7 @@ from app.services import training
 from app.services.training import TrainingFields, TrainingState
 from app.store import Store
 from ui.tasks import run_task
-from ui.views.common import FOCUS_STYLE, alive, qdate
+from ui.views.common import FOCUS_STYLE, alive, date_box, qdate
 
 ADD, EDIT, TSD = "add", "edit", "tsd"
 
@@ -151,7 +150,6 @@ class TrainingDialog(QDialog):
     # ---- Private API
 
     def _build(self, carers: tuple[CarerView, ...]) -> None:
-        uk = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
         self._general = QLabel("")
         self._general.setProperty("role", "error")
         self._general.setWordWrap(True)
@@ -168,12 +166,7 @@ class TrainingDialog(QDialog):
         self._title.setPlaceholderText("For example: Safer caring, or the TSD workbook")
         self._completed = QCheckBox("&Completed")
         self._completed.setChecked(True)
-        self._date = QDateEdit()
-        self._date.setLocale(uk)
-        self._date.setDisplayFormat("dd MMM yyyy")
-        self._date.setCalendarPopup(True)
-        self._date.setMaximumDate(qdate(clock.today()))
-        self._date.setDate(qdate(clock.today()))
+        self._date = date_box(latest=clock.today())
         self._notes = QPlainTextEdit()
         self._notes.setTabChangesFocus(True)
         self._notes.setMaximumHeight(self.fontMetrics().lineSpacing() * 5 + 12)

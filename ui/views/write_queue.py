@@ -1,11 +1,11 @@
-"""The writes of one form page (visit, review, assessment), run strictly one after another.
+"""The writes of one form page (a ``DraftForm``), run strictly one after another.
 
 Why one queue per form: a form autosaves every few seconds and on every focus change, and the
 worker may press Finalise or add an addendum meanwhile. Two writes of the same record at once
 could let an older snapshot land after a newer one; so writes for one form run in the order
 asked, never two at a time, each taking its snapshot of the fields when it *starts* (so the
 last edit always wins), and a write whose work is no longer needed can bow out (``start``
-returns None). Shared by the three forms so that rule lives in one place.
+returns None). Shared by the forms so that rule lives in one place.
 """
 
 from __future__ import annotations
@@ -18,12 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from app.errors import CasebookError, ValidationError
 from ui.tasks import run_task
 from ui.views.common import alive
-
-#: What a form says when a write failed for a reason the worker cannot act on.
-GENERIC_SAVE = "That could not be saved. Your typing is still here; try again in a moment."
 
 
 @dataclass
@@ -81,12 +77,3 @@ class WriteQueue:
             self._on_busy(False)
         then(outcome)
         self._pump()
-
-
-def addendum_problem(exc: BaseException) -> str:
-    """Why an addendum was not added, in the words shown under the addendum box."""
-    if isinstance(exc, ValidationError):
-        return " ".join(p.message for p in exc.problems)
-    if isinstance(exc, CasebookError | LookupError):
-        return str(exc)
-    return GENERIC_SAVE
