@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
+from ui.views.approvals import ApprovalsView
 from ui.views.common import alive
 from ui.views.team import TeamView
 
@@ -27,7 +28,8 @@ INSTALLED = "managerToolsInstalled"
 
 
 def install(window: MainWindow) -> None:
-    """Add Team to the window (once), and refresh a shown manager's page after each sync."""
+    """Add Team and Approvals to the window (once), and refresh a shown manager's page after
+    each sync."""
     sync = window.sync_controller
     if sync is not None and not sync.property(INSTALLED):
         sync.setProperty(INSTALLED, True)
@@ -35,25 +37,40 @@ def install(window: MainWindow) -> None:
     if window.property(INSTALLED):
         return
     window.setProperty(INSTALLED, True)
-    team = QAction("&Team", window)
-    team.setObjectName("TeamAction")
-    team.setShortcut(QKeySequence("Ctrl+T"))
-    team.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    team.setToolTip("Your team's caseloads, from the service (Ctrl+T)")
-    team.triggered.connect(lambda: open_team(window))
-    window.addAction(team)
-    window.sig_locked.connect(lambda _reason: team.setEnabled(False))
-    window.sig_unlocked.connect(lambda: team.setEnabled(True))
-    for menu in window.menuBar().findChildren(QMenu):
-        if menu.title() == "&Go":
-            menu.addAction(team)
+    commands = (
+        ("&Team", "TeamAction", "Ctrl+T", "Your team's caseloads, from the service", open_team),
+        (
+            "Appro&vals",
+            "ApprovalsAction",
+            "Ctrl+Shift+V",
+            "Assessments and reviews waiting for your approval",
+            open_approvals,
+        ),
+    )
     bar = window.findChild(QToolBar, "Navigation")
-    if bar is not None:
-        first = bar.actions()[2] if len(bar.actions()) > 2 else None
-        bar.insertAction(first, team) if first is not None else bar.addAction(team)
-        button = bar.widgetForAction(team)
-        if button is not None:
-            button.setAccessibleName("Team")
+    # After Back and Carer households, before the separator and Sync now.
+    before = bar.actions()[2] if bar is not None and len(bar.actions()) > 2 else None
+    for text, name, keys, tip, opener in commands:
+        act = QAction(text, window)
+        act.setObjectName(name)
+        act.setShortcut(QKeySequence(keys))
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.setToolTip(f"{tip} ({keys})")
+        act.triggered.connect(lambda _checked=False, o=opener: o(window))
+        window.addAction(act)
+        window.sig_locked.connect(lambda _reason, a=act: a.setEnabled(False))
+        window.sig_unlocked.connect(lambda a=act: a.setEnabled(True))
+        for menu in window.menuBar().findChildren(QMenu):
+            if menu.title() == "&Go":
+                menu.addAction(act)
+        if bar is not None:
+            if before is not None:
+                bar.insertAction(before, act)
+            else:
+                bar.addAction(act)
+            button = bar.widgetForAction(act)
+            if button is not None:
+                button.setAccessibleName(text.replace("&", ""))
 
 
 def open_team(window: MainWindow) -> TeamView | None:
@@ -73,10 +90,37 @@ def open_team(window: MainWindow) -> TeamView | None:
     return view
 
 
+def open_approvals(window: MainWindow) -> ApprovalsView | None:
+    """The Approvals page (the one on show, if it is the current page)."""
+    if window.is_locked:
+        return None
+    page = window.current_page
+    if isinstance(page, ApprovalsView):
+        page.refresh()
+        return page
+    view = ApprovalsView(window.store)
+    view.setProperty("pageTitle", "Approvals")
+    view.sig_open_assessment.connect(
+        lambda child, household, record: window.open_assessment(
+            child_id=child, household_id=household, assessment_id=record
+        )
+    )
+    view.sig_open_review.connect(
+        lambda child, household, record: window.open_review(
+            child_id=child, household_id=household, review_id=record
+        )
+    )
+    window.show_page(view)
+    return view
+
+
 def _refresh_shown(window: MainWindow) -> None:
+    """Records (an approval, a worker's addendum) may have arrived: the page on show reloads."""
     if not alive(window) or window.is_locked:
         return
     page = window.current_page
     if isinstance(page, TeamView):
         page.set_settings(window.settings)
+        page.refresh()
+    elif isinstance(page, ApprovalsView):
         page.refresh()

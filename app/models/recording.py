@@ -117,6 +117,9 @@ class Review(Finalisable, SubjectMixin, Record, Base):
     decisions: Mapped[str] = mapped_column(Text, default="")
     visit_interval_weeks: Mapped[int | None] = mapped_column(Integer, default=None)
 
+    # A manager's approval (``app.approvals``) arrives after the worker has signed it off.
+    MUTABLE_AFTER_FINALISE: ClassVar[frozenset[str]] = frozenset({"status"})
+
 
 class Action(SubjectMixin, Record, Base):
     __tablename__ = "action"

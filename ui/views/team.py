@@ -202,7 +202,7 @@ class TeamView(QWidget):
         self._filter = QComboBox()
         self._filter.setAccessibleName("Show the cases of")
         self._filter.currentIndexChanged.connect(lambda _i: self._fill_cases())
-        show = QLabel("&Cases of:")
+        show = QLabel("Cases o&f:")
         show.setBuddy(self._filter)
         self._reallocate = QPushButton("Re&allocate…")
         self._reallocate.setEnabled(False)
