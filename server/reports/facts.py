@@ -41,6 +41,24 @@ def placement_on(child: ChildHistory, day: date) -> PlacementPeriod | None:
     )
 
 
+def lasting_placement_on(
+    child: ChildHistory, day: date, temporary_types: frozenset[str]
+) -> PlacementPeriod | None:
+    """The child's placement on ``day``, looking through a temporary move (903 T0-T4) to the
+    placement the child is away from."""
+    now = placement_on(child, day)
+    if now is None or now.placement_type not in temporary_types:
+        return now
+    earlier = [
+        p
+        for p in child.placements
+        if p.placement_type not in temporary_types
+        and p.start <= now.start
+        and (p.end is None or p.end >= now.start)
+    ]
+    return earlier[-1] if earlier else None
+
+
 def child_facts(
     child: ChildHistory,
     day: date,

@@ -1,6 +1,8 @@
 """Placements by provider (the service's own foster carers, agency carers, residential...):
-how many children were placed with each on the period's last day, and how many placements
-with each began in the period. The groups are data (``resources/reports/figures.toml``)."""
+how many children were placed with each on the period's last day (a child away on a
+temporary move, 903 T0-T4, counts where they are placed), and how many placements with each
+began in the period (temporary moves are not placements). The groups are data
+(``resources/reports/figures.toml``)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from dataclasses import dataclass
 
 from server.reports import groups
 from server.reports.casefile import Casefile
-from server.reports.facts import placement_on
+from server.reports.facts import lasting_placement_on
 from server.reports.period import Period
 
 
@@ -25,12 +27,14 @@ def by_provider(casefile: Casefile, period: Period) -> list[ProviderCount]:
     at_end: dict[str, int] = {}
     started: dict[str, int] = {}
     for child in casefile.children.values():
-        now = placement_on(child, period.end)
-        if now is not None and now.placement_type not in config.temporary_placement_types:
+        now = lasting_placement_on(child, period.end, config.temporary_placement_types)
+        if now is not None:
             key = config.provider_group(now.placement_type, now.provider)
             at_end[key] = at_end.get(key, 0) + 1
         for placement in child.placements:
-            if placement.start in period:
+            if placement.start in period and (
+                placement.placement_type not in config.temporary_placement_types
+            ):
                 key = config.provider_group(placement.placement_type, placement.provider)
                 started[key] = started.get(key, 0) + 1
     order = [(g.key, g.label) for g in config.providers] + [

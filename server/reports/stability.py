@@ -19,7 +19,7 @@ from app.deadlines import periods
 from app.deadlines.calendar import add_months
 from server.reports import groups
 from server.reports.casefile import Casefile, ChildHistory, PlacementPeriod
-from server.reports.facts import looked_after_codes, placement_on, status_periods
+from server.reports.facts import lasting_placement_on, looked_after_codes, status_periods
 
 
 @dataclass(frozen=True)
@@ -89,16 +89,10 @@ def _spell_start(child: ChildHistory, day: date) -> date | None:
 def _with_same_carers_since(
     child: ChildHistory, day: date, temporary: frozenset[str]
 ) -> date | None:
-    now = placement_on(child, day)
+    now = lasting_placement_on(child, day, temporary)
     if now is None:
         return None
     lasting = [p for p in child.placements if p.placement_type not in temporary]
-    if now not in lasting:
-        # A temporary move now: count from the placement the child is away from.
-        earlier = [p for p in lasting if p.start <= now.start]
-        if not earlier:
-            return None
-        now = earlier[-1]
     since = now.start
     for placement in reversed(lasting[: lasting.index(now)]):
         if not _same_carers(placement, now) or placement.end is None:

@@ -12,20 +12,23 @@ never disagree about a due date. The service replays each subject's history thro
   that obligation (a visit to a child not looked after, a second TSD course) is no statutory
   item and is not counted;
 - an item the engine shows as due on or before the period's last day and still not done by the
-  end of it is **overdue** (outstanding), whenever it fell due.
+  end of it is **overdue** (outstanding), whenever it fell due; so is one left outstanding on
+  the last day of a legal status that ended in the period (a child who left care, or moved
+  from one order to another, with a visit overdue) if nothing of its kind was done after. A
+  subject counts at most one outstanding item a measure.
 
 The share on time is on time / (on time + late + overdue); with nothing due it is None, never
 a made-up 100 %. Each item counts against the worker who held the case on the day it was done
-(or, if outstanding, on the period's last day; ``holders``), that worker's team, and for a
-child's items the legal status the child held on that day (``groups``).
+(or, if outstanding, on the day it was found outstanding; ``holders``), that worker's team,
+and for a child's items the legal status the child held on that day (``groups``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from app.deadlines import periods
@@ -94,14 +97,16 @@ def occasions(casefile: Casefile, period: Period, holders: Holders) -> list[Occa
     out: list[Occasion] = []
     status_group = report_groups.load().status_group
     for child in casefile.children.values():
-        for measure, day, item in _child_items(child, period, table, casefile, situations):
-            code = _status_code(child, day)
-            out.append(
-                _occasion(measure, child.child_id, day, item, period, holders, status_group(code))
-            )
+        for measure, day, item, outstanding in _child_items(
+            child, period, table, casefile, situations
+        ):
+            group = status_group(_status_code(child, day))
+            out.append(_occasion(measure, child.child_id, day, item, outstanding, holders, group))
     for household in casefile.households.values():
-        for measure, day, item in _household_items(household, period, table):
-            out.append(_occasion(measure, household.household_id, day, item, period, holders, None))
+        for measure, day, item, outstanding in _household_items(household, period, table):
+            out.append(
+                _occasion(measure, household.household_id, day, item, outstanding, holders, None)
+            )
     return out
 
 
@@ -151,11 +156,13 @@ def _occasion(
     subject_id: uuid.UUID,
     day: date,
     item: DueItem,
-    period: Period,
+    outstanding: bool,
     holders: Holders,
     status_group: str | None,
 ) -> Occasion:
-    if item.status == Status.OVERDUE:
+    """An item done on ``day`` (the engine's ``item`` as it stood before: its status may read
+    overdue, for an item done late), or one found ``outstanding`` on ``day``."""
+    if outstanding:
         worker = holders.on(subject_id, day)
         return Occasion(measure, subject_id, item.due, None, OVERDUE, worker, status_group)
     outcome = ON_TIME if day <= item.due else LATE
@@ -175,9 +182,9 @@ def _child_items(
     table: RuleTable,
     casefile: Casefile,
     situations: dict[tuple[Any, ...], list[Rule]],
-) -> Iterator[tuple[str, date, DueItem]]:
-    """(measure, day, item): an item done on ``day`` (status as it stood before), or one
-    outstanding at the period's end (status OVERDUE, ``day`` the period's last day)."""
+) -> Iterator[tuple[str, date, DueItem, bool]]:
+    """(measure, day, item, outstanding): an item done on ``day`` (the engine's item as it
+    stood before), or one found outstanding on ``day``."""
     temporary: frozenset[object] = frozenset(casefile.temporary_households)
     plans = casefile.household_support_plans
     done: dict[str, set[date]] = {
@@ -198,18 +205,30 @@ def _child_items(
             facts = child_facts(child, day, before=day, temporary=temporary, household_plans=plans)
             item = _find(evaluate_child(facts, day, table, situations), measure)
             if item is not None:
-                yield measure, day, item
-    facts = child_facts(
-        child, period.end, before=period.after, temporary=temporary, household_plans=plans
-    )
-    for item in evaluate_child(facts, period.end, table, situations):
-        if item.obligation in done and _outstanding(item, period):
-            yield item.obligation, period.end, _as_overdue(item)
+                yield measure, day, item, False
+    # Outstanding: at the end of the period, or on the last day of a legal status that ended
+    # in it (a child who left care with a visit overdue still missed it), the latest such day
+    # first; at most one a measure, and only if nothing of that measure was done after it.
+    ends = {s.end for s in child.statuses if s.end is not None and s.end in period}
+    left: set[str] = set(done)
+    for day in sorted(ends | {period.end}, reverse=True):
+        facts = child_facts(
+            child, day, before=day + timedelta(days=1), temporary=temporary, household_plans=plans
+        )
+        for item in evaluate_child(facts, day, table, situations):
+            measure = item.obligation
+            if (
+                measure in left
+                and _outstanding(item, day)
+                and not any(d > day for d in done[measure])
+            ):
+                left.discard(measure)
+                yield measure, day, item, True
 
 
 def _household_items(
     household: HouseholdHistory, period: Period, table: RuleTable
-) -> Iterator[tuple[str, date, DueItem]]:
+) -> Iterator[tuple[str, date, DueItem, bool]]:
     tsd = household.tsd_completed[:1]
     done: dict[str, set[date]] = {
         "carer_review": {d for d in household.reviews.get("CARER_ANNUAL", ()) if d in period},
@@ -221,11 +240,11 @@ def _household_items(
             facts = household_facts(household, before=day)
             item = _find(evaluate_household(facts, day, table), measure)
             if item is not None:
-                yield measure, day, item
+                yield measure, day, item, False
     facts = household_facts(household, before=period.after)
     for item in evaluate_household(facts, period.end, table):
-        if item.obligation in done and _outstanding(item, period):
-            yield item.obligation, period.end, _as_overdue(item)
+        if item.obligation in done and _outstanding(item, period.end):
+            yield item.obligation, period.end, item, True
 
 
 def _find(items: list[DueItem], obligation: str) -> DueItem | None:
@@ -233,9 +252,5 @@ def _find(items: list[DueItem], obligation: str) -> DueItem | None:
     return next((i for i in items if i.obligation == obligation and i.status != Status.DONE), None)
 
 
-def _outstanding(item: DueItem, period: Period) -> bool:
-    return item.status != Status.DONE and item.due <= period.end
-
-
-def _as_overdue(item: DueItem) -> DueItem:
-    return replace(item, status=Status.OVERDUE)
+def _outstanding(item: DueItem, day: date) -> bool:
+    return item.status != Status.DONE and item.due <= day
