@@ -233,6 +233,11 @@ class ServiceClient:
             self._call("POST", "/v1/team/allocations", request.model_dump(mode="json"))
         )
 
+    def figures(self) -> Any:
+        """The service's figures for the caller's scope over the last year, as JSON (read by
+        ``sync.figures``)."""
+        return self._call("GET", "/v1/reports/figures")
+
     def health(self) -> dict[str, Any]:
         """The service's ``/health`` answer (no sign-in needed): a cheap "is it reachable?"
         probe. Raises ``ServiceUnavailable`` when it is not."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QToolBar
 
 from ui.views.approvals import ApprovalsView
 from ui.views.common import alive
+from ui.views.service_page import ServicePage
 from ui.views.team import TeamView
 
 if TYPE_CHECKING:
@@ -28,8 +29,8 @@ INSTALLED = "managerToolsInstalled"
 
 
 def install(window: MainWindow) -> None:
-    """Add Team and Approvals to the window (once), and refresh a shown manager's page after
-    each sync."""
+    """Add Team, Approvals and Service figures to the window (once), and refresh a shown
+    manager's page after each sync."""
     sync = window.sync_controller
     if sync is not None and not sync.property(INSTALLED):
         sync.setProperty(INSTALLED, True)
@@ -45,6 +46,13 @@ def install(window: MainWindow) -> None:
             "Ctrl+Shift+V",
             "Assessments and reviews waiting for your approval",
             open_approvals,
+        ),
+        (
+            "Service f&igures",
+            "ServiceAction",
+            "Ctrl+Shift+I",
+            "The service's figures for your team, as charts",
+            open_service,
         ),
     )
     bar = window.findChild(QToolBar, "Navigation")
@@ -110,6 +118,20 @@ def open_approvals(window: MainWindow) -> ApprovalsView | None:
             child_id=child, household_id=household, review_id=record
         )
     )
+    window.show_page(view)
+    return view
+
+
+def open_service(window: MainWindow) -> ServicePage | None:
+    """The Service figures page (the one on show, if it is the current page)."""
+    if window.is_locked:
+        return None
+    page = window.current_page
+    if isinstance(page, ServicePage):
+        page.refresh()
+        return page
+    view = ServicePage(window.store, window.settings)
+    view.setProperty("pageTitle", "Service figures")
     window.show_page(view)
     return view
 

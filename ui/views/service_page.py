@@ -1,0 +1,253 @@
+"""The Service page: the service's own figures for the manager's team over the last year, as
+charts (``server/reports`` works them out; ``sync.figures`` fetches and keeps them).
+
+Timeliness of the chosen kind of statutory item by legal status (the service's promise that
+every child gets the same whatever their order) and by worker, stability, placements by kind of
+provider, and the time to permanence. Each bar carries its exact figure in words. Fetched on a
+worker thread; offline the page shows the last figures kept, marked as of when the service
+worked them out.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.settings import Settings
+from app.store import Store
+from sync import figures as service_figures
+from sync.client import ServiceRefused, ServiceUnavailable
+from sync.figures import Figures
+from sync.team import NoFigures
+from ui.tasks import run_task
+from ui.views.bar_chart import Bar, BarChart
+from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
+from ui.views.team import when
+
+
+def share_text(on_time: int, late: int, overdue: int, share: float | None) -> str:
+    due = on_time + late + overdue
+    if share is None or due == 0:
+        return "nothing due"
+    return f"{share:.0%} on time ({on_time} of {due})"
+
+
+class ServicePage(QWidget):
+    sig_loaded = Signal()
+    """The figures (live or kept) are on screen, or the page says why there are none."""
+
+    def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._settings = settings
+        self._figures: Figures | None = None
+        self._live = False
+        self._seq = 0
+        self._build()
+        self.refresh()
+
+    # ---- Public API
+
+    @property
+    def figures(self) -> Figures | None:
+        return self._figures
+
+    @property
+    def live(self) -> bool:
+        return self._live
+
+    @property
+    def status_label(self) -> QLabel:
+        return self._status
+
+    @property
+    def measure_box(self) -> QComboBox:
+        return self._measure
+
+    @property
+    def charts(self) -> dict[str, BarChart]:
+        return dict(self._charts)
+
+    def set_settings(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def refresh(self) -> None:
+        self._seq += 1
+        seq = self._seq
+        store, settings = self._store, self._settings
+        self._status.setText("Asking the service for its figures…")
+        run_task(
+            lambda: service_figures.fetch(store, settings),
+            lambda fetched: self._show(seq, fetched),
+            lambda exc: self._failed(seq, exc),
+        )
+
+    # ---- Private API
+
+    def _build(self) -> None:
+        self.setStyleSheet(FOCUS_STYLE)
+        self.setAccessibleName("Service figures")
+        self._title = QLabel("Service figures")
+        self._title.setFont(heading_font(self.font()))
+        refresh = QPushButton("&Refresh figures")
+        refresh.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self._title, 1)
+        top.addWidget(refresh)
+        self._status = QLabel("")
+        self._status.setWordWrap(True)
+        self._status.setAccessibleName("Where these figures come from")
+        self._measure = QComboBox()
+        self._measure.setAccessibleName("Timeliness of")
+        self._measure.currentIndexChanged.connect(lambda _i: self._draw_timeliness())
+        caption = QLabel("Timeliness &of:")
+        caption.setBuddy(self._measure)
+        chooser = QHBoxLayout()
+        chooser.addWidget(caption)
+        chooser.addWidget(self._measure, 1)
+        chooser.addStretch(2)
+
+        self._charts = {
+            "legal_status": BarChart("On time, by legal status"),
+            "worker": BarChart("On time, by worker who held the case"),
+            "stability": BarChart("Stability", empty="No children looked after in the period."),
+            "providers": BarChart(
+                "Children placed at the end of the period, by provider",
+                empty="No child was placed at the end of the period.",
+            ),
+            "permanence": BarChart(
+                "Time to permanence (median days)",
+                empty="No adoption, special guardianship or child arrangements order was made "
+                "in the period.",
+            ),
+        }
+        body = QWidget()
+        charts = QVBoxLayout(body)
+        for chart in self._charts.values():
+            charts.addWidget(chart)
+        charts.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setAccessibleName("Charts")
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self._status)
+        layout.addLayout(chooser)
+        layout.addWidget(scroll, 1)
+
+    def _show(self, seq: int, fetched: service_figures.Fetched) -> None:
+        if seq != self._seq or not alive(self):
+            return
+        figures = self._figures = fetched.figures
+        self._live = fetched.live
+        who = f"team {figures.team}" if figures.scope == "team" else "the whole service"
+        self._title.setText(f"Service figures: {who}")
+        period = f"{uk_date(figures.period_start)} to {uk_date(figures.period_end)}"
+        if fetched.live:
+            self._status.setText(
+                f"{period}. Worked out by the service from its records, as of "
+                f"{when(figures.generated_at)}."
+            )
+            self._status.setProperty("role", "")
+        else:
+            self._status.setText(
+                f"Offline: the last figures the service sent ({period}), as of "
+                f"{when(figures.generated_at)}. {fetched.reason}"
+            )
+            self._status.setProperty("role", "error")
+        self._status.style().polish(self._status)
+        chosen = self._measure.currentData()
+        self._measure.blockSignals(True)
+        self._measure.clear()
+        seen: dict[str, str] = {}
+        for row in figures.timeliness:
+            seen.setdefault(row.measure, row.measure_label)
+        for measure, label in seen.items():
+            self._measure.addItem(label, measure)
+        self._measure.setCurrentIndex(max(0, self._measure.findData(chosen)))
+        self._measure.blockSignals(False)
+        self._draw_timeliness()
+        self._draw_the_rest(figures)
+        self.sig_loaded.emit()
+
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._seq or not alive(self):
+            return
+        if isinstance(exc, NoFigures | ServiceRefused | ServiceUnavailable):
+            self._status.setText(f"No figures to show. {exc}")
+        else:
+            self._status.setText("The service's figures could not be read. Try Refresh.")
+        self._status.setProperty("role", "error")
+        self._status.style().polish(self._status)
+        self.sig_loaded.emit()
+
+    def _draw_timeliness(self) -> None:
+        figures = self._figures
+        if figures is None:
+            return
+        measure = self._measure.currentData()
+        label = self._measure.currentText()
+        for kind, title in (
+            ("legal_status", f"{label}: on time, by legal status"),
+            ("worker", f"{label}: on time, by worker who held the case"),
+        ):
+            rows = [r for r in figures.timeliness if r.measure == measure and r.group_kind == kind]
+            chart = self._charts[kind]
+            chart.set_title(title)
+            chart.set_bars(
+                [
+                    Bar(
+                        r.group_label,
+                        r.share_on_time,
+                        share_text(r.on_time, r.late, r.overdue, r.share_on_time),
+                    )
+                    for r in rows
+                    if r.on_time + r.late + r.overdue
+                ],
+                maximum=1.0,
+            )
+
+    def _draw_the_rest(self, figures: Figures) -> None:
+        self._charts["stability"].set_bars(
+            [
+                Bar(
+                    s.label,
+                    s.share,
+                    f"{s.share:.0%} ({s.count} of {s.of})" if s.share is not None else "none",
+                )
+                for s in figures.stability
+            ],
+            maximum=1.0,
+        )
+        providers = [p for p in figures.placements_by_provider if p.placed_at_end]
+        self._charts["providers"].set_bars(
+            [
+                Bar(
+                    p.label,
+                    float(p.placed_at_end),
+                    f"{p.placed_at_end} placed; {p.started_in_period} began in the period",
+                )
+                for p in providers
+            ]
+        )
+        permanence = [
+            Bar(
+                f"{route.label}: {m.label}",
+                m.median_days,
+                f"{m.median_days:.0f} days (median of {m.children})",
+            )
+            for route in figures.permanence
+            for m in route.measures
+            if m.median_days is not None
+        ]
+        self._charts["permanence"].set_bars(permanence)
