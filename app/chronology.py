@@ -113,6 +113,8 @@ class ActionItem:
     due: date | None
     completed: date | None
     overdue: bool
+    #: What was done, as noted when it was marked done.
+    completion_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -313,6 +315,7 @@ def _actions(rows: list[Action], today: date) -> tuple[ActionItem, ...]:
             due=a.due_date,
             completed=a.completed_date,
             overdue=a.completed_date is None and a.due_date is not None and a.due_date < today,
+            completion_note=a.completion_note or "",
         )
         for a in rows
     ]

@@ -122,6 +122,9 @@ class Review(Finalisable, SubjectMixin, Record, Base):
 
 
 class Action(SubjectMixin, Record, Base):
+    """An agreed action; ``completion_note`` says what was done, written when it is marked
+    done (migration 0019)."""
+
     __tablename__ = "action"
     record_type = "action"
     noun = "action"
@@ -130,6 +133,7 @@ class Action(SubjectMixin, Record, Base):
     owner: Mapped[str] = mapped_column(String(120))
     due_date: Mapped[date | None] = mapped_column(Date, default=None, index=True)
     completed_date: Mapped[date | None] = mapped_column(Date, default=None)
+    completion_note: Mapped[str | None] = mapped_column(Text, default=None)
     source_type: Mapped[str | None] = mapped_column(String(32), default=None)
     source_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
 

@@ -135,6 +135,7 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "owner": "str",
         "due_date": "date?",
         "completed_date": "date?",
+        "completion_note": "str?",
         "source_type": "str?",
         "source_id": "uuid?",
         "child_id": "uuid?",

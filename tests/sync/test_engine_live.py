@@ -13,9 +13,19 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from sqlalchemy import select
 
-from app.models import CaseNote, Child, FieldConflictRecord, OutboxEntry, Visit, WaitingVersion
+from app import clock
+from app.models import (
+    Action,
+    CaseNote,
+    Child,
+    FieldConflictRecord,
+    OutboxEntry,
+    Visit,
+    WaitingVersion,
+)
 from app.search import search
 from app.serialize import record_fields
+from app.services import actions
 from app.store import Profile, Store
 from sync import engine
 from sync.client import JsonBody, OutgoingChange, ServiceClient
@@ -116,6 +126,43 @@ def test_work_recorded_offline_reaches_the_other_laptop(
         assert arrived.finalised_by == worker
     with one.store.read() as session:
         assert session.scalars(select(OutboxEntry)).all() == []
+
+
+def test_actions_agreed_at_a_visit_reassigned_and_done_with_a_note_reach_the_other_laptop(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """An action agreed at a visit, handed to someone else and marked done with a note on one
+    laptop arrives on the other with its visit, owner, completion and note."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+        session.flush()
+        visit = factories.finalised_visit(child.id)
+        session.add(visit)
+    added = actions.add(
+        one.store,
+        description="Ask the GP for the health review date",
+        owner=worker,
+        due_date=clock.today(),
+        visit_id=visit.id,
+    )
+    one.sync()
+    two.sync()
+    actions.reassign(two.store, action_id=added.action_id, owner="Sandra Whitfield")
+    actions.complete(two.store, action_id=added.action_id, note="GP booked it for Tuesday.")
+    two.sync()
+    one.sync()
+    with one.store.read() as session:
+        arrived = session.get(Action, added.action_id)
+        assert arrived is not None
+        assert (
+            arrived.source_type,
+            arrived.source_id,
+            arrived.owner,
+            arrived.completed_date,
+            arrived.completion_note,
+        ) == ("visit", visit.id, "Sandra Whitfield", clock.today(), "GP booked it for Tuesday.")
 
 
 def test_records_listed_before_what_they_refer_to_wait_for_it_even_across_syncs(

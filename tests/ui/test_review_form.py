@@ -199,6 +199,10 @@ def test_a_childs_review_with_actions_from_typing_to_done(
     case.actions_table.selectRow(row)
     assert case.mark_done_button.isEnabled()
     qtbot.mouseClick(case.mark_done_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: case.actions_panel.dialog is not None, timeout=2000)
+    dialog = case.actions_panel.dialog
+    assert dialog is not None
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: str(
             case.actions_model.index(case.actions_model.row_of(first.action_id), 3).data()

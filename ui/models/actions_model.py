@@ -40,6 +40,8 @@ class ActionRow(Protocol):
     def completed(self) -> date | None: ...
     @property
     def overdue(self) -> bool: ...
+    @property
+    def completion_note(self) -> str: ...
 
 
 class Column(IntEnum):
@@ -53,8 +55,11 @@ HEADERS = ("Action", "Owner", "Due", "State")
 
 
 def state_words(row: ActionRow) -> str:
+    """ "Done 03 Nov 2026", with the note of what was done after it (the column is the last,
+    so a long note runs on and its whole text is the cell's tooltip)."""
     if row.completed is not None:
-        return f"Done {uk_date(row.completed)}"
+        note = " ".join(row.completion_note.split())
+        return f"Done {uk_date(row.completed)}" + (f": {note}" if note else "")
     return "Overdue" if row.overdue else "Open"
 
 
@@ -109,6 +114,8 @@ class ActionsModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == Column.ACTION:
             return row.description
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == Column.STATE:
+            return row.completion_note or None
         if role == Qt.ItemDataRole.FontRole and row.overdue:
             return self._bold
         if role == ACTION_ID_ROLE:

@@ -26,8 +26,6 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.chronology import KINDS, CaseFile, ChildNotFound, open_case
-from app.errors import ValidationError
-from app.services import actions
 from app.store import Store
 from ui.exports.actions import export_chronology
 from ui.models.actions_model import ActionsModel
@@ -36,6 +34,7 @@ from ui.models.chronology_model import Column as ChronologyColumn
 from ui.models.due_model import Column as DueColumn
 from ui.models.due_model import DueModel
 from ui.tasks import run_task
+from ui.views.actions_panel import ActionsPanel
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
 
 
@@ -159,6 +158,8 @@ class CaseView(QWidget):
 
     def refresh(self) -> None:
         """Reload the case (e.g. after a visit was saved in another tab)."""
+        if self._case is not None and self.sender() is not self._actions_panel:
+            self._actions_panel.refresh()  # (it reads its own list when it is made)
         self._seq += 1
         seq = self._seq
         run_task(
@@ -238,24 +239,11 @@ class CaseView(QWidget):
         self._status_table, self._placement_table = tables
         self._placement_table.activated.connect(self._open_placement_household)
 
-        self._actions = ActionsModel(self)
-        self._actions_table = _table("Actions", self._actions)
-        self._mark_done = QPushButton("Mark &done")
-        self._mark_done.setAccessibleName("Mark the selected action done")
-        self._mark_done.setEnabled(False)
-        self._mark_done.clicked.connect(self._complete_selected)
-        self._actions_problem = QLabel("")
-        self._actions_problem.setProperty("role", "error")
-        self._actions_problem.setWordWrap(True)
-        self._actions_problem.setVisible(False)
+        self._actions_panel = ActionsPanel(self._store, child_id=self._child_id)
+        self._actions_panel.sig_changed.connect(self.refresh)
         actions_page = QWidget()
         actions_layout = QVBoxLayout(actions_page)
-        actions_layout.addWidget(self._actions_table, 1)
-        actions_row = QHBoxLayout()
-        actions_row.addWidget(self._mark_done, 0, Qt.AlignmentFlag.AlignLeft)
-        actions_row.addWidget(self._actions_problem, 1)
-        actions_layout.addLayout(actions_row)
-        self._actions_table.selectionModel().currentRowChanged.connect(self._action_chosen)
+        actions_layout.addWidget(self._actions_panel, 1)
 
         self._tabs = QTabWidget()
         self._tabs.setAccessibleName("Case sections")
@@ -339,9 +327,7 @@ class CaseView(QWidget):
             ],
             strong={n for n, p in enumerate(case.placements) if p.current},
         )
-        self._actions.set_actions(case.actions)
-        open_actions = self._actions.open_count
-        self._action_chosen()
+        open_actions = sum(1 for a in case.actions if a.completed is None)
         self._tabs.setTabText(2, f"&Actions ({open_actions} open)")
         self._due.set_items(case.due)
         overdue = self._due.overdue_count
@@ -371,9 +357,6 @@ class CaseView(QWidget):
             table.setColumnWidth(0, metrics.horizontalAdvance(first) + 24)
             table.setColumnWidth(1, metrics.horizontalAdvance("The Lewandowski household") + 24)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self._actions_table.setColumnWidth(0, metrics.averageCharWidth() * 60)
-        self._actions_table.setColumnWidth(1, metrics.horizontalAdvance("Sandra Whitfield") + 40)
-        self._actions_table.setColumnWidth(2, date_width)
         # What is due takes the room left; the short columns and the regulation fit their words.
         due_header = self._due_table.horizontalHeader()
         due_header.setStretchLastSection(False)
@@ -440,50 +423,17 @@ class CaseView(QWidget):
         return self._tabs
 
     @property
+    def actions_panel(self) -> ActionsPanel:
+        return self._actions_panel
+
+    @property
     def actions_table(self) -> QTableView:
-        return self._actions_table
+        return self._actions_panel.table
 
     @property
     def actions_model(self) -> ActionsModel:
-        return self._actions
+        return self._actions_panel.model
 
     @property
     def mark_done_button(self) -> QPushButton:
-        return self._mark_done
-
-    def _action_chosen(self, *_args: object) -> None:
-        row = self._actions_table.currentIndex().row()
-        chosen = self._actions.action_at(row) if 0 <= row < self._actions.rowCount() else None
-        self._mark_done.setEnabled(chosen is not None and chosen.completed is None)
-
-    def _complete_selected(self) -> None:
-        """Mark the selected action done today, then reload the case (the dashboard follows
-        at its next refresh: the saved deadlines see the change)."""
-        row = self._actions_table.currentIndex().row()
-        if not 0 <= row < self._actions.rowCount():
-            return
-        action_id, store = self._actions.action_at(row).action_id, self._store
-        self._mark_done.setEnabled(False)
-        run_task(
-            lambda: actions.complete(store, action_id=action_id),
-            lambda _done: self._completed(),
-            self._complete_failed,
-        )
-
-    def _completed(self) -> None:
-        if alive(self):
-            self._actions_problem.setVisible(False)
-            self.refresh()
-
-    def _complete_failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        if isinstance(exc, ValidationError):
-            message = " ".join(p.message for p in exc.problems)
-        elif isinstance(exc, LookupError):
-            message = str(exc)
-        else:
-            message = "That could not be saved. Try again in a moment."
-        self._actions_problem.setText(message)
-        self._actions_problem.setVisible(True)
-        self._action_chosen()
+        return self._actions_panel.done_button

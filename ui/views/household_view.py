@@ -39,13 +39,14 @@ from app.households import (
 from app.store import Store
 from ui.models.chronology_model import RowsModel
 from ui.tasks import run_task
+from ui.views.actions_panel import ActionsPanel
 from ui.views.common import FOCUS_STYLE, STATUS_COLOURS, alive, heading_font, uk_date
 from ui.views.training_dialog import ADD, EDIT, TSD, TrainingDialog
 
 #: Carers whose visits include special guardianship support visits.
 _SGO_CARERS = ("SPECIAL_GUARDIAN", "CAO_CARER")
 #: The tabs, in order (their index in the tab bar).
-OVERVIEW, VISITS, TRAINING, REVIEWS, PLANS, DUE = range(6)
+OVERVIEW, VISITS, TRAINING, REVIEWS, PLANS, DUE, ACTIONS = range(7)
 
 
 def _load(store: Store, household_id: uuid.UUID) -> HouseholdFile:
@@ -294,6 +295,7 @@ class HouseholdView(QWidget):
         self._tabs.addTab(self._reviews_page(), "&Reviews")
         self._tabs.addTab(self._plans_page(), "Support &plans and assessments")
         self._tabs.addTab(self._due_page(), "&Due")
+        self._tabs.addTab(self._actions_page(), "&Follow-up actions")
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._name)
@@ -411,6 +413,17 @@ class HouseholdView(QWidget):
         self._plan_table.activated.connect(self._open_assessment)
         hint = QLabel("Press Enter on a support plan or assessment to open it.")
         return _page(_row(self._new_plan, self._new_assessment), hint, self._plan_table)
+
+    def _actions_page(self) -> QWidget:
+        """The household's own actions (a child's are on the child's case); a change reloads
+        the page, whose Due tab lists open actions with a date."""
+        self._actions_panel = ActionsPanel(self._store, household_id=self._household_id)
+        self._actions_panel.sig_changed.connect(self.refresh)
+        return _page(self._actions_panel)
+
+    @property
+    def actions_panel(self) -> ActionsPanel:
+        return self._actions_panel
 
     def _due_page(self) -> QWidget:
         self._due = RowsModel(("What", "Due", "Status", "Last done", "Regulation"), self)
