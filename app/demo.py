@@ -137,11 +137,15 @@ DECISIONS = (
     "Contact with father to move to monthly, supervised, reviewed in three months.",
 )
 NOTES = (
-    ("CASE_NOTE", "School meeting", "Met the designated teacher; attendance now 94%."),
+    ("MEETING", "School meeting", "Met the designated teacher; attendance now 94%."),
     ("CONTACT", "Contact arrangements", "Supervised contact with mum moved to Thursdays."),
-    ("SUPERVISION", "Management oversight", "Plan discussed in supervision; no change agreed."),
+    (
+        "MANAGEMENT_OVERSIGHT",
+        "Management oversight",
+        "Plan discussed in supervision; no change agreed.",
+    ),
     ("CASE_NOTE", "Health", "Initial health assessment completed; dental check booked."),
-    ("CASE_NOTE", "Telephone call with carer", "Carer reports a settled week; no concerns."),
+    ("PHONE_CALL", "Telephone call with carer", "Carer reports a settled week; no concerns."),
 )
 HOUSEHOLD_NOTES = (
     ("NOTIFIABLE_EVENT", "Police called to the home", "Neighbour dispute; no concern about care."),
@@ -150,7 +154,7 @@ HOUSEHOLD_NOTES = (
         "Child missing overnight",
         "Returned next morning; return interview done.",
     ),
-    ("CASE_NOTE", "Supervision", "Carers asked for a training place on trauma-informed care."),
+    ("SUPERVISION", "Supervision", "Carers asked for a training place on trauma-informed care."),
 )
 ACTION_TEXTS = (
     "Complete the later-life letter",

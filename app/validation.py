@@ -331,8 +331,11 @@ def _action(obj: Action, c: Check) -> None:
 
 def _case_note(obj: CaseNote, c: Check) -> None:
     c.code("kind", obj.kind, "note_kind", "kind of note")
-    c.not_future("event_date", obj.event_date, "date of the event")
+    c.missing("event_date", obj.event_date, "Enter the date it happened.")
+    c.not_future("event_date", obj.event_date, "date it happened")
     c.single_line("subject", obj.subject, "subject")
+    if obj.subject and len(obj.subject) > 200:
+        c.add("subject", "Keep the subject to 200 characters; the note itself can be longer.")
     c.no_control_chars("text", obj.text, "text")
     c.subject(obj)
     if obj.is_finalised:

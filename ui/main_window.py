@@ -39,6 +39,7 @@ from ui import manager_tools, tasks
 from ui.sync_controller import SyncController
 from ui.tasks import run_task
 from ui.views.assessment_form import AssessmentForm
+from ui.views.case_note_form import CaseNoteForm
 from ui.views.case_view import CaseView
 from ui.views.common import FOCUS_STYLE, alive, heading_font
 from ui.views.conflicts import ConflictsDialog
@@ -192,9 +193,27 @@ class MainWindow(QMainWindow):
             lambda child, assessment: self.open_assessment(child_id=child, assessment_id=assessment)
         )
         view.sig_open_household.connect(self.open_household)
+        view.sig_record_note.connect(lambda child: self.open_case_note(child_id=child))
+        view.sig_open_note.connect(
+            lambda child, note: self.open_case_note(child_id=child, note_id=note)
+        )
         view.sig_loaded.connect(self._update_title)
         self._push(view)
         return view
+
+    def open_case_note(
+        self,
+        *,
+        child_id: uuid.UUID | None = None,
+        household_id: uuid.UUID | None = None,
+        note_id: uuid.UUID | None = None,
+    ) -> CaseNoteForm:
+        """A new case note about the child (or household), or an existing note by its id."""
+        form = CaseNoteForm(
+            self._store, child_id=child_id, household_id=household_id, note_id=note_id
+        )
+        self._push(form)
+        return form
 
     def show_page(self, page: QWidget) -> None:
         """Put a page of a tool added from outside (the manager's pages) on top, with Back."""
@@ -698,6 +717,8 @@ class MainWindow(QMainWindow):
             parts.insert(0, "Assessment")
         elif isinstance(page, ReviewForm):
             parts.insert(0, "Review")
+        elif isinstance(page, CaseNoteForm):
+            parts.insert(0, "Case note")
         elif page is not None and page.property("pageTitle"):
             parts.insert(0, str(page.property("pageTitle")))
         if self._worker_name:

@@ -210,9 +210,9 @@ def write_child(
     w.write(
         "case_note",
         {
-            "kind": "CASE_NOTE",
+            "kind": "PHONE_CALL",
             "event_date": note_day.isoformat(),
-            "subject": "Phone call",
+            "subject": "Call from the carer",
             "text": "Carer called to update on school.",
             **draft(),
             "child_id": str(cid),

@@ -113,7 +113,23 @@ class CaseView(QWidget):
     review_id : uuid.UUID
     """
 
-    #: The case has been loaded (or failed to load) and is on screen.
+    sig_record_note = Signal(uuid.UUID)
+    """The worker asked to write a new case note about the child.
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+    """
+
+    sig_open_note = Signal(uuid.UUID, uuid.UUID)
+    """The worker asked to open a case note (or the note an addendum corrects).
+
+    Parameters
+    ----------
+    child_id : uuid.UUID
+    note_id : uuid.UUID
+    """
+
     sig_open_household = Signal(uuid.UUID)
     """The worker asked to open the carers' household of a placement (Enter on its row).
 
@@ -122,6 +138,7 @@ class CaseView(QWidget):
     household_id : uuid.UUID
     """
 
+    #: The case has been loaded (or failed to load) and is on screen.
     sig_loaded = Signal()
 
     def __init__(self, store: Store, child_id: uuid.UUID, parent: QWidget | None = None) -> None:
@@ -190,6 +207,10 @@ class CaseView(QWidget):
         self._review.setAccessibleName("Record a review")
         self._review.setEnabled(False)
         self._review.clicked.connect(lambda: self.record_review.emit(self._child_id))
+        self._note = QPushButton("New case &note")
+        self._note.setAccessibleName("New case note")
+        self._note.setEnabled(False)
+        self._note.clicked.connect(lambda: self.sig_record_note.emit(self._child_id))
         self._export = QPushButton("E&xport chronology…")
         self._export.setAccessibleName("Export chronology to PDF")
         self._export.setEnabled(False)
@@ -210,7 +231,9 @@ class CaseView(QWidget):
         self._kind_box.setItemData(1, "visit+addendum")
         kind_label = QLabel("S&how:")
         kind_label.setBuddy(self._kind_box)
-        self._chronology_hint = QLabel("Press Enter on a visit, review or assessment to open it.")
+        self._chronology_hint = QLabel(
+            "Press Enter on a visit, review, assessment or case note to open it."
+        )
         chronology_page = QWidget()
         filter_row = QHBoxLayout()
         filter_row.addWidget(kind_label)
@@ -265,6 +288,7 @@ class CaseView(QWidget):
         header.addLayout(who, 1)
         header.addWidget(self._record, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self._review, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self._note, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self._export, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self._assess, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
@@ -310,6 +334,7 @@ class CaseView(QWidget):
         )
         self._record.setEnabled(True)
         self._review.setEnabled(True)
+        self._note.setEnabled(True)
         self._export.setEnabled(True)
         self._assess.setEnabled(True)
         self._chronology_model.set_entries(case.chronology)
@@ -409,6 +434,10 @@ class CaseView(QWidget):
             self.open_assessment.emit(self._child_id, entry.record_id)
         elif entry.kind == "addendum" and entry.target_kind == "assessment" and entry.target_id:
             self.open_assessment.emit(self._child_id, entry.target_id)
+        elif entry.kind == "case_note":
+            self.sig_open_note.emit(self._child_id, entry.record_id)
+        elif entry.kind == "addendum" and entry.target_kind == "case_note" and entry.target_id:
+            self.sig_open_note.emit(self._child_id, entry.target_id)
 
     @property
     def due_table(self) -> QTableView:
