@@ -27,6 +27,14 @@ class Child(Record, Base):
     allocated_worker: Mapped[str] = mapped_column(String(120), index=True)
     case_open: Mapped[bool] = mapped_column(Boolean, default=True)
     about_me: Mapped[str] = mapped_column(Text, default="")
+    # What the SSDA903 return needs (migration 0020): the postcode of the home the child was
+    # living in when they came into care, motherhood, and any previous permanence order.
+    home_postcode: Mapped[str | None] = mapped_column(String(8), default=None)
+    is_mother: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    first_child_born: Mapped[date | None] = mapped_column(Date, default=None)
+    previous_permanence: Mapped[str | None] = mapped_column(String(2), default=None)
+    previous_permanence_date: Mapped[date | None] = mapped_column(Date, default=None)
+    previous_permanence_la: Mapped[str | None] = mapped_column(String(3), default=None)
 
     @property
     def display_name(self) -> str:
@@ -84,3 +92,6 @@ class Placement(Record, Base):
     child_agrees_less_frequent_visits: Mapped[bool] = mapped_column(Boolean, default=False)
     before_assessment_complete: Mapped[bool] = mapped_column(Boolean, default=False)
     placement_plan_date: Mapped[date | None] = mapped_column(Date, default=None)
+    # Where the placement is, and the Ofsted URN of the home or fostering service (SSDA903).
+    postcode: Mapped[str | None] = mapped_column(String(8), default=None)
+    urn: Mapped[str | None] = mapped_column(String(8), default=None)

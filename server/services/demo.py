@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models import UserAccount
-from server.services import accounts, audit
+from server.services import accounts, audit, demo_returns
 from server.services.demo_households import STREETS, Household, random_plan, write_household
 from server.services.demo_records import Child, review_actions, write_assessment, write_child
 from server.services.demo_showcase import SHOWCASE_CHILDREN, showcase
@@ -171,6 +171,7 @@ def build_demo(
     _assessments(w, made, households, managers)
     foster_homes = [h for h in homes if h.plan.carer_type == "MAINSTREAM_FOSTER"] or homes
     made += showcase(w, workers[0], managers[workers[0].team_id], foster_homes)
+    demo_returns.write(w, made, managers)
     w.batch.finish()
     result.children = len(made)
     result.households = len(households)

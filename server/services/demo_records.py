@@ -21,6 +21,7 @@ from typing import Any
 
 from resources import demo as demo_data
 from server.models import UserAccount
+from server.services import demo_returns
 from server.services.demo_households import Household, write_action
 from server.services.demo_writer import DemoWriter, age_on, at, draft, signed
 
@@ -80,6 +81,9 @@ class Child:
     entered: date
     household: Household | None
     reviews: list[tuple[uuid.UUID, date]] = field(default_factory=list)
+    #: The legal statuses written, and when care ended (for ``demo_returns``).
+    legal: list[tuple[str, date]] = field(default_factory=list)
+    left_care: date | None = None
 
     @property
     def subject(self) -> tuple[str, uuid.UUID]:
@@ -110,7 +114,10 @@ def write_child(
     cid = w.new_id()
     name = given or rng.choice(GIVEN)
     child = Child(cid, owner, name, born, entered, household)
+    child.legal, child.left_care = list(legal), left_care[0] if left_care else None
     w.allocate(child.subject, owner)
+    sex = rng.choice(("M", "F"))
+    for_return = demo_returns.child_fields(cid, born, sex, w.today)
     w.write(
         "child",
         {
@@ -118,13 +125,14 @@ def write_child(
             "family_name": family,
             "preferred_name": None,
             "date_of_birth": born.isoformat(),
-            "sex": rng.choice(("M", "F")),
+            "sex": sex,
             "ethnicity": None,
             "upn": None,
             "category_of_need": rng.choice(NEED),
             "allocated_worker": owner.username,
             "case_open": True,
             "about_me": "Likes football and drawing; wants to stay at the same school.",
+            **for_return,
         },
         owner,
         child.subject,
@@ -168,6 +176,12 @@ def write_child(
             "child_agrees_less_frequent_visits": False,
             "before_assessment_complete": False,
             "placement_plan_date": (entered + timedelta(days=rng.randint(0, 4))).isoformat(),
+            **demo_returns.placement_fields(
+                cid,
+                household.household_id if household else None,
+                place,
+                for_return["home_postcode"],
+            ),
         },
         owner,
         child.subject,

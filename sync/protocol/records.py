@@ -25,6 +25,12 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "allocated_worker": "str",
         "case_open": "bool",
         "about_me": "str",
+        "home_postcode": "str?",
+        "is_mother": "bool?",
+        "first_child_born": "date?",
+        "previous_permanence": "str?",
+        "previous_permanence_date": "date?",
+        "previous_permanence_la": "str?",
     },
     "legal_status": {
         "child_id": "uuid",
@@ -56,6 +62,8 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "child_agrees_less_frequent_visits": "bool",
         "before_assessment_complete": "bool",
         "placement_plan_date": "date?",
+        "postcode": "str?",
+        "urn": "str?",
     },
     "carer_household": {
         "name": "str",

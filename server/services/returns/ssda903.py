@@ -1,0 +1,578 @@
+"""The children looked after return (SSDA903), in the DfE's CSV layout for a collection year.
+
+Every table is computed from the service's records:
+
+- **Header**: one row per child looked after at any time in the year (the child's record).
+- **Episodes**: the child's legal statuses and placements cut into episodes, a new one at every
+  change of legal status or placement, with the reason for the new episode worked out from
+  what changed (and whether the carers stayed the same).
+- **Reviews**: the child's signed-off looked-after reviews in the year, with the participation
+  code the review recorded.
+- **OC2**: for children looked after for twelve months at 31 March, the latest signed-off
+  "health and outcomes" form (``resources/forms/child_health_outcomes``) of the year; a row with
+  blanks when there is none, so the validator names the child whose health data is missing.
+- **PlacedAdoption** and **AD1**: from signed-off "adoption decisions" forms
+  (``resources/forms/adoption_decisions``).
+- **PrevPerm**: for children who started to be looked after in the year, the previous
+  permanence order recorded on the child's record.
+- **UASC**, **OC3**, **Missing**, **SWEpisodes** and (from 2026/27) **DoLo**: the records do not
+  yet hold what these need (see ``server/README.md``); the files are written with their header
+  only, so nothing is reported that was not recorded.
+
+Column layouts follow data-to-insight's validator (``lac_validator/config.py``), which is what
+local authorities run before they submit; dates are written ``dd/mm/yyyy`` as the DfE asks.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import resources
+from server.services.returns.source import ChildFile, Item, Records, as_date
+
+#: Each file's name and columns, in the DfE's order.
+TABLES: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "Header": ("header.csv", ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")),
+    "Episodes": (
+        "episodes.csv",
+        (
+            "CHILD",
+            "DECOM",
+            "RNE",
+            "LS",
+            "CIN",
+            "PLACE",
+            "PLACE_PROVIDER",
+            "DEC",
+            "REC",
+            "REASON_PLACE_CHANGE",
+            "HOME_POST",
+            "PL_POST",
+            "URN",
+        ),
+    ),
+    "Reviews": ("reviews.csv", ("CHILD", "DOB", "REVIEW", "REVIEW_CODE")),
+    "UASC": ("uasc.csv", ("CHILD", "SEX", "DOB", "DUC")),
+    "OC2": (
+        "oc2.csv",
+        (
+            "CHILD",
+            "DOB",
+            "SDQ_SCORE",
+            "SDQ_REASON",
+            "CONVICTED",
+            "HEALTH_CHECK",
+            "IMMUNISATIONS",
+            "TEETH_CHECK",
+            "HEALTH_ASSESSMENT",
+            "SUBSTANCE_MISUSE",
+            "INTERVENTION_RECEIVED",
+            "INTERVENTION_OFFERED",
+        ),
+    ),
+    "OC3": ("oc3.csv", ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM")),
+    "AD1": (
+        "ad1.csv",
+        (
+            "CHILD",
+            "DOB",
+            "DATE_INT",
+            "DATE_MATCH",
+            "FOSTER_CARE",
+            "NB_ADOPTR",
+            "SEX_ADOPTR",
+            "LS_ADOPTR",
+        ),
+    ),
+    "PlacedAdoption": (
+        "placed_for_adoption.csv",
+        ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    ),
+    "PrevPerm": (
+        "previous_permanence.csv",
+        ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    ),
+    "Missing": ("missing.csv", ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END")),
+    "SWEpisodes": (
+        "sw_episodes.csv",
+        ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    ),
+    "DoLo": ("dolo.csv", ("CHILD", "DOB", "DOLO_START", "DOLO_END")),
+}
+#: The first collection year (its closing year) each table is part of the return.
+FIRST_YEAR: Final[dict[str, int]] = {"SWEpisodes": 2024, "DoLo": 2027}
+#: Collection years this service can write (closing year), as the validator's rule sets do.
+SUPPORTED: Final = range(2023, 2028)
+
+#: Tables the year's return has that the service cannot make, and why (printed with the files).
+NOT_HELD: Final[dict[str, str]] = {
+    "SWEpisodes": "the service does not hold its workers' Social Work England registration "
+    "numbers (SW_ID), so social worker episodes cannot be reported from its allocations",
+}
+HEALTH_KIND: Final = "CHILD_HEALTH_OUTCOMES"
+ADOPTION_KIND: Final = "ADOPTION_DECISIONS"
+_TEMPORARY = frozenset({"T0", "T1", "T2", "T3", "T4"})
+_ADOPTED = frozenset({"E11", "E12"})
+
+
+class ReturnError(ValueError):
+    """A return cannot be made as asked (an unsupported year, an unusable folder)."""
+
+
+@dataclass(frozen=True)
+class CollectionYear:
+    """1 April to 31 March; ``closing`` is the year it ends, as the DfE and the validator
+    number collections ("2026" is 2025/26)."""
+
+    closing: int
+
+    @classmethod
+    def parse(cls, text: str) -> CollectionYear:
+        """``2026``, ``2025/26`` or ``2025-26`` all mean 1 April 2025 to 31 March 2026."""
+        cleaned = text.strip().replace("-", "/")
+        try:
+            if "/" in cleaned:
+                first, second = cleaned.split("/")
+                closing = int(first) + 1
+                if int(second) % 100 != closing % 100:
+                    raise ValueError(text)
+            else:
+                closing = int(cleaned)
+        except ValueError:
+            raise ReturnError(
+                f"{text!r} is not a collection year: give the year it ends (2026) or 2025/26."
+            ) from None
+        if closing not in SUPPORTED:
+            first_year, last = SUPPORTED[0], SUPPORTED[-1]
+            raise ReturnError(
+                f"Returns can be made for the collection years ending {first_year} to {last}."
+            )
+        return cls(closing)
+
+    @property
+    def start(self) -> date:
+        return date(self.closing - 1, 4, 1)
+
+    @property
+    def end(self) -> date:
+        return date(self.closing, 3, 31)
+
+    @property
+    def label(self) -> str:
+        return f"{self.closing - 1}/{self.closing % 100:02d}"
+
+    def tables(self) -> list[str]:
+        """The tables written for this year: those the year's return has, less those the
+        records cannot yet supply at all (:data:`NOT_HELD`)."""
+        return [
+            name
+            for name in TABLES
+            if FIRST_YEAR.get(name, 0) <= self.closing and name not in NOT_HELD
+        ]
+
+
+def child_code(child_id: uuid.UUID) -> str:
+    """The return's CHILD: the DfE allows ten characters, so the first ten of the record's id
+    (unique in any one service: a clash is checked for when the return is made)."""
+    return child_id.hex[:10].upper()
+
+
+@dataclass
+class Episode:
+    """One row of the Episodes table, with where each value came from, so an error the
+    validator finds in a column can be traced to the record a worker would correct."""
+
+    start: date
+    end: date | None
+    rne: str
+    legal: Item
+    placement: Item | None
+    rec: str | None
+    reason_place_change: str | None
+
+    def source(self, column: str) -> tuple[str, Item | None]:
+        """The record type and record a column was taken from."""
+        if column in ("LS", "DEC", "REC") or column == "DECOM" and self.placement is None:
+            return ("legal_status", self.legal)
+        if column in ("PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "REASON_PLACE_CHANGE"):
+            return ("placement", self.placement)
+        if column in ("DECOM", "RNE"):
+            return ("placement", self.placement)
+        return ("child", None)
+
+
+@dataclass
+class Return:
+    """A made return: each table's rows, and for every row the child and records behind it."""
+
+    year: CollectionYear
+    rows: dict[str, list[dict[str, str]]]
+    #: Per table, per row: the child it is about and (for episodes) the episode.
+    origins: dict[str, list[tuple[ChildFile, Any]]] = field(default_factory=dict)
+
+    def child_for(self, code: str) -> ChildFile | None:
+        for table in self.origins.values():
+            for child, _ in table:
+                if child_code(child.child_id) == code.upper():
+                    return child
+        return None
+
+
+def build(records: Records, year: CollectionYear) -> Return:
+    """The year's return from ``records``."""
+    made = Return(year, {name: [] for name in year.tables()})
+    made.origins = {name: [] for name in year.tables()}
+    seen: dict[str, uuid.UUID] = {}
+    for child in sorted(records.children.values(), key=lambda c: child_code(c.child_id)):
+        episodes = [e for e in episodes_of(child) if _in_year(e, year)]
+        if not episodes:
+            continue
+        code = child_code(child.child_id)
+        if seen.setdefault(code, child.child_id) != child.child_id:
+            raise ReturnError(
+                f"Two children's records share the return id {code}; the service's ids clash."
+            )
+        _add(made, "Header", child, None, _header(child, code, year))
+        for episode in episodes:
+            _add(made, "Episodes", child, episode, _episode_row(child, code, episode, year))
+        for review in _reviews(child, year):
+            row = {
+                "CHILD": code,
+                "DOB": _d(child.born),
+                "REVIEW": _d(review.day("review_date")),
+                "REVIEW_CODE": review.get("participation") or "",
+            }
+            _add(made, "Reviews", child, review, row)
+        if _continuously_looked_after(child, episodes_of(child), year):
+            _add(made, "OC2", child, None, _oc2(child, code, year))
+        if any(e.rne == "S" and e.start >= year.start for e in episodes):
+            _add(made, "PrevPerm", child, None, _previous_permanence(child, code))
+        for decision in _adoption_decisions(child, year):
+            _add(made, "PlacedAdoption", child, decision, _placed_row(child, code, decision))
+        adopted = [e for e in episodes if e.rec in _ADOPTED and e.end and e.end <= year.end]
+        if adopted:
+            row = _ad1(child, code, adopted[-1], records)
+            _add(made, "AD1", child, adopted[-1], row)
+    return made
+
+
+def write(made: Return, folder: Path) -> list[Path]:
+    """Write the return's CSV files into ``folder`` (created if need be), readable and
+    writable by their owner only, and return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in made.year.tables():
+        filename, columns = TABLES[name]
+        path = folder / filename
+        with _private_file(path) as stream:
+            out = csv.DictWriter(stream, fieldnames=columns, lineterminator="\r\n")
+            out.writeheader()
+            out.writerows(made.rows[name])
+        written.append(path)
+    return written
+
+
+# ---- episodes
+
+
+def looked_after_statuses(child: ChildFile) -> list[Item]:
+    """The child's SSDA903 legal statuses (not the orders made when care ends)."""
+    codes = _codes("legal_status")
+    return [item for item in child.legal if item.get("code") in codes and item.day("start_date")]
+
+
+def episodes_of(child: ChildFile) -> list[Episode]:
+    """Every episode of care the records show, oldest first."""
+    statuses = looked_after_statuses(child)
+    placements = [p for p in child.placements if p.day("start_date")]
+    episodes: list[Episode] = []
+    for period in _periods(statuses):
+        first = period[0].day("start_date")
+        assert first is not None  # filtered above
+        last = period[-1].day("end_date")
+        cuts = {item.day("start_date") for item in period}
+        for placement in placements:
+            begun = placement.day("start_date")
+            if begun is not None and first < begun and (last is None or begun < last):
+                cuts.add(begun)
+        days = sorted(day for day in cuts if day is not None)
+        previous: Episode | None = None
+        for n, day in enumerate(days):
+            legal = _in_force(period, day)
+            placement = _in_force(placements, day)
+            if legal is None:
+                continue
+            if previous is not None:
+                rne = _reason_new_episode(previous, legal, placement)
+                if rne is None:  # nothing the return counts changed on this day
+                    continue
+                previous.end, previous.rec = day, "X1"
+                if previous.placement is not placement and previous.placement is not None:
+                    previous.reason_place_change = previous.placement.get("reason_changed")
+            else:
+                rne = "S"
+            episode = Episode(day, None, rne, legal, placement, None, None)
+            episodes.append(episode)
+            previous = episode
+        if previous is not None and last is not None:
+            previous.end, previous.rec = last, period[-1].get("reason_ceased")
+    return episodes
+
+
+def _periods(statuses: list[Item]) -> Iterator[list[Item]]:
+    """Legal statuses grouped into periods of care: one follows on from the last when it starts
+    the day the last ended."""
+    period: list[Item] = []
+    for item in sorted(statuses, key=lambda i: i.day("start_date") or date.min):
+        if period and period[-1].day("end_date") != item.day("start_date"):
+            yield period
+            period = []
+        period.append(item)
+    if period:
+        yield period
+
+
+def _in_force(items: Iterable[Item], day: date) -> Item | None:
+    found = None
+    for item in items:
+        start, end = item.day("start_date"), item.day("end_date")
+        if start is not None and start <= day and (end is None or day < end):
+            found = item
+    return found
+
+
+def _reason_new_episode(previous: Episode, legal: Item, placement: Item | None) -> str | None:
+    status_changed = legal.get("code") != previous.legal.get("code")
+    moved = placement is not previous.placement
+    if moved and placement is not None and previous.placement is not None:
+        same_carers = placement.get("household_id") is not None and placement.get(
+            "household_id"
+        ) == previous.placement.get("household_id")
+    else:
+        same_carers = False
+    if status_changed and moved:
+        return "U" if same_carers else "B"
+    if moved:
+        return "T" if same_carers else "P"
+    if status_changed:
+        return "L"
+    return None
+
+
+def _in_year(episode: Episode, year: CollectionYear) -> bool:
+    return episode.start <= year.end and (episode.end is None or episode.end >= year.start)
+
+
+def _episode_row(
+    child: ChildFile, code: str, episode: Episode, year: CollectionYear
+) -> dict[str, str]:
+    placement = episode.placement
+    closed = episode.end is not None and episode.end <= year.end
+    place = (placement.get("placement_type") or "") if placement else ""
+    return {
+        "CHILD": code,
+        "DECOM": _d(episode.start),
+        "RNE": episode.rne,
+        "LS": episode.legal.get("code") or "",
+        "CIN": child.child.get("category_of_need") or "",
+        "PLACE": place,
+        "PLACE_PROVIDER": (placement.get("provider") or "") if placement else "",
+        "DEC": _d(episode.end) if closed else "",
+        "REC": (episode.rec or "") if closed else "",
+        "REASON_PLACE_CHANGE": (episode.reason_place_change or "")
+        if closed and place not in _TEMPORARY
+        else "",
+        "HOME_POST": child.child.get("home_postcode") or "",
+        "PL_POST": (placement.get("postcode") or "") if placement else "",
+        "URN": (placement.get("urn") or "") if placement else "",
+    }
+
+
+def _continuously_looked_after(
+    child: ChildFile, episodes: list[Episode], year: CollectionYear
+) -> bool:
+    """Looked after throughout the twelve months to 31 March (not under short breaks)."""
+    a_year_before = year.end - timedelta(days=365)
+    for period in _periods(looked_after_statuses(child)):
+        start, end = period[0].day("start_date"), period[-1].day("end_date")
+        if start is None or start > a_year_before or (end is not None and end <= year.end):
+            continue
+        if all(item.get("code") not in ("V3", "V4") for item in period):
+            return True
+    return False
+
+
+# ---- the other tables
+
+
+def _header(child: ChildFile, code: str, year: CollectionYear) -> dict[str, str]:
+    record = child.child
+    sex = record.get("sex") or ""
+    if year.closing <= 2024:  # 1 and 2 until 2023/24
+        sex = {"M": "1", "F": "2"}.get(sex, sex)
+    mother = record.get("is_mother")
+    return {
+        "CHILD": code,
+        "SEX": sex,
+        "DOB": _d(child.born),
+        "ETHNIC": record.get("ethnicity") or "",
+        "UPN": record.get("upn") or "",
+        "MOTHER": "" if mother is None or record.get("sex") != "F" else ("1" if mother else "0"),
+        "MC_DOB": _d(as_date(record.get("first_child_born"))) if mother else "",
+    }
+
+
+def _reviews(child: ChildFile, year: CollectionYear) -> list[Item]:
+    return [
+        review
+        for review in child.reviews
+        if review.get("kind") == "CHILD_LAC"
+        and review.get("status") in ("finalised", "approved")
+        and (day := review.day("review_date")) is not None
+        and year.start <= day <= year.end
+    ]
+
+
+def _forms(child: ChildFile, kind: str, until: date) -> list[Item]:
+    """The child's signed-off forms of ``kind`` started on or before ``until``."""
+    return [
+        item
+        for item in child.assessments
+        if item.get("kind") == kind
+        and item.get("status") in ("finalised", "approved")
+        and (day := item.day("started_date")) is not None
+        and day <= until
+    ]
+
+
+def _oc2(child: ChildFile, code: str, year: CollectionYear) -> dict[str, str]:
+    """The year's health and outcomes, leaving out what the DfE does not collect for the
+    child's age: the SDQ outside 4 to 16, development checks from 5, convictions under 10."""
+    row = {name: "" for name in TABLES["OC2"][1]}
+    row.update(CHILD=code, DOB=_d(child.born))
+    forms = [
+        form
+        for form in _forms(child, HEALTH_KIND, year.end)
+        if (form.day("started_date") or date.min) >= year.start
+    ]
+    if not forms or child.born is None:
+        return row
+    answers: dict[str, Any] = forms[-1].get("answers") or {}
+    for column in TABLES["OC2"][1][4:]:
+        value = answers.get(column.lower())
+        row[column] = {"YES": "1", "NO": "0"}.get(str(value), "")
+    at_start, at_end = _age(child.born, year.start), _age(child.born, year.end)
+    if 4 <= at_end and at_start <= 16:
+        score = answers.get("sdq_score") if answers.get("sdq_done") == "YES" else None
+        row["SDQ_SCORE"] = "" if score is None else str(score)
+        row["SDQ_REASON"] = (answers.get("sdq_reason") or "") if score is None else ""
+    if at_end >= 5:
+        row["HEALTH_CHECK"] = ""
+    if at_end < 10:
+        row["CONVICTED"] = ""
+    return row
+
+
+def _age(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _previous_permanence(child: ChildFile, code: str) -> dict[str, str]:
+    record = child.child
+    order = record.get("previous_permanence") or ""
+    return {
+        "CHILD": code,
+        "DOB": _d(child.born),
+        "PREV_PERM": order,
+        "LA_PERM": (record.get("previous_permanence_la") or "") if order != "Z1" else "",
+        "DATE_PERM": _d(as_date(record.get("previous_permanence_date")))
+        if order != "Z1"
+        else "",
+    }
+
+
+def _adoption_decisions(child: ChildFile, year: CollectionYear) -> list[Item]:
+    """The decisions that the child should be placed for adoption which were still open at
+    the start of the year or made in it."""
+    out = []
+    for form in _forms(child, ADOPTION_KIND, year.end):
+        answers = form.get("answers") or {}
+        placed = as_date(answers.get("date_should_be_placed"))
+        ceased = as_date(answers.get("date_no_longer_placed"))
+        if placed is None or placed > year.end:
+            continue
+        if ceased is not None and ceased < year.start:
+            continue
+        out.append(form)
+    return out
+
+
+def _placed_row(child: ChildFile, code: str, form: Item) -> dict[str, str]:
+    answers = form.get("answers") or {}
+    ceased = as_date(answers.get("date_no_longer_placed"))
+    return {
+        "CHILD": code,
+        "DOB": _d(child.born),
+        "DATE_PLACED": _d(as_date(answers.get("date_should_be_placed"))),
+        "DATE_PLACED_CEASED": _d(ceased),
+        "REASON_PLACED_CEASED": (answers.get("reason_no_longer_placed") or "") if ceased else "",
+    }
+
+
+def _ad1(child: ChildFile, code: str, adopted: Episode, records: Records) -> dict[str, str]:
+    forms = _forms(child, ADOPTION_KIND, adopted.end or date.max)
+    answers: dict[str, Any] = (forms[-1].get("answers") or {}) if forms else {}
+    place = adopted.placement.get("placement_type") if adopted.placement else None
+    return {
+        "CHILD": code,
+        "DOB": _d(child.born),
+        "DATE_INT": _d(as_date(answers.get("date_should_be_placed"))),
+        "DATE_MATCH": _d(as_date(answers.get("date_matched"))),
+        "FOSTER_CARE": "1" if place in ("A3", "A5") else "0",
+        "NB_ADOPTR": answers.get("number_of_adopters") or "",
+        "SEX_ADOPTR": answers.get("sex_of_adopters") or "",
+        "LS_ADOPTR": answers.get("legal_status_of_adopters") or "",
+    }
+
+
+# ---- helpers
+
+
+def _add(made: Return, table: str, child: ChildFile, origin: Any, row: dict[str, str]) -> None:
+    if table in made.rows:
+        made.rows[table].append(row)
+        made.origins[table].append((child, origin))
+
+
+def _d(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _codes(name: str) -> set[str]:
+    data = resources.load_toml("codes", "ssda903.toml")
+    return set(data[name])
+
+
+class _private_file:  # noqa: N801 - used as a context manager, like open()
+    """A new file only its owner may read or write (0600 where the OS has modes; on Windows the
+    user's own folder's access list applies), replacing any earlier one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> Any:
+        if self.path.exists():
+            self.path.unlink()
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self.stream = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
+        return self.stream
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.close()
