@@ -47,6 +47,10 @@ _CARER_VISITS = {"SUPERVISING", "UNANNOUNCED"}
 # Special guardianship support reviews are the child's: the deadline rules count them for the
 # child under the order (resources/rules/deadlines.toml, obligation sgo_support_review).
 _CHILD_REVIEWS = {"CHILD_LAC", "ADOPTION_PLACEMENT", "AUTHORITY_TO_PLACE", "SGO_SUPPORT"}
+#: A UK postcode as written on letters (the children looked after return looks each one up).
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][0-9A-Z]? ?[0-9][A-Z]{2}$")
+#: Ofsted's unique reference number: SC and six digits, or six or seven digits.
+_URN = re.compile(r"^SC[0-9]{6}$|^[0-9]{6,7}$")
 _PR3_NOT_ALLOWED = {"P1", "A3", "A4", "A5", "A6", "K1", "K2", "U1", "U2", "U3", "U4", "U5", "U6"}
 
 
@@ -89,6 +93,10 @@ class Check:
                 f"The {what} contains characters that cannot be stored. "
                 "Please retype or paste it as plain text.",
             )
+
+    def postcode(self, field: str, value: str | None, what: str) -> None:
+        if value and not _POSTCODE.match(value.strip().upper()):
+            self.add(field, f"Enter the {what} as it is written on letters, for example YO31 6BH.")
 
     def not_future(self, field: str, value: date | None, what: str) -> None:
         if value is not None and value > self.today:
@@ -151,6 +159,47 @@ def _child(obj: Child, c: Check) -> None:
         )
     c.required_text("allocated_worker", obj.allocated_worker, "Choose the allocated worker.")
     c.no_control_chars("about_me", obj.about_me, "text")
+    _child_return_facts(obj, c)
+
+
+def _child_return_facts(obj: Child, c: Check) -> None:
+    """What the children looked after return asks, checked as the DfE's rules check it."""
+    c.postcode("home_postcode", obj.home_postcode, "home postcode")
+    if obj.is_mother and obj.sex != "F":
+        c.add("is_mother", "Only a girl or young woman can be recorded as a mother.")
+    if obj.is_mother and obj.first_child_born is None:
+        c.add("first_child_born", "Enter the date her first child was born.")
+    c.not_future("first_child_born", obj.first_child_born, "first child's date of birth")
+    born, first = obj.date_of_birth, obj.first_child_born
+    if born and first and first < born:
+        c.add("first_child_born", "Her first child cannot be born before she was.")
+    c.code(
+        "previous_permanence",
+        obj.previous_permanence,
+        "previous_permanence",
+        "previous permanence order",
+    )
+    order = obj.previous_permanence
+    if order is not None and order != "Z1":
+        c.missing(
+            "previous_permanence_date",
+            obj.previous_permanence_date,
+            "Enter the date of the previous order (or choose 'No previous permanence order').",
+        )
+        c.missing(
+            "previous_permanence_la",
+            obj.previous_permanence_la,
+            "Say where the previous order was made.",
+        )
+    c.not_future("previous_permanence_date", obj.previous_permanence_date, "date of the order")
+    place = obj.previous_permanence_la
+    if place and not (
+        re.fullmatch(r"[0-9]{3}", place) or codes.is_valid("previous_permanence_place", place)
+    ):
+        c.add(
+            "previous_permanence_la",
+            "Give the council's three-digit code, or NIR, SCO, WAL, NUK (or 999 if not known).",
+        )
 
 
 def _legal_status(obj: LegalStatus, c: Check) -> None:
@@ -184,6 +233,14 @@ def _placement(obj: Placement, c: Check) -> None:
     c.code("provider", obj.provider, "placement_provider", "placement provider")
     c.code("reason_changed", obj.reason_changed, "reason_placement_change", "reason for the change")
     c.ordered(obj.start_date, obj.end_date, "end_date", "placement end date")
+    c.postcode("postcode", obj.postcode, "placement's postcode")
+    if obj.urn and not _URN.match(obj.urn.strip().upper()):
+        c.add("urn", "An Ofsted URN is SC followed by six digits, or six or seven digits.")
+    if (obj.provider == "PR0") != (obj.placement_type == "P1") and obj.provider is not None:
+        c.add(
+            "provider",
+            "Only a placement with parents is provided by the parents, and it always is.",
+        )
     if obj.provider == "PR3" and obj.placement_type in _PR3_NOT_ALLOWED:
         c.add(
             "provider",

@@ -26,6 +26,7 @@ from server.models import ROLES
 from server.reports import cli as report_cli
 from server.services import accounts, allocation, audit, demo, purge
 from server.services.accounts import AdminError, as_datetime
+from server.services.returns import cli as returns_cli
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_SCHEMA = 0, 1, 2, 3
 T = TypeVar("T")
@@ -108,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     purge_cmd.add_argument("--max-offline-days", type=int)
 
     report_cli.add_parsers(sub)
+    returns_cli.add_parser(sub)
 
     demo_cmd = sub.add_parser("demo", help="load a demonstration service into an empty database")
     demo_cmd.add_argument("--children", type=int, default=200)
@@ -182,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_SCHEMA
     if args.command == "serve":
         return _serve(settings, args)
+    if args.command == "returns":
+        return returns_cli.run(url, args, _actor())
     if args.command in ("audit",):
         since, until = _moment(args.since, parser), _moment(args.until, parser)
         return _run(url, lambda s: _audit(s, args, since, until))

@@ -88,7 +88,10 @@ def write(w: DemoWriter, children: list[Child], managers: dict[int | None, UserA
         order = next((start for code, start in child.legal if code == "E1"), None)
         if order is not None:
             decided = max(child.entered, order - timedelta(days=rng.randint(20, 60)))
-            answers = {"date_should_be_placed": decided.isoformat()}
+            answers = {
+                "date_should_be_placed": decided.isoformat(),
+                "decision_maker": "Head of Service (agency decision maker)",
+            }
             _form(w, child, manager, "adoption_decisions", "ADOPTION_DECISIONS", decided, answers)
 
 

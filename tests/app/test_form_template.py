@@ -35,7 +35,8 @@ def _every_question(template: FormTemplate) -> list[Any]:
 
 
 def test_the_promised_templates_are_shipped() -> None:
-    """The service's five forms ship, with the asset-based assessment in versions 1 and 2."""
+    """The service's forms ship, with the asset-based assessment in versions 1 and 2, and the
+    two the children looked after return reads (health and outcomes, adoption decisions)."""
     assert {t.key for t in registry.bundled()} == {
         ("child_asset_based", 1),
         ("child_asset_based", 2),
@@ -43,6 +44,8 @@ def test_the_promised_templates_are_shipped() -> None:
         ("kinship_viability", 1),
         ("sgo_support_needs", 1),
         ("support_plan", 1),
+        ("child_health_outcomes", 1),
+        ("adoption_decisions", 1),
     }
 
 

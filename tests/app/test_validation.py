@@ -152,6 +152,64 @@ CASES: list[tuple[str, Record, str, str]] = [
         "Choose the carer household",
     ),
     (
+        "home postcode not a postcode",
+        factories.child(home_postcode="YO31"),
+        "home_postcode",
+        "as it is written on letters",
+    ),
+    (
+        "a boy recorded as a mother",
+        factories.child(sex="M", is_mother=True, first_child_born=date(2024, 1, 1)),
+        "is_mother",
+        "Only a girl or young woman",
+    ),
+    (
+        "a mother without her child's birth",
+        factories.child(sex="F", is_mother=True),
+        "first_child_born",
+        "first child was born",
+    ),
+    (
+        "previous order without its date",
+        factories.child(previous_permanence="P2", previous_permanence_la="871"),
+        "previous_permanence_date",
+        "Enter the date of the previous order",
+    ),
+    (
+        "previous order in an unknown place",
+        factories.child(
+            previous_permanence="P1",
+            previous_permanence_date=date(2019, 1, 1),
+            previous_permanence_la="York",
+        ),
+        "previous_permanence_la",
+        "three-digit code",
+    ),
+    (
+        "unknown previous permanence code",
+        factories.child(previous_permanence="P9"),
+        "previous_permanence",
+        "Choose a previous permanence order from the list.",
+    ),
+    (
+        "placement URN not Ofsted's",
+        Placement(child_id=CHILD_ID, placement_type="U4", start_date=TODAY, urn="123"),
+        "urn",
+        "SC followed by six digits",
+    ),
+    (
+        "parents providing foster care",
+        Placement(child_id=CHILD_ID, placement_type="U4", start_date=TODAY, provider="PR0"),
+        "provider",
+        "placement with parents",
+    ),
+    (
+        "placement postcode not a postcode",
+        Placement(child_id=CHILD_ID, placement_type="U4", start_date=TODAY, postcode="nowhere"),
+        "postcode",
+        "as it is written on letters",
+    ),
+    (
         "review visit frequency",
         Review(child_id=CHILD_ID, kind="CHILD_LAC", review_date=TODAY, visit_interval_weeks=52),
         "visit_interval_weeks",
@@ -179,6 +237,23 @@ def test_bad_input_gets_a_clear_message_on_its_field(
         factories.household(),
         LegalStatus(child_id=CHILD_ID, code="SGO", start_date=date(2025, 2, 1)),
         Placement(child_id=CHILD_ID, placement_type="Z11", start_date=date(2025, 6, 1)),
+        factories.child(
+            sex="F",
+            is_mother=True,
+            first_child_born=date(2025, 1, 1),
+            home_postcode="YO31 6BH",
+            previous_permanence="P2",
+            previous_permanence_date=date(2019, 3, 1),
+            previous_permanence_la="816",
+        ),
+        Placement(
+            child_id=CHILD_ID,
+            placement_type="U4",
+            provider="PR1",
+            start_date=date(2025, 6, 1),
+            postcode="YO10 4UX",
+            urn="SC055123",
+        ),
     ],
 )
 def test_good_records_pass(obj: Record) -> None:

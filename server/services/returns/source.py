@@ -110,7 +110,8 @@ def load(session: Session) -> Records:
     }
     for record_type, attribute in lists.items():
         for item in sorted(by_type[record_type], key=lambda i: str(i.get(start_of[record_type]))):
-            owner = children.get(_uuid(item.get("child_id")))
+            child_id = _uuid(item.get("child_id"))
+            owner = children.get(child_id) if child_id else None
             if owner is not None:
                 getattr(owner, attribute).append(item)
     households = {item.record_id: item for item in by_type["carer_household"]}

@@ -251,15 +251,15 @@ def build(records: Records, year: CollectionYear) -> Return:
             }
             _add(made, "Reviews", child, review, row)
         if _continuously_looked_after(child, episodes_of(child), year):
-            _add(made, "OC2", child, None, _oc2(child, code, year))
+            row, health = _oc2(child, code, year)
+            _add(made, "OC2", child, health, row)
         if any(e.rne == "S" and e.start >= year.start for e in episodes):
             _add(made, "PrevPerm", child, None, _previous_permanence(child, code))
         for decision in _adoption_decisions(child, year):
             _add(made, "PlacedAdoption", child, decision, _placed_row(child, code, decision))
         adopted = [e for e in episodes if e.rec in _ADOPTED and e.end and e.end <= year.end]
         if adopted:
-            row = _ad1(child, code, adopted[-1], records)
-            _add(made, "AD1", child, adopted[-1], row)
+            _add(made, "AD1", child, adopted[-1], _ad1(child, code, adopted[-1], records))
     return made
 
 
@@ -298,13 +298,13 @@ def episodes_of(child: ChildFile) -> list[Episode]:
         assert first is not None  # filtered above
         last = period[-1].day("end_date")
         cuts = {item.day("start_date") for item in period}
-        for placement in placements:
-            begun = placement.day("start_date")
+        for moved in placements:
+            begun = moved.day("start_date")
             if begun is not None and first < begun and (last is None or begun < last):
                 cuts.add(begun)
         days = sorted(day for day in cuts if day is not None)
         previous: Episode | None = None
-        for n, day in enumerate(days):
+        for day in days:
             legal = _in_force(period, day)
             placement = _in_force(placements, day)
             if legal is None:
@@ -452,7 +452,7 @@ def _forms(child: ChildFile, kind: str, until: date) -> list[Item]:
     ]
 
 
-def _oc2(child: ChildFile, code: str, year: CollectionYear) -> dict[str, str]:
+def _oc2(child: ChildFile, code: str, year: CollectionYear) -> tuple[dict[str, str], Item | None]:
     """The year's health and outcomes, leaving out what the DfE does not collect for the
     child's age: the SDQ outside 4 to 16, development checks from 5, convictions under 10."""
     row = {name: "" for name in TABLES["OC2"][1]}
@@ -463,13 +463,13 @@ def _oc2(child: ChildFile, code: str, year: CollectionYear) -> dict[str, str]:
         if (form.day("started_date") or date.min) >= year.start
     ]
     if not forms or child.born is None:
-        return row
+        return row, None
     answers: dict[str, Any] = forms[-1].get("answers") or {}
     for column in TABLES["OC2"][1][4:]:
         value = answers.get(column.lower())
         row[column] = {"YES": "1", "NO": "0"}.get(str(value), "")
     at_start, at_end = _age(child.born, year.start), _age(child.born, year.end)
-    if 4 <= at_end and at_start <= 16:
+    if at_end >= 4 and at_start <= 16:
         score = answers.get("sdq_score") if answers.get("sdq_done") == "YES" else None
         row["SDQ_SCORE"] = "" if score is None else str(score)
         row["SDQ_REASON"] = (answers.get("sdq_reason") or "") if score is None else ""
@@ -477,7 +477,7 @@ def _oc2(child: ChildFile, code: str, year: CollectionYear) -> dict[str, str]:
         row["HEALTH_CHECK"] = ""
     if at_end < 10:
         row["CONVICTED"] = ""
-    return row
+    return row, forms[-1]
 
 
 def _age(born: date, day: date) -> int:
@@ -492,9 +492,7 @@ def _previous_permanence(child: ChildFile, code: str) -> dict[str, str]:
         "DOB": _d(child.born),
         "PREV_PERM": order,
         "LA_PERM": (record.get("previous_permanence_la") or "") if order != "Z1" else "",
-        "DATE_PERM": _d(as_date(record.get("previous_permanence_date")))
-        if order != "Z1"
-        else "",
+        "DATE_PERM": _d(as_date(record.get("previous_permanence_date"))) if order != "Z1" else "",
     }
 
 

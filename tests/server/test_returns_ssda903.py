@@ -1,0 +1,273 @@
+"""The children looked after return (SSDA903) made from the service's records, checked with the
+validator local authorities run before they submit (``csc-validator-be-903``, in a virtualenv
+of its own: see ``lac_validator_env``).
+
+On each database: the demo service's return for the last complete collection year passes with
+no errors; mistakes seeded in a child's records are each reported naming that child and the
+field to correct. The episode cutting is checked on a history worked out by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import os
+import stat
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from server.cli import main
+from server.db import Database, migrate, open_database
+from server.services import audit, demo, demo_returns
+from server.services.returns import source, ssda903, ssda903_check
+from server.services.returns.source import ChildFile, Item, Records
+from tests.server.conftest import PgSchemas, backends
+from tests.server.lac_validator_env import validator_python
+
+
+def _last_complete_year() -> ssda903.CollectionYear:
+    today = datetime.now(UTC).date()
+    return ssda903.CollectionYear(today.year if today.month >= 4 else today.year - 1)
+
+
+@dataclass
+class DemoService:
+    url: str
+    database: Database
+    records: Records
+
+
+@pytest.fixture(scope="module", params=backends())
+def demo_service(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    pg_schemas: PgSchemas | None,
+) -> Iterator[DemoService]:
+    if request.param == "postgresql":
+        assert pg_schemas is not None
+        url = pg_schemas.create()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('returns') / 'service.db'}"
+    migrate(url)
+    database = open_database(url)
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    database.run_write(lambda s: demo.build_demo(s, hasher=hasher, children=200))
+    try:
+        yield DemoService(url, database, database.run_write(source.load))
+    finally:
+        database.dispose()
+
+
+@pytest.fixture(scope="session")
+def lac_validator() -> Path:
+    return validator_python()
+
+
+def test_the_demo_services_return_passes_the_dfe_rules(
+    demo_service: DemoService, lac_validator: Path, tmp_path: Path
+) -> None:
+    year = _last_complete_year()
+    made = ssda903.build(demo_service.records, year)
+    ssda903.write(made, tmp_path)
+    # Something to check in every table the demo records, not an empty return passing.
+    for table in ("Header", "Episodes", "Reviews", "OC2", "PlacedAdoption", "PrevPerm"):
+        assert len(made.rows[table]) >= 10, table
+    result = ssda903_check.check(made, tmp_path, lac_validator, demo_returns.LA_CODE)
+    assert [f.line() for f in result.findings] == []
+
+
+def _seeded(records: Records) -> tuple[Records, dict[str, tuple[uuid.UUID, str]]]:
+    """A copy of the records with one known mistake in each of several children's records:
+    the rule expected, and the child and field it must name."""
+    seeded = Records(
+        copy.deepcopy(records.children), records.households, records.carers, records.workers
+    )
+    year = _last_complete_year()
+    made = ssda903.build(seeded, year)
+    looked_after = [child for child, _ in made.origins["Header"]]
+    in_oc2 = [child for child, form in made.origins["OC2"] if form is not None]
+    started = [child for child, _ in made.origins["PrevPerm"]]
+    placed = {child.child_id for child, _ in made.origins["PlacedAdoption"]}
+    expected: dict[str, tuple[uuid.UUID, str]] = {}
+
+    def pick(pool: list[ChildFile]) -> ChildFile:
+        used = {child_id for child_id, _ in expected.values()}
+        return next(c for c in pool if c.child_id not in used and c.child_id not in placed)
+
+    child = pick(looked_after)
+    child.child.fields["ethnicity"] = "WHIT"
+    expected["103"] = (child.child_id, "ethnicity")
+    child = pick(looked_after)
+    child.child.fields["upn"] = "I123"
+    expected["168"] = (child.child_id, "unique pupil number")
+    child = pick(looked_after)
+    child.placements[-1].fields["placement_type"] = "Q9"
+    expected["146"] = (child.child_id, "placement type")
+    child = pick(looked_after)
+    child.placements[-1].fields["postcode"] = None
+    expected["392b"] = (child.child_id, "placement postcode")
+    child = pick([c for c in looked_after if c.reviews])
+    for review in child.reviews:
+        review.fields["participation"] = "PN9"
+    expected["167"] = (child.child_id, "child's participation")
+    child = pick(in_oc2)
+    child.assessments = [a for a in child.assessments if a.get("kind") != ssda903.HEALTH_KIND]
+    expected["191"] = (child.child_id, "immunisations")
+    child = pick(started)
+    child.child.fields["previous_permanence"] = None
+    expected["630"] = (child.child_id, "previous permanence order")
+    return seeded, expected
+
+
+def test_seeded_mistakes_are_each_reported_by_child_and_field(
+    demo_service: DemoService, lac_validator: Path, tmp_path: Path
+) -> None:
+    seeded, expected = _seeded(demo_service.records)
+    made = ssda903.build(seeded, _last_complete_year())
+    ssda903.write(made, tmp_path)
+    result = ssda903_check.check(made, tmp_path, lac_validator, demo_returns.LA_CODE)
+    found = {(f.rule, f.child_id, f.field) for f in result.findings}
+    for rule, (child_id, field) in expected.items():
+        assert (rule, str(child_id), field) in found, (rule, field)
+    # Nothing else: each finding is one of the seeded mistakes' children.
+    seeded_children = {str(child_id) for child_id, _ in expected.values()}
+    assert {f.child_id for f in result.findings} <= seeded_children
+    line = next(f for f in result.findings if f.rule == "103").line()
+    name = seeded.children[expected["103"][0]].name
+    assert line.startswith(f"{name} (child {expected['103'][0]}): the child's record, ethnicity")
+
+
+# ---- episodes worked out by hand
+
+
+def _item(**fields: object) -> Item:
+    return Item(uuid.uuid4(), dict(fields))
+
+
+def _hand_made_child() -> ChildFile:
+    """Came into care on 10/05/2024 under an interim order with foster carers A; a full care
+    order on 01/09/2024 (same placement); moved to carers B on 01/02/2025 (carers A ended, at
+    the child's request); B's placement became long-term on 01/06/2025 (same carers); a
+    placement order and a move to adopters on 01/10/2025; adopted 15/03/2026."""
+    house_a, house_b, adopters = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    child = ChildFile(_item(date_of_birth="2021-06-01", sex="F", category_of_need="N1"))
+    child.legal = [
+        _item(code="C1", start_date="2024-05-10", end_date="2024-09-01", reason_ceased="X1"),
+        _item(code="C2", start_date="2024-09-01", end_date="2025-10-01", reason_ceased="X1"),
+        _item(code="E1", start_date="2025-10-01", end_date="2026-03-15", reason_ceased="E11"),
+        _item(code="AO", start_date="2026-03-15"),
+    ]
+    child.placements = [
+        _item(
+            household_id=str(house_a),
+            placement_type="U6",
+            start_date="2024-05-10",
+            end_date="2025-02-01",
+            reason_changed="CHILD",
+        ),
+        _item(
+            household_id=str(house_b),
+            placement_type="U6",
+            start_date="2025-02-01",
+            end_date="2025-06-01",
+            reason_changed="PLACE",
+        ),
+        _item(
+            household_id=str(house_b),
+            placement_type="U4",
+            start_date="2025-06-01",
+            end_date="2025-10-01",
+            reason_changed="CARPL",
+        ),
+        _item(
+            household_id=str(adopters),
+            placement_type="A6",
+            start_date="2025-10-01",
+            end_date="2026-03-15",
+        ),
+    ]
+    return child
+
+
+def test_episodes_are_cut_at_each_change_with_the_reason_for_each() -> None:
+    episodes = ssda903.episodes_of(_hand_made_child())
+    placed = [e.placement.get("placement_type") if e.placement else None for e in episodes]
+    assert [
+        (e.start, e.end, e.rne, e.legal.get("code"), place, e.rec, e.reason_place_change)
+        for e, place in zip(episodes, placed, strict=True)
+    ] == [
+        (date(2024, 5, 10), date(2024, 9, 1), "S", "C1", "U6", "X1", None),
+        (date(2024, 9, 1), date(2025, 2, 1), "L", "C2", "U6", "X1", "CHILD"),
+        (date(2025, 2, 1), date(2025, 6, 1), "P", "C2", "U6", "X1", "PLACE"),
+        (date(2025, 6, 1), date(2025, 10, 1), "T", "C2", "U4", "X1", "CARPL"),
+        (date(2025, 10, 1), date(2026, 3, 15), "B", "E1", "A6", "E11", None),
+    ]  # fmt: skip
+
+
+def test_a_year_holds_the_episodes_open_in_it_and_closes_none_after_it() -> None:
+    child = _hand_made_child()
+    records = Records({child.child_id: child}, {}, {}, {})
+    rows = ssda903.build(records, ssda903.CollectionYear.parse("2024/25")).rows["Episodes"]
+    assert [(r["DECOM"], r["RNE"], r["DEC"], r["REC"]) for r in rows] == [
+        ("10/05/2024", "S", "01/09/2024", "X1"),
+        ("01/09/2024", "L", "01/02/2025", "X1"),
+        ("01/02/2025", "P", "", ""),  # still open on 31 March 2025
+    ]
+    rows = ssda903.build(records, ssda903.CollectionYear.parse("2026")).rows["Episodes"]
+    assert [r["RNE"] for r in rows] == ["P", "T", "B"]
+    assert rows[-1]["REC"] == "E11" and rows[-1]["DEC"] == "15/03/2026"
+
+
+def test_collection_years_are_read_as_the_dfe_writes_them() -> None:
+    assert ssda903.CollectionYear.parse("2026") == ssda903.CollectionYear.parse("2025/26")
+    assert ssda903.CollectionYear.parse("2025-26").start == date(2025, 4, 1)
+    for wrong in ("2025/27", "26", "2040", "next"):
+        with pytest.raises(ssda903.ReturnError):
+            ssda903.CollectionYear.parse(wrong)
+
+
+# ---- the command
+
+
+def test_the_command_writes_private_files_audits_and_lists_errors(
+    demo_service: DemoService,
+    lac_validator: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "return"
+    year = _last_complete_year()
+    code = main(
+        [
+            "--database-url",
+            demo_service.url,
+            "returns",
+            "ssda903",
+            "--year",
+            str(year.closing),
+            "--out",
+            str(out),
+            "--check",
+            str(lac_validator),
+            "--la",
+            demo_returns.LA_CODE,
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "0 error(s) found" in printed
+    header = list(csv.reader((out / "header.csv").open(encoding="utf-8")))
+    assert header[0] == ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
+    if os.name != "nt":
+        for path in out.iterdir():
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    events = demo_service.database.run_write(
+        lambda s: audit.query_events(s, action="returns.ssda903", limit=5)
+    )
+    assert events and events[0].detail.startswith(f"year={year.label} children=")
