@@ -24,7 +24,7 @@ from argon2 import PasswordHasher
 
 from server.cli import main
 from server.db import Database, migrate, open_database
-from server.services import audit, demo, demo_returns
+from server.services import accounts, audit, demo, demo_returns
 from server.services.returns import source, ssda903, ssda903_check
 from server.services.returns.source import ChildFile, Item, Records
 from tests.server.conftest import PgSchemas, backends
@@ -58,6 +58,18 @@ def demo_service(
     database = open_database(url)
     hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     database.run_write(lambda s: demo.build_demo(s, hasher=hasher, children=200))
+    database.run_write(
+        lambda s: accounts.create_user(
+            s,
+            hasher=hasher,
+            username="officer",
+            password="long enough password",
+            role="performance",
+            display_name="Performance Officer",
+            team_name=None,
+            actor="test",
+        )
+    )
     try:
         yield DemoService(url, database, database.run_write(source.load))
     finally:
@@ -235,6 +247,14 @@ def test_collection_years_are_read_as_the_dfe_writes_them() -> None:
 # ---- the command
 
 
+def _returns_command(service: DemoService, user: str, out: Path, *extra: str) -> int:
+    year = _last_complete_year()
+    return main(
+        ["--database-url", service.url, "returns", "ssda903", "--user", user]
+        + ["--year", str(year.closing), "--out", str(out), *extra]
+    )
+
+
 def test_the_command_writes_private_files_audits_and_lists_errors(
     demo_service: DemoService,
     lac_validator: Path,
@@ -242,32 +262,41 @@ def test_the_command_writes_private_files_audits_and_lists_errors(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     out = tmp_path / "return"
-    year = _last_complete_year()
-    code = main(
-        [
-            "--database-url",
-            demo_service.url,
-            "returns",
-            "ssda903",
-            "--year",
-            str(year.closing),
-            "--out",
-            str(out),
-            "--check",
-            str(lac_validator),
-            "--la",
-            demo_returns.LA_CODE,
-        ]
+    code = _returns_command(
+        demo_service, "officer", out, "--check", str(lac_validator), "--la", demo_returns.LA_CODE
     )
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "0 error(s) found" in printed
+    assert "not written: sw_episodes.csv" in printed
     header = list(csv.reader((out / "header.csv").open(encoding="utf-8")))
     assert header[0] == ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
+    assert len(header) > 100
     if os.name != "nt":
         for path in out.iterdir():
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
     events = demo_service.database.run_write(
-        lambda s: audit.query_events(s, action="returns.ssda903", limit=5)
+        lambda s: audit.query_events(s, action="report.run", actor="officer", limit=1)
     )
-    assert events and events[0].detail.startswith(f"year={year.label} children=")
+    label = _last_complete_year().label
+    assert events and events[0].outcome == "ok"
+    assert f"kind=ssda903 scope=service year={label}" in events[0].detail
+
+
+@pytest.mark.parametrize("user", ["worker11", "manager1", "admin"])
+def test_only_a_performance_officer_or_granted_admin_makes_the_return(
+    demo_service: DemoService, tmp_path: Path, capsys: pytest.CaptureFixture[str], user: str
+) -> None:
+    out = tmp_path / "return"
+    assert _returns_command(demo_service, user, out) == 1
+    assert "Only a performance officer" in capsys.readouterr().err
+    assert not out.exists()
+    events = demo_service.database.run_write(
+        lambda s: audit.query_events(s, action="report.run", actor=user, limit=1)
+    )
+    assert events and events[0].outcome == "denied"
+    if user == "admin":
+        assert main(["--database-url", demo_service.url, "user", "grant-reports", "admin"]) == 0
+        assert _returns_command(demo_service, "admin", out) == 0
+        assert (out / "episodes.csv").exists()
+        assert main(["--database-url", demo_service.url, "user", "revoke-reports", "admin"]) == 0

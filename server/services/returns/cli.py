@@ -1,8 +1,10 @@
 """``casebook-server returns ...``: make a statutory return's files from the service's records.
 
-Kept apart from :mod:`server.cli` so the admin commands' parser only gains one line. Every run
-is audited (``returns.ssda903``), whether it was allowed or refused, and the files are written
-readable by their owner only.
+Kept apart from :mod:`server.cli` so the admin commands' parser only gains one line. A run acts
+for a named account (``--user``) and is allowed only to a performance officer or an admin with a
+reports grant, the same check as the service's figures (``server.reports.access``, whole service
+only); every run, allowed or refused, is audited as ``report.run`` with ``kind=ssda903``, and
+the files are written readable by their owner only.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from server.core.errors import ServiceError
 from server.db import open_database
-from server.services import audit
+from server.reports import access
+from server.services.accounts import AdminError
 from server.services.returns import source, ssda903, ssda903_check
 
 EXIT_OK, EXIT_REFUSED, EXIT_ERRORS = 0, 1, 4
@@ -28,6 +32,7 @@ def add_parser(sub: Any) -> None:
     ssda = returns.add_parser(
         "ssda903", help="the children looked after return (SSDA903) as the DfE's CSV files"
     )
+    ssda.add_argument("--user", required=True, help="the account the return is made for")
     ssda.add_argument(
         "--year", required=True, help="collection year: the year it ends (2026) or 2025/26"
     )
@@ -48,7 +53,7 @@ def run(url: str, args: argparse.Namespace, actor: str) -> int:
     database = open_database(url)
     try:
         return _ssda903(database, args, actor)
-    except ssda903.ReturnError as exc:
+    except (ssda903.ReturnError, AdminError) as exc:
         print(f"casebook-server: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     finally:
@@ -60,17 +65,29 @@ def _ssda903(database: Any, args: argparse.Namespace, actor: str) -> int:
     if args.check and not args.la:
         raise ssda903.ReturnError("--check needs the local authority's code: give --la.")
 
-    def make(session: Session) -> ssda903.Return:
+    detail = f"year={year.label} by={actor}"
+
+    def make(session: Session) -> ssda903.Return | str:
+        """The return, or why the account may not make it (refusals commit their audit)."""
+        caller = access.cli_caller(session, username=args.user, actor=actor)
+        try:
+            scope = access.report_scope(session, caller, service_only=True)
+        except ServiceError as exc:
+            access.record_run(
+                session, caller, kind="ssda903", scope=None, detail=detail, outcome="denied"
+            )
+            return exc.message
         made = ssda903.build(source.load(session), year)
-        audit.record_event(
-            session,
-            actor=actor,
-            action="returns.ssda903",
-            detail=f"year={year.label} children={len(made.rows['Header'])}",
+        children = len(made.rows["Header"])
+        access.record_run(
+            session, caller, kind="ssda903", scope=scope, detail=f"{detail} children={children}"
         )
         return made
 
     made = database.run_write(make)
+    if isinstance(made, str):
+        print(f"casebook-server: {made}", file=sys.stderr)
+        return EXIT_REFUSED
     paths = ssda903.write(made, args.out)
     print(f"SSDA903 {year.label}: {len(made.rows['Header'])} children, written to {args.out}:")
     for path in paths:

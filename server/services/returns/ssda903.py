@@ -26,7 +26,7 @@ local authorities run before they submit; dates are written ``dd/mm/yyyy`` as th
 from __future__ import annotations
 
 import csv
-import os
+import io
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import resources
+from server.reports import files
 from server.services.returns.source import ChildFile, Item, Records, as_date
 
 #: Each file's name and columns, in the DfE's order.
@@ -264,18 +265,16 @@ def build(records: Records, year: CollectionYear) -> Return:
 
 
 def write(made: Return, folder: Path) -> list[Path]:
-    """Write the return's CSV files into ``folder`` (created if need be), readable and
-    writable by their owner only, and return their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the return's CSV files into ``folder`` (made if need be), each readable by its
+    owner only (``server.reports.files``), and return their paths."""
     written = []
     for name in made.year.tables():
         filename, columns = TABLES[name]
-        path = folder / filename
-        with _private_file(path) as stream:
-            out = csv.DictWriter(stream, fieldnames=columns, lineterminator="\r\n")
-            out.writeheader()
-            out.writerows(made.rows[name])
-        written.append(path)
+        text = io.StringIO()
+        out = csv.DictWriter(text, fieldnames=columns, lineterminator="\r\n")
+        out.writeheader()
+        out.writerows(made.rows[name])
+        written.append(files.write_private(folder, filename, text.getvalue().encode("utf-8")))
     return written
 
 
@@ -556,21 +555,3 @@ def _d(day: date | None) -> str:
 def _codes(name: str) -> set[str]:
     data = resources.load_toml("codes", "ssda903.toml")
     return set(data[name])
-
-
-class _private_file:  # noqa: N801 - used as a context manager, like open()
-    """A new file only its owner may read or write (0600 where the OS has modes; on Windows the
-    user's own folder's access list applies), replacing any earlier one."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> Any:
-        if self.path.exists():
-            self.path.unlink()
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        self.stream = os.fdopen(descriptor, "w", encoding="utf-8", newline="")
-        return self.stream
-
-    def __exit__(self, *exc: object) -> None:
-        self.stream.close()
