@@ -79,8 +79,10 @@ class ActionDialog(QDialog):
         household_id: uuid.UUID | None = None,
         visit_id: uuid.UUID | None = None,
         owners: Sequence[str] = (),
+        description: str = "",
         parent: QWidget | None = None,
     ) -> None:
+        """``description`` is what a new action's words start as (a suggestion to edit)."""
         super().__init__(parent)
         if mode != ADD and action is None:
             raise ValueError(f"{mode} needs the action it is about")
@@ -99,7 +101,7 @@ class ActionDialog(QDialog):
         self.setAccessibleName(_TITLES[mode])
         self.setStyleSheet(FOCUS_STYLE)
         self.setModal(True)
-        self._build(owners)
+        self._build(owners, description)
 
     # ---- Public API
 
@@ -192,13 +194,13 @@ class ActionDialog(QDialog):
 
     # ---- Private API
 
-    def _build(self, owners: Sequence[str]) -> None:
+    def _build(self, owners: Sequence[str], suggested: str) -> None:
         uk = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
         action = self._action
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
 
-        self._description = QPlainTextEdit(action.description if action else "")
+        self._description = QPlainTextEdit(action.description if action else suggested)
         self._description.setAccessibleName("What will be done")
         self._description.setTabChangesFocus(True)
         lines = 4 if self._mode in (ADD, EDIT) else 2

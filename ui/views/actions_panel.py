@@ -11,6 +11,7 @@ page around it (whose tab titles and Due tab follow).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,10 @@ from ui.tasks import run_task
 from ui.views.action_dialog import ADD, DONE, EDIT, REASSIGN, ActionDialog
 from ui.views.common import alive
 
+#: The buttons' words (add, edit, reassign, done), each with its Alt shortcut letter; a page
+#: whose own shortcuts use these letters passes its own.
+WORDS = ("&New action…", "&Edit…", "Hand &over to…", "&Mark done…")
+
 
 class ActionsPanel(QWidget):
     #: An action was added or changed (the list has been asked to reload).
@@ -49,8 +54,12 @@ class ActionsPanel(QWidget):
         child_id: uuid.UUID | None = None,
         household_id: uuid.UUID | None = None,
         visit_id: uuid.UUID | None = None,
+        words: tuple[str, str, str, str] = WORDS,
+        suggestion: Callable[[], str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``suggestion`` gives the words a new action starts with (a visit offers the next
+        line of its "Actions agreed" not yet tracked)."""
         super().__init__(parent)
         if child_id is None and household_id is None and visit_id is None:
             raise ValueError("an actions panel needs a child, a household or a visit")
@@ -63,7 +72,8 @@ class ActionsPanel(QWidget):
         self._dialog: ActionDialog | None = None
         self._select_after: uuid.UUID | None = None
         self._loaded = False
-        self._build()
+        self._suggestion = suggestion
+        self._build(words)
         self.refresh()
 
     # ---- Public API
@@ -124,11 +134,9 @@ class ActionsPanel(QWidget):
 
         run_task(work, lambda got: self._show(seq, *got), lambda exc: self._failed(seq, exc))
 
-    def set_visit(self, visit_id: uuid.UUID) -> None:
-        """The visit this panel lists actions for (a visit form makes its id before saving)."""
-        if visit_id != self._visit_id:
-            self._visit_id = visit_id
-            self.refresh()
+    def descriptions(self) -> list[str]:
+        """The words of every action listed."""
+        return [self._model.action_at(r).description for r in range(self._model.rowCount())]
 
     def open_dialog(self, mode: str) -> ActionDialog | None:
         """Open the dialog for ``mode`` (add, or edit / reassign / done on the selected row);
@@ -145,6 +153,7 @@ class ActionsPanel(QWidget):
             household_id=self._household_id,
             visit_id=self._visit_id,
             owners=owners,
+            description=self._suggestion() if mode == ADD and self._suggestion else "",
             parent=self,
         )
         dialog.sig_saved.connect(self._saved)
@@ -155,7 +164,7 @@ class ActionsPanel(QWidget):
 
     # ---- Private API
 
-    def _build(self) -> None:
+    def _build(self, words: tuple[str, str, str, str]) -> None:
         self._model = ActionsModel(self)
         self._table = QTableView()
         self._table.setModel(self._model)
@@ -182,13 +191,13 @@ class ActionsPanel(QWidget):
             )
         self._table.activated.connect(lambda _i: self.open_dialog(EDIT))
 
-        self._add = QPushButton("&New action…")
+        self._add = QPushButton(words[0])
         self._add.setAccessibleName("Add an action")
-        self._edit = QPushButton("&Edit…")
+        self._edit = QPushButton(words[1])
         self._edit.setAccessibleName("Change the selected action")
-        self._reassign = QPushButton("Hand &over to…")
+        self._reassign = QPushButton(words[2])
         self._reassign.setAccessibleName("Give the selected action to someone else")
-        self._done = QPushButton("&Mark done…")
+        self._done = QPushButton(words[3])
         self._done.setAccessibleName("Mark the selected action done")
         self._add.clicked.connect(lambda: self.open_dialog(ADD))
         self._edit.clicked.connect(lambda: self.open_dialog(EDIT))

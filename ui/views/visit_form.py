@@ -50,6 +50,7 @@ from ui.exports.actions import export_visit
 from ui.views.common import date_box, heading_font, qdate
 from ui.views.draft_form import DraftForm, RecordState
 from ui.views.form_page import error_label
+from ui.views.visit_actions import VisitActions
 from ui.views.write_queue import Job
 
 #: Child-visit types first: this form is reached from a child's case.
@@ -130,6 +131,11 @@ class VisitForm(DraftForm):
     @property
     def visit_id(self) -> uuid.UUID:
         return self._record_id
+
+    @property
+    def tracked_actions(self) -> VisitActions:
+        """The actions agreed at this visit, each tracked with an owner and a due date."""
+        return self._tracked
 
     def question_shown(self, name: str) -> bool:
         """Whether the form asks this question (a visit to carers leaves some out)."""
@@ -238,7 +244,9 @@ class VisitForm(DraftForm):
         self._export = QPushButton("E&xport PDF…")
         self._export.setAccessibleName("Export visit to PDF")
         self._export.setVisible(False)
-        self._body = self._scrolling([form, files], chars=130)
+        self._tracked = VisitActions(self._store, self._record_id, self._actions.toPlainText)
+        self.sig_saved.connect(lambda _id: self._tracked.visit_saved())
+        self._body = self._scrolling([form, self._tracked, files], chars=130)
         self._header_page(self._title, [self._export])
 
         self._reason.setEnabled(False)
@@ -275,6 +283,7 @@ class VisitForm(DraftForm):
         if state is not None:
             self._fill(state.fields)
             self._show_files(state.attachments)
+            self._tracked.visit_saved()
         return state
 
     def _fill(self, values: VisitFields) -> None:
