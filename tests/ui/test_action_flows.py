@@ -75,7 +75,7 @@ def test_add_an_action_on_a_childs_case(case: CaseView, qtbot: QtBot, store: Sto
     """Empty fields are named beside themselves in plain English and clear as the worker types;
     the saved action is on the Actions tab, selected, and on the Due tab as an agreed action."""
     panel = case.actions_panel
-    qtbot.keyClick(case, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(case, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     dialog = _dialog(panel, qtbot)
     description = dialog.field("description")
     assert isinstance(description, QPlainTextEdit)

@@ -37,7 +37,7 @@ from ui.views.common import alive
 
 #: The buttons' words (add, edit, reassign, done), each with its Alt shortcut letter; a page
 #: whose own shortcuts use these letters passes its own.
-WORDS = ("&New action…", "&Edit…", "Hand &over to…", "&Mark done…")
+WORDS = ("Ne&w action…", "&Edit…", "Hand &over to…", "&Mark done…")
 
 
 class ActionsPanel(QWidget):
