@@ -134,6 +134,8 @@ def build_demo(
         )
 
     person("admin", "admin", "Service Administrator", None)
+    # Runs the whole service's figures and returns (server.reports.access).
+    person("performance", "performance", "Performance Officer", None)
     for index, team in enumerate(TEAMS):
         accounts.create_team(session, name=team, actor="demo")
         manager = person(
