@@ -289,7 +289,14 @@ def _child_visit_types() -> frozenset[str]:
 
 
 def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text[:10]) if text else None
+    """A date field, or None where it is empty or not a date (the push validates dates; a
+    report never fails on one record that somehow is not)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
 
 
 def _uuid(text: Any) -> uuid.UUID | None:
@@ -302,8 +309,7 @@ def _uuid(text: Any) -> uuid.UUID | None:
 
 @lru_cache(maxsize=1 << 16)
 def _parsed(text: str) -> uuid.UUID | None:
-    """Each id as JSON text parsed once: a child's id is on every one of its records, and
-    parsing them was a tenth of a report's time."""
+    """Each id as JSON text parsed once: a child's id is on every one of its records."""
     try:
         return uuid.UUID(text)
     except ValueError:

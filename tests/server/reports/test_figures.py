@@ -330,6 +330,22 @@ def test_the_command_writes_owner_only_csv_and_a_one_page_pdf(
     assert ("pat", "ok") in runs and ("ann", "denied") in runs
 
 
+@pytest.mark.parametrize("period", [P0, P1], ids=["P0", "P1"])
+def test_every_breakdown_adds_up_to_the_whole(service: Service, period: Period) -> None:
+    """Each item is counted once in each breakdown: the workers', the teams' and (for a
+    child's items) the legal statuses' counts add up to the service's."""
+    figures = service.figures(period)
+    checked = 0
+    for measure, (_label, kind) in timeliness.MEASURES.items():
+        whole = _counts(figures, measure, "service").get("", (0, 0, 0))
+        breakdowns = ["worker", "team"] + (["legal_status"] if kind == "child" else [])
+        for breakdown in breakdowns:
+            parts = _counts(figures, measure, breakdown).values()
+            assert tuple(map(sum, zip(*parts, strict=True))) == whole or whole == (0, 0, 0)
+            checked += sum(whole)
+    assert checked > 0
+
+
 def test_measures_are_the_ones_the_schema_lists() -> None:
     from server.schemas import TimelinessCount
 
