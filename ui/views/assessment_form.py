@@ -277,7 +277,7 @@ class AssessmentForm(DraftForm):
         self._approve.setVisible(False)
         self._addenda_group(
             placeholder="Write a correction or addition to this assessment",
-            caption="New add&endum:",
+            caption="New addendu&m:",
         )
         self._body = self._scrolling([], chars=130)
 

@@ -270,7 +270,7 @@ class CaseView(QWidget):
 
         self._tabs = QTabWidget()
         self._tabs.setAccessibleName("Case sections")
-        self._tabs.addTab(chronology_page, "&Chronology")
+        self._tabs.addTab(chronology_page, "Chr&onology")
         self._tabs.addTab(history_page, "Legal status and &placements")
         self._tabs.addTab(actions_page, "&Actions")
         self._tabs.addTab(self._due_page(), "D&ue")

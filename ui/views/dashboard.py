@@ -250,7 +250,7 @@ class DashboardView(QWidget):
             )
             box.setMinimumContentsLength(characters)
             box.view().setMinimumWidth(self.fontMetrics().averageCharWidth() * list_characters)
-        self._clear = QPushButton("&Clear filters")
+        self._clear = QPushButton("Clea&r filters")
         self._clear.setAccessibleName("Clear filters")
 
         self._model = CaseloadModel(self)

@@ -236,9 +236,9 @@ class ReviewForm(DraftForm):
             ("decisions", "D&ecisions:", self._decisions, "Decisions"),
         ]
         carer_captions = {
-            "suitability": "Continued &suitability:",
+            "suitability": "Continued s&uitability:",
             "terms": "&Terms of approval:",
-            "panel": "Goes to &fostering panel:",
+            "panel": "Goes to fostering pane&l:",
         }
         for name, (heading, _) in CARER_ANSWERS.items():
             rows.append((f"carer.{name}", carer_captions[name], self._answers[name], heading))

@@ -191,7 +191,9 @@ class SyncStatusBar(QWidget):
         self.pending.setAccessibleName("Changes waiting to be sent")
         self.last_sync = QLabel(self)
         self.last_sync.setAccessibleName("Last synced")
-        self.sync_button = QPushButton("&Sync now", self)
+        # No Alt letter: F5 and the toolbar sync already, and every page needs Alt+S for itself.
+        self.sync_button = QPushButton("Sync now", self)
+        self.sync_button.setToolTip("Sync now (F5)")
         self.sync_button.setAccessibleName("Sync now")
         self.sync_button.clicked.connect(self._controller.sync_now)
 

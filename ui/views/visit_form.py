@@ -67,7 +67,7 @@ _HOUSEHOLD_WORDS = {
     "observations": ("&Observations of the home and care:", "Observations of the home and care"),
 }
 _HOUSEHOLD_CONCERN = (
-    "&Concern about the standard of care in this household (to be followed up with your manager)"
+    "Concern abo&ut the standard of care in this household (to be followed up with your manager)"
 )
 
 
@@ -214,7 +214,7 @@ class VisitForm(DraftForm):
                     "Child's wishes and feelings",
                 ),
                 ("observations", "&Observations:", self._observations, "Observations"),
-                ("actions_agreed", "Actions a&greed:", self._actions, "Actions agreed"),
+                ("actions_agreed", "Act&ions agreed:", self._actions, "Actions agreed"),
             ],
         )
         self._concern.setAccessibleName("Welfare concern")
@@ -237,7 +237,7 @@ class VisitForm(DraftForm):
         files_layout.addWidget(self._attach_error)
 
         self._addenda_group(
-            placeholder="Write a correction or addition to this visit", caption="New add&endum:"
+            placeholder="Write a correction or addition to this visit", caption="New addendu&m:"
         )
         self._finalise_button("&Finalise visit…", "Finalise visit")
         # Shown once the visit is signed off: only finalised visits leave Casebook.
