@@ -21,9 +21,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QMessageBox, QTableView, QWidget
 
 from app import settings as app_settings
 from app.settings import Settings
@@ -31,7 +31,7 @@ from app.store import Profile, Store
 from app.store.keys import KdfParams
 from app.store.paths import data_root
 from ui.lock import LockGuard
-from ui.views.common import FOCUS_STYLE
+from ui.views.common import FOCUS_STYLE, place_on_screen
 from ui.views.unlock import UnlockWindow
 
 if TYPE_CHECKING:
@@ -71,10 +71,36 @@ class AppLook:
         app.setStyleSheet(FOCUS_STYLE)
 
     def apply(self, settings: Settings) -> None:
+        """Set the worker's text size on every window already open, not only on new ones:
+        headings and other fonts a page set for itself grow in proportion, and table rows
+        and columns grow with their text so none of it is cut off."""
         font = QFont(self._default_font)
         if settings.font_point_size:
             font.setPointSize(settings.font_point_size)
+        before = self._app.font().pointSizeF()
         self._app.setFont(font)
+        # Widgets under a style sheet keep the font they were polished with until their style
+        # sheet is applied again.
+        self._app.setStyleSheet(self._app.styleSheet())
+        for widget in self._app.allWidgets():
+            if widget.styleSheet():
+                widget.setStyleSheet(widget.styleSheet())
+        after = font.pointSizeF()
+        if before <= 0 or after <= 0 or abs(after - before) < 0.01:
+            return
+        ratio = after / before
+        for widget in self._app.allWidgets():
+            if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+                own = QFont(widget.font())
+                if own.pointSizeF() > 0:
+                    own.setPointSizeF(own.pointSizeF() * ratio)
+                    widget.setFont(own)
+        for table in (w for w in self._app.allWidgets() if isinstance(w, QTableView)):
+            table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+            columns = table.horizontalHeader()
+            for section in range(columns.count()):
+                if columns.sectionResizeMode(section) == QHeaderView.ResizeMode.Interactive:
+                    columns.resizeSection(section, round(columns.sectionSize(section) * ratio))
 
 
 class AppFlow(QObject):
@@ -171,8 +197,7 @@ class AppFlow(QObject):
         """Show the new window before closing the old one, so the app never has no window
         (it would quit)."""
         old, self._window = self._window, window
-        window.resize(max(window.width(), 1024), max(window.height(), 700))
-        window.show()
+        place_on_screen(window)
         if old is not None and old is not window:
             old.hide()
             old.deleteLater()

@@ -41,7 +41,7 @@ from ui.tasks import run_task
 from ui.views.assessment_form import AssessmentForm
 from ui.views.case_note_form import CaseNoteForm
 from ui.views.case_view import CaseView
-from ui.views.common import FOCUS_STYLE, alive, heading_font
+from ui.views.common import FOCUS_STYLE, alive, fitting_screen, heading_font
 from ui.views.conflicts import ConflictsDialog
 from ui.views.dashboard import DashboardView
 from ui.views.draft_form import DraftForm
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(FOCUS_STYLE)
         self._stack = QStackedWidget(self)
         self._stack.currentChanged.connect(self._page_changed)
-        self.setCentralWidget(self._stack)
+        self.setCentralWidget(fitting_screen(self._stack))
         self._build_actions()
         self._open_pages()
 

@@ -54,7 +54,7 @@ def test_valid_settings_are_emitted(qtbot: QtBot) -> None:
     dialog = _dialog(qtbot, Settings(service_url="https://old.example.gov.uk"))
     dialog.service_url.setText("https://casebook.example.gov.uk/")
     dialog.idle_minutes.setValue(10)
-    dialog.font_size.setValue(14)
+    dialog.font_size.setCurrentIndex(dialog.font_size.findData(14))
     dialog.auto_sync.setChecked(False)
     qtbot.keyClicks(dialog.service_name, "Northshire Permanency Service")
     with qtbot.waitSignal(dialog.sig_saved, timeout=2000) as saved:

@@ -12,9 +12,19 @@ from datetime import date, datetime
 from functools import cache
 
 import shiboken6
-from PySide6.QtCore import QDate, QLocale, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import QDateEdit
+from PySide6.QtCore import QDate, QLocale, QObject, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QDateEdit, QFrame, QScrollArea, QWidget
 
 from app import clock
 from app.deadlines.engine import STATUS_WORDS, Status
@@ -70,6 +80,43 @@ def uk_date(day: date | None, empty: str = "") -> str:
 def local_time(moment: datetime) -> str:
     """A stored UTC instant as the laptop's local clock time, e.g. 14:03."""
     return moment.astimezone().strftime("%H:%M")
+
+
+#: The size a window opens at when the screen has room for it: the service's laptops' screen.
+PREFERRED_WINDOW = QSize(1366, 768)
+#: What the window manager's title bar and borders may add around a window, kept free when a
+#: window is placed so the whole frame is on screen.
+_FRAME_ALLOWANCE = QSize(16, 48)
+
+
+def fitting_screen(content: QWidget) -> QScrollArea:
+    """The content in a frameless scroll area, so a window can be as small as the screen it is
+    on (a 1366x768 laptop at 150% offers 910x512) and a page that needs more room scrolls
+    instead of pushing the window's edges off the screen."""
+    area = QScrollArea()
+    area.setObjectName("PageArea")
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(content)
+    return area
+
+
+def place_on_screen(window: QWidget, preferred: QSize = PREFERRED_WINDOW) -> None:
+    """Show the window whole on the screen it opens on: at the preferred size, centred, where
+    that fits with its frame; otherwise as large as fits and maximised (a desktop without a
+    window manager keeps the size that fits)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry() if screen is not None else QRect(QPoint(0, 0), preferred)
+    fits = room.size() - _FRAME_ALLOWANCE
+    size = preferred.boundedTo(fits)
+    window.resize(size)
+    frame = QRect(room.topLeft(), size)
+    frame.moveCenter(room.center())
+    window.move(frame.topLeft())
+    if size != preferred:
+        window.showMaximized()
+    else:
+        window.show()
 
 
 def status_words(status: Status) -> str:

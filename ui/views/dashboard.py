@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,10 +42,23 @@ from ui.models.dashboard_model import (
 )
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font
+from ui.views.flow_layout import FlowLayout, group
 
 #: Pause after the last keystroke before searching: long enough to skip the keystrokes of a
 #: word being typed, short enough to feel immediate.
 SEARCH_DEBOUNCE_MS = 150
+
+#: The columns left to right: status, who, and what is due when, before the longer details.
+SHOWN_ORDER = (
+    Column.STATUS,
+    Column.NAME,
+    Column.WHO,
+    Column.AGE,
+    Column.NEXT,
+    Column.DUE,
+    Column.LEGAL,
+    Column.WHERE,
+)
 
 #: What a search hit's record type is called when saying where the words were found.
 _FOUND_IN = {
@@ -273,13 +286,19 @@ class DashboardView(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)
+        # What is due and when sit beside the name, before the columns a narrow window may
+        # push out of sight (the model's column numbers stay as they are).
+        for visual, column in enumerate(SHOWN_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
+        self._natural_widths: dict[Column, int] = {}
+        self._table.viewport().installEventFilter(self)
         self._status = QLabel("")
         self._status.setAccessibleName("Table status")
 
         search_row = QHBoxLayout()
         search_row.addWidget(search_label)
         search_row.addWidget(self._search, 1)
-        filters = QHBoxLayout()
+        filters = FlowLayout()
         for label, box in (
             ("Sho&w:", self._kind_box),
             ("S&tatus:", self._status_box),
@@ -288,10 +307,8 @@ class DashboardView(QWidget):
         ):
             caption = QLabel(label)
             caption.setBuddy(box)
-            filters.addWidget(caption)
-            filters.addWidget(box)
+            filters.addWidget(group(caption, box))
         filters.addWidget(self._clear)
-        filters.addStretch(1)
         top = QHBoxLayout()
         top.addWidget(title)
         top.addWidget(self._summary, 1)
@@ -321,7 +338,10 @@ class DashboardView(QWidget):
     def _combo(self, name: str, options: list[tuple[str, object]]) -> QComboBox:
         box = QComboBox()
         box.setAccessibleName(name)
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # Wide enough for "Children and carers"; a longer choice is elided in the box (the list
+        # shows it whole), so the filters fit a 150% screen in one row.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(min(20, max(len(text) for text, _value in options)))
         for text, value in options:
             box.addItem(text, value)
         return box
@@ -376,8 +396,43 @@ class DashboardView(QWidget):
             + 16,
             Column.DUE: metrics.horizontalAdvance("30 Sept 2026") + 28,
         }
+        self._natural_widths = widths
         for column, width in widths.items():
             self._table.setColumnWidth(column, width)
+        self._keep_due_in_view()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        """A new text size: measure the columns again once every widget has the new font."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and getattr(self, "_natural_widths", None):
+            QTimer.singleShot(0, self, self._size_columns)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if watched is self._table.viewport() and event.type() == QEvent.Type.Resize:
+            self._keep_due_in_view()
+        return super().eventFilter(watched, event)
+
+    def _keep_due_in_view(self) -> None:
+        """Narrow the next item's text, then the name's, so the Due column always ends inside
+        the table: a worker must never scroll sideways to see when something is due."""
+        if not self._natural_widths:
+            return
+        metrics = self._table.fontMetrics()
+        room = self._table.viewport().width()
+        if room <= 0:
+            return
+        header = self._table.horizontalHeader()
+        for column in (Column.NEXT, Column.NAME):
+            self._table.setColumnWidth(column, self._natural_widths[column])
+        for column, least in (
+            (Column.NEXT, metrics.horizontalAdvance("Statutory visit…") + 16),
+            (Column.NAME, metrics.horizontalAdvance("Muhammad T…") + 16),
+        ):
+            over = header.sectionPosition(Column.DUE) + header.sectionSize(Column.DUE) - room
+            if over <= 0:
+                break
+            width = self._natural_widths[column]
+            self._table.setColumnWidth(column, max(least, width - over))
 
     def _fill_legal_options(self, rows: list[dashboard.CaseloadLine]) -> None:
         current = self._legal_box.currentData()

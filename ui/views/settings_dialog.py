@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -83,7 +84,7 @@ class SettingsDialog(QDialog):
             service_url=self.service_url.text().strip(),
             ca_bundle=self.ca_bundle.text().strip(),
             idle_lock_minutes=self.idle_minutes.value(),
-            font_point_size=self.font_size.value(),
+            font_point_size=int(self.font_size.currentData()),
             auto_sync=self.auto_sync.isChecked(),
             service_name=self.service_name.text().strip(),
         )
@@ -123,12 +124,13 @@ class SettingsDialog(QDialog):
         ca_layout.addWidget(self.ca_bundle, 1)
         ca_layout.addWidget(self.browse)
 
-        self.font_size = QSpinBox(self)
+        # A list of exactly the sizes the setting accepts: nothing to type that is then refused.
+        self.font_size = QComboBox(self)
         self.font_size.setAccessibleName("Text size in points")
-        self.font_size.setRange(0, FONT_POINT_SIZES.stop - 1)
-        self.font_size.setSpecialValueText("Same as the system")
-        self.font_size.setSuffix(" pt")
-        self.font_size.setValue(settings.font_point_size)
+        self.font_size.addItem("Same as the system", 0)
+        for points in FONT_POINT_SIZES:
+            self.font_size.addItem(f"{points} pt", points)
+        self.font_size.setCurrentIndex(max(0, self.font_size.findData(settings.font_point_size)))
 
         self.auto_sync = QCheckBox("Sync by itself every few minutes when connected", self)
         self.auto_sync.setAccessibleName("Sync automatically")
