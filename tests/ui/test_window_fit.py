@@ -4,6 +4,7 @@ the sizes the setting accepts."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
-from app.settings import FONT_POINT_SIZES, Settings
+from app.models import Child
+from app.settings import FONT_POINT_SIZES
 from app.store import Profile
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.ui import views_support
@@ -88,8 +90,7 @@ def test_a_new_text_size_reaches_every_open_page(
     dashboard = window.dashboard
     assert dashboard is not None
     table = dashboard.table
-    table.selectRow(0)
-    child_id = views_support_child(window)
+    child_id = _amara(window)
     case = window.open_child(child_id)
     qtbot.waitUntil(lambda: case.case is not None, timeout=5000)
     heading = next(
@@ -117,8 +118,6 @@ def test_a_new_text_size_reaches_every_open_page(
     qtbot.waitUntil(lambda: _due_in_view(table), timeout=5000)
 
 
-def views_support_child(window: MainWindow) -> object:
-    from app.models import Child
-
+def _amara(window: MainWindow) -> uuid.UUID:
     with window.store.read() as session:
         return session.query(Child).filter(Child.given_name == "Amara").one().id
