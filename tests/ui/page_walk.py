@@ -35,8 +35,9 @@ from ui import tasks
 from ui.main_window import MainWindow
 
 SUBJECT_KEYS = ("child_id", "household_id")
-#: Methods that open something but are not pages or dialogs to walk (they lock or quit).
-NOT_PAGES = frozenset({"show_unlock"})
+#: Methods that open something but are not pages or dialogs of their own to walk (show_page
+#: shows whatever page it is given).
+NOT_PAGES = frozenset({"show_unlock", "show_page"})
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,7 @@ def test_a_new_text_size_reaches_every_open_page(
     for view in (*case.findChildren(QTableView), table):
         assert view.verticalHeader().defaultSectionSize() >= view.fontMetrics().height() + 4
     window.back()
+    window.resize(1366, 768)
     qtbot.waitUntil(lambda: _due_in_view(table), timeout=5000)
 
 

@@ -48,14 +48,14 @@ from ui.views.flow_layout import FlowLayout, group
 #: word being typed, short enough to feel immediate.
 SEARCH_DEBOUNCE_MS = 150
 
-#: The columns left to right: status, who, and what is due when, before the longer details.
+#: The columns left to right: status, who, and what is due when, before the other details.
 SHOWN_ORDER = (
     Column.STATUS,
     Column.NAME,
-    Column.WHO,
-    Column.AGE,
     Column.NEXT,
     Column.DUE,
+    Column.WHO,
+    Column.AGE,
     Column.LEGAL,
     Column.WHERE,
 )
