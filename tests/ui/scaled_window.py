@@ -17,7 +17,13 @@ os.environ["QT_SCALE_FACTOR"] = "1.5"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QScrollArea,
+    QWidget,
+)
 
 from app.settings import Settings  # noqa: E402
 from app.store import Profile  # noqa: E402
@@ -28,6 +34,7 @@ from ui.app import AppLook  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.sync_controller import SyncController  # noqa: E402
 from ui.views.case_view import CaseView  # noqa: E402
+from ui.views.visit_form import VisitForm  # noqa: E402
 
 #: A 1920x1080 13-inch laptop at 150% scaling offers this many logical pixels.
 LOGICAL_SCREEN = (1280, 720)
@@ -104,12 +111,31 @@ def main(root: Path, shots: Path) -> int:
     settle(app)
     pages["case due"] = clipped(window)
     window.grab().save(str(shots / "scaled-150-case-due.png"))
+    panel = case_view.actions_panel
+    case_view.tabs.setCurrentIndex(case_view.tabs.indexOf(panel.parentWidget()))
+    settle(app)
+    pages["case actions"] = clipped(window)
+    window.grab().save(str(shots / "scaled-150-case-actions.png"))
+    panel.table.selectRow(0)
+    dialog = panel.open_dialog("done")
+    assert dialog is not None
+    settle(app)
+    pages["action dialog"] = clipped(dialog)
+    dialog.grab().save(str(shots / "scaled-150-action-done.png"))
+    dialog.reject()
     case_view.tabs.setCurrentIndex(0)
     window.open_visit(child_id, None)
     settle(app)
     pages["visit form"] = clipped(window)
     sizes["visit form"] = [window.width(), window.height()]
     window.grab().save(str(shots / "scaled-150-visit-form.png"))
+    visit_form = window.findChild(VisitForm)
+    assert visit_form is not None
+    scroll = visit_form.findChild(QScrollArea)
+    assert scroll is not None
+    scroll.ensureWidgetVisible(visit_form.tracked_actions)
+    settle(app)
+    window.grab().save(str(shots / "scaled-150-visit-tracked-actions.png"))
     window.back()
     window.open_assessment(child_id=child_id, template_id="child_asset_based")
     settle(app)

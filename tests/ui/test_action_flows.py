@@ -241,6 +241,7 @@ def test_a_households_own_actions(qtbot: QtBot, store: Store) -> None:
         ),
         timeout=5000,
     )
+    views_support.screenshot(view, "household-follow-up-actions")
 
 
 def test_action_screenshots(case: CaseView, qtbot: QtBot) -> None:

@@ -43,6 +43,8 @@ def test_every_label_and_button_fits_at_150_percent_with_larger_text(tmp_path: P
         "dashboard": [],
         "case": [],
         "case due": [],
+        "case actions": [],
+        "action dialog": [],
         "visit form": [],
         "assessment form": [],
     }

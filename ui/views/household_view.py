@@ -452,7 +452,8 @@ class HouseholdView(QWidget):
         for button in self.findChildren(QPushButton):
             button.setEnabled(True)
         for table in self.findChildren(QTableView):
-            _fit(table)
+            if not self._actions_panel.isAncestorOf(table):  # the panel sizes its own
+                _fit(table)
         self._problem.setVisible(False)
         self.sig_loaded.emit()
 
