@@ -41,8 +41,11 @@ lock:
 ## data, started in the background and stopped when the app quits). `make run AS=manager` opens
 ## it as the demo worker's team manager instead. `python -m ui.main --demo --text` prints a
 ## local demo caseload instead.
+## First, the system libraries Qt needs to open a window (ui/system_libraries.py): as root on
+## Debian/Ubuntu, missing ones are installed with apt-get; otherwise it stops with the command.
 AS ?= worker
 run: $(STAMP)
+	@$(BIN)/python -m ui.system_libraries --install
 	$(BIN)/python -m ui.main --demo --as $(AS)
 
 ## make test: lint, format check, type check and the whole test suite.

@@ -1,20 +1,25 @@
 """``casebook-server``: run the service and administer it from the command line.
 
 Exit codes: 0 success, 1 a refused request (unknown user, duplicate team...), 2 bad arguments,
-3 the database schema is out of date (run ``casebook-server migrate``).
+3 the database schema is out of date (run ``casebook-server migrate``), 4 the service could not
+start serving (e.g. the port is taken).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
+import os
 import sys
+import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -28,7 +33,10 @@ from server.services import accounts, allocation, audit, demo, purge
 from server.services.accounts import AdminError, as_datetime
 from server.services.returns import cli as returns_cli
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_SCHEMA = 0, 1, 2, 3
+if TYPE_CHECKING:
+    import uvicorn
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_SCHEMA, EXIT_STARTUP = 0, 1, 2, 3, 4
 T = TypeVar("T")
 
 
@@ -51,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--stop-when-stdin-closes",
+        action="store_true",
+        help="stop when standard input reaches its end: a program that starts the service with "
+        "a pipe there (the desktop demo) takes it down with it however that program ends",
+    )
 
     sub.add_parser("migrate", help="apply database migrations")
 
@@ -222,10 +236,37 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     )
     # Keep idle connections longer than a typical load balancer's 60 s idle timeout, so the
     # balancer (not the server) closes them and never reuses a socket the server just dropped.
-    uvicorn.run(
+    config = uvicorn.Config(
         app, host=args.host, port=args.port, log_level=args.log_level, timeout_keep_alive=75
     )
-    return EXIT_OK
+    server = uvicorn.Server(config)
+    if args.stop_when_stdin_closes:
+        _stop_when_stdin_closes(server)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    return EXIT_OK if server.started else EXIT_STARTUP
+
+
+def _stop_when_stdin_closes(server: uvicorn.Server, grace: float = 10.0) -> None:
+    """Watch standard input from a thread: when the program at the other end of the pipe ends,
+    whether it quit, crashed or was killed (SIGKILL, Task Manager), the operating system closes
+    its end and the read returns. The server then stops as on Ctrl+C, and if it has not within
+    ``grace`` seconds the process ends anyway. Works the same on Windows, which has no parent
+    death signal."""
+
+    def watch() -> None:
+        stream = getattr(sys.stdin, "buffer", None)
+        try:
+            while stream is not None and stream.read(4096):
+                pass  # nothing is ever sent: only the end matters
+        except (OSError, ValueError):
+            pass
+        logging.getLogger(__name__).info("standard input closed: stopping")
+        server.should_exit = True
+        time.sleep(grace)
+        os._exit(EXIT_OK)
+
+    threading.Thread(target=watch, name="stdin-watchdog", daemon=True).start()
 
 
 def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> int:

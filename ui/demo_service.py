@@ -13,8 +13,10 @@ without anyone installing or configuring a server. So:
   created the first time and registered as a device of one demo worker; a later run registers
   again when the service refuses the saved tokens (a rebuilt service, a revoked device);
 - the first sync brings the worker's caseload down before the window opens;
-- the process is stopped when the app ends, however it ends (``running`` is a context
-  manager: terminate, then kill after a timeout).
+- the process is stopped when the app ends, however it ends: ``running`` is a context
+  manager, and the server watches a pipe from the app, so it stops itself even when the app
+  is killed; a start that finds a server already on the demo database reuses it (another demo
+  window is open) or stops it (left behind), never starting a second one (``ui.demo_process``).
 
 Nothing here imports Qt: it runs before the window exists, and tests drive it directly.
 The client never imports the server's code either; it only runs its command line.
@@ -48,6 +50,8 @@ from app.store.paths import data_root, profiles_root
 from sync import account
 from sync.client import ServiceUnavailable
 from sync.engine import RetryPolicy, SyncSummary, run_sync
+from ui import demo_process
+from ui.demo_process import ServerRecord
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +91,9 @@ class DemoService:
 
     url: str
     folder: Path
-    process: subprocess.Popen[bytes]
+    #: The server this app started, or None when it signed in to one another window of the
+    #: demo had started already (``demo_process``): that one is its owner's to stop.
+    process: subprocess.Popen[bytes] | None
     #: The database was created (and filled) by this run.
     fresh: bool
     username: str
@@ -98,6 +104,8 @@ class DemoService:
 
     @property
     def running(self) -> bool:
+        if self.process is None:
+            return demo_process.answers(self.url)
         return self.process.poll() is None
 
     @property
@@ -105,16 +113,22 @@ class DemoService:
         return self.folder / LOG_FILE
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Ask the service to stop; kill it if it has not within ``timeout`` seconds."""
-        if self.process.poll() is not None:
+        """Ask the service to stop; kill it if it has not within ``timeout`` seconds. Closing
+        its standard input is the asking (``demo_process``): the same on every platform."""
+        if self.process is None:
             return
-        self.process.terminate()
         try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            log.warning("demo service did not stop within %.0f s; killing it", timeout)
-            self.process.kill()
-            self.process.wait(timeout=timeout)
+            if self.process.stdin is not None:
+                with contextlib.suppress(OSError):
+                    self.process.stdin.close()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                log.warning("demo service did not stop within %.0f s; killing it", timeout)
+                self.process.kill()
+                self.process.wait(timeout=timeout)
+        finally:
+            demo_process.forget_record(self.folder, self.process.pid)
 
 
 @dataclass
@@ -148,6 +162,11 @@ def start(
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     database = folder / DATABASE_FILE
     url = f"sqlite:///{database}"
+    reused = demo_process.server_to_reuse(folder, database)
+    if reused is not None:
+        service_id, accounts = _load_accounts(folder)
+        username, password = _pick_account(accounts, role)
+        return DemoService(reused.url, folder, None, False, username, password, service_id)
     env = {**os.environ, "CASEBOOK_SERVER_DATA_DIR": str(folder)}
     command = [python, "-m", "server.cli", "--database-url", url]
     fresh = not (folder / ACCOUNTS_FILE).exists()
@@ -175,10 +194,12 @@ def start(
                 str(port),
                 "--log-level",
                 "warning",
+                demo_process.WATCHDOG_OPTION,
             ],
             env=env,
             cwd=folder,
-            stdin=subprocess.DEVNULL,
+            # Only this process holds the other end: the server ends when this app does.
+            stdin=subprocess.PIPE,
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )
@@ -187,6 +208,7 @@ def start(
     )
     try:
         _wait_healthy(service, timeout)
+        demo_process.write_record(folder, ServerRecord(process.pid, port, os.getpid()))
     except BaseException:
         service.stop()
         raise

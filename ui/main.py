@@ -79,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui([sys.argv[0], *qt_args])
     if not args.text:
         setup_logging()
+        cannot = window_problem()
+        if cannot is not None:
+            print(cannot, file=sys.stderr)
+            return 1
         return run_demo_gui([sys.argv[0], *qt_args], print, role=args.demo_as)
     # A console that cannot show a character (an old code page, LANG=C) gets a placeholder
     # instead of an exception half way through the table.
@@ -143,6 +147,15 @@ def run_demo_gui(qt_argv: list[str], out: Out, *, role: str = "worker") -> int:
             f"children; {start_afresh(profiles_root_or_none(), demo_service.DEMO_ROLES[role][1])}"
         )
         return 0
+
+
+def window_problem() -> str | None:
+    """Why Qt could not open a window on this machine (a system library or the display is
+    missing), in one line saying what to do; checked before the demo service starts, as Qt
+    itself would abort with advice that points the wrong way (``ui.system_libraries``)."""
+    from ui import system_libraries
+
+    return system_libraries.problem()
 
 
 def profiles_root_or_none() -> Path | None:
