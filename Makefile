@@ -43,7 +43,11 @@ lock:
 ## local demo caseload instead.
 ## First, the system libraries Qt needs to open a window (ui/system_libraries.py): as root on
 ## Debian/Ubuntu, missing ones are installed with apt-get; otherwise it stops with the command.
-AS ?= worker
+# AS is also make's built-in name for the assembler ("as"): only a value given on the command
+# line or in the environment counts.
+ifeq ($(origin AS),default)
+AS := worker
+endif
 run: $(STAMP)
 	@$(BIN)/python -m ui.system_libraries --install
 	$(BIN)/python -m ui.main --demo --as $(AS)
