@@ -340,6 +340,8 @@ def build(session: Session) -> Built:
     _placement(w, d, "U6", "2023-03-05", "2025-03-31", household=hh1[1])
     _placement(w, d, "A5", "2025-04-01", "2025-11-14", household=hh1[1])
     _care_plan(w, d, "2023-09-01", "ADOPTION")
+    for on in ("2025-04-25", "2025-07-20", "2025-11-10"):
+        _review(w, d, "ADOPTION_PLACEMENT", on)
 
     # E (Cat): adopted by new adopters (A6), no placement order recorded.
     e = _child(w, "2021-02-02", "cat")
@@ -354,6 +356,7 @@ def build(session: Session) -> Built:
     _status(w, f, "SGO", "2025-11-01")
     _placement(w, f, "U3", "2024-10-01", "2025-10-31", household=uuid.uuid4())
     _care_plan(w, f, "2025-03-01", "SPECIAL_GUARDIANSHIP")
+    _review(w, f, "SGO_SUPPORT", "2026-05-01")
 
     # G (Cat): special guardianship to relatives she had not lived with (E47); no decision
     # recorded in a care plan.
