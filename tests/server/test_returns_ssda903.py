@@ -300,3 +300,33 @@ def test_only_a_performance_officer_or_granted_admin_makes_the_return(
         assert _returns_command(demo_service, "admin", out) == 0
         assert (out / "episodes.csv").exists()
         assert main(["--database-url", demo_service.url, "user", "revoke-reports", "admin"]) == 0
+
+
+def test_the_annex_a_lists_and_fostering_figures_are_written_for_an_officer_only(
+    demo_service: DemoService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--database-url", demo_service.url, "returns"]
+    out = tmp_path / "ofsted"
+    for args in (["annex-a", "--list", "8"], ["annex-a", "--list", "10"]):
+        assert main([*base, *args, "--user", "officer", "--out", str(out)]) == 0
+    assert main([*base, "ofsted-fostering", "--year", "2026", "--user", "officer", "--out",
+                 str(out)]) == 0  # fmt: skip
+    written = sorted(path.name for path in out.iterdir())
+    assert written[0].startswith("annex-a-list-10-") and written[1].startswith("annex-a-list-8-")
+    assert written[2] == "ofsted-fostering-2025-26.csv"
+    list_8 = list(csv.DictReader((out / written[1]).open(encoding="utf-8")))
+    assert len(list_8) >= 150 and all(row["Child Unique ID"] for row in list_8)
+    if os.name != "nt":
+        assert {stat.S_IMODE(path.stat().st_mode) for path in out.iterdir()} == {0o600}
+    assert "left empty: Date of Last IRO Visit" in capsys.readouterr().out
+    assert main([*base, "annex-a", "--list", "8", "--user", "worker11", "--out", str(out)]) == 1
+    events = demo_service.database.run_write(
+        lambda s: audit.query_events(s, action="report.run", limit=10)
+    )
+    kinds = [(e.actor, e.outcome, e.detail.split()[0]) for e in events[:4]]
+    assert kinds == [
+        ("worker11", "denied", "kind=annex-a"),
+        ("officer", "ok", "kind=ofsted-fostering"),
+        ("officer", "ok", "kind=annex-a"),
+        ("officer", "ok", "kind=annex-a"),
+    ]

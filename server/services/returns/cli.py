@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ from server.core.errors import ServiceError
 from server.db import open_database
 from server.reports import access
 from server.services.accounts import AdminError
-from server.services.returns import source, ssda903, ssda903_check
+from server.services.returns import ofsted, source, ssda903, ssda903_check
 
 EXIT_OK, EXIT_REFUSED, EXIT_ERRORS = 0, 1, 4
 
@@ -48,16 +50,118 @@ def add_parser(sub: Any) -> None:
         "--la", default="", help="the local authority's ONS code (E06000014), for --check"
     )
 
+    annex = returns.add_parser(
+        "annex-a", help="Ofsted's Annex A list 8 (children in care) or 10 (adoption) as CSV"
+    )
+    annex.add_argument("--user", required=True, help="the account the list is made for")
+    annex.add_argument("--list", required=True, type=int, choices=[8, 10], dest="number")
+    annex.add_argument("--date", type=_day, help="reference date (YYYY-MM-DD; default today)")
+    annex.add_argument("--months", type=int, default=12, help="months before it to cover")
+    annex.add_argument("--out", required=True, type=Path, help="folder to write the file into")
+    fostering = returns.add_parser(
+        "ofsted-fostering", help="the fostering data collection's figures for a year, as CSV"
+    )
+    fostering.add_argument("--user", required=True, help="the account the figures are for")
+    fostering.add_argument(
+        "--year", required=True, help="collection year: the year it ends (2026) or 2025/26"
+    )
+    fostering.add_argument("--out", required=True, type=Path, help="folder to write into")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
 
 def run(url: str, args: argparse.Namespace, actor: str) -> int:
     database = open_database(url)
     try:
+        if args.action == "annex-a":
+            return _annex_a(database, args, actor)
+        if args.action == "ofsted-fostering":
+            return _fostering(database, args, actor)
         return _ssda903(database, args, actor)
     except (ssda903.ReturnError, AdminError) as exc:
         print(f"casebook-server: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     finally:
         database.dispose()
+
+
+def _authorised(
+    session: Session, args: argparse.Namespace, actor: str, kind: str, detail: str
+) -> Callable[[str], None] | str:
+    """Check the account may run ``kind``: a function that audits the run once made, or why
+    not (the refusal audited already; it commits with the transaction)."""
+    caller = access.cli_caller(session, username=args.user, actor=actor)
+    try:
+        scope = access.report_scope(session, caller, service_only=True)
+    except ServiceError as exc:
+        access.record_run(session, caller, kind=kind, scope=None, detail=detail, outcome="denied")
+        return exc.message
+
+    def done(more: str) -> None:
+        access.record_run(session, caller, kind=kind, scope=scope, detail=f"{detail} {more}")
+
+    return done
+
+
+def _annex_a(database: Any, args: argparse.Namespace, actor: str) -> int:
+    if not 1 <= args.months <= 60:
+        raise ssda903.ReturnError("--months must be between 1 and 60.")
+    period = ofsted.Period(args.date or date.today(), args.months)
+    detail = f"list={args.number} date={period.reference} months={period.months} by={actor}"
+
+    def make(session: Session) -> list[dict[str, str]] | str:
+        done = _authorised(session, args, actor, "annex-a", detail)
+        if isinstance(done, str):
+            return done
+        records = source.load(session)
+        rows = (ofsted.list_8 if args.number == 8 else ofsted.list_10)(records, period)
+        done(f"children={len(rows)}")
+        return rows
+
+    rows = database.run_write(make)
+    if isinstance(rows, str):
+        print(f"casebook-server: {rows}", file=sys.stderr)
+        return EXIT_REFUSED
+    columns = ofsted.LIST_8 if args.number == 8 else ofsted.LIST_10
+    name = f"annex-a-list-{args.number}-{period.reference.isoformat()}.csv"
+    path = ofsted.write_csv(args.out, name, columns, rows)
+    print(
+        f"Annex A list {args.number} ({period.start} to {period.reference}): {len(rows)} children"
+    )
+    print(f"  {path}")
+    for column, why in ofsted.NOT_RECORDED.items():
+        if column in columns:
+            print(f"  left empty: {column} ({why})")
+    return EXIT_OK
+
+
+def _fostering(database: Any, args: argparse.Namespace, actor: str) -> int:
+    year = ssda903.CollectionYear.parse(args.year)
+    detail = f"year={year.label} by={actor}"
+
+    def make(session: Session) -> list[dict[str, str]] | str:
+        done = _authorised(session, args, actor, "ofsted-fostering", detail)
+        if isinstance(done, str):
+            return done
+        rows = ofsted.fostering(source.load(session), year)
+        done("")
+        return rows
+
+    rows = database.run_write(make)
+    if isinstance(rows, str):
+        print(f"casebook-server: {rows}", file=sys.stderr)
+        return EXIT_REFUSED
+    name = f"ofsted-fostering-{year.closing - 1}-{year.closing % 100:02d}.csv"
+    path = ofsted.write_csv(args.out, name, ofsted.FOSTERING_COLUMNS, rows)
+    print(f"Ofsted fostering figures {year.label}: {path}")
+    for row in rows:
+        print(f"  {row['label']:<66} {row['total']:>6}")
+    return EXIT_OK
 
 
 def _ssda903(database: Any, args: argparse.Namespace, actor: str) -> int:
@@ -69,19 +173,11 @@ def _ssda903(database: Any, args: argparse.Namespace, actor: str) -> int:
 
     def make(session: Session) -> ssda903.Return | str:
         """The return, or why the account may not make it (refusals commit their audit)."""
-        caller = access.cli_caller(session, username=args.user, actor=actor)
-        try:
-            scope = access.report_scope(session, caller, service_only=True)
-        except ServiceError as exc:
-            access.record_run(
-                session, caller, kind="ssda903", scope=None, detail=detail, outcome="denied"
-            )
-            return exc.message
+        done = _authorised(session, args, actor, "ssda903", detail)
+        if isinstance(done, str):
+            return done
         made = ssda903.build(source.load(session), year)
-        children = len(made.rows["Header"])
-        access.record_run(
-            session, caller, kind="ssda903", scope=scope, detail=f"{detail} children={children}"
-        )
+        done(f"children={len(made.rows['Header'])}")
         return made
 
     made = database.run_write(make)

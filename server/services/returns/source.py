@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Record, UserAccount
+from server.models import Record, Team, UserAccount
 
 #: The record types a return reads.
 RETURN_TYPES = (
@@ -30,6 +30,7 @@ RETURN_TYPES = (
     "carer_household",
     "carer",
     "care_plan",
+    "visit",
 )
 
 
@@ -61,6 +62,7 @@ class ChildFile:
     reviews: list[Item] = field(default_factory=list)
     assessments: list[Item] = field(default_factory=list)
     care_plans: list[Item] = field(default_factory=list)
+    visits: list[Item] = field(default_factory=list)
 
     @property
     def child_id(self) -> uuid.UUID:
@@ -81,8 +83,9 @@ class Records:
     children: dict[uuid.UUID, ChildFile]
     households: dict[uuid.UUID, Item]
     carers: dict[uuid.UUID, list[Item]]
-    #: Workers by username, for the registration numbers a return names them by.
+    #: Workers by username, for the names and teams a list shows.
     workers: dict[str, UserAccount]
+    teams: dict[int, str] = field(default_factory=dict)
 
 
 def load(session: Session) -> Records:
@@ -100,6 +103,7 @@ def load(session: Session) -> Records:
         "review": "reviews",
         "assessment": "assessments",
         "care_plan": "care_plans",
+        "visit": "visits",
     }
     start_of = {
         "legal_status": "start_date",
@@ -107,6 +111,7 @@ def load(session: Session) -> Records:
         "review": "review_date",
         "assessment": "started_date",
         "care_plan": "plan_date",
+        "visit": "visit_date",
     }
     for record_type, attribute in lists.items():
         for item in sorted(by_type[record_type], key=lambda i: str(i.get(start_of[record_type]))):
@@ -121,7 +126,8 @@ def load(session: Session) -> Records:
         if household is not None:
             carers[household].append(item)
     workers = {user.username: user for user in session.scalars(select(UserAccount))}
-    return Records(children, households, dict(carers), workers)
+    teams = {team.id: team.name for team in session.scalars(select(Team))}
+    return Records(children, households, dict(carers), workers, teams)
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
