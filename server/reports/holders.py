@@ -1,4 +1,4 @@
-"""Who held a child's case or a household on a given day, and their team: the worker a
+"""Who held a child's case or a household on a given day, and their team then: the worker a
 timeliness figure is counted against is the one who held the case when the item was done, or
 on the last day of the period for an item left outstanding, not whoever holds it now.
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -30,13 +30,16 @@ class Worker:
     team_name: str | None
 
 
+#: A holder as a scope event records them: (worker id, their team's id then).
+_Held = tuple[int | None, int | None]
+
 #: Who a subject with no holder is counted against.
 UNALLOCATED = Worker(0, "", "Not allocated", None, None)
 
 
 class Holders:
     def __init__(self, session: Session) -> None:
-        teams = {team.id: team.name for team in session.scalars(select(Team))}
+        self.teams = teams = {team.id: team.name for team in session.scalars(select(Team))}
         self.workers = {
             user.id: Worker(
                 user.id,
@@ -53,27 +56,35 @@ class Holders:
                 select(Allocation.subject_id, Allocation.worker_id)
             )
         }
-        self.moves: dict[uuid.UUID, list[tuple[date, int | None, int | None]]] = defaultdict(list)
-        for subject_id, at, from_id, to_id in session.execute(
+        #: Each subject's moves: (day, (previous holder, their team), (new holder, their team)).
+        self.moves: dict[uuid.UUID, list[tuple[date, _Held, _Held]]] = defaultdict(list)
+        for subject_id, at, from_id, from_team, to_id, to_team in session.execute(
             select(
                 ScopeEvent.subject_id,
                 ScopeEvent.at,
                 ScopeEvent.from_worker_id,
+                ScopeEvent.from_team_id,
                 ScopeEvent.to_worker_id,
+                ScopeEvent.to_team_id,
             ).order_by(ScopeEvent.revision)
         ):
-            self.moves[subject_id].append((at.date(), from_id, to_id))
+            self.moves[subject_id].append((at.date(), (from_id, from_team), (to_id, to_team)))
 
     def on(self, subject_id: uuid.UUID, day: date) -> Worker:
         """The worker holding the subject at the end of ``day``."""
         moves = self.moves.get(subject_id)
-        if moves:
-            held = [to_id for on, _from, to_id in moves if on <= day]
-            # Before the first move kept: its previous holder, or for a first allocation
-            # (recorded after the case's earlier history), its first holder.
-            worker_id = held[-1] if held else (moves[0][1] or moves[0][2])
-        else:
+        if not moves:
             worker_id = self.current.get(subject_id)
-        if worker_id is None:
+            found = self.workers.get(worker_id) if worker_id is not None else None
+            return found or UNALLOCATED
+        held = [to for on, _from, to in moves if on <= day]
+        # Before the first move kept: its previous holder, or for a first allocation
+        # (recorded after the case's earlier history), its first holder.
+        worker_id, team_id = held[-1] if held else (moves[0][1] if moves[0][1][0] else moves[0][2])
+        found = self.workers.get(worker_id) if worker_id is not None else None
+        if found is None:
             return UNALLOCATED
-        return self.workers.get(worker_id, UNALLOCATED)
+        # The team the worker was in when the case moved to them (accounts keep no history).
+        return replace(
+            found, team_id=team_id, team_name=self.teams.get(team_id) if team_id else None
+        )

@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from server import cli
-from server.models import AuditEvent
+from server.models import AuditEvent, Team, UserAccount
 from server.reports import access, timeliness
 from server.reports.access import ReportScope
 from server.reports.figures import ServiceFigures, compute
+from server.reports.holders import Holders
 from server.reports.period import Period
 from server.reports.timeliness import TimelinessRow
 from tests.server.conftest import PASSWORD, Client, LiveServer, ServerFactory, backends
@@ -138,6 +139,28 @@ def test_child_reviews_on_time(service: Service) -> None:
         "care_order": (3, 0, 0),
         "s20": (1, 1, 1),
     }
+
+
+class _Undo(Exception):
+    """Raised to roll back a change a test makes to the shared service."""
+
+
+def test_items_count_against_the_holder_and_their_team_at_the_time(service: Service) -> None:
+    """C was Ann's (Alpha) until 15 Mar 2026, then Cat's (Beta). Were Ann to move to Beta
+    later, her visit to C in March would still be Alpha's: the team she was in when she held
+    the case (as the scope event recorded it)."""
+    c = service.built.children["C"]
+    with pytest.raises(_Undo), service.server.database.read() as session:
+        beta = session.scalar(select(Team.id).where(Team.name == "Beta"))
+        session.execute(
+            update(UserAccount).where(UserAccount.username == "ann").values(team_id=beta)
+        )
+        holders = Holders(session)
+        march, june = holders.on(c, date(2026, 3, 10)), holders.on(c, date(2026, 6, 20))
+        assert (march.username, march.team_name) == ("ann", "Alpha")
+        assert (june.username, june.team_name) == ("cat", "Beta")
+        assert holders.on(c, date(2020, 1, 1)).username == "ann"
+        raise _Undo
 
 
 def test_carer_reviews_unannounced_visits_and_tsd(service: Service) -> None:
@@ -312,6 +335,16 @@ def test_the_command_writes_owner_only_csv_and_a_one_page_pdf(
     assert "Period 01 Jan 2026 to 30 Jun 2026" in text
     assert "Statutory visits to children 8 / 3 / 3 57% (n 14)" in text
     assert "OFFICIAL-SENSITIVE" in text
+
+    # A manager gets their own team's, named for it.
+    assert cli.main([*args[:-1], "mia", *period]) == cli.EXIT_OK
+    team_csv = out / "figures-alpha-2026-01-01-2026-06-30-timeliness.csv"
+    team_rows = list(csv.DictReader(io.StringIO(team_csv.read_text("utf-8"))))
+    assert {r["scope"] for r in team_rows} == {"team:Alpha"}
+    [alpha] = [
+        r for r in team_rows if (r["measure"], r["group_kind"]) == ("child_visit", "service")
+    ]
+    assert (alpha["on_time"], alpha["late"], alpha["overdue"]) == ("7", "2", "2")
 
     # A worker may not; the refusal is audited with the run before it.
     assert cli.main([*args[:-1], "ann", *period]) == cli.EXIT_REFUSED
