@@ -1,7 +1,7 @@
 """Agreed actions through the real widgets against the real store: add from a child's case and
-from a carer household's page, change, hand over and mark done with a note; each change one
-save, refused in plain words beside the field (cleared as soon as it is fixed), and followed by
-the case's Due tab."""
+from a carer household's page, change, pass to someone else and mark done with a note; each
+change one save, refused in plain words beside the field (cleared as soon as it is fixed), and
+followed by the case's Due tab."""
 
 from __future__ import annotations
 
@@ -116,8 +116,8 @@ def test_add_an_action_on_a_childs_case(case: CaseView, qtbot: QtBot, store: Sto
 def test_change_hand_over_and_mark_done_with_a_note(
     case: CaseView, qtbot: QtBot, store: Store
 ) -> None:
-    """Edit re-words and re-dates; Hand over changes only who; Mark done records the day and
-    the note, which the Actions tab shows, and the action leaves the Due tab."""
+    """Edit re-words and re-dates; Pass to someone else changes only who; Mark done records the
+    day and the note, which the Actions tab shows, and the action leaves the Due tab."""
     panel = case.actions_panel
     _select(panel, "Book a dental check-up")
     qtbot.mouseClick(panel.edit_button, Qt.MouseButton.LeftButton)
@@ -134,7 +134,7 @@ def test_change_hand_over_and_mark_done_with_a_note(
     assert changed.due_date == clock.today() + timedelta(days=5) and changed.owner == "alice"
 
     _select(panel, "Book a dental check-up and an eye test", qtbot)
-    qtbot.keyClick(case, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(case, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
     dialog = _dialog(panel, qtbot)
     owner = dialog.field("owner")
     assert isinstance(owner, QComboBox)

@@ -36,8 +36,13 @@ from ui.views.action_dialog import ADD, DONE, EDIT, REASSIGN, ActionDialog
 from ui.views.common import alive
 
 #: The buttons' words (add, edit, reassign, done), each with its Alt shortcut letter; a page
-#: whose own shortcuts use these letters passes its own.
-WORDS = ("Ne&w action…", "&Edit…", "Hand &over to…", "&Mark done…")
+#: whose own shortcuts use these letters passes its own (None: no such button on that page).
+WORDS: tuple[str, str, str, str | None] = (
+    "Ne&w action…",
+    "&Edit…",
+    "Pass to someone e&lse…",
+    "&Mark done…",
+)
 
 
 class ActionsPanel(QWidget):
@@ -54,7 +59,7 @@ class ActionsPanel(QWidget):
         child_id: uuid.UUID | None = None,
         household_id: uuid.UUID | None = None,
         visit_id: uuid.UUID | None = None,
-        words: tuple[str, str, str, str] = WORDS,
+        words: tuple[str, str, str, str | None] = WORDS,
         suggestion: Callable[[], str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -164,7 +169,7 @@ class ActionsPanel(QWidget):
 
     # ---- Private API
 
-    def _build(self, words: tuple[str, str, str, str]) -> None:
+    def _build(self, words: tuple[str, str, str, str | None]) -> None:
         self._model = ActionsModel(self)
         self._table = QTableView()
         self._table.setModel(self._model)
@@ -197,7 +202,8 @@ class ActionsPanel(QWidget):
         self._edit.setAccessibleName("Change the selected action")
         self._reassign = QPushButton(words[2])
         self._reassign.setAccessibleName("Give the selected action to someone else")
-        self._done = QPushButton(words[3])
+        self._done = QPushButton(words[3] or "Mark done…")
+        self._done.setVisible(words[3] is not None)
         self._done.setAccessibleName("Mark the selected action done")
         self._add.clicked.connect(lambda: self.open_dialog(ADD))
         self._edit.clicked.connect(lambda: self.open_dialog(EDIT))

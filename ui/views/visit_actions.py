@@ -9,7 +9,7 @@ line of "Actions agreed" that is not yet tracked, for the worker to edit.
 
 An action must belong to a stored visit, so actions can be added once the draft has been saved
 (a few seconds after the worker starts typing). Signing the visit off does not close them:
-an action agreed at a visit is done later, and is marked done here or on the child's case.
+an action agreed at a visit is done later, and is marked done on the child's case.
 """
 
 from __future__ import annotations
@@ -23,8 +23,15 @@ from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 from app.store import Store
 from ui.views.actions_panel import ActionsPanel
 
-#: The panel's buttons on a visit form, whose own shortcuts take the usual letters.
-VISIT_WORDS = ("Trac&k an action…", "Ed&it…", "&Pass to someone else…", "&Mark done…")
+#: The panel's buttons on a visit form, whose own shortcuts take the usual letters. An action
+#: agreed at a visit keeps its words, so changing it is changing its deadline or owner; it is
+#: marked done later, on the child's case (or the household's page), not on the visit.
+VISIT_WORDS: tuple[str, str, str, str | None] = (
+    "Trac&k an action…",
+    "Change dead&line or owner…",
+    "&Pass to someone else…",
+    None,
+)
 
 #: A list marker at the start of a line ("- ", "• ", "1. ", "2) ").
 _MARKER = re.compile(r"^\s*(?:[-*•·]+|\d+[.)])\s*")
