@@ -56,8 +56,9 @@ def report_scope(
     session: Session, caller: Caller, *, team: str | None = None, service_only: bool = False
 ) -> ReportScope:
     """The scope the caller may run a report over, or a 403 ``ServiceError`` saying why not
-    (audited as denied). ``team`` narrows a service-wide caller to one team; a manager's
-    scope is their own team whatever they ask, and asking for another is refused."""
+    (for the caller to audit as denied). ``team`` narrows a service-wide caller to one team;
+    a manager's scope is their own team, and asking for another is refused. ``service_only``
+    (a statutory return) admits service-wide callers only."""
     if service_wide(session, caller):
         if team is None:
             return ReportScope(None, None)
@@ -65,25 +66,27 @@ def report_scope(
         if found is None:
             raise ServiceError(404, "not_found", f"There is no team called {team!r}.", field="team")
         return ReportScope(found.id, found.name)
-    if caller.role == "manager" and caller.team_id is not None and not service_only:
+    if service_only:
+        raise _refused(
+            "Only a performance officer or an administrator granted reports may run the "
+            "service's returns."
+        )
+    if caller.role == "manager" and caller.team_id is not None:
         own = session.get(Team, caller.team_id)
         assert own is not None
         if team is not None and team != own.name:
-            _deny(session, caller, f"asked for team={team}")
+            raise _refused("A manager may run the figures for their own team only.")
         return ReportScope(own.id, own.name)
-    _deny(session, caller, "role")
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _deny(session: Session, caller: Caller, why: str) -> None:
-    # The refusal is audited in its own short transaction by the route (the request's own
-    # rolls back with the error); here it is only raised.
-    raise ServiceError(
-        403,
-        "not_permitted",
+    raise _refused(
         "Only a performance officer, an administrator granted reports, or a team's manager "
-        "(for their own team) may run the service's figures.",
-    ) from None
+        "(for their own team) may run the service's figures."
+    )
+
+
+def _refused(message: str) -> ServiceError:
+    """A refusal; the caller audits it (``record_run`` with outcome ``denied``) in a
+    transaction that commits, since the request's own rolls back with the error."""
+    return ServiceError(403, "not_permitted", message)
 
 
 def record_run(
