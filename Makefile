@@ -11,7 +11,7 @@ LOCK := requirements.lock
 LOCK_VENV ?= /tmp/casebook-pip-tools
 LOCK_ARGS ?=
 
-.PHONY: run test lint typecheck bench dist clean-venv lock soak
+.PHONY: run test lint typecheck bench dist clean-venv lock soak windows-wheels windows-lock
 
 # Exactly the locked versions, each checked against its hash; then Casebook itself, editable.
 $(STAMP): pyproject.toml $(LOCK)
@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml $(LOCK)
 
 ## make lock: regenerate requirements.lock from pyproject.toml (dependencies and the dev extra)
 ## after changing them; existing pins are kept unless `make lock LOCK_ARGS=--upgrade`. Resolved
-## for this machine's platform (Linux x86_64, CPython 3.11). One to three minutes.
+## for this machine's platform (Linux x86_64, CPython 3.11). One to three minutes. Then
+## `make windows-lock` (below) for requirements-windows.lock.
 lock:
 	@test -x $(LOCK_VENV)/bin/pip-compile || \
 		{ $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/python -m pip install --quiet 'pip-tools>=7.4,<8'; }
@@ -36,6 +37,16 @@ lock:
 		'# Regenerate with `make lock` after changing pyproject.toml (`make lock LOCK_ARGS=--upgrade`' \
 		'# to move every pin to the newest release); do not edit by hand.'; \
 		cat $(LOCK); } > $(LOCK).tmp && mv $(LOCK).tmp $(LOCK)
+
+## make windows-wheels: check that every package of requirements.lock (and what only Windows
+## adds) has a win_amd64 wheel for CPython 3.11, 3.12 and 3.13, with pip download from PyPI;
+## make windows-lock also writes requirements-windows.lock (their hashes) — run it after
+## `make lock`. Both need PyPI; nothing else does (installer/windows/wheels.py).
+windows-wheels: $(STAMP)
+	$(BIN)/python installer/windows/wheels.py
+
+windows-lock: $(STAMP)
+	$(BIN)/python installer/windows/wheels.py --write requirements-windows.lock
 
 ## make run: the desktop app signed in to a local demo service (the server on SQLite with demo
 ## data, started in the background and stopped when the app quits). `make run AS=manager` opens
