@@ -129,6 +129,29 @@ class HouseholdProfile:
     supervising_worker: str
 
     @property
+    def temporary_approval_words(self) -> str:
+        """A connected person's temporary approval in words, with the dates the rule table
+        works out from it (CPPCR reg 24, 25): when the 16 weeks end and the latest one
+        extension can run to, or the extension and that latest date."""
+        started = self.temporary_approval_date
+        if started is None:
+            return "None"
+        words = f"From {started:%d %b %Y}"
+        ends = rule_table.temporary_approval_ends(rule_table.load(), started)
+        extended = self.temporary_extension_until
+        if extended is not None:
+            words += f", extended until {extended:%d %b %Y}"
+        if ends is None or self.approval_code != "TEMPORARY":
+            return words
+        first, latest = ends
+        if extended is None:
+            return words + (
+                f"; ends {first:%d %b %Y} unless extended (once, to {latest:%d %b %Y} at the"
+                " latest)"
+            )
+        return words + f" (the latest allowed is {latest:%d %b %Y})"
+
+    @property
     def age_range(self) -> str:
         """The approved age range in words ("0 to 17", "from 5", "not recorded")."""
         low, high = self.age_range_min, self.age_range_max

@@ -275,3 +275,39 @@ def test_children_placed_count_only_placements_covering_today(store: Store) -> N
         )
     [row] = households(store, clock.today())
     assert row.children_placed == 0
+
+
+def test_temporary_approval_reads_with_the_dates_worked_out_from_it() -> None:
+    """A temporarily approved connected person's page says when the 16 weeks end and the
+    latest one extension can run to (5 Jan 2026: 27 Apr, 22 Jun), or the extension beside
+    that latest date; once fully approved, only the history."""
+    from app.households import HouseholdProfile
+
+    def profile(status: str, extended: date | None) -> HouseholdProfile:
+        return HouseholdProfile(
+            household_id=uuid.uuid4(),
+            name="The Reid household",
+            carer_type_code="CONNECTED_PERSON",
+            carer_type="Connected person",
+            approval_code=status,
+            approval_status=status.title(),
+            approval_date=None,
+            temporary_approval_date=date(2026, 1, 5),
+            temporary_extension_until=extended,
+            approval_terms="",
+            age_range_min=None,
+            age_range_max=None,
+            max_children=None,
+            address="",
+            supervising_worker="bob",
+        )
+
+    assert profile("TEMPORARY", None).temporary_approval_words == (
+        "From 05 Jan 2026; ends 27 Apr 2026 unless extended (once, to 22 Jun 2026 at the latest)"
+    )
+    assert profile("TEMPORARY", date(2026, 5, 25)).temporary_approval_words == (
+        "From 05 Jan 2026, extended until 25 May 2026 (the latest allowed is 22 Jun 2026)"
+    )
+    assert profile("APPROVED", date(2026, 5, 25)).temporary_approval_words == (
+        "From 05 Jan 2026, extended until 25 May 2026"
+    )

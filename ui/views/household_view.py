@@ -461,13 +461,7 @@ class HouseholdView(QWidget):
         p = found.profile
         self._approval.setText(p.approval_status)
         self._approved_on.setText(uk_date(p.approval_date, "Not approved yet"))
-        if p.temporary_approval_date is None:
-            temporary = "None"
-        else:
-            temporary = f"From {uk_date(p.temporary_approval_date)}"
-            if p.temporary_extension_until is not None:
-                temporary += f", extended until {uk_date(p.temporary_extension_until)}"
-        self._temporary.setText(temporary)
+        self._temporary.setText(p.temporary_approval_words)
         self._terms.setText(p.approval_terms or "None recorded")
         self._ages.setText(p.age_range)
         self._capacity.setText(str(p.max_children) if p.max_children else "Not recorded")
