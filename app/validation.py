@@ -192,6 +192,14 @@ def _child_return_facts(obj: Child, c: Check) -> None:
             "Say where the previous order was made.",
         )
     c.not_future("previous_permanence_date", obj.previous_permanence_date, "date of the order")
+    if obj.uasc_ceased is not None and not obj.uasc:
+        c.add("uasc_ceased", "Only an unaccompanied asylum-seeking child has a date that ceased.")
+    c.not_future("uasc_ceased", obj.uasc_ceased, "date the status ceased")
+    if obj.uasc_ceased and born and obj.uasc_ceased > _birthday(born, 18):
+        c.add(
+            "uasc_ceased",
+            "Asylum-seeking status as a child ceases at 18 at the latest: check the date.",
+        )
     place = obj.previous_permanence_la
     if place and not (
         re.fullmatch(r"[0-9]{3}", place) or codes.is_valid("previous_permanence_place", place)
@@ -451,6 +459,13 @@ def validate(obj: Record, *, today: date, session: Session | None = None) -> Non
     found = problems(obj, today=today, session=session)
     if found:
         raise ValidationError(found)
+
+
+def _birthday(born: date, years: int) -> date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # born on 29 February
+        return born.replace(year=born.year + years, day=28)
 
 
 def _age_on(born: date, day: date) -> int:

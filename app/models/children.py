@@ -35,6 +35,9 @@ class Child(Record, Base):
     previous_permanence: Mapped[str | None] = mapped_column(String(2), default=None)
     previous_permanence_date: Mapped[date | None] = mapped_column(Date, default=None)
     previous_permanence_la: Mapped[str | None] = mapped_column(String(3), default=None)
+    # An unaccompanied asylum-seeking child, and when that status ceased (migration 0021).
+    uasc: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    uasc_ceased: Mapped[date | None] = mapped_column(Date, default=None)
 
     @property
     def display_name(self) -> str:

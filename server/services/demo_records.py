@@ -117,7 +117,7 @@ def write_child(
     child.legal, child.left_care = list(legal), left_care[0] if left_care else None
     w.allocate(child.subject, owner)
     sex = rng.choice(("M", "F"))
-    for_return = demo_returns.child_fields(cid, born, sex, w.today)
+    for_return = demo_returns.child_fields(cid, born, sex, w.today, entered)
     w.write(
         "child",
         {

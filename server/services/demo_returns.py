@@ -40,27 +40,35 @@ def _rng(record_id: uuid.UUID) -> random.Random:
     return random.Random(record_id.int)  # noqa: S311 - demo content, not security
 
 
-def child_fields(child_id: uuid.UUID, born: date, sex: str, today: date) -> dict[str, Any]:
-    """A child's ethnicity, pupil number, home postcode, motherhood and previous permanence."""
+def child_fields(
+    child_id: uuid.UUID, born: date, sex: str, today: date, entered: date | None = None
+) -> dict[str, Any]:
+    """A child's ethnicity, pupil number, home postcode, motherhood and previous permanence;
+    some teenagers came into care as unaccompanied asylum seekers (and so have no home
+    postcode in England)."""
     rng = _rng(child_id)
     upn = "UN1"
     if age_on(born, today) >= 4:
         letter = rng.choice("ABCDEFGHJKLMNPQRTUVWXYZ")
         upn = letter + "".join(rng.choice("0123456789") for _ in range(12))
+    home = rng.choice(POSTCODES)
+    uasc = entered is not None and age_on(born, entered) >= 14 and rng.random() < 0.2
     return {
         "ethnicity": rng.choice(ETHNICITY),
         "upn": upn,
-        "home_postcode": rng.choice(POSTCODES),
+        "home_postcode": None if uasc else home,
         "is_mother": False if sex == "F" else None,
         "first_child_born": None,
         "previous_permanence": "Z1",
         "previous_permanence_date": None,
         "previous_permanence_la": None,
+        "uasc": uasc,
+        "uasc_ceased": None,
     }
 
 
 def placement_fields(
-    child_id: uuid.UUID, household_id: uuid.UUID | None, place: str, home: str
+    child_id: uuid.UUID, household_id: uuid.UUID | None, place: str, home: str | None
 ) -> dict[str, Any]:
     """Where the placement is (the carers' postcode, never the child's own home's) and the URN
     of the fostering service or children's home."""

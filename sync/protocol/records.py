@@ -31,6 +31,8 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "previous_permanence": "str?",
         "previous_permanence_date": "date?",
         "previous_permanence_la": "str?",
+        "uasc": "bool?",
+        "uasc_ceased": "date?",
     },
     "legal_status": {
         "child_id": "uuid",

@@ -192,6 +192,18 @@ CASES: list[tuple[str, Record, str, str]] = [
         "Choose a previous permanence order from the list.",
     ),
     (
+        "asylum-seeking status ceased after 18",
+        factories.child(uasc=True, uasc_ceased=date(2035, 4, 1)),
+        "uasc_ceased",
+        "ceases at 18 at the latest",
+    ),
+    (
+        "a date ceased for a child who was never asylum-seeking",
+        factories.child(uasc_ceased=date(2024, 4, 1)),
+        "uasc_ceased",
+        "Only an unaccompanied asylum-seeking child",
+    ),
+    (
         "placement URN not Ofsted's",
         Placement(child_id=CHILD_ID, placement_type="U4", start_date=TODAY, urn="123"),
         "urn",

@@ -16,7 +16,7 @@ import stat
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -90,6 +90,7 @@ def test_the_demo_services_return_passes_the_dfe_rules(
     # Something to check in every table the demo records, not an empty return passing.
     for table in ("Header", "Episodes", "Reviews", "OC2", "PlacedAdoption", "PrevPerm"):
         assert len(made.rows[table]) >= 10, table
+    assert made.rows["UASC"], "the demo has unaccompanied asylum-seeking children"
     result = ssda903_check.check(made, tmp_path, lac_validator, demo_returns.LA_CODE)
     assert [f.line() for f in result.findings] == []
 
@@ -131,6 +132,11 @@ def _seeded(records: Records) -> tuple[Records, dict[str, tuple[uuid.UUID, str]]
     child = pick(in_oc2)
     child.assessments = [a for a in child.assessments if a.get("kind") != ssda903.HEALTH_KIND]
     expected["191"] = (child.child_id, "immunisations")
+    child = pick([c for c in looked_after if c.born and c.born.month != 2])
+    assert child.born is not None
+    after_18 = child.born.replace(year=child.born.year + 18) + timedelta(days=1)
+    child.child.fields.update(uasc=True, uasc_ceased=after_18.isoformat())
+    expected["304"] = (child.child_id, "date asylum-seeking status ceased")
     child = pick(started)
     child.child.fields["previous_permanence"] = None
     expected["630"] = (child.child_id, "previous permanence order")

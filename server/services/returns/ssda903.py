@@ -15,7 +15,8 @@ Every table is computed from the service's records:
   (``resources/forms/adoption_decisions``).
 - **PrevPerm**: for children who started to be looked after in the year, the previous
   permanence order recorded on the child's record.
-- **UASC**, **OC3**, **Missing**, **SWEpisodes** and (from 2026/27) **DoLo**: the records do not
+- **UASC**: children recorded as unaccompanied asylum-seeking, with the date that ceased.
+- **OC3**, **Missing**, **SWEpisodes** and (from 2026/27) **DoLo**: the records do not
   yet hold what these need (see ``server/README.md``); the files are written with their header
   only, so nothing is reported that was not recorded.
 
@@ -251,6 +252,14 @@ def build(records: Records, year: CollectionYear) -> Return:
                 "REVIEW_CODE": review.get("participation") or "",
             }
             _add(made, "Reviews", child, review, row)
+        if child.child.get("uasc"):
+            row = {
+                "CHILD": code,
+                "SEX": made.rows["Header"][-1]["SEX"],
+                "DOB": _d(child.born),
+                "DUC": _d(as_date(child.child.get("uasc_ceased"))),
+            }
+            _add(made, "UASC", child, None, row)
         if _continuously_looked_after(child, episodes_of(child), year):
             row, health = _oc2(child, code, year)
             _add(made, "OC2", child, health, row)

@@ -32,6 +32,8 @@ COLUMN_SOURCES: Final[dict[str, tuple[str, str, str]]] = {
     "MOTHER": ("child", "is_mother", "whether she is a mother"),
     "MC_DOB": ("child", "first_child_born", "her first child's date of birth"),
     "CIN": ("child", "category_of_need", "category of need"),
+    "DUC": ("child", "uasc_ceased", "date asylum-seeking status ceased"),
+    "UASC": ("child", "uasc", "whether an unaccompanied asylum-seeking child"),
     "HOME_POST": ("child", "home_postcode", "home postcode"),
     "PREV_PERM": ("child", "previous_permanence", "previous permanence order"),
     "LA_PERM": ("child", "previous_permanence_la", "where the previous order was made"),
