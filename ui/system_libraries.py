@@ -228,11 +228,14 @@ def _say(line: str | None) -> int:
 def _apt_get_install(packages: Sequence[str]) -> bool:
     """apt-get install, updating the package lists first only if they are too old to know the
     packages (a fresh container has none)."""
+    apt_get = shutil.which("apt-get")
+    if apt_get is None:
+        return False
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    command = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]
+    command = [apt_get, "install", "-y", "-qq", "--no-install-recommends", *packages]
     if subprocess.run(command, env=env, check=False).returncode == 0:  # noqa: S603
         return True
-    subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)  # noqa: S607
+    subprocess.run([apt_get, "update", "-qq"], env=env, check=False)  # noqa: S603
     return subprocess.run(command, env=env, check=False).returncode == 0  # noqa: S603
 
 
