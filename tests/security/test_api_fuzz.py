@@ -73,6 +73,7 @@ FUZZED: tuple[tuple[str, str], ...] = (
     ("GET", "/v1/rules/{name}"),
     ("GET", "/v1/team/overview"),
     ("POST", "/v1/team/allocations"),
+    ("GET", "/v1/reports/figures"),
 )
 
 #: Operations that take no input (no parameter, no body): no request can break their schema, so

@@ -80,3 +80,6 @@ def test_a_period_that_ends_before_it_starts_is_refused_naming_the_field(
     assert answer.status_code == 422
     assert answer.json()["field"] == "start"
     assert officer.get("/v1/reports/figures", params={"end": "not a day"}).status_code == 422
+    for edge in ({"end": "0001-01-01"}, {"start": "9999-12-30", "end": "9999-12-31"}):
+        answer = officer.get("/v1/reports/figures", params=edge)
+        assert (answer.status_code, answer.json()["field"]) == (422, "start"), edge
