@@ -80,8 +80,15 @@ def _parser() -> argparse.ArgumentParser:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     for name, text in (
-        ("disable", "disable an account and revoke its devices"),
-        ("enable", "re-enable an account (devices stay revoked)"),
+        (
+            "disable",
+            "disable an account; its laptops send their unsent work, then wipe themselves",
+        ),
+        ("enable", "re-enable an account (its laptops must register again)"),
+        (
+            "abandon-unsent",
+            "revoke a disabled account's laptops now, giving up their unsent work (audited)",
+        ),
     ):
         user.add_parser(name, help=text).add_argument("username")
     user.add_parser("list", help="list accounts")
@@ -290,10 +297,19 @@ def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> in
             session, username=args.username, disabled=action == "disable", actor=actor
         )
         print(
-            f"{args.username} {action}d" + (f"; {revoked} device(s) revoked." if revoked else ".")
+            f"{args.username} {action}d"
+            + (
+                f"; {revoked} laptop(s) may still send unsent work, then wipe themselves "
+                "(`user abandon-unsent` to give that work up)."
+                if revoked
+                else "."
+            )
         )
     elif command == "user" and action in ("grant-reports", "revoke-reports"):
         report_cli.grant_command(session, args, actor)
+    elif command == "user" and action == "abandon-unsent":
+        revoked = accounts.abandon_unsent(session, username=args.username, actor=actor)
+        print(f"{args.username}: {revoked} laptop(s) revoked; their unsent work is abandoned.")
     elif command == "user":
         for user, team in accounts.list_users(session):
             state = "disabled" if user.disabled else "active"

@@ -19,9 +19,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import RECORD_TYPES, FieldConflictRecord, OutboxEntry, Record, SyncBase
+from app.models import (
+    RECORD_TYPES,
+    FieldConflictRecord,
+    KeptRemoval,
+    OutboxEntry,
+    Record,
+    SyncBase,
+)
 from app.models.sync_state import PENDING, REJECTED
 from app.serialize import record_fields
+from app.store import outbox_state
 from app.store.sent_mark import is_unsent, sent_through
 from sync import waiting
 from sync.codec import from_wire
@@ -48,13 +56,14 @@ class ApplyTally:
 def apply_push_result(
     session: Session, entry: OutboxEntry, result: ChangeResult, tally: ApplyTally
 ) -> None:
+    cls = RECORD_TYPES[entry.record_type]
+    record = session.get(cls, entry.record_id)
     if result.status is ChangeStatus.REJECTED:
         entry.state = REJECTED
         entry.rejection_reason = result.reason or "The service refused this change."
         tally.rejected += 1
+        _show_service_version(session, entry, record)
         return
-    cls = RECORD_TYPES[entry.record_type]
-    record = session.get(cls, entry.record_id)
     if result.status is ChangeStatus.CONFLICT:
         # Nothing was applied on the server: this entry's edits must go through the merge
         # (kept as conflicts or queued again), so it is settled there, not dropped here.
@@ -110,6 +119,22 @@ def apply_push_result(
         record.dirty = still_pending
 
 
+def _show_service_version(session: Session, entry: OutboxEntry, record: Record | None) -> None:
+    """A refused edit of a record the service holds: the record shows the service's version
+    again (the worker's refused text stays in the entry, shown beside it), so the laptop never
+    presents as accepted what the service refused. A new record the service never took keeps
+    the worker's text: there is no other version to show."""
+    base = session.get(SyncBase, (entry.record_type, entry.record_id))
+    if record is None or base is None or _has_pending(session, entry.record_type, entry.record_id):
+        return
+    theirs = {name: base.fields[name] for name in entry.fields if name in base.fields}
+    for name, value in from_wire(entry.record_type, theirs).items():
+        setattr(record, name, value)
+    if entry.operation == "delete":
+        record.deleted = False
+    record.dirty = False
+
+
 # ---- Pull
 
 
@@ -125,11 +150,13 @@ def apply_version(session: Session, version: RecordVersion, tally: ApplyTally) -
 
 
 def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None:
-    """Purge a record that was deleted or left the caseload, unless the worker still has
-    unsent work on it: that is kept (and shown) so their words are never silently lost.
+    """Purge a record that was deleted or left the caseload, unless the worker still has work
+    on it that has neither reached the service nor been decided by a person (unsent, set
+    aside, refused, or a conflict): then the removal is kept (``KeptRemoval``) and carried out
+    by ``release_kept`` once that is no longer so, so their words are never silently lost.
 
     A child or household takes its dependent records with it (they left the caseload too, and
-    a page boundary may separate their removals); if any of those holds unsent work, the
+    a page boundary may separate their removals); if any of those holds such work, the
     subject stays as well so nothing is left pointing at a missing record.
     """
     cls = RECORD_TYPES.get(removal.record_type)
@@ -138,7 +165,10 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
     waiting.forget(session, [removal.record_id])  # had it been waiting, it need wait no more
     with session.no_autoflush:
         local = session.get(cls, removal.record_id)
+        kept = session.get(KeptRemoval, removal.record_id)
         if local is None:
+            if kept is not None:
+                session.delete(kept)
             return
         doomed: list[Record] = [local]
         link = _SUBJECT_LINKS.get(removal.record_type)
@@ -153,9 +183,14 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
                     # A record about a child (a placement, a visit) stays with the child.
                     query = query.where(child_link.is_(None))
                 doomed += session.scalars(query).all()
-        if any(_has_pending(session, r.record_type, r.id) for r in doomed):
+        if any(outbox_state.unsettled(session, r.record_type, r.id) for r in doomed):
+            outbox_state.keep_removal(
+                session, removal.record_type, removal.record_id, removal.reason
+            )
             tally.kept_for_worker += 1
             return
+        if kept is not None:
+            session.delete(kept)
         # Records that others point at go last (the models declare no relationships, so
         # SQLAlchemy would not order these deletes by foreign key for us).
         for record in sorted(doomed, key=lambda r: _PURGE_RANK.get(r.record_type, 0)):
@@ -165,6 +200,25 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
             session.delete(record)
             session.flush()
             tally.purged += 1
+
+
+def release_kept(session: Session, tally: ApplyTally) -> None:
+    """Carry out the removals kept back for work that has since reached the service or been
+    decided by a person (the rest stay kept). Subjects go last, after their records."""
+    kept = outbox_state.kept_removals(session)
+    kept.sort(key=lambda k: k.record_type in _SUBJECT_LINKS)
+    for removal in kept:
+        apply_removal(
+            session,
+            Removal(
+                record_type=removal.record_type,
+                record_id=removal.record_id,
+                reason="deleted" if removal.reason == "deleted" else "out_of_scope",
+            ),
+            tally,
+        )
+        if session.get(KeptRemoval, removal.record_id) is not None:
+            tally.kept_for_worker -= 1  # still kept: counted when it was first kept
 
 
 _SUBJECT_LINKS = {"child": "child_id", "carer_household": "household_id"}
@@ -273,14 +327,16 @@ def _merge_into(
     for entry in unsent:
         session.delete(entry)
     if result.to_push:
-        session.add(
-            OutboxEntry(
-                record_type=version.record_type,
-                record_id=version.record_id,
-                operation="upsert",
-                base_revision=version.revision,
-                fields=result.to_push,
-            )
+        # Still the worker's earlier edits: made under the cursor they were first made under.
+        earliest = min(pending, key=lambda e: e.seq or 0) if pending else None
+        outbox_state.queue(
+            session,
+            record_type=version.record_type,
+            record_id=version.record_id,
+            operation="upsert",
+            base_revision=version.revision,
+            fields=result.to_push,
+            made_under=earliest.made_under if earliest is not None else None,
         )
     session.flush()
     return deleting

@@ -108,6 +108,8 @@ class OutgoingChange(NamedTuple):
     operation: Literal["upsert", "delete"]
     base_revision: int | None
     fields: dict[str, Any]
+    #: The pull cursor the change was made under (``Change.made_under``).
+    made_under: str | None = None
 
 
 @dataclass

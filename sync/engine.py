@@ -40,13 +40,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from app import clock, gcpause
-from app.models import RECORD_TYPES, OutboxEntry, ProfileState, ResyncSeen
+from app.models import RECORD_TYPES, KeptRemoval, OutboxEntry, ProfileState, ResyncSeen
 from app.models.packed import unpack_text
-from app.models.sync_state import PENDING
-from app.store import Store
+from app.models.sync_state import PENDING, PULL_CURSOR_KEY
+from app.store import Store, outbox_state
 from app.store.sent_mark import mark_sent_through
 from sync import attachments, waiting
-from sync.apply import ApplyTally, apply_removal
+from sync.apply import ApplyTally, apply_removal, release_kept
 from sync.client import (
     JsonBody,
     OutgoingChange,
@@ -69,7 +69,7 @@ from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 from sync.rows import Row, prepare_rows
 from sync.templates import CHECKED_KEY, check_due, fetch_templates
 
-CURSOR_KEY = "pull_cursor"
+CURSOR_KEY = PULL_CURSOR_KEY
 #: The first page of a pull asks for this many records, and each next one for twice the last
 #: (up to the protocol's page): the laptop starts writing sooner and fetches the next page
 #: meanwhile. A first pull's first page of 5,000 was a quarter of a second the laptop only
@@ -248,6 +248,10 @@ def _run_sync(
                     attempt,
                     None if summary.sent else outlook,
                 )
+        if outlook.kept or summary.kept_for_worker or summary.sent:
+            # Removals kept back for work that has now reached the service (or been decided).
+            with store.write(remote=True) as session:
+                release_kept(session, tally)
         if check_due(outlook.state.get(CHECKED_KEY)):
             summary.templates_fetched, problems = fetch_templates(store, client, attempt)
             summary.errors.extend(problems)
@@ -259,10 +263,31 @@ def _run_sync(
     except ServiceRefused as exc:
         summary.errors.append(str(exc))
         summary.action = exc.error.action
+        if exc.error.action == "wipe" and exc.error.code == "account_disabled":
+            _hold_wipe_for_unsettled_work(store, summary)
     finally:
         summary.bytes_sent = client.bytes_sent - sent_before
         summary.bytes_received = client.bytes_received - received_before
     return summary
+
+
+#: Why a disabled account's laptop has not wiped itself yet.
+WIPE_HELD = (
+    "Your Casebook account has been disabled. {count} change(s) on this laptop have not "
+    "reached the service (or were refused and wait for your decision), so nothing has been "
+    "removed yet: open Sync details to send or deal with them. The laptop is cleared once they "
+    "are done, or when your administrator gives them up."
+)
+
+
+def _hold_wipe_for_unsettled_work(store: Store, summary: SyncSummary) -> None:
+    """A disabled account's laptop wipes itself only once nothing its worker recorded is left
+    unsent or undecided (a revoked device, a lost laptop, wipes at once whatever it holds)."""
+    with store.read() as session:
+        count = outbox_state.unsettled_count(session)
+    if count:
+        summary.action = None
+        summary.errors.append(WIPE_HELD.format(count=count))
 
 
 def _upload_files(
@@ -480,6 +505,7 @@ def _next_batch(
                     for k, v in orjson.loads(text).items()
                     if k in allowed and k not in SERVER_CONTROLLED
                 },
+                row.made_under,
             )
         )
     return _Batch(changes, rows[-1].seq, ServiceClient.encode_push(changes))
@@ -622,6 +648,8 @@ class _Outlook:
     pending: bool
     uploads: list[str]
     downloads: list[str]
+    #: Removals kept back for the worker's unsettled work (``sync.apply.release_kept``).
+    kept: bool = False
 
     @property
     def cursor(self) -> str | None:
@@ -641,6 +669,7 @@ def _outlook(store: Store) -> _Outlook:
             pending=pending is not None,
             uploads=attachments.uploads_due_in(rows),
             downloads=attachments.downloads_due_in(rows),
+            kept=rows.scalar(_KEPT) is not None,
         )
 
 
@@ -664,11 +693,13 @@ _BATCH = (
         _OUTBOX.c.base_revision,
         # The deflated JSON as stored: its text measures the batch (``_next_batch``).
         type_coerce(_OUTBOX.c.fields, LargeBinary).label("packed"),
+        _OUTBOX.c.made_under,
     )
     .where(_OUTBOX.c.state == PENDING, _OUTBOX.c.seq > bindparam("after"))
     .order_by(_OUTBOX.c.seq)
     .limit(bindparam("most"))
 )
+_KEPT = select(KeptRemoval.__table__.c.record_id).limit(1)
 _STATE = ProfileState.__table__
 _SYNC_STATES = select(_STATE.c.key, _STATE.c.value).where(
     _STATE.c.key.in_((CURSOR_KEY, RESYNC_KEY, CHECKED_KEY))

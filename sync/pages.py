@@ -60,6 +60,13 @@ def apply_pulled(
         for version, row in zip(records, rows or [None] * len(records), strict=True)
         if version.record_type in RECORD_TYPES  # a newer server's types are ignored safely
     ]
+    if records and _exists(session, "SELECT 1 FROM sync_kept_removal LIMIT 1"):
+        # Back in the caseload (or never gone): a removal kept back for them no longer holds.
+        session.connection().exec_driver_sql(
+            "DELETE FROM sync_kept_removal WHERE record_id IN (SELECT value FROM json_each(?))",
+            (id_array([v.record_id for v in records]),),
+        )
+        session.expire_all()
     now, later = waiting.split(session, pairs)
     waiting.set_aside(session, later)
     _apply_pairs(session, now, tally)

@@ -20,6 +20,9 @@ from app.models.packed import PackedJSON
 
 PENDING = "pending"
 REJECTED = "rejected"
+#: The profile state key of the laptop's pull cursor (written by ``sync.engine``; read when a
+#: change is queued, see ``OutboxEntry.made_under``).
+PULL_CURSOR_KEY = "pull_cursor"
 
 
 class OutboxEntry(Base):
@@ -45,6 +48,11 @@ class OutboxEntry(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.utcnow)
     state: Mapped[str] = mapped_column(String(16), default=PENDING, index=True)
     rejection_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    #: The pull cursor the laptop held when the change was made: how far it had heard from the
+    #: service. The service accepts a change to a case that has since moved to someone else
+    #: only if this cursor predates the move (``server.services.late_work``): the laptop still
+    #: held the case when the change was made. None before the laptop's first pull.
+    made_under: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class SyncBase(Base):
@@ -144,3 +152,17 @@ class WaitingVersion(Base):
     revision: Mapped[int] = mapped_column(Integer)
     #: The version as the service sent it (``RecordVersion``, JSON mode), deflated.
     version: Mapped[dict[str, Any]] = mapped_column(PackedJSON)
+
+
+class KeptRemoval(Base):
+    """A removal the service sent (a record deleted or gone from the caseload) that the laptop
+    has not carried out yet, because the worker still has work on the record (unsent, set
+    aside, refused or in conflict). ``sync.apply.release_kept`` carries it out once nothing
+    of the worker's remains that has not reached the service or been decided by a person."""
+
+    __tablename__ = "sync_kept_removal"
+
+    record_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(String(16))
+    kept_at: Mapped[datetime] = mapped_column(default=clock.utcnow)

@@ -19,6 +19,7 @@ from app.models import AuditEvent, OutboxEntry, Record, SyncBase
 from app.models.base import APPROVED, FINALISED, Finalisable
 from app.models.sync_state import PENDING
 from app.serialize import content_fields, record_fields, to_json_value
+from app.store import outbox_state
 from app.store.sent_mark import never_sent
 from app.store.session import WRITE_CONTEXT, CasebookSession, WriteContext
 from app.validation import validate
@@ -67,14 +68,13 @@ def _on_new(session: Session, ctx: WriteContext, obj: Record) -> None:
         obj.finalised_at, obj.finalised_by = now, ctx.actor
     validate(obj, today=clock.today(), session=session)
     fields = content_fields(type(obj))
-    session.add(
-        OutboxEntry(
-            record_type=obj.record_type,
-            record_id=obj.id,
-            operation="upsert",
-            base_revision=obj.server_revision,
-            fields=record_fields(obj, fields),
-        )
+    outbox_state.queue(
+        session,
+        record_type=obj.record_type,
+        record_id=obj.id,
+        operation="upsert",
+        base_revision=obj.server_revision,
+        fields=record_fields(obj, fields),
     )
     action = "finalise" if isinstance(obj, Finalisable) and obj.is_finalised else "create"
     _audit(session, ctx, obj, action, fields)
@@ -130,14 +130,13 @@ def _queue(session: Session, obj: Record, changed: list[str], *, delete: bool) -
         .limit(1)
     ).first()
     if entry is None:
-        session.add(
-            OutboxEntry(
-                record_type=obj.record_type,
-                record_id=obj.id,
-                operation="delete" if delete else "upsert",
-                base_revision=obj.server_revision,
-                fields=values,
-            )
+        outbox_state.queue(
+            session,
+            record_type=obj.record_type,
+            record_id=obj.id,
+            operation="delete" if delete else "upsert",
+            base_revision=obj.server_revision,
+            fields=values,
         )
         return
     entry.fields = {**entry.fields, **values}

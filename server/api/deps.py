@@ -91,9 +91,11 @@ class SignIn:
     address: str
     secret: str
 
-    def caller(self, session: Session) -> Caller:
+    def caller(self, session: Session, *, pushing: bool = False) -> Caller:
+        """``pushing``: the request is a push, which a disabled account's laptop may still
+        make (``accounts.set_user_disabled``)."""
         return accounts.authenticate(
-            session, secret=self.secret, token=self.token, address=self.address
+            session, secret=self.secret, token=self.token, address=self.address, pushing=pushing
         )
 
 

@@ -133,22 +133,53 @@ def create_user(
 
 
 def set_user_disabled(session: Session, *, username: str, disabled: bool, actor: str) -> int:
-    """Disable (or re-enable) an account. Disabling revokes every device it registered, so each
-    laptop is told to wipe itself and its tokens never work again. Returns devices revoked."""
+    """Disable (or re-enable) an account. A disabled account's laptops are told to wipe
+    themselves at every request but one: a push, so that work the worker recorded and has not
+    sent yet still reaches the service first (each laptop wipes itself once nothing of its
+    worker's is left unsent or undecided). ``abandon_unsent`` revokes the devices outright,
+    for a laptop that will never push. Returns the devices still able to push."""
     user = find_user(session, username=username)
+    was_disabled = user.disabled
     user.disabled = disabled
     user.disabled_at = utcnow() if disabled else None
-    revoked = 0
-    if disabled:
-        for device in session.scalars(
-            select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))
-        ):
+    devices = session.scalars(
+        select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))
+    ).all()
+    active = len(devices)
+    if not disabled and was_disabled:
+        # As before: laptops of a disabled account do not come back to life; the worker
+        # registers again.
+        for device in devices:
             _revoke(device, reason="account disabled")
-            revoked += 1
     audit.record_event(
         session,
         actor=actor,
         action="admin.user.disable" if disabled else "admin.user.enable",
+        detail=f"user={username} devices_may_push={active if disabled else 0}",
+    )
+    return active if disabled else 0
+
+
+def abandon_unsent(session: Session, *, username: str, actor: str) -> int:
+    """Give up, on purpose, on whatever a disabled account's laptops have not sent: their
+    devices are revoked, so each wipes itself at its next request whatever it still holds.
+    Returns the devices revoked."""
+    user = find_user(session, username=username)
+    if not user.disabled:
+        raise AdminError(
+            f"{username!r} is not disabled: disable the account first (its laptops then send "
+            "what they hold before they wipe themselves)."
+        )
+    revoked = 0
+    for device in session.scalars(
+        select(Device).where(Device.user_id == user.id, Device.revoked_at.is_(None))
+    ):
+        _revoke(device, reason="unsent work abandoned")
+        revoked += 1
+    audit.record_event(
+        session,
+        actor=actor,
+        action="admin.user.abandon_unsent",
         detail=f"user={username} devices_revoked={revoked}",
     )
     return revoked
@@ -382,7 +413,8 @@ def refresh_tokens(
         raise _invalid_refresh()
     user = session.get(UserAccount, device.user_id)
     assert user is not None
-    _check_device(revoked=device.revoked_at is not None, disabled=user.disabled)
+    # A disabled account's laptop may still refresh: its new token is good for a push only.
+    _check_device(revoked=device.revoked_at is not None, disabled=user.disabled, pushing=True)
     if device.refresh_expires_at <= utcnow():
         raise ServiceError(
             401,
@@ -448,14 +480,16 @@ def _invalid_refresh() -> ServiceError:
     )
 
 
-def _check_device(*, revoked: bool, disabled: bool) -> None:
+def _check_device(*, revoked: bool, disabled: bool, pushing: bool = False) -> None:
+    """Revoked: wipe, whatever the request. Disabled: wipe, except for a push (and the
+    refresh a push may need), which still brings the worker's unsent work in first."""
     if revoked:
         raise _wipe(
             "device_revoked",
             "This laptop's access to Casebook has been withdrawn. Its case records will be "
             "removed from it; contact your administrator if this is unexpected.",
         )
-    if disabled:
+    if disabled and not pushing:
         raise _wipe(
             "account_disabled",
             "Your Casebook account has been disabled. Case records will be removed from this "
@@ -463,7 +497,9 @@ def _check_device(*, revoked: bool, disabled: bool) -> None:
         )
 
 
-def authenticate(session: Session, *, secret: str, token: str, address: str | None) -> Caller:
+def authenticate(
+    session: Session, *, secret: str, token: str, address: str | None, pushing: bool = False
+) -> Caller:
     """Turn a bearer token into a :class:`Caller`, checking the device and account every time."""
     claims = security.read_access_token(secret, token)
     if claims is None:
@@ -483,7 +519,7 @@ def authenticate(session: Session, *, secret: str, token: str, address: str | No
             "The server did not recognise this sign-in. Sign in again.",
             action="reauthenticate",
         )
-    _check_device(revoked=found.revoked_at is not None, disabled=found.disabled)
+    _check_device(revoked=found.revoked_at is not None, disabled=found.disabled, pushing=pushing)
     if found.refresh_hash is None:
         # The device's sign-in was ended (a replayed refresh token): every access token issued
         # with it stops at once, not when it expires.

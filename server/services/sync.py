@@ -52,7 +52,7 @@ from server.models import (
     ServerState,
     table_of,
 )
-from server.services import audit, merge, scope
+from server.services import audit, late_work, merge, scope
 from server.services.files import SHA256
 from server.services.id_lists import IdListStatement, in_ids, listed
 from server.services.merge import SCOPE_DERIVED, SUBJECT_TYPES, FieldError
@@ -152,6 +152,12 @@ class _Push:
     _taken: set[tuple[str, uuid.UUID]] = field(default_factory=set)
     #: Allocations of the subjects the batch creates, inserted together by ``finish``.
     _allocations: list[dict[str, Any]] = field(default_factory=list)
+    #: The signing key and the push's cursor, to read the cursor a change was made under.
+    secret: str | None = None
+    push_cursor: str | None = None
+    #: Work accepted for subjects that have moved on since (``server.services.late_work``).
+    _late_notes: late_work.LateNotes = field(default_factory=late_work.LateNotes)
+    _late_written: list[tuple[uuid.UUID, str | None]] = field(default_factory=list)
 
     @property
     def device(self) -> str | None:
@@ -202,10 +208,74 @@ class _Push:
         self._checked |= creating
 
     def finish(self) -> None:
-        """Write what was collected for the whole batch (the new subjects' allocations)."""
+        """Write what was collected for the whole batch (the new subjects' allocations, and a
+        note flagging late work to each case's new worker)."""
         if self._allocations:
             self.session.execute(insert(table_of(Allocation)), self._allocations)
             self._allocations.clear()
+        today = self.batch.now.date()
+        for subject in list(self._late_notes.items):
+            fields, _error = merge.validate_fields(
+                "case_note", self._late_notes.note_fields(subject, today), creating=True
+            )
+            fields["finalised_by"] = late_work.SERVICE_AUTHOR
+            fields["finalised_at"] = self.batch.now_text
+            note = self.batch.new_record(
+                record_type="case_note",
+                record_id=uuid.uuid4(),
+                subject=subject,
+                author=late_work.SERVICE_AUTHOR,
+            )
+            self.batch.write(
+                record=note, changes=fields, author=late_work.SERVICE_AUTHOR, device_id=None
+            )
+        if self._late_written:
+            for holder in {moved_to for _id, moved_to in self._late_written}:
+                audit.record_caller_event(
+                    self.session,
+                    caller=self.caller,
+                    action="record.write.late",
+                    record_ids=[rid for rid, moved_to in self._late_written if moved_to == holder],
+                    detail=f"recorded before the case moved to={holder or '-'}",
+                )
+        self._late_notes = late_work.LateNotes()
+        self._late_written.clear()
+
+    def _judge_late(
+        self, change: Change, subject: tuple[str, uuid.UUID]
+    ) -> late_work.Late | late_work.Refusal:
+        """Whether the caller held ``subject`` when ``change`` was made (it has left them)."""
+        text = change.made_under or self.push_cursor
+        key: int | None = None
+        if text and self.secret:
+            try:
+                cursor = decode_cursor(self.secret, text)
+            except ServiceError:
+                cursor = None
+            if cursor is not None:
+                # A cursor part-way through a revision may not have seen all of it.
+                key = cursor.key - 1 if cursor.after is not None else cursor.key
+        return late_work.judge(self.session, caller=self.caller, subject=subject, cursor_key=key)
+
+    def _refused_late(
+        self, change: Change, verdict: late_work.Refusal, denied: uuid.UUID, field_name: str | None
+    ) -> Outcome:
+        outcome = _rejected(change, verdict.reason, field_name)
+        outcome.denied = denied
+        return outcome
+
+    def _note_late(
+        self,
+        outcome: Outcome,
+        late: late_work.Late,
+        subject: tuple[str, uuid.UUID],
+        record_type: str,
+        fields: dict[str, Any],
+    ) -> Outcome:
+        if outcome.written is not None:
+            self._late_notes.add(subject, late, late_work.describe(record_type, fields))
+            self._late_written.append((outcome.written, late.moved_to))
+        return outcome
 
     def apply(self, change: Change) -> Outcome:
         if change.record_type not in RECORD_FIELDS:
@@ -218,13 +288,22 @@ class _Push:
         record = self.records.get(change.record_id)
         if record is None:
             return self._create(change)
-        if record.record_type != change.record_type or not self.in_scope(
-            (record.subject_type, record.subject_id)
-        ):
+        if record.record_type != change.record_type:
             return _not_in_caseload(change)
+        subject = (record.subject_type, record.subject_id)
+        late: late_work.Late | None = None
+        if not self.in_scope(subject):
+            verdict = self._judge_late(change, subject)
+            if isinstance(verdict, late_work.Refusal):
+                return self._refused_late(change, verdict, change.record_id, None)
+            late = verdict
         if change.operation == "delete":
-            return self._delete(change, record)
-        return self._update(change, record)
+            outcome = self._delete(change, record)
+        else:
+            outcome = self._update(change, record)
+        if late is not None:
+            self._note_late(outcome, late, subject, record.record_type, record.fields)
+        return outcome
 
     # -- new records
 
@@ -243,6 +322,7 @@ class _Push:
         if error is not None:
             return _rejected(change, error.reason, error.field)
         subject = merge.subject_of(change.record_type, change.record_id, fields)
+        late: late_work.Late | None = None
         if subject is None:
             return _rejected(
                 change,
@@ -257,14 +337,10 @@ class _Push:
             fields[SCOPE_DERIVED[change.record_type]] = self.caller.username
         elif not self.in_scope(subject):
             field_name = "child_id" if subject[0] == "child" else "household_id"
-            outcome = _rejected(
-                change,
-                f"The {_noun(subject[0])} this {_noun(change.record_type)} belongs to is not in "
-                "your caseload.",
-                field_name,
-            )
-            outcome.denied = subject[1]
-            return outcome
+            verdict = self._judge_late(change, subject)
+            if isinstance(verdict, late_work.Refusal):
+                return self._refused_late(change, verdict, subject[1], field_name)
+            late = verdict
         error = self._finalisable_rules(change.record_type, None, fields, subject)
         if error is not None:
             return _rejected(change, error.reason, error.field)
@@ -281,7 +357,7 @@ class _Push:
             device_id=self.caller.device_id,
         )
         self.records[record.record_id] = record
-        return Outcome(
+        outcome = Outcome(
             change.change_id,
             ChangeStatus.APPLIED,
             revision=revision,
@@ -289,6 +365,9 @@ class _Push:
             written=record.record_id,
             stamps_only=True,
         )
+        if late is not None:
+            self._note_late(outcome, late, subject, change.record_type, record.fields)
+        return outcome
 
     def _allocated(self, subject: tuple[str, uuid.UUID]) -> bool:
         """Whether anyone holds this subject already (a new child's id must be new)."""
@@ -638,7 +717,9 @@ def push(
     stored = _stored_results(session, caller, changes)
     batch = WriteBatch(session)
     records = lock_records(session, (c.record_id for c in changes if c.change_id not in stored))
-    worker = _Push(session, caller, settings, batch, records)
+    worker = _Push(
+        session, caller, settings, batch, records, secret=secret, push_cursor=cursor_text
+    )
     worker.prefetch_scope([c for c in changes if c.change_id not in stored])
     decided: dict[uuid.UUID, Outcome | ChangeResult] = dict(stored)
     fresh: list[Outcome] = []

@@ -16,6 +16,20 @@ Semantics, in brief (DESIGN.md has the reasoning):
   transactions committed (so no change is ever skipped), plus ``removals`` for records deleted or
   no longer in the caller's scope. ``full_resync`` tells a laptop that was away longer than the
   server keeps tombstones to start again from an empty cursor (keeping its unsent changes).
+- **A case that moved while a laptop had work on it.** A change to a child or household no
+  longer in the caller's caseload is accepted when the pull cursor the laptop held when the
+  change was made (``Change.made_under``, else the push's cursor) predates the scope event that
+  took the subject from the caller, and the caller held the subject at that cursor: the work
+  was recorded by the worker who held the case, at the time, and belongs on its record. A
+  change made after the laptop had heard of the move (its cursor at or past the move) is
+  ``rejected``, naming the move and who holds the case now. Accepted late work is flagged to
+  whoever holds the case now by a signed-off case note of kind ``LATE_WORK`` ("Recorded by A
+  before the case moved to you") written in the same transaction, and audited as
+  ``record.write.late``. ``server.services.late_work`` has the details (a cursor is the
+  service's own signed document; a cursor older than the purged scope events proves nothing).
+- **Removals never take unsettled work.** A laptop carries out a removal only for records
+  with nothing unsent, refused or in conflict; otherwise it keeps the removal back until that
+  work has reached the service or a person has decided about it (``sync.refused``).
 """
 
 from __future__ import annotations
@@ -49,6 +63,11 @@ class Change(WireModel):
     operation: Literal["upsert", "delete"]
     base_revision: int | None = Field(default=None, ge=0)
     fields: dict[str, Any] = Field(default_factory=dict)
+    #: The pull cursor the laptop held when this change was made, as the service issued it.
+    #: A change to a case that has moved to someone else since is accepted when this cursor
+    #: predates the move: the laptop still held the case when the change was made (the rule is
+    #: in ``server.services.late_work``). Absent: the push's own cursor stands for it.
+    made_under: str | None = Field(default=None, max_length=512)
 
 
 class PushRequest(WireModel):

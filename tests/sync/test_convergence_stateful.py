@@ -43,13 +43,14 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.errors import RecordFinalised
 from app.models import (
     RECORD_TYPES,
     Addendum,
+    AuditEvent,
     CaseNote,
     Child,
     FieldConflictRecord,
@@ -60,6 +61,7 @@ from app.models.base import FINALISED
 from app.services import conflicts
 from server.models import Record as ServerRecord
 from server.models import RecordVersion as ServerRecordVersion
+from sync import refused
 from sync.engine import Cancelled, Progress, RetryPolicy, run_sync
 from tests.app import factories
 from tests.faultproxy import LOSE_RESPONSE, RESET_REQUEST, TRUNCATE, Fault, FaultProxy
@@ -115,6 +117,10 @@ class ConvergenceMachine(RuleBasedStateMachine):
         #: Values that were on a laptop's screen when its worker typed over them.
         self.superseded: set[str] = set()
         self.users: dict[str, str] = {}
+        #: Words in refused changes a worker read and then marked dealt with, and how many
+        #: such decisions each laptop made.
+        self.decided: set[Any] = set()
+        self.decisions: dict[str, int] = {}
 
     # ---- setup
 
@@ -455,6 +461,7 @@ class ConvergenceMachine(RuleBasedStateMachine):
                 for conflict in device.conflicts(unresolved_only=True):
                     self._resolve(device, conflict, mine=False)
                     busy = True
+                busy = self._deal_with_refused(device) or busy
                 busy = busy or bool(device.outbox())
             if not busy:
                 break
@@ -463,6 +470,17 @@ class ConvergenceMachine(RuleBasedStateMachine):
         for _ in range(2):
             for device in self.devices:
                 device.sync()
+
+    def _deal_with_refused(self, device: Device) -> bool:
+        """The worker reads each refused change (noting its words, as copying or exporting
+        it would) and marks it dealt with: the only way its text may leave the laptop."""
+        with device.store.write(remote=True) as session:
+            waiting = refused.refused(session)
+            for change in waiting:
+                self.decided.update(change.fields.values())
+                refused.mark_dealt_with(session, change.entry_id, actor=device.user)
+                self.decisions[device.name] = self.decisions.get(device.name, 0) + 1
+        return bool(waiting)
 
     def _check_everything(self) -> None:
         for device in self.devices:
@@ -492,7 +510,16 @@ class ConvergenceMachine(RuleBasedStateMachine):
                     )
 
     def _check_no_edit_lost(self) -> None:
-        kept: set[Any] = set(self.superseded)
+        kept: set[Any] = set(self.superseded) | self.decided
+        for device in self.devices:
+            # Every refused change that left a laptop did so by a recorded decision.
+            with device.store.read() as session:
+                recorded = session.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(AuditEvent.action == "sync_refusal_dealt_with")
+                )
+            assert recorded == self.decisions.get(device.name, 0), device.name
         for device in self.devices:
             for conflict in device.conflicts():
                 kept |= {conflict.mine["v"], conflict.theirs["v"]}

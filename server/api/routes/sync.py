@@ -51,7 +51,7 @@ def push(
     answer = database.run_write(
         lambda session: sync.push(
             session,
-            caller=sign_in.caller(session),
+            caller=sign_in.caller(session, pushing=True),
             settings=settings,
             changes=list(body.changes),
             secret=sign_in.secret,

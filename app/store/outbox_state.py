@@ -1,0 +1,110 @@
+"""The laptop's sync bookkeeping that more than one part of the app reads or writes: the pull
+cursor a new change is queued under, the refused changes a person has to decide about, and the
+removals kept back for them.
+
+Kept together (rather than as queries scattered through the store, the sync engine and the
+screens) so that what "waiting", "refused" and "kept" mean is written down once.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import FieldConflictRecord, KeptRemoval, OutboxEntry, ProfileState
+from app.models.sync_state import PENDING, PULL_CURSOR_KEY, REJECTED
+
+
+def pull_cursor(session: Session) -> str | None:
+    """How far this laptop has heard from the service (None before its first pull)."""
+    state = session.get(ProfileState, PULL_CURSOR_KEY)
+    return state.value if state is not None and state.value else None
+
+
+def queue(
+    session: Session,
+    *,
+    record_type: str,
+    record_id: uuid.UUID,
+    operation: str,
+    base_revision: int | None,
+    fields: dict[str, Any],
+    made_under: str | None = None,
+) -> OutboxEntry:
+    """Queue a change for the service, stamped with the cursor it was made under (the
+    laptop's current one unless the change carries on from earlier ones: a merge re-queues
+    what the worker wrote before, under the cursor it was first written under)."""
+    entry = OutboxEntry(
+        record_type=record_type,
+        record_id=record_id,
+        operation=operation,
+        base_revision=base_revision,
+        fields=fields,
+        made_under=made_under if made_under is not None else pull_cursor(session),
+    )
+    session.add(entry)
+    return entry
+
+
+def unsettled(session: Session, record_type: str, record_id: Any) -> bool:
+    """Whether the worker has anything on this record that has neither reached the service
+    nor been decided by a person: an unsent or refused change, or a conflict not resolved.
+    Such a record never leaves the laptop."""
+    entry = session.scalar(
+        select(OutboxEntry.seq)
+        .where(
+            OutboxEntry.record_id == record_id,
+            OutboxEntry.record_type == record_type,
+            OutboxEntry.state.in_((PENDING, REJECTED)),
+        )
+        .limit(1)
+    )
+    if entry is not None:
+        return True
+    conflict = session.scalar(
+        select(FieldConflictRecord.id)
+        .where(
+            FieldConflictRecord.record_id == record_id,
+            FieldConflictRecord.record_type == record_type,
+            FieldConflictRecord.resolved_at.is_(None),
+        )
+        .limit(1)
+    )
+    return conflict is not None
+
+
+def keep_removal(session: Session, record_type: str, record_id: uuid.UUID, reason: str) -> None:
+    """Remember a removal the laptop could not carry out yet (``unsettled`` work)."""
+    if session.get(KeptRemoval, record_id) is None:
+        session.add(KeptRemoval(record_id=record_id, record_type=record_type, reason=reason))
+
+
+def kept_removals(session: Session) -> list[KeptRemoval]:
+    return list(session.scalars(select(KeptRemoval).order_by(KeptRemoval.kept_at)))
+
+
+def refused_count(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(OutboxEntry).where(OutboxEntry.state == REJECTED)
+        )
+        or 0
+    )
+
+
+def unsettled_count(session: Session) -> int:
+    """Changes not yet taken by the service nor decided by a person, and open conflicts."""
+    entries = session.scalar(
+        select(func.count())
+        .select_from(OutboxEntry)
+        .where(OutboxEntry.state.in_((PENDING, REJECTED)))
+    )
+    conflicts = session.scalar(
+        select(func.count())
+        .select_from(FieldConflictRecord)
+        .where(FieldConflictRecord.resolved_at.is_(None))
+    )
+    return int(entries or 0) + int(conflicts or 0)

@@ -1,0 +1,138 @@
+"""Changes the service refused: kept with their text until a person decides about them.
+
+A refused change is never dropped by the laptop on its own. The worker can read it (its whole
+text, the reason, what to do next), retry it, or mark it dealt with (having copied or exported
+what they need); only then may the record it is about leave the laptop, if the service has
+removed it meanwhile (``sync.apply.release_kept``). Every decision is in the audit trail.
+
+Run inside a ``store.write(remote=True)`` transaction: these are bookkeeping, not edits to a
+record, so they must not queue a change of their own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import RECORD_TYPES, AuditEvent, Child, OutboxEntry, SyncBase
+from app.models.sync_state import REJECTED
+from app.store import outbox_state
+from sync.apply import ApplyTally, release_kept
+
+
+@dataclass(frozen=True)
+class RefusedChange:
+    """One refused change as a worker reads it."""
+
+    entry_id: uuid.UUID
+    record_type: str
+    record_id: uuid.UUID
+    #: Whose record: the child's or household's name, when the laptop still holds it.
+    about: str
+    made_at: datetime
+    reason: str
+    #: The fields the worker wrote, as sent.
+    fields: dict[str, Any]
+    #: The service's version of the same fields, when the change was an edit of a record the
+    #: service holds (shown beside the worker's refused text).
+    service_fields: dict[str, Any] | None
+
+    @property
+    def noun(self) -> str:
+        cls = RECORD_TYPES.get(self.record_type)
+        return str(getattr(cls, "noun", self.record_type.replace("_", " ")))
+
+
+def refused(session: Session) -> list[RefusedChange]:
+    """Every refused change, oldest first."""
+    found = []
+    for entry in session.scalars(
+        select(OutboxEntry).where(OutboxEntry.state == REJECTED).order_by(OutboxEntry.seq)
+    ):
+        base = session.get(SyncBase, (entry.record_type, entry.record_id))
+        found.append(
+            RefusedChange(
+                entry_id=entry.id,
+                record_type=entry.record_type,
+                record_id=entry.record_id,
+                about=_about(session, entry),
+                made_at=entry.created_at,
+                reason=entry.rejection_reason or "The service refused this change.",
+                fields=dict(entry.fields),
+                service_fields=(
+                    {name: base.fields.get(name) for name in entry.fields} if base else None
+                ),
+            )
+        )
+    return found
+
+
+def _about(session: Session, entry: OutboxEntry) -> str:
+    cls = RECORD_TYPES.get(entry.record_type)
+    record = session.get(cls, entry.record_id) if cls is not None else None
+    child_id = getattr(record, "child_id", None) if record is not None else None
+    if entry.record_type == "child":
+        child_id = entry.record_id
+    child = session.get(Child, child_id) if child_id is not None else None
+    if child is not None:
+        return f"{child.given_name} {child.family_name}".strip()
+    if record is not None and entry.record_type == "carer_household":
+        return str(getattr(record, "name", ""))
+    return ""
+
+
+def _entry(session: Session, entry_id: uuid.UUID) -> OutboxEntry:
+    entry = session.scalar(select(OutboxEntry).where(OutboxEntry.id == entry_id))
+    if entry is None or entry.state != REJECTED:
+        raise LookupError("That refused change is no longer waiting for a decision.")
+    return entry
+
+
+def retry(session: Session, entry_id: uuid.UUID, *, actor: str) -> uuid.UUID:
+    """Queue a refused change again, as a new change (the service answers a change id it has
+    seen with the answer it gave), made under the cursor the original was made under.
+    Returns the new change's id."""
+    entry = _entry(session, entry_id)
+    again = outbox_state.queue(
+        session,
+        record_type=entry.record_type,
+        record_id=entry.record_id,
+        operation=entry.operation,
+        base_revision=entry.base_revision,
+        fields=dict(entry.fields),
+        made_under=entry.made_under or "",
+    )
+    if not again.made_under:
+        again.made_under = None
+    _decided(session, entry, actor, "sync_retry")
+    session.delete(entry)
+    session.flush()
+    return again.id
+
+
+def mark_dealt_with(session: Session, entry_id: uuid.UUID, *, actor: str) -> None:
+    """The worker has dealt with a refused change (copied or exported what they need): it
+    leaves the outbox, and a removal kept back for it is carried out now."""
+    entry = _entry(session, entry_id)
+    _decided(session, entry, actor, "sync_refusal_dealt_with")
+    session.delete(entry)
+    session.flush()
+    release_kept(session, ApplyTally())
+
+
+def _decided(session: Session, entry: OutboxEntry, actor: str, action: str) -> None:
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            record_type=entry.record_type,
+            record_id=entry.record_id,
+            fields=sorted(entry.fields),
+            detail=(entry.rejection_reason or "")[:200],
+        )
+    )
