@@ -170,7 +170,11 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     # Level 1: pages of case records still shrink about fourfold, at a fraction of the CPU of
     # the default level 9, which was the largest single cost of a pull (measured, bench.sync).
     app.add_middleware(GzipAnswers, minimum_size=1024, compresslevel=compression.LEVEL)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_record_bytes=settings.max_record_bytes,
+    )
     app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -13,6 +13,7 @@ the server's newest revision.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +62,9 @@ def apply_push_result(
     if result.status is ChangeStatus.REJECTED:
         entry.state = REJECTED
         entry.rejection_reason = result.reason or "The service refused this change."
+        if result.field == "target_id" and entry.fields.get("target_id"):
+            # Refers to a record the service does not hold yet: sent again once it does.
+            entry.waits_for = uuid.UUID(str(entry.fields["target_id"]))
         tally.rejected += 1
         _show_service_version(session, entry, record)
         return

@@ -167,10 +167,13 @@ class ServiceClient:
         self._remember(pair)
         return pair
 
-    def push(self, body: JsonBody, cursor: str | None = None) -> PushResponse:
+    def push(self, body: JsonBody, cursor: str | None = None, *, one: bool = False) -> PushResponse:
         """Send a batch as :meth:`encode_push` made it, with the pull cursor (if any) as the
-        ``cursor`` query parameter."""
-        params = {"cursor": cursor} if cursor else None
+        ``cursor`` query parameter. ``one``: the batch is a single change, which the service
+        accepts up to its largest record whatever its batch limit."""
+        params: dict[str, str] | None = {"cursor": cursor} if cursor else None
+        if one:
+            params = {**(params or {}), "one": "true"}
         answer = self._call("POST", "/v1/sync/push", body, params=params, raw=True)
         return _read(PushResponse, answer)
 

@@ -42,10 +42,10 @@ from sqlalchemy.orm.util import identity_key
 from app import clock, gcpause
 from app.models import RECORD_TYPES, KeptRemoval, OutboxEntry, ProfileState, ResyncSeen
 from app.models.packed import unpack_text
-from app.models.sync_state import PENDING, PULL_CURSOR_KEY
+from app.models.sync_state import PENDING, PULL_CURSOR_KEY, REJECTED
 from app.store import Store, outbox_state
 from app.store.sent_mark import mark_sent_through
-from sync import attachments, waiting
+from sync import attachments, refused, waiting
 from sync.apply import ApplyTally, apply_removal, release_kept
 from sync.client import (
     JsonBody,
@@ -67,7 +67,7 @@ from sync.protocol.messages import (
 )
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 from sync.rows import Row, prepare_rows
-from sync.templates import CHECKED_KEY, check_due, fetch_templates
+from sync.templates import CHECKED_KEY, check_due, fetch_templates, missing_versions
 
 CURSOR_KEY = PULL_CURSOR_KEY
 #: The first page of a pull asks for this many records, and each next one for twice the last
@@ -89,9 +89,10 @@ FIRST_PUSH_BATCH = 250
 PUSH_BYTES = 4 * 1024 * 1024
 #: Why a change is set aside when even alone it is larger than the service accepts.
 TOO_LARGE = (
-    "This change is too large for the service to accept, so it was not sent. It is kept on "
-    "this laptop. Shorten its text (long documents can be attached as files instead), or ask "
-    "IT for help."
+    "This change is larger than the service accepts for any one record, so it was not sent. "
+    "It is kept on this laptop: copy or export its text to keep it (long documents can be "
+    "attached as files instead), then mark it dealt with, or ask IT to raise the service's "
+    "record limit and retry it."
 )
 
 T = TypeVar("T")
@@ -226,12 +227,19 @@ def _run_sync(
 
     try:
         outlook = _outlook(store)
+        if outlook.waiting_refusals and _retry_ready(store):
+            outlook = _outlook(store)
         caught_up = False
         if outlook.pending:
             with store.checkpoints_deferred():
                 caught_up = _push_all(
                     store, client, summary, tally, tell, cancelled, attempt, outlook
                 )
+                if summary.sent and _retry_ready(store):
+                    # What waited for a record this push delivered goes in the same sync.
+                    caught_up = _push_all(
+                        store, client, summary, tally, tell, cancelled, attempt, _outlook(store)
+                    )
         # What was read before the push holds as long as nothing was sent or received.
         uploads = attachments.uploads_due(store) if summary.sent else outlook.uploads
         _upload_files(store, client, summary, tell, cancelled, attempt, uploads)
@@ -252,8 +260,13 @@ def _run_sync(
             # Removals kept back for work that has now reached the service (or been decided).
             with store.write(remote=True) as session:
                 release_kept(session, tally)
-        if check_due(outlook.state.get(CHECKED_KEY)):
-            summary.templates_fetched, problems = fetch_templates(store, client, attempt)
+        # A record naming a form version this laptop lacks fetches the forms now, whenever
+        # they were last checked, so it opens without another sync.
+        lacking = bool(tally.received) and bool(missing_versions(store))
+        if lacking or check_due(outlook.state.get(CHECKED_KEY)):
+            summary.templates_fetched, problems = fetch_templates(
+                store, client, attempt, force=lacking
+            )
             summary.errors.extend(problems)
         quiet = quiet and not summary.sent and not summary.templates_fetched
         downloads = outlook.downloads if quiet else attachments.downloads_due(store)
@@ -288,6 +301,12 @@ def _hold_wipe_for_unsettled_work(store: Store, summary: SyncSummary) -> None:
     if count:
         summary.action = None
         summary.errors.append(WIPE_HELD.format(count=count))
+
+
+def _retry_ready(store: Store) -> int:
+    """Queue again the refused changes whose missing record the service now holds."""
+    with store.write(remote=True) as session:
+        return refused.retry_ready(session)
 
 
 def _upload_files(
@@ -407,15 +426,24 @@ def _push_all(
                         size = most
                         batch = _next_batch(store, after_seq=start, most=most)
                         continue
-                    # Too large even alone: set aside, as if the service had refused it,
-                    # so that it holds up nothing after it.
-                    refusal = ChangeResult(
-                        change_id=changes[0].change_id,
-                        status=ChangeStatus.REJECTED,
-                        reason=TOO_LARGE,
-                    )
-                    answered = (changes, PushResponse(results=[refusal]))
-                    caught_up = False
+                    # Larger than the service's batch limit even alone: sent alone, which the
+                    # service takes up to its largest record whatever that limit is.
+                    try:
+                        answered = (changes, attempt(partial(client.push, body, cursor, one=True)))
+                        cursor = answered[1].cursor
+                        caught_up = cursor is not None
+                    except ServiceRefused as alone:
+                        if alone.status != HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+                            raise
+                        # Too large for any record: set aside, as if the service had refused
+                        # it, so that it holds up nothing after it.
+                        refusal = ChangeResult(
+                            change_id=changes[0].change_id,
+                            status=ChangeStatus.REJECTED,
+                            reason=TOO_LARGE,
+                        )
+                        answered = (changes, PushResponse(results=[refusal]))
+                        caught_up = False
                 else:
                     cursor = answered[1].cursor
                     caught_up = cursor is not None
@@ -650,6 +678,8 @@ class _Outlook:
     downloads: list[str]
     #: Removals kept back for the worker's unsettled work (``sync.apply.release_kept``).
     kept: bool = False
+    #: Refused changes waiting for a record to reach the service (``sync.refused``).
+    waiting_refusals: bool = False
 
     @property
     def cursor(self) -> str | None:
@@ -670,6 +700,7 @@ def _outlook(store: Store) -> _Outlook:
             uploads=attachments.uploads_due_in(rows),
             downloads=attachments.downloads_due_in(rows),
             kept=rows.scalar(_KEPT) is not None,
+            waiting_refusals=rows.scalar(_WAITING_REFUSALS) is not None,
         )
 
 
@@ -682,6 +713,7 @@ _PENDING_AFTER = (
     .where(_OUTBOX.c.state == PENDING, _OUTBOX.c.seq > bindparam("after"))
     .limit(1)
 )
+_EARLIER = _OUTBOX.alias("earlier")
 #: The next batch's entries (``_next_batch``), built once as the reads above are.
 _BATCH = (
     select(
@@ -695,11 +727,26 @@ _BATCH = (
         type_coerce(_OUTBOX.c.fields, LargeBinary).label("packed"),
         _OUTBOX.c.made_under,
     )
-    .where(_OUTBOX.c.state == PENDING, _OUTBOX.c.seq > bindparam("after"))
+    .where(
+        _OUTBOX.c.state == PENDING,
+        _OUTBOX.c.seq > bindparam("after"),
+        # A change after a refused one of the same record waits for the worker's decision
+        # about that one (a sign-off never goes before the draft it signs off).
+        ~exists().where(
+            _EARLIER.c.record_id == _OUTBOX.c.record_id,
+            _EARLIER.c.state == REJECTED,
+            _EARLIER.c.seq < _OUTBOX.c.seq,
+        ),
+    )
     .order_by(_OUTBOX.c.seq)
     .limit(bindparam("most"))
 )
 _KEPT = select(KeptRemoval.__table__.c.record_id).limit(1)
+_WAITING_REFUSALS = (
+    select(_OUTBOX.c.seq)
+    .where(_OUTBOX.c.state == REJECTED, _OUTBOX.c.waits_for.is_not(None))
+    .limit(1)
+)
 _STATE = ProfileState.__table__
 _SYNC_STATES = select(_STATE.c.key, _STATE.c.value).where(
     _STATE.c.key.in_((CURSOR_KEY, RESYNC_KEY, CHECKED_KEY))

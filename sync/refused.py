@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES, AuditEvent, Child, OutboxEntry, SyncBase
-from app.models.sync_state import REJECTED
+from app.models.sync_state import PENDING, REJECTED
 from app.store import outbox_state
 from sync.apply import ApplyTally, release_kept
 
@@ -98,21 +98,69 @@ def retry(session: Session, entry_id: uuid.UUID, *, actor: str) -> uuid.UUID:
     seen with the answer it gave), made under the cursor the original was made under.
     Returns the new change's id."""
     entry = _entry(session, entry_id)
+    # Later changes of the same record were held back behind this one and never sent: they
+    # go with it, in one change, in the order they were made.
+    later = [
+        e
+        for e in session.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.record_id == entry.record_id, OutboxEntry.seq > entry.seq)
+            .order_by(OutboxEntry.seq)
+        )
+        if e.state == PENDING and e.record_type == entry.record_type
+    ]
+    fields = dict(entry.fields)
+    operation = entry.operation
+    for held in later:
+        fields.update(held.fields)
+        operation = "delete" if held.operation == "delete" else operation
     again = outbox_state.queue(
         session,
         record_type=entry.record_type,
         record_id=entry.record_id,
-        operation=entry.operation,
+        operation=operation,
         base_revision=entry.base_revision,
-        fields=dict(entry.fields),
-        made_under=entry.made_under or "",
+        fields=fields,
     )
-    if not again.made_under:
-        again.made_under = None
+    again.made_under = entry.made_under  # made when the original was, whatever came since
     _decided(session, entry, actor, "sync_retry")
-    session.delete(entry)
+    for held in [entry, *later]:
+        session.delete(held)
     session.flush()
     return again.id
+
+
+def retry_ready(session: Session) -> int:
+    """Send again, by themselves, refused changes that were waiting for a record the service
+    has since taken (the laptop holds its service version and nothing of it is unsettled).
+    Returns how many were queued again."""
+    queued = 0
+    for entry in session.scalars(
+        select(OutboxEntry)
+        .where(OutboxEntry.state == REJECTED, OutboxEntry.waits_for.is_not(None))
+        .order_by(OutboxEntry.seq)
+    ).all():
+        target = entry.waits_for
+        assert target is not None
+        held = next(
+            (
+                record
+                for cls in RECORD_TYPES.values()
+                if (record := session.get(cls, target)) is not None
+            ),
+            None,
+        )
+        if held is None or held.server_revision is None:
+            continue
+        if outbox_state.unsettled(session, held.record_type, held.id):
+            continue
+        retry(session, entry.id, actor=SYNC_ACTOR)
+        queued += 1
+    return queued
+
+
+#: Who the audit trail names for a retry the laptop made by itself.
+SYNC_ACTOR = "casebook (sync)"
 
 
 def mark_dealt_with(session: Session, entry_id: uuid.UUID, *, actor: str) -> None:

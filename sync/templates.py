@@ -23,11 +23,13 @@ from functools import partial
 from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
 
 from app import clock
 from app.forms import registry
+from app.forms.registry import TemplateNotFound
 from app.forms.template import TemplateError
-from app.models import ProfileState
+from app.models import Assessment, ProfileState
 from app.store import Store
 from sync.client import ServiceClient, ServiceRefused
 
@@ -69,8 +71,12 @@ class _FullDocument(_Document):
     content: dict[str, Any]
 
 
-def fetch_templates(store: Store, client: ServiceClient, attempt: Attempt) -> tuple[int, list[str]]:
+def fetch_templates(
+    store: Store, client: ServiceClient, attempt: Attempt, *, force: bool = False
+) -> tuple[int, list[str]]:
     """Fetch and keep every template the service lists that this laptop does not hold.
+    ``force``: even if the last check was recent (a record has arrived naming a form version
+    this laptop lacks, ``missing_versions``).
 
     Returns how many were stored and the problems to tell the worker. ``ServiceUnavailable``
     and ``ServiceRefused`` propagate (the sync reports those itself), except that a template
@@ -79,7 +85,7 @@ def fetch_templates(store: Store, client: ServiceClient, attempt: Attempt) -> tu
     now = clock.utcnow()
     with store.read() as session:
         last = session.get(ProfileState, CHECKED_KEY)
-        if not check_due(last.value if last is not None else None):
+        if not force and not check_due(last.value if last is not None else None):
             return 0, []
     try:
         listing = _read(_Listing, attempt(client.templates))
@@ -125,6 +131,23 @@ def fetch_templates(store: Store, client: ServiceClient, attempt: Attempt) -> tu
 
 class _Unreadable(Exception):
     pass
+
+
+def missing_versions(store: Store) -> list[tuple[str, int]]:
+    """Form versions that assessments on this laptop were made with but the laptop does not
+    hold (a colleague's assessment on a version published since the last check): the sync
+    that brought them fetches the forms at once, so the record opens."""
+    with store.read() as session:
+        used = session.execute(
+            select(Assessment.template_id, Assessment.template_version).distinct()
+        ).all()
+        missing = []
+        for template_id, version in used:
+            try:
+                registry.get(session, template_id, version)
+            except TemplateNotFound:
+                missing.append((template_id, version))
+    return missing
 
 
 def check_due(checked_at: str | None) -> bool:

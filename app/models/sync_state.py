@@ -53,6 +53,10 @@ class OutboxEntry(Base):
     #: only if this cursor predates the move (``server.services.late_work``): the laptop still
     #: held the case when the change was made. None before the laptop's first pull.
     made_under: Mapped[str | None] = mapped_column(Text, default=None)
+    #: A refused change that refers to a record the service did not hold yet (an addendum
+    #: whose visit was itself refused): the record it waits for. It is sent again by itself
+    #: once the service has taken that record (``sync.refused.retry_ready``).
+    waits_for: Mapped[uuid.UUID | None] = mapped_column(default=None)
 
 
 class SyncBase(Base):

@@ -36,10 +36,22 @@ def _gunzip(data: bytes, limit: int) -> bytes:
     return out
 
 
+#: The push of a single change (``?one=true``), which the limit below never refuses up to
+#: ``max_record_bytes``: a council may lower ``max_body_bytes`` to keep batches small, but a
+#: signed-off record larger than that must still be sendable (it can no longer be shortened).
+ONE_CHANGE_PATH = "/v1/sync/push"
+
+
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_record_bytes: int = 0) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_record_bytes = max(max_record_bytes, max_body_bytes)
+
+    def _limit(self, scope: Scope) -> int:
+        if scope.get("path") == ONE_CHANGE_PATH and b"one=true" in scope.get("query_string", b""):
+            return self.max_record_bytes
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -52,9 +64,10 @@ class BodyLimitMiddleware:
                 send, 415, "unsupported_encoding", "Send request bodies plain or gzip-compressed."
             )
             return
+        limit = self._limit(scope)
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(send, limit)
             return
         body = bytearray()
         more = True
@@ -64,15 +77,15 @@ class BodyLimitMiddleware:
                 return
             body.extend(message.get("body", b""))
             more = message.get("more_body", False)
-            if len(body) > self.max_body_bytes:
-                await self._too_large(send)
+            if len(body) > limit:
+                await self._too_large(send, limit)
                 return
         data = bytes(body)
         if encoding == "gzip":
             try:
-                data = _gunzip(data, self.max_body_bytes)
+                data = _gunzip(data, limit)
             except BodyTooLarge:
-                await self._too_large(send)
+                await self._too_large(send, limit)
                 return
             except BadEncoding:
                 await _error(
@@ -99,12 +112,12 @@ class BodyLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
+    async def _too_large(self, send: Send, limit: int) -> None:
         await _error(
             send,
             413,
             "body_too_large",
-            f"The request is larger than the server accepts ({self.max_body_bytes} bytes). "
+            f"The request is larger than the server accepts ({limit} bytes). "
             "Send fewer changes at a time.",
         )
 

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
 
     #: Largest request body accepted, after gzip decompression.
     max_body_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
+    #: Largest push of one change (``?one=true``) accepted, whatever ``max_body_bytes`` says:
+    #: a single record must always be sendable, even after a council lowers the batch limit.
+    max_record_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     max_attachment_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
     max_chunk_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
 

@@ -342,6 +342,7 @@ class _Push:
                 return self._refused_late(change, verdict, subject[1], field_name)
             late = verdict
         error = self._finalisable_rules(change.record_type, None, fields, subject)
+        error = error or self._reference_rules(change.record_type, fields, subject)
         if error is not None:
             return _rejected(change, error.reason, error.field)
         record = self.batch.new_record(
@@ -567,6 +568,46 @@ class _Push:
             written=record.record_id,
             stamps_only=not outcome.others_changed,
         )
+
+    def _reference_rules(
+        self, record_type: str, fields: dict[str, Any], subject: tuple[str, uuid.UUID]
+    ) -> FieldError | None:
+        """An addendum adds to a record the service holds, of the kind it names, about the
+        same child or household; otherwise a laptop could leave one pointing at nothing. A
+        target the service does not hold yet (its own change was refused, or is still to
+        come) is refused with ``target_id`` as the field: the laptop sends the addendum again
+        once the target has been accepted (``sync.refused``)."""
+        if record_type != "addendum":
+            return None
+        target_id = uuid.UUID(str(fields["target_id"]))
+        target: RecordState | Any = self.records.get(target_id)
+        if target is None:
+            # Read, not locked: a lock out of the batch's id order could deadlock two pushes.
+            target = self.session.execute(
+                select(
+                    Record.record_type, Record.deleted, Record.subject_type, Record.subject_id
+                ).where(Record.record_id == target_id)
+            ).first()
+        noun = _noun(str(fields.get("target_type", "record")))
+        if target is None or target.deleted:
+            return FieldError(
+                f"The {noun} this addendum adds to is not on the service yet. The addendum is "
+                f"kept on this laptop and sent again once the {noun} has been accepted.",
+                "target_id",
+            )
+        if (
+            target.record_type != fields.get("target_type")
+            or (
+                target.subject_type,
+                target.subject_id,
+            )
+            != subject
+        ):
+            return FieldError(
+                "This addendum names a record of another kind or about another child or household.",
+                "target_id",
+            )
+        return None
 
     def _attachment_rules(self, record_type: str, fields: dict[str, Any]) -> FieldError | None:
         """An attachment names its file by SHA-256 and may not exceed the server's size limit."""

@@ -424,23 +424,48 @@ def test_a_rejected_change_is_set_aside_and_the_rest_goes_on(
     assert seen is not None and seen.preferred_name == "Ama"
 
 
-def test_a_change_too_large_for_the_service_is_set_aside_and_the_rest_goes_on(
+def _big_note(laptop: Laptop, child: Child) -> CaseNote:
+    with laptop.store.write() as session:
+        huge = CaseNote(
+            child_id=child.id,
+            event_date=date(2026, 11, 3),
+            subject="Court bundle, typed in",
+            text="Chronology of events as set out in the bundle. " * 4200,
+            status="finalised",
+        )
+        session.add(huge)
+    return huge
+
+
+def test_a_signed_off_record_larger_than_the_batch_limit_is_still_sent(
     server_factory: ServerFactory, tmp_path: Path
 ) -> None:
-    """This service takes at most 64 KB a request. Twenty 5 KB notes reach it in batches small
-    enough; a 200 KB note, too large even alone, is set aside with a reason the worker can act
-    on, its words kept on the laptop, and is not tried again at the next sync."""
+    """This council lowered the service's batch limit to 64 KB. Twenty 5 KB notes reach it in
+    batches small enough, and a signed-off 200 KB note (which can no longer be shortened) is
+    sent alone, which the service accepts up to its largest record: nothing is set aside."""
     service = server_factory("sqlite", max_body_bytes=64 * 1024)
     with _two_laptops(service, tmp_path) as (one, two, worker):
         child, notes = _child_with_notes(one, worker, 20)
-        with one.store.write() as session:
-            huge = CaseNote(
-                child_id=child.id,
-                event_date=date(2026, 11, 3),
-                subject="Court bundle, typed in",
-                text="Chronology of events as set out in the bundle. " * 4200,
-            )
-            session.add(huge)
+        huge = _big_note(one, child)
+        summary = one.sync()
+        assert (summary.sent, summary.rejected) == (22, 0)
+        two.sync()
+        with two.store.read() as session:
+            arrived = session.get(CaseNote, huge.id)
+            assert arrived is not None and arrived.text.startswith("Chronology of events")
+            assert set(session.scalars(select(CaseNote.id))) == {n.id for n in notes} | {huge.id}
+
+
+def test_a_change_larger_than_any_record_the_service_takes_is_set_aside_and_the_rest_goes_on(
+    server_factory: ServerFactory, tmp_path: Path
+) -> None:
+    """This service takes at most 64 KB a request and a record of at most 100 KB. The 200 KB
+    note is set aside with a reason the worker can act on, its words kept on the laptop, and is
+    not tried again at the next sync; everything else arrives."""
+    service = server_factory("sqlite", max_body_bytes=64 * 1024, max_record_bytes=100 * 1024)
+    with _two_laptops(service, tmp_path) as (one, two, worker):
+        child, notes = _child_with_notes(one, worker, 20)
+        huge = _big_note(one, child)
         summary = one.sync()
         assert (summary.sent, summary.rejected) == (22, 1)
         with one.store.read() as session:

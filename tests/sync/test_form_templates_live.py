@@ -201,3 +201,37 @@ def test_a_quiet_sync_within_the_hour_does_not_ask_for_forms(
     with one.store.write() as session:
         session.merge(ProfileState(key=templates.CHECKED_KEY, value="2020-01-01T00:00:00+00:00"))
     assert one.sync().templates_fetched == 1 and len(asked) == 2
+
+
+def test_a_record_on_a_form_version_published_within_the_hour_fetches_it_in_the_same_sync(
+    service: Service, laptops: tuple[Laptop, Laptop], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Laptop two checked the service's forms a moment ago; version 3 is published and laptop
+    one starts an assessment on it the same day. Two's next sync brings the assessment and,
+    although its hourly check is not due, fetches version 3 with it: the record opens."""
+    one, two = laptops
+    assert two.sync().ok
+    monkeypatch.setattr(templates, "CHECK_INTERVAL", timedelta(hours=1))
+    service.publish("child_asset_based.v3", _new_version(3, "Asset-based assessment, 2027"))
+    monkeypatch.setattr(templates, "CHECK_INTERVAL", timedelta(0))
+    assert one.sync().templates_fetched == 1
+    monkeypatch.setattr(templates, "CHECK_INTERVAL", timedelta(hours=1))
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=service.worker)
+        session.add(child)
+    assessment_id = uuid.uuid4()
+    assessments.save_draft(
+        one.store,
+        assessment_id=assessment_id,
+        template_id="child_asset_based",
+        template_version=3,
+        child_id=child.id,
+        household_id=None,
+        answers={"strengths": "Plays the drums."},
+    )
+    assert one.sync().ok
+    summary = two.sync()
+    assert summary.ok, summary.errors
+    assert summary.templates_fetched == 1
+    state = assessments.load(two.store, assessment_id=assessment_id)
+    assert state.template.version == 3 and state.answers == {"strengths": "Plays the drums."}

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock, dashboard
+from app import clock, dashboard, late_work
 from app.chronology import child_names, legal_status_words
 from app.deadlines.engine import STATUS_WORDS, Status
 from app.search import SearchHit, search
@@ -118,6 +118,21 @@ def _load_rows(store: Store) -> dashboard.Caseload:
     return dashboard.caseload(store, clock.today())
 
 
+def late_work_text(flags: list[late_work.LateWork]) -> str:
+    """The dashboard's notice of work colleagues recorded before a case moved here."""
+    if not flags:
+        return ""
+    lines = [
+        f"{flag.about or 'A case'}: {flag.heading} ({flag.arrived:%d %b %Y})" for flag in flags
+    ]
+    return (
+        "Work recorded before a case moved to you, now on the record (read it in the "
+        "child's chronology):\n"
+        + "\n".join(lines[:5])
+        + (f"\n…and {len(lines) - 5} more" if len(lines) > 5 else "")
+    )
+
+
 def _count(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
@@ -169,6 +184,17 @@ class DashboardView(QWidget):
             lambda rows: self._show_rows(seq, rows),
             lambda exc: self._failed(seq, exc),
         )
+        run_task(
+            lambda: late_work.recent(self._store, clock.today()),
+            lambda flags: self._show_late_work(seq, flags),
+            lambda _exc: None,
+        )
+
+    def _show_late_work(self, seq: int, flags: list[late_work.LateWork]) -> None:
+        if not alive(self) or seq != self._refresh_seq:
+            return
+        self._late_work.setText(late_work_text(flags))
+        self._late_work.setVisible(bool(flags))
 
     @property
     def model(self) -> CaseloadModel:
@@ -221,6 +247,12 @@ class DashboardView(QWidget):
         self._summary = QLabel("")
         self._summary.setAccessibleName("Caseload summary")
         self._summary.setWordWrap(True)
+        self._late_work = QLabel("")
+        self._late_work.setObjectName("lateWork")
+        self._late_work.setAccessibleName("Work recorded before a case moved to you")
+        self._late_work.setWordWrap(True)
+        self._late_work.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._late_work.setVisible(False)
 
         self._search = _SearchBox()
         self._search.setPlaceholderText("Type a name or words from case records")
@@ -315,6 +347,7 @@ class DashboardView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self._late_work)
         layout.addLayout(search_row)
         layout.addWidget(self._results_label)
         layout.addWidget(self._results)

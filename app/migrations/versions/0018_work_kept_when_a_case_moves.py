@@ -8,7 +8,9 @@ A change made while the laptop held a case must still reach the case after it mo
 else; the service decides that from the pull cursor the laptop held when the change was made
 (``outbox.made_under``). A removal the service sends for a record the worker still has work on
 is carried out only once that work has reached the service or a person has decided about it
-(``sync_kept_removal``). Entries queued before this revision have no cursor: the service judges
+(``sync_kept_removal``). A change refused because the record it refers to was not on the
+service yet waits for that record (``outbox.waits_for``) and is sent again once it is. Entries
+queued before this revision have no cursor: the service judges
 them by the push's own cursor, as it would have before.
 """
 
@@ -26,6 +28,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("outbox") as batch:
         batch.add_column(sa.Column("made_under", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("waits_for", sa.Uuid(), nullable=True))
     op.create_table(
         "sync_kept_removal",
         sa.Column("record_id", sa.Uuid(), nullable=False),
@@ -41,4 +44,5 @@ def downgrade() -> None:
     # (nothing is lost), and a full re-sync would remove them once their work is sent.
     op.drop_table("sync_kept_removal")
     with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("waits_for")
         batch.drop_column("made_under")

@@ -45,7 +45,21 @@ def push(
             "brings the cursor is in.",
         ),
     ] = None,
+    one: Annotated[
+        bool,
+        Query(
+            description="This push carries exactly one change: the body limit is then the "
+            "service's largest record, not its batch limit, so any single record can be sent."
+        ),
+    ] = False,
 ) -> Response:
+    if one and len(body.changes) != 1:
+        raise ServiceError(
+            422,
+            "one_change",
+            "A push sent with one=true must carry exactly one change.",
+            field="one",
+        )
     cursor_text = cursor if cursor is not None else body.cursor
     # Signed in within the batch's own transaction (see ``SignIn``), as a pull is in its read.
     answer = database.run_write(
