@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import random
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -139,6 +140,22 @@ class Progress:
     files_total: int = 0
 
 
+#: How many records a sync's details list one by one (a first sync moves tens of thousands;
+#: the details then say how many more there were).
+ITEMS_KEPT = 500
+
+
+class SyncItem(NamedTuple):
+    """One record a sync sent or received, and what became of it."""
+
+    #: "sent" or "received"
+    direction: str
+    record_type: str
+    record_id: uuid.UUID
+    #: sent: applied, merged, conflict, rejected; received: received, removed, kept
+    outcome: str
+
+
 @dataclass
 class SyncSummary(ApplyTally):
     """What the worker is told afterwards: the tally of what was applied, plus what was sent
@@ -159,6 +176,14 @@ class SyncSummary(ApplyTally):
     #: commits included, but not waiting for the service. Whether a slow sync was the link,
     #: the service or the laptop, for support and ``make bench``.
     applying_seconds: float = 0.0
+    #: What this sync moved, record by record (the first ``ITEMS_KEPT``), for Sync details.
+    items: list[SyncItem] = field(default_factory=list)
+    #: Changes sent that the service's answer did not account for (they stay waiting).
+    unacknowledged: int = 0
+
+    def note(self, direction: str, record_type: str, record_id: uuid.UUID, outcome: str) -> None:
+        if len(self.items) < ITEMS_KEPT:
+            self.items.append(SyncItem(direction, record_type, record_id, outcome))
 
     @property
     def ok(self) -> bool:
@@ -469,6 +494,21 @@ def _settle(
             # writes, which it now has.
             _set_state(session, CURSOR_KEY, response.cursor)
     summary.sent += len(changes)
+    missing = 0
+    for change in changes:
+        result = results.get(change.change_id)
+        if result is None:
+            missing += 1
+        elif len(summary.items) < ITEMS_KEPT:
+            summary.note("sent", change.record_type, change.record_id, result.status.value)
+    if missing:
+        # Sent against acknowledged must add up: an entry without an answer stays waiting
+        # (its id is sent again next time), and this sync does not count as a success.
+        summary.unacknowledged += missing
+        summary.errors.append(
+            f"The service did not answer for {missing} of the changes sent. They are kept "
+            "on this laptop and will be sent again at the next sync."
+        )
 
 
 class _Batch(NamedTuple):
@@ -617,7 +657,14 @@ def _pull_all(
                 with store.write(remote=True) as session:
                     apply_pulled(session, page.records, tally, rows)
                     for removal in page.removals:
+                        kept_before = tally.kept_for_worker
                         apply_removal(session, removal, tally)
+                        summary.note(
+                            "received",
+                            removal.record_type,
+                            removal.record_id,
+                            "kept" if tally.kept_for_worker > kept_before else "removed",
+                        )
                     if resyncing:
                         _note_seen(session, page.records)
                     _set_state(session, CURSOR_KEY, page.cursor)
@@ -630,6 +677,9 @@ def _pull_all(
                         upcoming.result()  # never leave the client busy behind our back
                 raise
             summary.applying_seconds += time.perf_counter() - started
+            if len(summary.items) < ITEMS_KEPT:
+                for version in page.records[: ITEMS_KEPT - len(summary.items)]:
+                    summary.note("received", version.record_type, version.record_id, "received")
             cursor = page.cursor or None
             tell("receiving")
             first = False

@@ -19,9 +19,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.exports import service as export_service
+from app.exports.document import Document
+from app.exports.refused import HIDDEN as HIDDEN_FIELDS
+from app.exports.refused import label, refused_document, words
 from app.models import RECORD_TYPES, AuditEvent, Child, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING, REJECTED
-from app.store import outbox_state
+from app.store import Store, outbox_state
 from sync.apply import ApplyTally, release_kept
 
 
@@ -183,4 +187,52 @@ def _decided(session: Session, entry: OutboxEntry, actor: str, action: str) -> N
             fields=sorted(entry.fields),
             detail=(entry.rejection_reason or "")[:200],
         )
+    )
+
+
+# ---- For the screens (each its own transaction; the UI runs these on a worker thread)
+
+
+def list_refused(store: Store) -> list[RefusedChange]:
+    with store.read() as session:
+        return refused(session)
+
+
+def retry_change(store: Store, entry_id: uuid.UUID) -> None:
+    with store.write(remote=True) as session:
+        retry(session, entry_id, actor=store.worker)
+
+
+def deal_with(store: Store, entry_id: uuid.UUID) -> None:
+    with store.write(remote=True) as session:
+        mark_dealt_with(session, entry_id, actor=store.worker)
+
+
+def as_text(change: RefusedChange) -> str:
+    """The change as plain text, for the clipboard: every field the worker wrote, the reason."""
+    lines = [
+        f"A {change.noun} the service did not accept"
+        + (f": {change.about}" if change.about else "")
+    ]
+    lines.append(f"Written on this laptop: {change.made_at:%d %b %Y %H:%M} (UTC)")
+    for name, value in change.fields.items():
+        if name in HIDDEN_FIELDS:
+            continue
+        lines.append(f"\n{label(name)}:\n{words(value)}")
+    lines.append(f"\nWhy it was not accepted:\n{change.reason}")
+    return "\n".join(lines)
+
+
+def document(store: Store, change: RefusedChange) -> Document:
+    """The change as a PDF document (``app.exports.refused``)."""
+    return refused_document(
+        export_service.context(store),
+        record_type=change.record_type,
+        record_id=change.record_id,
+        noun=change.noun,
+        about=change.about,
+        made_at=change.made_at,
+        reason=change.reason,
+        fields=change.fields,
+        service_fields=change.service_fields,
     )

@@ -51,7 +51,7 @@ from ui.views.new_assessment import NewAssessmentDialog
 from ui.views.review_form import ReviewForm
 from ui.views.settings_dialog import SettingsDialog
 from ui.views.sign_in_again import SignInAgainDialog
-from ui.views.sync_status import SyncStatusBar
+from ui.views.sync_status import SyncStatusBar, unsent_note
 from ui.views.unlock import UnlockWindow
 from ui.views.visit_form import VisitForm
 
@@ -131,6 +131,9 @@ class MainWindow(QMainWindow):
         self._locked = False
         self._closing = False
         self._may_close = False
+        self._person_quits = False
+        self._unsent_told = False
+        self._lock_note = ""
         self._worker_name = store.worker
         self._retiring: list[DraftForm] = []
         #: The signed-in account's role ("manager" may approve assessments); "" until known.
@@ -386,6 +389,7 @@ class MainWindow(QMainWindow):
         if self._locked or self._closing:
             return
         self._locked = True
+        self._lock_note = unsent_note(self._sync.state if self._sync is not None else None)
         log.info("locking (%s)", reason)
         self._take_pages()
         locked_page = self._locked_page()
@@ -404,7 +408,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         event.ignore()
-        if self._closing:
+        if self._closing or self._unsent_quit_asked(event):
             return
         self._closing = True
         self._take_pages()
@@ -516,7 +520,8 @@ class MainWindow(QMainWindow):
         if not alive(page):
             return
         unlock = UnlockWindow(self._profile, page)
-        unlock.set_locked_message(lock_message(reason, self._settings.idle_lock_minutes))
+        message = lock_message(reason, self._settings.idle_lock_minutes)
+        unlock.set_locked_message(f"{message} {self._lock_note}".strip())
         # Centred at a readable width: a centred widget otherwise shrinks to its hint and
         # its wrapped lines are cut off.
         unlock.setFixedWidth(min(520, max(360, page.width() - 48)))
@@ -666,7 +671,36 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
 
     def _quit(self) -> None:
+        self._person_quits = True
         self.close()
+
+    def _unsent_quit_asked(self, event: QCloseEvent) -> bool:
+        """A person quitting with changes not yet sent is told so plainly (they are safe and
+        go at the next sync) and may stay to sync first. Returns True while asking."""
+        asked_by_person = event.spontaneous() or self._person_quits
+        self._person_quits = False
+        note = unsent_note(self._sync.state if self._sync is not None else None)
+        if not asked_by_person or self._unsent_told or not note or self._locked:
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Changes not sent yet",
+            note + "\n\nQuit now, or stay and sync first?",
+            QMessageBox.StandardButton.Close | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Close).setText("Quit")
+        box.button(QMessageBox.StandardButton.Cancel).setText("Stay")
+        box.setObjectName("UnsentOnQuit")
+
+        def answered(button: int) -> None:
+            if button == QMessageBox.StandardButton.Close:
+                self._unsent_told = True
+                self.close()
+
+        box.finished.connect(answered)
+        box.open()
+        return True
 
     def _show_households(self) -> None:
         self.open_households()

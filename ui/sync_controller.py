@@ -264,6 +264,10 @@ class SyncController(QObject):
     sig_reauthenticate = Signal()
     """The service no longer accepts this laptop's sign-in: ask the worker to sign in again."""
 
+    _sig_saved = Signal()
+    # A save committed, on whichever thread saved it: delivered to the GUI thread (queued),
+    # where the counts are read again.
+
     def __init__(
         self,
         store: Store,
@@ -307,6 +311,8 @@ class SyncController(QObject):
         self._auto_interval = auto_sync_interval_ms
         self._probe_interval = probe_interval_ms
         self._start_timers()
+        self._sig_saved.connect(self.refresh_state)
+        store.after_local_write.append(self._sig_saved.emit)
         self.refresh_state()
         if probe_interval_ms and not settings.offline_only:
             QTimer.singleShot(0, self._probe)
@@ -359,6 +365,8 @@ class SyncController(QObject):
         self._stopped = True
         self._auto_timer.stop()
         self._probe_timer.stop()
+        if self._sig_saved.emit in self._store.after_local_write:
+            self._store.after_local_write.remove(self._sig_saved.emit)
         self.cancel()
         if self._tasks == 0:
             return True

@@ -7,7 +7,7 @@ methods block, so the UI calls them from its database worker thread, never the G
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -48,6 +48,9 @@ class Store:
         self._data_key = data_key
         self._checkpointer = Checkpointer(engine)
         self.worker = ""
+        #: Called after each worker's own save commits (not sync's), on the saving thread:
+        #: how the status bar's count of changes waiting stays right after every save.
+        self.after_local_write: list[Callable[[], None]] = []
 
     # ---- Public API
 
@@ -87,6 +90,9 @@ class Store:
         with _damage_reported(), session, session.begin():
             yield session
         self._checkpointer.request()
+        if not remote:
+            for listener in list(self.after_local_write):
+                listener()
 
     @contextmanager
     def file_settled(self) -> Iterator[None]:

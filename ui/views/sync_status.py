@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from sync import details
 from sync.engine import Progress, SyncSummary
 from ui.sync_controller import RejectedChange, SyncController, SyncState, rejected_changes
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, local_time, uk_date
+from ui.views.refused_changes import RefusedChangesDialog
 
 #: Shown for the connection: the word always accompanies the icon (never colour alone).
 ONLINE, OFFLINE, OFFLINE_ONLY, CHECKING = "Online", "Offline", "Offline only", "Checking…"
@@ -79,6 +81,25 @@ def summary_line(summary: SyncSummary, conflicts_open: int | None = None) -> str
     return line
 
 
+def unsent_note(state: SyncState | None) -> str:
+    """Said when the worker locks or quits with work not yet on the service."""
+    if state is None or not (state.pending or state.rejected):
+        return ""
+    parts = []
+    if state.pending:
+        parts.append(
+            f"{plural(state.pending, 'change')} {'has' if state.pending == 1 else 'have'} not "
+            f"been sent yet. {'It is' if state.pending == 1 else 'They are'} safe on this "
+            "laptop and will be sent at the next sync."
+        )
+    if state.rejected:
+        parts.append(
+            f"{plural(state.rejected, 'change')} not accepted by the service "
+            f"{'waits' if state.rejected == 1 else 'wait'} for your decision (Sync details)."
+        )
+    return " ".join(parts)
+
+
 def progress_line(progress: Progress) -> str:
     phase = PHASES.get(progress.phase, progress.phase.capitalize())
     line = f"{phase}: sent {progress.sent}, received {progress.received}"
@@ -92,41 +113,80 @@ def progress_line(progress: Progress) -> str:
 
 
 class SyncDetailsDialog(QDialog):
-    """What went wrong in the last sync, and changes the service refused, in plain English."""
+    """What is waiting to be sent, what the last sync sent and received record by record, what
+    went wrong, and changes the service refused with their reasons and what to do next."""
+
+    sig_loaded = Signal()
+    """The lists have been read (tests wait on this)."""
 
     def __init__(self, controller: SyncController, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sync details")
         self.setAccessibleName("Sync details")
+        self._controller = controller
         self._summary = controller.state.last_summary
+        self._refused: RefusedChangesDialog | None = None
         self.text = QTextBrowser(self)
         self.text.setAccessibleName("What happened in the last sync")
         self.text.setOpenLinks(False)
+        self.refused_button = QPushButton("&Open changes not accepted…", self)
+        self.refused_button.setAccessibleName("Open changes not accepted")
+        self.refused_button.clicked.connect(self.open_refused)
+        self.refused_button.setVisible(controller.state.rejected > 0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        row.addWidget(self.refused_button)
+        row.addStretch(1)
+        row.addWidget(buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
-        layout.addWidget(buttons)
-        self.resize(560, 360)
-        self._show([], loading=controller.state.rejected > 0)
-        if controller.state.rejected:
-            store = controller.store
-            run_task(lambda: rejected_changes(store), self._loaded, self._load_failed)
+        layout.addLayout(row)
+        self.resize(760, 520)
+        self._show(None, [], loading=True)
+        self.reload()
 
-    def _loaded(self, rejected: list[RejectedChange]) -> None:
+    def reload(self) -> None:
+        store, summary = self._controller.store, self._summary
+        items = summary.items if summary is not None else []
+        moved = (summary.sent + summary.received) if summary is not None else 0
+
+        def read() -> tuple[details.Details, list[RejectedChange]]:
+            return details.read(store, items, moved), rejected_changes(store)
+
+        run_task(read, self._loaded, self._load_failed)
+
+    def open_refused(self) -> RefusedChangesDialog:
+        """The refused changes, to read, copy, export, retry or mark dealt with."""
+        if self._refused is not None and alive(self._refused):
+            self._refused.raise_()
+            return self._refused
+        dialog = RefusedChangesDialog(self._controller.store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_changed.connect(self._controller.refresh_state)
+        dialog.sig_changed.connect(self.reload)
+        dialog.show()
+        self._refused = dialog
+        return dialog
+
+    def _loaded(self, found: tuple[details.Details, list[RejectedChange]]) -> None:
         if alive(self):
-            self._show(rejected, loading=False)
+            self._show(*found, loading=False)
+            self.sig_loaded.emit()
 
     def _load_failed(self, _exc: BaseException) -> None:
         if alive(self):
-            self._show([], loading=False)
-            self.text.append("The changes the service did not accept could not be read just now.")
+            self._show(None, [], loading=False)
+            self.text.append("What is waiting could not be read just now.")
+            self.sig_loaded.emit()
 
-    def _show(self, rejected: list[RejectedChange], *, loading: bool) -> None:
+    def _show(
+        self, found: details.Details | None, rejected: list[RejectedChange], *, loading: bool
+    ) -> None:
         lines: list[str] = []
         summary = self._summary
         if summary is not None:
-            lines.append(f"<p>{summary_line(summary)}.</p>")
+            lines.append(f"<p>{_escape(summary_line(summary))}.</p>")
             if summary.errors:
                 lines.append("<h3>Problems</h3><ul>")
                 lines += [f"<li>{_escape(e)}</li>" for e in summary.errors]
@@ -134,15 +194,64 @@ class SyncDetailsDialog(QDialog):
         else:
             lines.append("<p>This laptop has not synced since Casebook was opened.</p>")
         if loading:
-            lines.append("<p>Loading the changes the service did not accept…</p>")
-        elif rejected:
-            lines.append("<h3>Changes the service did not accept</h3><ul>")
+            lines.append("<p>Reading what is waiting…</p>")
+        if found is not None:
+            lines.append(f"<h3>Waiting to be sent ({len(found.waiting)})</h3>")
+            if found.waiting:
+                lines.append(
+                    "<p>These are safe on this laptop and go at the next sync.</p>"
+                    + _table(found.waiting)
+                )
+            else:
+                lines.append("<p>Nothing is waiting: everything you saved has been sent.</p>")
+        if rejected:
+            lines.append(f"<h3>Not accepted by the service ({len(rejected)})</h3><ul>")
             lines += [f"<li>{_escape(r.what)}: {_escape(r.reason)}</li>" for r in rejected]
             lines.append(
-                "</ul><p>These changes are kept on this laptop. Ask your manager or the "
-                "service desk what to do with them.</p>"
+                "</ul><p>What to do next: open them (the button below) to read each in full, "
+                "copy or export it to PDF to hand on, retry it once the reason is put right, "
+                "or mark it dealt with. Until then they, and the records they are about, stay "
+                "on this laptop.</p>"
             )
+        if found is not None and found.kept:
+            lines.append(
+                f"<h3>Kept on this laptop for your unsent or refused work ({len(found.kept)})</h3>"
+                "<p>The service has removed these from your caseload; they leave this laptop "
+                "once your work on them has been sent or dealt with.</p>" + _table(found.kept)
+            )
+        if found is not None and summary is not None:
+            lines.append("<h3>The last sync, record by record</h3>")
+            if found.last_sync:
+                lines.append(_table(found.last_sync))
+                if found.more:
+                    lines.append(f"<p>…and {found.more} more.</p>")
+            else:
+                lines.append("<p>Nothing was sent or received.</p>")
+        self.refused_button.setVisible(bool(rejected))
         self.text.setHtml("".join(lines))
+
+
+def _table(lines: list[details.Line]) -> str:
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{_escape(cell)}</td>"
+            for cell in (
+                line.about or "(not on this laptop)",
+                line.kind,
+                uk_date(line.when) if line.when else "",
+                line.state,
+                line.note,
+            )
+        )
+        + "</tr>"
+        for line in lines
+    )
+    head = "".join(
+        f"<th align='left'>{name}</th>"
+        for name in ("Child or household", "Record", "Date", "Draft or signed off", "")
+    )
+    return f"<table cellspacing='0' cellpadding='3'><tr>{head}</tr>{rows}</table>"
 
 
 class SyncStatusBar(QWidget):
