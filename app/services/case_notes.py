@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import clock, codes, validation
+from app import clock, codes, late_work, validation
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.models import DRAFT, FINALISED, Addendum, CaseNote
 from app.services.visits import AddendumView
@@ -74,8 +74,13 @@ class NoteNotFound(LookupError):
 
 
 def kinds() -> dict[str, str]:
-    """The kinds of note the service uses, code to words, in the order it lists them."""
-    return {code: entry.label for code, entry in codes.code_list(NOTE_KINDS).items()}
+    """The kinds of note the service uses, code to words, in the order it lists them (not the
+    one the service itself writes to flag late work, ``app.late_work``)."""
+    return {
+        code: entry.label
+        for code, entry in codes.code_list(NOTE_KINDS).items()
+        if code != late_work.LATE_NOTE_KIND
+    }
 
 
 def load(store: Store, *, note_id: uuid.UUID) -> NoteState:
