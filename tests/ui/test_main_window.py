@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QWidget,
 )
@@ -186,7 +187,10 @@ def test_a_wrong_passphrase_keeps_it_locked(window: MainWindow, qtbot: QtBot) ->
         window.lock("idle")
     unlock = window.unlock_window
     assert unlock is not None
-    assert unlock.locked_label.text() == lock_message("idle", 5)
+    # Why it locked, and (this profile's work has not been sent) that the work is safe.
+    said = unlock.locked_label.text()
+    assert said.startswith(lock_message("idle", 5))
+    assert "have not been sent yet. They are safe on this laptop" in said
     with qtbot.waitSignal(unlock.sig_failed, timeout=10_000):
         qtbot.keyClicks(unlock.passphrase, "not the passphrase at all")
         qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)
@@ -221,6 +225,11 @@ def test_quit_saves_the_open_draft_and_drops_the_key(
     typed.setPlainText("Typed just before quitting.")
     visit_id, store = form.visit_id, window.store
     qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    # This profile's work has not been sent: the worker is told so, plainly, and chooses.
+    asked = window.findChild(QMessageBox, "UnsentOnQuit")
+    assert asked is not None and asked.isVisible()
+    assert "safe on this laptop and will be sent at the next sync" in asked.text()
+    asked.button(QMessageBox.StandardButton.Close).click()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
     assert store.is_locked
     with profile.unlock(PASSPHRASE) as reopened, reopened.read() as session:
