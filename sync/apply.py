@@ -87,7 +87,7 @@ def apply_push_result(
             and record.deleted
             and record.server_revision is None
             and not _has_pending(session, entry.record_type, entry.record_id)
-            and not _referenced(session, record)
+            and not referenced(session, record)
         ):
             session.delete(record)
         return
@@ -376,7 +376,7 @@ def _pending(session: Session, record_type: str, record_id: Any) -> list[OutboxE
     ]
 
 
-def _referenced(session: Session, record: Record) -> bool:
+def referenced(session: Session, record: Record) -> bool:
     """Whether other records on the laptop still point at this one (a child's visits)."""
     link = _SUBJECT_LINKS.get(record.record_type)
     if link is None:

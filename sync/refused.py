@@ -26,7 +26,9 @@ from app.exports.refused import label, refused_document, words
 from app.models import RECORD_TYPES, AuditEvent, Child, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING, REJECTED
 from app.store import Store, outbox_state
+from sync import apply
 from sync.apply import ApplyTally, release_kept
+from sync.codec import from_wire
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,33 @@ def mark_dealt_with(session: Session, entry_id: uuid.UUID, *, actor: str) -> Non
     _decided(session, entry, actor, "sync_refusal_dealt_with")
     session.delete(entry)
     session.flush()
+    _settle_record(session, entry.record_type, entry.record_id)
     release_kept(session, ApplyTally())
+
+
+def _settle_record(session: Session, record_type: str, record_id: uuid.UUID) -> None:
+    """Once nothing of the worker's on it remains, a record shows what the service holds: its
+    service version again, or (a record the service never had) nothing, unless other records
+    on the laptop still point at it."""
+    cls = RECORD_TYPES.get(record_type)
+    record = session.get(cls, record_id) if cls is not None else None
+    if record is None or outbox_state.unsettled(session, record_type, record_id):
+        return
+    base = session.get(SyncBase, (record_type, record_id))
+    if record.server_revision is None:
+        if not apply.referenced(session, record):
+            if base is not None:
+                session.delete(base)
+            session.delete(record)
+            session.flush()
+        return
+    if base is not None:
+        for name, value in from_wire(record_type, dict(base.fields)).items():
+            if hasattr(record, name):
+                setattr(record, name, value)
+        session.delete(base)
+    record.dirty = False
+    session.flush()
 
 
 def _decided(session: Session, entry: OutboxEntry, actor: str, action: str) -> None:

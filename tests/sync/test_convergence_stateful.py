@@ -13,7 +13,11 @@ what a worker would notice:
 - nothing is held twice, on the server or on a laptop;
 - no edit was silently lost: every value anyone typed is either the final value, or it was on
   screen when someone typed over it, or it is kept in a conflict or set-aside (rejected) change
-  that the worker is shown;
+  that the worker is shown, or the worker read it in a refused change and marked that dealt
+  with (a decision the laptop's audit trail records, one entry each);
+- a case reallocated while a laptop has unsent or refused work on it: the work made while the
+  laptop held the case reaches the case, and the case leaves the laptop only once nothing of
+  the worker's on it is unsent or undecided;
 - a signed-off record never changes on the server after it was signed off.
 
 A choice is made through ``app.services.conflicts.resolve``, as the conflict dialog makes it;
@@ -54,15 +58,20 @@ from app.models import (
     CaseNote,
     Child,
     FieldConflictRecord,
+    OutboxEntry,
     Record,
     Visit,
 )
 from app.models.base import FINALISED
+from app.models.sync_state import PENDING
 from app.services import conflicts
+from app.store.sent_mark import never_sent
 from server.models import Record as ServerRecord
 from server.models import RecordVersion as ServerRecordVersion
 from sync import refused
+from sync.apply import ApplyTally, apply_push_result
 from sync.engine import Cancelled, Progress, RetryPolicy, run_sync
+from sync.protocol.messages import ChangeResult, ChangeStatus
 from tests.app import factories
 from tests.faultproxy import LOSE_RESPONSE, RESET_REQUEST, TRUNCATE, Fault, FaultProxy
 from tests.server.conftest import LiveServer
@@ -418,6 +427,39 @@ class ConvergenceMachine(RuleBasedStateMachine):
         with contextlib.suppress(CrashDuringSync):
             run_sync(device.store, device.client, progress=progress, retry=ONE_TRY)
         device.reopen()
+
+    @rule(d=st.integers(0, 3), pick=st.integers(0, 1000))
+    def service_refuses(self, d: int, pick: int) -> None:
+        """The service refuses one of the laptop's unsent changes (as a lowered limit, or a
+        rule it has and the laptop lacks, would): it is set aside with its text, the record it
+        is about stays on the laptop (through any reallocation) until the worker decides."""
+        device = self._device(d)
+        with device.store.write(remote=True) as session:
+            # Only what has not left the laptop: the service's answer to the rest may be on
+            # its way already.
+            waiting = session.scalars(
+                select(OutboxEntry)
+                .where(OutboxEntry.state == PENDING, never_sent())
+                .order_by(OutboxEntry.seq)
+            ).all()
+            if waiting:
+                entry = waiting[pick % len(waiting)]
+                refusal = ChangeResult(
+                    change_id=entry.id,
+                    status=ChangeStatus.REJECTED,
+                    reason="Refused by the test service.",
+                )
+                apply_push_result(session, entry, refusal, ApplyTally())
+
+    @rule(d=st.integers(0, 3), pick=st.integers(0, 1000))
+    def retry_refused(self, d: int, pick: int) -> None:
+        """The worker retries a refused change (made under the cursor it was first made
+        under, so work made before a case moved still reaches the case)."""
+        device = self._device(d)
+        with device.store.write(remote=True) as session:
+            waiting = refused.refused(session)
+            if waiting:
+                refused.retry(session, waiting[pick % len(waiting)].entry_id, actor=device.user)
 
     @rule(d=st.integers(0, 3), pick=st.integers(0, 1000), mine=st.booleans())
     def resolve_conflict(self, d: int, pick: int, mine: bool) -> None:
