@@ -84,11 +84,10 @@ def run(session: Session, args: argparse.Namespace, actor: str) -> Outcome:
         return Outcome([], exc.message)
     figures = compute(session, scope, period)
     stem = f"figures-{_slug(scope.team_name or 'service')}-{period.start}-{period.end}"
-    written = [
-        files.write_private(args.out, f"{stem}-{suffix}.csv", data)
-        for suffix, data in csv_out.tables(figures).items()
-    ]
-    written.append(files.write_private(args.out, f"{stem}.pdf", pdf_out.render(figures)))
+    # Everything is made before anything is written, so a failure leaves no partial set.
+    made = {f"{stem}-{suffix}.csv": data for suffix, data in csv_out.tables(figures).items()}
+    made[f"{stem}.pdf"] = pdf_out.render(figures)
+    written = [files.write_private(args.out, name, data) for name, data in made.items()]
     access.record_run(session, caller, kind="figures", scope=scope, detail=detail)
     return Outcome(written)
 
