@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from server.models import AuditEvent
@@ -83,3 +84,37 @@ def test_a_period_that_ends_before_it_starts_is_refused_naming_the_field(
     for edge in ({"end": "0001-01-01"}, {"start": "9999-12-30", "end": "9999-12-31"}):
         answer = officer.get("/v1/reports/figures", params=edge)
         assert (answer.status_code, answer.json()["field"]) == (422, "start"), edge
+
+
+def test_only_an_admin_is_granted_reports_and_grants_are_audited(
+    server: LiveServer, team_setup: dict[str, Any]
+) -> None:
+    from server.services.accounts import AdminError
+
+    admin, manager = team_setup["admin"], team_setup["manager0"]
+
+    def run(fn: Any) -> None:
+        server.database.run_write(fn)
+
+    for username in (manager, server.user("performance")):
+        with pytest.raises(AdminError, match="only an admin is granted reports"):
+            run(lambda s, who=username: access.grant(s, username=who, actor="test"))
+    run(lambda s: access.grant(s, username=admin, actor="cli:root"))
+    with pytest.raises(AdminError, match="already holds"):
+        run(lambda s: access.grant(s, username=admin, actor="cli:root"))
+    run(lambda s: access.revoke(s, username=admin, actor="cli:root"))
+    with server.database.read() as session:
+        acts = [
+            (event.action, event.detail)
+            for event in session.scalars(
+                select(AuditEvent)
+                .where(
+                    AuditEvent.action.like("admin.reports.%"), AuditEvent.detail == f"user={admin}"
+                )
+                .order_by(AuditEvent.id)
+            )
+        ]
+    assert acts == [
+        ("admin.reports.grant", f"user={admin}"),
+        ("admin.reports.revoke", f"user={admin}"),
+    ]
