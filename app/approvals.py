@@ -27,7 +27,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import clock, codes
+from app import clock, codes, people
 from app.errors import FieldProblem, ValidationError
 from app.models import (
     APPROVED,
@@ -60,7 +60,9 @@ class Waiting:
     #: The child's or household's name.
     subject: str
     title: str
+    #: The login id of who signed it off, and their name as the service last sent it.
     finalised_by: str
+    finalised_by_name: str
     finalised_at: datetime
     #: When the manager last returned it with comments (None: never).
     returned_on: date | None
@@ -135,7 +137,7 @@ def return_with_comments(store: Store, item: Waiting, *, comments: str, due: dat
             )
         action = Action(
             description=f"Returned by your manager: {item.title}. {comments}",
-            owner=item.finalised_by,
+            owner=item.finalised_by_name or item.finalised_by,
             due_date=due,
             source_type=RETURN_SOURCE,
             source_id=item.record_id,
@@ -143,7 +145,7 @@ def return_with_comments(store: Store, item: Waiting, *, comments: str, due: dat
             household_id=item.household_id if item.child_id is None else None,
         )
         session.add(action)
-        _note(session, item, f"Returned to {item.finalised_by}: {item.title}", comments)
+        _note(session, item, f"Returned to {item.finalised_by_name}: {item.title}", comments)
         session.flush()
         return action.id
 
@@ -199,6 +201,7 @@ def _waiting(
         subject=subject,
         title=title,
         finalised_by=record.finalised_by or record.created_by,
+        finalised_by_name=people.name_of(session, record.finalised_by or record.created_by) or "",
         finalised_at=record.finalised_at,
         returned_on=returned.get(record.id),
     )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import codes
+from app import codes, people
 from app.deadlines import cache
 from app.deadlines.engine import DueItem
 from app.forms import answers, registry
@@ -215,7 +215,8 @@ def chronology(
     entries.extend(live)
     entries.extend(_addenda(session, child_id, {e.record_id: e for e in live}))
     entries.sort(key=lambda e: (e.on, e.recorded_at), reverse=True)
-    return tuple(entries)
+    names = people.directory(session)
+    return tuple(replace(e, author=people.shown(names, e.author) or "") for e in entries)
 
 
 def filter_kinds(entries: tuple[Entry, ...], kinds: set[str] | None) -> tuple[Entry, ...]:

@@ -79,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    rename = user.add_parser(
+        "rename", help="set the name laptops show for an account (sign-offs, PDFs)"
+    )
+    rename.add_argument("username")
+    rename.add_argument("display_name", help='the person\'s name, e.g. "Amara Okafor"')
     for name, text in (
         (
             "disable",
@@ -292,6 +297,11 @@ def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> in
             actor=actor,
         )
         print(f"Created {user.role} {user.username}.")
+    elif command == "user" and action == "rename":
+        user = accounts.set_display_name(
+            session, username=args.username, display_name=args.display_name, actor=actor
+        )
+        print(f"{user.username} is now shown as {user.display_name!r}.")
     elif command == "user" and action in ("disable", "enable"):
         revoked = accounts.set_user_disabled(
             session, username=args.username, disabled=action == "disable", actor=actor

@@ -238,6 +238,10 @@ class ServiceClient:
             self._call("POST", "/v1/team/allocations", request.model_dump(mode="json"))
         )
 
+    def people(self) -> team_protocol.People:
+        """The names behind the login ids this laptop's records carry (``sync.people``)."""
+        return team_protocol.People.model_validate(self._call("GET", "/v1/people"))
+
     def figures(self) -> Any:
         """The service's figures for the caller's scope over the last year, as JSON (read by
         ``sync.figures``)."""

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import codes
+from app import codes, people
 from app.chronology import ChildNotFound, load_case
 from app.exports.document import (
     NOT_ANSWERED,
@@ -135,7 +135,7 @@ def visit_document(session: Session, visit_id: uuid.UUID, context: ExportContext
         footer=context.footer,
         meta=(
             *_signed_meta(
-                visit.created_by, visit.created_at, visit.finalised_by, visit.finalised_at
+                session, visit.created_by, visit.created_at, visit.finalised_by, visit.finalised_at
             ),
             MetaRow("Record reference", str(visit.id)),
         ),
@@ -166,13 +166,14 @@ def assessment_document(
         raise NotExportable(str(exc)) from exc
     answers: dict[str, Any] = dict(assessment.answers or {})
     meta = _signed_meta(
+        session,
         assessment.created_by,
         assessment.created_at,
         assessment.finalised_by,
         assessment.finalised_at,
     )
     if assessment.status == APPROVED:
-        approved = assessment.approved_by or "a manager"
+        approved = people.name_of(session, assessment.approved_by) or "a manager"
         if assessment.approved_at is not None:
             approved += f" on {when(assessment.approved_at)}"
         meta += (MetaRow("Approved by", approved),)
@@ -299,10 +300,16 @@ def _answer(question: Question, value: object) -> Answer:
 
 
 def _signed_meta(
-    created_by: str, created_at: datetime, finalised_by: str | None, finalised_at: datetime | None
+    session: Session,
+    created_by: str,
+    created_at: datetime,
+    finalised_by: str | None,
+    finalised_at: datetime | None,
 ) -> tuple[MetaRow, ...]:
-    rows = [MetaRow("Recorded by", f"{created_by or 'Unknown'} on {when(created_at)}")]
-    signed = finalised_by or "Unknown"
+    names = people.directory(session)
+    recorded = people.shown(names, created_by) or "Unknown"
+    rows = [MetaRow("Recorded by", f"{recorded} on {when(created_at)}")]
+    signed = people.shown(names, finalised_by) or "Unknown"
     if finalised_at is not None:
         signed += f" on {when(finalised_at)}"
     rows.append(MetaRow("Signed off by", signed))
@@ -319,7 +326,10 @@ def _addenda(session: Session, target_type: str, target_id: uuid.UUID) -> tuple[
         )
         .order_by(Addendum.created_at)
     )
-    return tuple(Note(when(a.created_at), a.created_by, a.text) for a in rows)
+    names = people.directory(session)
+    return tuple(
+        Note(when(a.created_at), people.shown(names, a.created_by) or "", a.text) for a in rows
+    )
 
 
 def _subject(session: Session, child_id: uuid.UUID | None, household_id: uuid.UUID | None) -> str:

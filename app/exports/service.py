@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import uuid
 
-from app import audit, clock, settings
+from app import audit, clock, people, settings
 from app.exports.builders import assessment_document, chronology_document, visit_document
 from app.exports.document import Document, ExportContext
 from app.store import Store
@@ -28,7 +28,9 @@ EXPORT_ACTION = "export_pdf"
 def context(store: Store) -> ExportContext:
     """The service's name (from the profile's settings), the worker signed in, and now."""
     service = settings.load(store.profile_path).service_name
-    return ExportContext(service_name=service, exported_by=store.worker, exported_at=clock.utcnow())
+    with store.read() as session:
+        by = people.name_of(session, store.worker) or store.worker
+    return ExportContext(service_name=service, exported_by=by, exported_at=clock.utcnow())
 
 
 def visit(store: Store, visit_id: uuid.UUID) -> Document:

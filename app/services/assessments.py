@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app import clock, codes
+from app import clock, codes, people
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.forms import answers as form_answers
 from app.forms import registry
@@ -354,6 +354,7 @@ def _apply(
 
 
 def _state(session: Session, assessment: Assessment) -> AssessmentState:
+    names = people.directory(session)
     template = registry.get(session, assessment.template_id, assessment.template_version)
     addenda = session.scalars(
         select(Addendum)
@@ -373,9 +374,12 @@ def _state(session: Session, assessment: Assessment) -> AssessmentState:
         started_date=assessment.started_date,
         status=assessment.status,
         finalised_at=assessment.finalised_at,
-        finalised_by=assessment.finalised_by,
+        finalised_by=people.shown(names, assessment.finalised_by),
         approved_at=assessment.approved_at,
-        approved_by=assessment.approved_by,
+        approved_by=people.shown(names, assessment.approved_by),
         saved_at=assessment.updated_at,
-        addenda=tuple(AddendumView(a.id, a.text, a.created_at, a.created_by) for a in addenda),
+        addenda=tuple(
+            AddendumView(a.id, a.text, a.created_at, people.shown(names, a.created_by) or "")
+            for a in addenda
+        ),
     )

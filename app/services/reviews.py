@@ -36,7 +36,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import codes
+from app import codes, people
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.models import DRAFT, FINALISED, Action, Addendum, Review
 from app.models.base import APPROVED
@@ -574,6 +574,7 @@ def _save_actions(
 
 
 def _state(session: Session, review: Review) -> ReviewState:
+    names = people.directory(session)
     addenda = session.scalars(
         select(Addendum)
         .where(
@@ -599,7 +600,10 @@ def _state(session: Session, review: Review) -> ReviewState:
         fields=values,
         finalised=review.is_finalised,
         finalised_at=review.finalised_at,
-        finalised_by=review.finalised_by,
+        finalised_by=people.shown(names, review.finalised_by),
         saved_at=review.updated_at,
-        addenda=tuple(AddendumView(a.id, a.text, a.created_at, a.created_by) for a in addenda),
+        addenda=tuple(
+            AddendumView(a.id, a.text, a.created_at, people.shown(names, a.created_by) or "")
+            for a in addenda
+        ),
     )

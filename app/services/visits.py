@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import people
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.models import DRAFT, FINALISED, Addendum, Attachment, CarerHousehold, Visit
 from app.services import attachments
@@ -279,6 +280,7 @@ def _apply(visit: Visit, values: VisitFields) -> None:
 
 
 def _state(session: Session, visit: Visit) -> VisitState:
+    names = people.directory(session)
     addenda = session.scalars(
         select(Addendum)
         .where(
@@ -304,9 +306,12 @@ def _state(session: Session, visit: Visit) -> VisitState:
         household_id=visit.household_id,
         finalised=visit.is_finalised,
         finalised_at=visit.finalised_at,
-        finalised_by=visit.finalised_by,
+        finalised_by=people.shown(names, visit.finalised_by),
         saved_at=visit.updated_at,
-        addenda=tuple(AddendumView(a.id, a.text, a.created_at, a.created_by) for a in addenda),
+        addenda=tuple(
+            AddendumView(a.id, a.text, a.created_at, people.shown(names, a.created_by) or "")
+            for a in addenda
+        ),
         attachments=tuple(_attachment_view(a) for a in files),
     )
 

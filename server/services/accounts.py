@@ -132,6 +132,20 @@ def create_user(
     return user
 
 
+def set_display_name(
+    session: Session, *, username: str, display_name: str, actor: str
+) -> UserAccount:
+    """The name laptops show for the account (who signed off, approved, wrote an addendum):
+    they receive it at their next hourly check (``sync.people``)."""
+    name = " ".join(display_name.split())
+    if not name or len(name) > 200:
+        raise AdminError("A display name must be 1-200 characters.")
+    user = find_user(session, username=username)
+    user.display_name = name
+    audit.record_event(session, actor=actor, action="admin.user.rename", detail=f"user={username}")
+    return user
+
+
 def set_user_disabled(session: Session, *, username: str, disabled: bool, actor: str) -> int:
     """Disable (or re-enable) an account. A disabled account's laptops are told to wipe
     themselves at every request but one: a push, so that work the worker recorded and has not

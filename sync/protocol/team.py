@@ -70,3 +70,14 @@ class AllocationDone(WireModel):
     subject_id: uuid.UUID
     previous: str | None
     worker: str
+
+
+class Person(WireModel):
+    username: str
+    display_name: str
+
+
+class People(WireModel):
+    """The names behind the login ids a laptop's records carry (``GET /v1/people``)."""
+
+    people: list[Person]

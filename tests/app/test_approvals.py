@@ -89,11 +89,11 @@ def test_returning_gives_the_worker_an_action_and_keeps_it_waiting(
     with store.read() as session:
         action = session.get(Action, action_id)
         assert action is not None
-        assert action.owner == item.finalised_by and action.due_date == due
+        assert action.owner == item.finalised_by_name and action.due_date == due
         assert "Add the child's views in her own words." in action.description
         assert action.source_id == assessment_id and action.child_id == child_id
         [note] = session.scalars(select(CaseNote))
-        assert note.subject.startswith(f"Returned to {item.finalised_by}")
+        assert note.subject.startswith(f"Returned to {item.finalised_by_name}")
         assert session.get(Assessment, assessment_id).status == "finalised"  # type: ignore[union-attr]
     [still] = approvals.waiting(store)
     assert still.returned_on == clock.today()

@@ -59,6 +59,7 @@ FUZZED: tuple[tuple[str, str], ...] = (
     ("POST", "/v1/devices"),
     ("POST", "/v1/auth/refresh"),
     ("GET", "/v1/me"),
+    ("GET", "/v1/people"),
     ("POST", "/v1/devices/current/reset-grant"),
     ("POST", "/v1/sync/push"),
     ("GET", "/v1/sync/pull"),
@@ -82,6 +83,7 @@ NO_INPUT: frozenset[tuple[str, str]] = frozenset(
     {
         ("GET", "/health"),
         ("GET", "/v1/me"),
+        ("GET", "/v1/people"),
         ("POST", "/v1/devices/current/reset-grant"),
         ("GET", "/v1/templates"),
         ("GET", "/v1/rules"),

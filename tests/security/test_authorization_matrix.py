@@ -69,6 +69,7 @@ POLICY: dict[tuple[str, str], Cells] = {
     # a laptop whose 15-minute access token has expired only ever calls refresh.
     ("POST", "/v1/auth/refresh"): signed_in(),
     ("GET", "/v1/me"): signed_in(),
+    ("GET", "/v1/people"): signed_in(),
     # Own: the admin issued a grant for this laptop. Other: for another team's laptop, which
     # must stay unclaimed.
     ("POST", "/v1/devices/current/reset-grant"): scoped("200", "404"),

@@ -78,6 +78,8 @@ def test_the_manager_approves_and_the_worker_sees_who_approved(
     page = _page(qtbot, server, team)
     [item] = page.items
     assert item.finalised_by == team.worker.user and item.kind == "assessment"
+    # People by name: the service sent the names behind the ids at the manager's first sync.
+    assert page.table.item(0, 3).text() == item.finalised_by_name == team.worker.user.title()
     manager_support.shoot(page.window(), "approvals-page")
     # Opening the record shows the assessment itself, with the manager's Approve button.
     page.select(0)
@@ -132,6 +134,6 @@ def test_the_manager_returns_it_and_the_worker_gets_an_action(
     with team.worker.store.read() as session:
         [action] = session.scalars(select(Action))
         [note] = session.scalars(select(CaseNote))
-    assert action.owner == team.worker.user and action.completed_date is None
+    assert action.owner == team.worker.user.title() and action.completed_date is None
     assert "Add her views in her own words." in action.description
     assert note.kind == approvals.oversight_kind() and note.finalised_by == team.manager.user

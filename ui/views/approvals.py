@@ -122,7 +122,7 @@ class ApprovalsView(QWidget):
         dialog.sig_done.connect(
             lambda text, due: self._save(
                 lambda: approvals.return_with_comments(self._store, item, comments=text, due=due),
-                f"Returned to {item.finalised_by}: {item.title} for {item.subject}.",
+                f"Returned to {item.finalised_by_name}: {item.title} for {item.subject}.",
                 "returned",
             )
         )
@@ -223,7 +223,7 @@ class ApprovalsView(QWidget):
                 uk_date(item.finalised_at.date()),
                 item.subject,
                 item.title,
-                item.finalised_by,
+                item.finalised_by_name,
                 f"{days} day{'s' if days != 1 else ''}",
                 f"Returned {uk_date(item.returned_on)}" if item.returned_on else "",
             )
@@ -304,7 +304,7 @@ class CommentDialog(QDialog):
         record = QLabel(f"{item.title}, {item.subject}")
         record.setWordWrap(True)
         form.addRow("Record:", record)
-        form.addRow("Signed off by:", QLabel(item.finalised_by))
+        form.addRow("Signed off by:", QLabel(item.finalised_by_name))
         if returning:
             form.addRow("&What needs to change:", self.comments)
             form.addRow("&Due by:", self.due)

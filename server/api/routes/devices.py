@@ -20,7 +20,9 @@ from server.core.errors import ServiceError, not_found
 from server.models import Team, UserAccount
 from server.schemas import ResetGrantPublic, UserPublic
 from server.services import accounts
+from server.services import people as people_service
 from sync.protocol.messages import DeviceRegistration, RefreshRequest, TokenPair
+from sync.protocol.team import People, Person
 
 router = api_router(prefix="/v1", tags=["devices"])
 
@@ -119,6 +121,21 @@ def me(caller: CurrentUser, session: SessionDep) -> UserPublic:
         role=caller.role,  # type: ignore[arg-type]
         team=team.name if team else None,
         device_id=caller.device_id,
+    )
+
+
+@router.get(
+    "/people",
+    response_model=People,
+    responses=errors(401, 403),
+    summary="The display names of the people this laptop's records name (by login id)",
+)
+def people(caller: CurrentUser, session: SessionDep) -> People:
+    return People(
+        people=[
+            Person(username=username, display_name=name)
+            for username, name in people_service.people_for(session, caller=caller)
+        ]
     )
 
 
