@@ -79,7 +79,7 @@ def server_to_reuse(folder: Path, database: Path) -> ServerRecord | None:
     record = read_record(folder)
     if record is not None:
         healthy = answers(record.url)
-        if healthy and alive(record.owner):
+        if healthy and alive(record.pid) and alive(record.owner):
             log.info("the demo service is already running for another window: reusing it")
             return record
         if healthy and alive(record.pid):

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,12 +37,29 @@ time.sleep(300)
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A demo service folder with its database and accounts made once (the slow part), its
-    server stopped; each test works on a copy."""
+    """A demo service folder with its database and accounts made once, as ``start`` makes
+    them but with a dozen children (what is tested here is processes, not the data); each
+    test works on a copy."""
     folder = tmp_path_factory.mktemp("demo-prepared")
-    with demo_service.running(folder):
-        pass
-    assert demo_process.read_record(folder) is None  # a clean stop forgets its server
+    command = [
+        sys.executable,
+        "-m",
+        "server.cli",
+        "--database-url",
+        f"sqlite:///{database(folder)}",
+    ]
+    env = {**os.environ, "CASEBOOK_SERVER_DATA_DIR": str(folder)}
+    subprocess.run([*command, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    made = subprocess.run(
+        [*command, "demo", "--children", "12"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    accounts = demo_service._parse_accounts(made.stdout)
+    demo_service._save_accounts(folder, {"service_id": uuid.uuid4().hex, "accounts": accounts})
     return folder
 
 
@@ -116,6 +134,7 @@ def test_a_second_window_signs_in_to_the_running_service(folder: Path) -> None:
         second.stop()
         assert first.running and demo_process.answers(first.url)
     assert demo_process.serving(database(folder)) == []
+    assert demo_process.read_record(folder) is None  # a clean stop forgets its server
 
 
 def test_a_server_left_behind_by_an_older_casebook_is_stopped_first(folder: Path) -> None:
