@@ -203,7 +203,6 @@ class ActionsPanel(QWidget):
         self._reassign = QPushButton(words[2])
         self._reassign.setAccessibleName("Give the selected action to someone else")
         self._done = QPushButton(words[3] or "Mark done…")
-        self._done.setVisible(words[3] is not None)
         self._done.setAccessibleName("Mark the selected action done")
         self._add.clicked.connect(lambda: self.open_dialog(ADD))
         self._edit.clicked.connect(lambda: self.open_dialog(EDIT))
@@ -226,6 +225,8 @@ class ActionsPanel(QWidget):
         layout.addWidget(self._empty)
         layout.addWidget(self._problem)
         layout.addLayout(buttons)
+        if words[3] is None:  # hidden once it has a parent (shown, it would be a window)
+            self._done.setVisible(False)
         self._table.selectionModel().currentRowChanged.connect(self._chosen_changed)
         self._chosen_changed()
 
