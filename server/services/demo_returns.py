@@ -83,9 +83,10 @@ def placement_fields(
 
 
 def write(w: DemoWriter, children: list[Child], managers: dict[int | None, UserAccount]) -> None:
-    """Each child's yearly health and outcomes forms and, for children under a placement order,
-    the decision that they should be placed for adoption; signed off by the worker and approved
-    by the team's manager, as the service's practice is."""
+    """Each child's yearly health and outcomes forms; for children under a placement order, the
+    decision that they should be placed for adoption; for some teenagers, a day or two missing
+    or away from their placement. Signed off by the worker and approved by the team's manager,
+    as the service's practice is."""
     for child in children:
         manager = managers.get(child.owner.team_id)
         rng = _rng(child.child_id)
@@ -101,6 +102,27 @@ def write(w: DemoWriter, children: list[Child], managers: dict[int | None, UserA
                 "decision_maker": "Head of Service (agency decision maker)",
             }
             _form(w, child, manager, "adoption_decisions", "ADOPTION_DECISIONS", decided, answers)
+        last = min(child.left_care or w.today, w.today) - timedelta(days=10)
+        first = max(child.entered + timedelta(days=30), _birthday(child.born, 12))
+        if first < last and rng.random() < 0.3:
+            began = first + timedelta(days=rng.randint(0, (last - first).days))
+            answers = {
+                "missing_type": rng.choice(("M", "A")),
+                "start_date": began.isoformat(),
+                "returned": "YES",
+                "end_date": (began + timedelta(days=rng.randint(1, 3))).isoformat(),
+                "return_interview": "Held by the child's social worker two days after; the "
+                "child said they had stayed with a friend and agreed to ring next time.",
+            }
+            day = began + timedelta(days=3)
+            _form(w, child, manager, "missing_episode", "MISSING_EPISODE", day, answers)
+
+
+def _birthday(born: date, years: int) -> date:
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:  # 29 February
+        return born.replace(year=born.year + years, day=28)
 
 
 def _years_looked_after_twelve_months(child: Child, today: date) -> list[date]:

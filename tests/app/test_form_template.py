@@ -46,6 +46,7 @@ def test_the_promised_templates_are_shipped() -> None:
         ("support_plan", 1),
         ("child_health_outcomes", 1),
         ("adoption_decisions", 1),
+        ("missing_episode", 1),
     }
 
 

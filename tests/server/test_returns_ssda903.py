@@ -91,6 +91,7 @@ def test_the_demo_services_return_passes_the_dfe_rules(
     for table in ("Header", "Episodes", "Reviews", "OC2", "PlacedAdoption", "PrevPerm"):
         assert len(made.rows[table]) >= 10, table
     assert made.rows["UASC"], "the demo has unaccompanied asylum-seeking children"
+    assert made.rows["Missing"], "the demo has children who went missing"
     result = ssda903_check.check(made, tmp_path, lac_validator, demo_returns.LA_CODE)
     assert [f.line() for f in result.findings] == []
 
@@ -137,6 +138,11 @@ def _seeded(records: Records) -> tuple[Records, dict[str, tuple[uuid.UUID, str]]
     after_18 = child.born.replace(year=child.born.year + 18) + timedelta(days=1)
     child.child.fields.update(uasc=True, uasc_ceased=after_18.isoformat())
     expected["304"] = (child.child_id, "date asylum-seeking status ceased")
+    child = pick([c for c, _ in made.origins["Missing"]])
+    for form in child.assessments:
+        if form.get("kind") == ssda903.MISSING_KIND:
+            form.fields["answers"] = {**form.get("answers"), "missing_type": "X"}
+    expected["1006"] = (child.child_id, "whether the child was missing or away")
     child = pick(started)
     child.child.fields["previous_permanence"] = None
     expected["630"] = (child.child_id, "previous permanence order")

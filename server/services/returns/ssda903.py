@@ -16,7 +16,9 @@ Every table is computed from the service's records:
 - **PrevPerm**: for children who started to be looked after in the year, the previous
   permanence order recorded on the child's record.
 - **UASC**: children recorded as unaccompanied asylum-seeking, with the date that ceased.
-- **OC3**, **Missing**, **SWEpisodes** and (from 2026/27) **DoLo**: the records do not
+- **Missing**: signed-off "missing or away from placement" forms
+  (``resources/forms/missing_episode``) of periods open in the year.
+- **OC3**, **SWEpisodes** and (from 2026/27) **DoLo**: the records do not
   yet hold what these need (see ``server/README.md``); the files are written with their header
   only, so nothing is reported that was not recorded.
 
@@ -120,6 +122,7 @@ NOT_HELD: Final[dict[str, str]] = {
 }
 HEALTH_KIND: Final = "CHILD_HEALTH_OUTCOMES"
 ADOPTION_KIND: Final = "ADOPTION_DECISIONS"
+MISSING_KIND: Final = "MISSING_EPISODE"
 _TEMPORARY = frozenset({"T0", "T1", "T2", "T3", "T4"})
 _ADOPTED = frozenset({"E11", "E12"})
 
@@ -267,6 +270,8 @@ def build(records: Records, year: CollectionYear) -> Return:
             _add(made, "PrevPerm", child, None, _previous_permanence(child, code))
         for decision in _adoption_decisions(child, year):
             _add(made, "PlacedAdoption", child, decision, _placed_row(child, code, decision))
+        for form in _missing(child, year):
+            _add(made, "Missing", child, form, _missing_row(child, code, form, year))
         adopted = [e for e in episodes if e.rec in _ADOPTED and e.end and e.end <= year.end]
         if adopted:
             _add(made, "AD1", child, adopted[-1], _ad1(child, code, adopted[-1], records))
@@ -518,6 +523,31 @@ def _adoption_decisions(child: ChildFile, year: CollectionYear) -> list[Item]:
             continue
         out.append(form)
     return out
+
+
+def _missing(child: ChildFile, year: CollectionYear) -> list[Item]:
+    """Signed-off missing or away periods that began by 31 March and had not ended by
+    1 April, oldest first."""
+    out = []
+    for form in _forms(child, MISSING_KIND, year.end):
+        answers = form.get("answers") or {}
+        start, end = as_date(answers.get("start_date")), as_date(answers.get("end_date"))
+        if start is not None and start <= year.end and (end is None or end >= year.start):
+            out.append(form)
+    return sorted(out, key=lambda f: str((f.get("answers") or {}).get("start_date")))
+
+
+def _missing_row(child: ChildFile, code: str, form: Item, year: CollectionYear) -> dict[str, str]:
+    """A period still open on 31 March is reported without its end."""
+    answers = form.get("answers") or {}
+    end = as_date(answers.get("end_date"))
+    return {
+        "CHILD": code,
+        "DOB": _d(child.born),
+        "MISSING": answers.get("missing_type") or "",
+        "MIS_START": _d(as_date(answers.get("start_date"))),
+        "MIS_END": _d(end) if end and end <= year.end else "",
+    }
 
 
 def _placed_row(child: ChildFile, code: str, form: Item) -> dict[str, str]:
