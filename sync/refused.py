@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.exports import service as export_service
 from app.exports.document import Document
 from app.exports.refused import HIDDEN as HIDDEN_FIELDS
-from app.exports.refused import label, refused_document, words
+from app.exports.refused import label, refused_document, shown
 from app.models import RECORD_TYPES, AuditEvent, Child, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING, REJECTED
 from app.store import Store, outbox_state
@@ -246,7 +246,7 @@ def as_text(change: RefusedChange) -> str:
     for name, value in change.fields.items():
         if name in HIDDEN_FIELDS:
             continue
-        lines.append(f"\n{label(name)}:\n{words(value)}")
+        lines.append(f"\n{label(name)}:\n{shown(change.record_type, name, value)}")
     lines.append(f"\nWhy it was not accepted:\n{change.reason}")
     return "\n".join(lines)
 

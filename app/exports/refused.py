@@ -14,10 +14,40 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from app import codes
 from app.exports.document import Answer, Document, ExportContext, MetaRow, Section, when
 
 #: Fields that are bookkeeping, not words a worker wrote.
 HIDDEN = {"child_id", "household_id", "target_id", "finalised_by", "approved_by", "deleted"}
+
+
+#: Fields whose values are codes, by record type: shown as the code list's words.
+CODE_LISTS: dict[tuple[str, str], str] = {
+    ("visit", "visit_type"): "visit_type",
+    ("visit", "not_seen_alone_reason"): "not_seen_alone_reason",
+    ("case_note", "kind"): "note_kind",
+    ("review", "kind"): "review_kind",
+    ("review", "participation"): "review_participation",
+    ("assessment", "kind"): "assessment_kind",
+    ("training_record", "kind"): "training_kind",
+    ("carer_household", "carer_type"): "carer_type",
+    ("carer_household", "approval_status"): "approval_status",
+}
+STATUS_WORDS = {"draft": "Draft", "finalised": "Signed off", "approved": "Approved"}
+
+
+def shown(record_type: str, name: str, value: Any) -> str:
+    """A field's value as the worker chose it: a code's words, a status in words."""
+    if isinstance(value, str):
+        if name == "status" and value in STATUS_WORDS:
+            return STATUS_WORDS[value]
+        code_list = CODE_LISTS.get((record_type, name))
+        if code_list is not None:
+            try:
+                return codes.label(code_list, value)
+            except KeyError:
+                return value
+    return words(value)
 
 
 def refused_document(
@@ -33,7 +63,9 @@ def refused_document(
     service_fields: Mapping[str, Any] | None,
 ) -> Document:
     mine = tuple(
-        Answer.of(label(name), words(value)) for name, value in fields.items() if name not in HIDDEN
+        Answer.of(label(name), shown(record_type, name, value))
+        for name, value in fields.items()
+        if name not in HIDDEN
     )
     sections = [Section("What you wrote (not accepted by the service)", answers=mine)]
     if service_fields:
@@ -41,7 +73,7 @@ def refused_document(
             Section(
                 "The service's version of the same fields",
                 answers=tuple(
-                    Answer.of(label(name), words(service_fields.get(name)))
+                    Answer.of(label(name), shown(record_type, name, service_fields.get(name)))
                     for name in fields
                     if name not in HIDDEN
                 ),

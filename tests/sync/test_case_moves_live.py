@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app import clock, late_work
 from app.models import CaseNote, Child, OutboxEntry, Visit
 from app.models.sync_state import REJECTED
 from app.store import Profile, Store
@@ -122,6 +123,9 @@ def test_a_visit_signed_off_offline_reaches_the_child_after_the_case_moves(
             assert flag.subject == f"Recorded by {office.a.worker} before the case moved to you"
             assert "visit of" in flag.text and "(signed off)" in flag.text
             assert flag.status == "finalised"
+        # On their dashboard too, not only in the chronology.
+        [shown] = late_work.recent(laptop.store, clock.today())
+        assert shown.child_id == child.id and shown.heading == flag.subject
     [late] = _audit(office.service, "record.write.late")
     assert late.actor == office.a.worker and office.c.worker in (late.detail or "")
 

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.models import Child, OutboxEntry, Visit
+from app import clock
+from app.models import CaseNote, Child, OutboxEntry, Visit
 from app.models.sync_state import REJECTED
+from app.store import Store
 from app.store.doctor import run as doctor
 from tests.app import factories
 from tests.server.conftest import LiveServer
@@ -24,6 +26,7 @@ from tests.ui import sync_support, views_support
 from ui import tasks
 from ui.exports import actions
 from ui.sync_controller import SyncController
+from ui.views.dashboard import DashboardView
 from ui.views.refused_changes import RefusedChangesDialog
 from ui.views.sync_status import SyncDetailsDialog, SyncStatusBar
 
@@ -176,3 +179,35 @@ def test_a_refused_change_retried_from_the_viewer_is_sent(
     assert bar.summary.text() == "Sent 1, received 0"
     assert bar.pending.text() == "No changes waiting"
     assert isinstance(SyncDetailsDialog, type)
+
+
+def test_the_dashboard_flags_work_recorded_before_a_case_moved_here(
+    qtbot: QtBot, store: Store
+) -> None:
+    """The service's flag note (as a sync brings it) shows above the caseload, naming the
+    child and who recorded the work."""
+    with store.write() as session:
+        child = factories.child(allocated_worker="carol", given_name="Amara")
+        session.add(child)
+    with store.write(remote=True) as session:
+        session.add(
+            CaseNote(
+                child_id=child.id,
+                kind="LATE_WORK",
+                event_date=clock.today(),
+                subject="Recorded by alice before the case moved to you",
+                text="alice recorded this work while they held the case.",
+                status="finalised",
+            )
+        )
+    view = DashboardView(store)
+    qtbot.addWidget(view)
+    view.resize(1366, 768)
+    view.show()
+    with qtbot.waitSignal(view.sig_loaded, timeout=10_000):
+        view.refresh()
+    notice = view.findChild(QLabel, "lateWork")
+    assert notice is not None
+    qtbot.waitUntil(notice.isVisible, timeout=5000)
+    assert "Amara" in notice.text() and "Recorded by alice before the case moved" in notice.text()
+    _shot(view, "dashboard-late-work")

@@ -9,6 +9,7 @@ words in the box.
 
 from __future__ import annotations
 
+import html
 import uuid
 from dataclasses import dataclass
 
@@ -119,17 +120,19 @@ def _load_rows(store: Store) -> dashboard.Caseload:
 
 
 def late_work_text(flags: list[late_work.LateWork]) -> str:
-    """The dashboard's notice of work colleagues recorded before a case moved here."""
+    """The dashboard's notice of work colleagues recorded before a case moved here (rich
+    text; names escaped)."""
     if not flags:
         return ""
     lines = [
-        f"{flag.about or 'A case'}: {flag.heading} ({flag.arrived:%d %b %Y})" for flag in flags
+        f"{html.escape(flag.about or 'A case')}: {html.escape(flag.heading)} "
+        f"({flag.arrived:%d %b %Y})"
+        for flag in flags[:5]
     ]
+    more = f"<br>…and {len(flags) - 5} more" if len(flags) > 5 else ""
     return (
-        "Work recorded before a case moved to you, now on the record (read it in the "
-        "child's chronology):\n"
-        + "\n".join(lines[:5])
-        + (f"\n…and {len(lines) - 5} more" if len(lines) > 5 else "")
+        "<b>Work recorded before a case moved to you</b> is now on the record. Please read it "
+        "in the child's chronology:<br>" + "<br>".join(lines) + more
     )
 
 
@@ -251,7 +254,12 @@ class DashboardView(QWidget):
         self._late_work.setObjectName("lateWork")
         self._late_work.setAccessibleName("Work recorded before a case moved to you")
         self._late_work.setWordWrap(True)
+        self._late_work.setTextFormat(Qt.TextFormat.RichText)
         self._late_work.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._late_work.setStyleSheet(
+            "QLabel#lateWork { background: #fff4ce; color: #0b0c0c; border: 1px solid #b58105;"
+            " padding: 6px; }"
+        )
         self._late_work.setVisible(False)
 
         self._search = _SearchBox()

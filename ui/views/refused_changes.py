@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.exports.refused import HIDDEN, label, words
+from app.exports.refused import HIDDEN, label, shown
 from app.store import Store
 from sync import refused
 from sync.refused import RefusedChange
@@ -55,12 +55,14 @@ def change_html(change: RefusedChange) -> str:
     theirs = change.service_fields
     rows = []
     for name in names:
-        mine = html.escape(words(change.fields[name])).replace("\n", "<br>")
+        mine = html.escape(shown(change.record_type, name, change.fields[name]))
+        mine = mine.replace("\n", "<br>")
         cells = (
             f"<td valign='top'><b>{html.escape(label(name))}</b></td><td valign='top'>{mine}</td>"
         )
         if theirs is not None:
-            value = html.escape(words(theirs.get(name))).replace("\n", "<br>")
+            value = html.escape(shown(change.record_type, name, theirs.get(name)))
+            value = value.replace("\n", "<br>")
             cells += f"<td valign='top'>{value}</td>"
         rows.append(f"<tr>{cells}</tr>")
     head = "<tr><th></th><th align='left'>What you wrote</th>"
