@@ -19,7 +19,7 @@ from app.models import Action, Assessment, CaseNote, Child
 from app.services import assessments
 from tests.app.test_assessments_service import V1
 from tests.server.conftest import LiveServer
-from tests.ui import manager_support, sync_support
+from tests.ui import manager_support, page_walk, sync_support
 from ui import tasks
 from ui.main_window import MainWindow
 from ui.views.approvals import ApprovalsView, CommentDialog
@@ -80,6 +80,7 @@ def test_the_manager_approves_and_the_worker_sees_who_approved(
     assert item.finalised_by == team.worker.user and item.kind == "assessment"
     # People by name: the service sent the names behind the ids at the manager's first sync.
     assert page.table.item(0, 3).text() == item.finalised_by_name == team.worker.user.title()
+    assert page_walk.clashes(page.window()) == {}
     manager_support.shoot(page.window(), "approvals-page")
     # Opening the record shows the assessment itself, with the manager's Approve button.
     page.select(0)

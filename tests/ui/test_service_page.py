@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from app.models import Child, LegalStatus, Placement, Visit
 from app.settings import Settings
 from sync import figures as service_figures
 from tests.server.conftest import LiveServer
-from tests.ui import manager_support, sync_support
+from tests.ui import manager_support, page_walk, sync_support
 from ui import tasks
 from ui.main_window import MainWindow
 from ui.views.service_page import ServicePage
@@ -24,10 +26,6 @@ from ui.views.service_page import ServicePage
 def team(server: LiveServer, tmp_path: Path) -> Iterator[manager_support.Team]:
     """The worker's child, on a care order, placed, and visited (signed off) twice."""
     made = manager_support.team(server, tmp_path, children=1)
-    from sqlalchemy import select
-
-    from app.models import Child, LegalStatus, Placement, Visit
-
     store = made.worker.store
     with store.read() as session:
         child_id = session.scalars(select(Child.id)).one()
@@ -93,6 +91,7 @@ def test_the_page_draws_the_services_figures_for_the_team(
     assert bar.value == row.share_on_time
     assert bar.text.endswith(f"({row.on_time} of {due})")
     assert row.group_label in page.charts["legal_status"].accessibleDescription()
+    assert page_walk.clashes(page.window()) == {}
     manager_support.shoot(page.window(), "service-page")
 
 

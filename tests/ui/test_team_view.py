@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.models import Child
 from app.settings import Settings
 from tests.server.conftest import LiveServer
-from tests.ui import manager_support, sync_support
+from tests.ui import manager_support, page_walk, sync_support
 from ui import tasks
 from ui.main_window import MainWindow
 from ui.views.case_view import CaseView
@@ -81,6 +81,7 @@ def test_the_team_page_shows_each_worker_and_opens_a_child(
     assert "worker-laptop" in rows[worker_name][6]  # the laptop and when it was last in touch
     assert rows[team.other_worker.title()][0] == "0"
     assert len(page.shown_cases()) == 3
+    assert page_walk.clashes(window) == {}  # Alt letters mean one thing with Team on show
     manager_support.shoot(window, "team-page")
 
     # Choosing a worker narrows the cases to theirs.
