@@ -427,7 +427,7 @@ def _annual_reviews(w: DemoWriter, h: Household) -> None:
     if latest is not None:
         review_id, review_day = latest
         texts = rng.sample(CARER_ACTIONS, rng.choice((1, 2, 2, 3)))
-        owners = ("Carers", h.owner.username, "Carers")
+        owners = ("Carers", h.owner.display_name, "Carers")
         for n, text in enumerate(texts):
             due = review_day + timedelta(days=rng.randint(30, 150))
             done = (

@@ -300,7 +300,7 @@ def review_actions(
             child.owner,
             child.subject,
             text,
-            owner=rng.choice((child.owner.username, "Carers", "Reviewing officer")),
+            owner=rng.choice((child.owner.display_name, "Carers", "Reviewing officer")),
             due=due,
             completed=done,
             review_id=review_id,
