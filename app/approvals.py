@@ -5,8 +5,9 @@ like everything else: an approval or a return is saved here in one transaction a
 worker by sync. The service checks that whoever approves manages the team holding the case and
 records who approved (``app.services.assessments.approve`` explains).
 
-- **Waiting**: every finalised assessment not yet approved, and every review signed off in the
-  last ``REVIEW_WINDOW_DAYS`` days not yet approved, oldest first.
+- **Waiting**: every finalised assessment not yet approved, and every review of the kinds a
+  service's managers approve signed off in the last few weeks and not yet approved, oldest
+  first (both set in ``resources/approvals/approvals.toml``).
 - **Approve**: the record's status becomes approved; a comment, if the manager writes one, is
   kept as a management oversight note on the child's (or household's) record.
 - **Return with comments**: a signed-off record cannot change (corrections are addenda), so a
@@ -27,6 +28,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import resources
 from app import clock, codes, people
 from app.errors import FieldProblem, ValidationError
 from app.models import (
@@ -43,8 +45,21 @@ from app.services import assessments
 from app.store import Store
 
 Kind = Literal["assessment", "review"]
-#: Reviews signed off longer ago than this are history, not waiting for anyone.
-REVIEW_WINDOW_DAYS = 56
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Which reviews wait (``resources/approvals/approvals.toml``)."""
+
+    review_window_days: int
+    review_kinds: frozenset[str]
+
+
+def rules() -> Rules:
+    data = resources.load_toml("approvals", "approvals.toml")
+    return Rules(int(data["review_window_days"]), frozenset(data["review_kinds"]))
+
+
 #: A case note kind for management oversight: the service's own code if its list has one,
 #: else the combined "management oversight or supervision" kind.
 _OVERSIGHT_KINDS = ("MANAGEMENT_OVERSIGHT", "SUPERVISION")
@@ -79,7 +94,8 @@ def oversight_kind() -> str:
 def waiting(store: Store, *, today: date | None = None) -> list[Waiting]:
     """Everything waiting for approval on this laptop, oldest sign-off first."""
     today = today or clock.today()
-    since = datetime.combine(today - timedelta(days=REVIEW_WINDOW_DAYS), time(), tzinfo=UTC)
+    table = rules()
+    since = datetime.combine(today - timedelta(days=table.review_window_days), time(), tzinfo=UTC)
     with store.read() as session:
         returned = _returns(session)
         found: list[Waiting] = []
@@ -96,7 +112,11 @@ def waiting(store: Store, *, today: date | None = None) -> list[Waiting]:
                 )
             )
         for review in session.scalars(
-            select(Review).where(Review.deleted.is_(False), Review.status == FINALISED)
+            select(Review).where(
+                Review.deleted.is_(False),
+                Review.status == FINALISED,
+                Review.kind.in_(sorted(table.review_kinds)),
+            )
         ):
             if review.finalised_at is not None and _utc(review.finalised_at) >= since:
                 title = (

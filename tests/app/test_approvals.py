@@ -47,8 +47,21 @@ def test_finalised_assessments_and_recent_reviews_wait_oldest_first(
     assert waiting[0].subject == "Amara Mensah" and waiting[0].finalised_by == store.worker
     assert waiting[0].returned_on is None
     # Reviews signed off before the window are history, not waiting.
-    later = clock.today() + timedelta(days=approvals.REVIEW_WINDOW_DAYS + 1)
+    later = clock.today() + timedelta(days=approvals.rules().review_window_days + 1)
     assert [w.kind for w in approvals.waiting(store, today=later)] == ["assessment"]
+
+
+def test_the_review_kinds_that_wait_are_the_services_to_set(
+    store: Store, child_id: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reviews.finalise(
+        store, review_id=uuid.uuid4(), child_id=child_id, household_id=None, values=_child_review()
+    )
+    assert "CHILD_LAC" in approvals.rules().review_kinds
+    assert [w.kind for w in approvals.waiting(store)] == ["review"]
+    only_carers = approvals.Rules(56, frozenset({"CARER_ANNUAL"}))
+    monkeypatch.setattr(approvals, "rules", lambda: only_carers)
+    assert approvals.waiting(store) == []
 
 
 def test_approving_with_a_comment_keeps_an_oversight_note(
