@@ -81,17 +81,20 @@ def lac_validator() -> Path:
     return validator_python()
 
 
+@pytest.mark.parametrize("years_back", [0, 1])
 def test_the_demo_services_return_passes_the_dfe_rules(
-    demo_service: DemoService, lac_validator: Path, tmp_path: Path
+    demo_service: DemoService, lac_validator: Path, tmp_path: Path, years_back: int
 ) -> None:
-    year = _last_complete_year()
+    """The last two complete years' returns (the older one under that year's rules)."""
+    year = ssda903.CollectionYear(_last_complete_year().closing - years_back)
     made = ssda903.build(demo_service.records, year)
     ssda903.write(made, tmp_path)
     # Something to check in every table the demo records, not an empty return passing.
     for table in ("Header", "Episodes", "Reviews", "OC2", "PlacedAdoption", "PrevPerm"):
         assert len(made.rows[table]) >= 10, table
-    assert made.rows["UASC"], "the demo has unaccompanied asylum-seeking children"
-    assert made.rows["Missing"], "the demo has children who went missing"
+    if years_back == 0:  # the demo's few are all recent
+        assert made.rows["UASC"], "the demo has unaccompanied asylum-seeking children"
+        assert made.rows["Missing"], "the demo has children who went missing"
     result = ssda903_check.check(made, tmp_path, lac_validator, demo_returns.LA_CODE)
     assert [f.line() for f in result.findings] == []
 
@@ -246,6 +249,53 @@ def test_a_year_holds_the_episodes_open_in_it_and_closes_none_after_it() -> None
     rows = ssda903.build(records, ssda903.CollectionYear.parse("2026")).rows["Episodes"]
     assert [r["RNE"] for r in rows] == ["P", "T", "B"]
     assert rows[-1]["REC"] == "E11" and rows[-1]["DEC"] == "15/03/2026"
+
+
+def test_an_adoption_gives_placed_for_adoption_and_ad1_rows_from_the_decisions_form() -> None:
+    child = _hand_made_child()
+    child.assessments = [
+        _item(
+            kind=ssda903.ADOPTION_KIND,
+            status="approved",
+            started_date="2025-09-20",
+            answers={
+                "date_should_be_placed": "2025-09-15",
+                "date_matched": "2025-09-25",
+                "number_of_adopters": "2",
+                "sex_of_adopters": "MF",
+                "legal_status_of_adopters": "L11",
+            },
+        )
+    ]
+    records = Records({child.child_id: child}, {}, {}, {})
+    made = ssda903.build(records, ssda903.CollectionYear.parse("2025/26"))
+    code = ssda903.child_code(child.child_id)
+    assert made.rows["PlacedAdoption"] == [
+        {
+            "CHILD": code,
+            "DOB": "01/06/2021",
+            "DATE_PLACED": "15/09/2025",
+            "DATE_PLACED_CEASED": "",
+            "REASON_PLACED_CEASED": "",
+        }
+    ]
+    assert made.rows["AD1"] == [
+        {
+            "CHILD": code,
+            "DOB": "01/06/2021",
+            "DATE_INT": "15/09/2025",
+            "DATE_MATCH": "25/09/2025",
+            "FOSTER_CARE": "0",  # placed (A6) with adopters who were not her foster carers
+            "NB_ADOPTR": "2",
+            "SEX_ADOPTR": "MF",
+            "LS_ADOPTR": "L11",
+        }
+    ]
+    # A draft decision counts for nothing.
+    child.assessments[0].fields["status"] = "draft"
+    made = ssda903.build(records, ssda903.CollectionYear.parse("2025/26"))
+    assert made.rows["PlacedAdoption"] == []
+    assert made.rows["AD1"][0]["DATE_INT"] == ""
 
 
 def test_collection_years_are_read_as_the_dfe_writes_them() -> None:
