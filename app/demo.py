@@ -1038,6 +1038,7 @@ class _Planner:
             not_seen_alone_reason=reason,
             observations=rng.choice(OBSERVATIONS[band]),
             wishes_and_feelings="" if band == "baby" else rng.choice(WISHES),
+            wishes_not_gathered="TOO_YOUNG" if band == "baby" and child_visit else None,
             actions_agreed=rng.choice(ACTIONS_AGREED),
             status="finalised" if final else "draft",
         )

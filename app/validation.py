@@ -329,19 +329,48 @@ def _visit(obj: Visit, c: Check) -> None:
         "not_seen_alone_reason",
         "reason the child was not seen alone",
     )
+    c.code(
+        "wishes_not_gathered",
+        obj.wishes_not_gathered,
+        "wishes_not_gathered_reason",
+        "reason the child's wishes and feelings could not be gathered",
+    )
     for name in ("who_was_seen", "wishes_and_feelings", "observations", "actions_agreed"):
         c.no_control_chars(name, getattr(obj, name), "text")
     if obj.is_finalised:
         c.required_text(
             "who_was_seen", obj.who_was_seen, "Record who was seen before signing off the visit."
         )
-        if child_visit and obj.seen_alone is None:
-            c.add("seen_alone", "Record whether the child was seen alone before signing off.")
-        if child_visit and obj.seen_alone is False and obj.not_seen_alone_reason is None:
-            c.add(
-                "not_seen_alone_reason",
-                "Record why the child was not seen alone (regulation 29) before signing off.",
+        if child_visit:
+            _child_visit_sign_off(obj, c)
+
+
+def _child_visit_sign_off(obj: Visit, c: Check) -> None:
+    """What a visit to a child must record before it is signed off: seen alone or why not
+    (reg 29); the child's wishes and feelings or why they could not be gathered, and what the
+    worker observed of the child (reg 28 visits are to see the child and hear them)."""
+    if obj.seen_alone is None:
+        c.add("seen_alone", "Record whether the child was seen alone before signing off.")
+    if obj.seen_alone is False and obj.not_seen_alone_reason is None:
+        c.add(
+            "not_seen_alone_reason",
+            "Record why the child was not seen alone (regulation 29) before signing off.",
+        )
+    if not (obj.wishes_and_feelings or "").strip() and obj.wishes_not_gathered is None:
+        c.add(
+            "wishes_and_feelings",
+            "Record the child's wishes and feelings before signing off, or say below why they "
+            "could not be gathered.",
+        )
+    if not (obj.observations or "").strip():
+        if obj.wishes_not_gathered == "TOO_YOUNG":
+            message = (
+                "The child is too young to say: record what you observed of them (how they "
+                "responded to you and their carer, their care and development) before signing off."
             )
+        else:
+            message = "Record what you observed of the child before signing off."
+        c.add("observations", message)
 
 
 def _assessment(obj: Assessment, c: Check) -> None:

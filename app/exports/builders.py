@@ -88,12 +88,17 @@ def visit_document(session: Session, visit_id: uuid.UUID, context: ExportContext
             concern,
         ),
     )
+    wishes = visit.wishes_and_feelings
+    if about_child and visit.wishes_not_gathered:
+        # Why the child's words are not here: the observations then speak for the child.
+        why = codes.label("wishes_not_gathered_reason", visit.wishes_not_gathered)
+        wishes = f"Not gathered at this visit: {why}.\n\n{wishes}".strip()
     written = tuple(
         Section(title, paragraphs=_paragraphs(text), empty=NOT_ANSWERED)
         for title, text in (
             (
                 "Child's wishes and feelings" if about_child else "Children's views (if seen)",
-                visit.wishes_and_feelings,
+                wishes,
             ),
             (
                 "Observations" if about_child else "Observations of the home and care",

@@ -71,6 +71,9 @@ class Visit(Finalisable, SubjectMixin, Record, Base):
     seen_alone: Mapped[bool | None] = mapped_column(Boolean, default=None)
     not_seen_alone_reason: Mapped[str | None] = mapped_column(String(32), default=None)
     wishes_and_feelings: Mapped[str] = mapped_column(Text, default="")
+    #: Why the child's wishes and feelings could not be gathered at this visit (a code of
+    #: ``wishes_not_gathered_reason``), when they could not: a baby, for instance.
+    wishes_not_gathered: Mapped[str | None] = mapped_column(String(32), default=None)
     observations: Mapped[str] = mapped_column(Text, default="")
     actions_agreed: Mapped[str] = mapped_column(Text, default="")
     welfare_concern: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import people
+from app import clock, people, validation
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.models import DRAFT, FINALISED, Addendum, Attachment, CarerHousehold, Visit
 from app.services import attachments
@@ -44,6 +44,7 @@ class VisitFields:
     seen_alone: bool | None = None
     not_seen_alone_reason: str | None = None
     wishes_and_feelings: str = ""
+    wishes_not_gathered: str | None = None
     observations: str = ""
     actions_agreed: str = ""
     welfare_concern: bool = False
@@ -52,8 +53,12 @@ class VisitFields:
         """A reason for not seeing the child alone only makes sense when they were not: drop a
         reason left over from an earlier answer rather than store a contradiction. A visit to
         a household asks neither question, so neither answer is kept."""
-        if household and (self.seen_alone is not None or self.not_seen_alone_reason):
-            return replace(self, seen_alone=None, not_seen_alone_reason=None)
+        if household and (
+            self.seen_alone is not None or self.not_seen_alone_reason or self.wishes_not_gathered
+        ):
+            return replace(
+                self, seen_alone=None, not_seen_alone_reason=None, wishes_not_gathered=None
+            )
         if self.seen_alone is not False and self.not_seen_alone_reason is not None:
             return replace(self, not_seen_alone_reason=None)
         return self
@@ -118,6 +123,22 @@ def load(store: Store, *, visit_id: uuid.UUID) -> VisitState:
         if visit is None or visit.deleted:
             raise VisitNotFound("This visit is not on this laptop.")
         return _state(session, visit)
+
+
+def sign_off_problems(
+    values: VisitFields, *, child_id: uuid.UUID | None, household_id: uuid.UUID | None
+) -> list[FieldProblem]:
+    """What would stop this visit being signed off, by the same rules the store applies
+    (``app.validation``), so the form can say so before asking "sign off?"."""
+    values = values.normalised(household=_about_household(child_id, household_id))
+    visit = Visit(
+        id=uuid.uuid4(),
+        child_id=child_id,
+        household_id=household_id,
+        status=FINALISED,
+        **_columns(values),
+    )
+    return validation.problems(visit, today=clock.today())
 
 
 def save_draft(

@@ -364,6 +364,7 @@ def _visit(w: DemoWriter, child: Child, day: date, who: str) -> None:
             "seen_alone": age_on(child.born, day) >= 3,
             "not_seen_alone_reason": None if age_on(child.born, day) >= 3 else "INAPPROPRIATE",
             "wishes_and_feelings": w.rng.choice(WISHES) if age_on(child.born, day) >= 4 else "",
+            "wishes_not_gathered": None if age_on(child.born, day) >= 4 else "TOO_YOUNG",
             "observations": w.rng.choice(OBSERVATIONS),
             "actions_agreed": "",
             "welfare_concern": False,

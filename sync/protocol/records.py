@@ -103,6 +103,7 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "seen_alone": "bool?",
         "not_seen_alone_reason": "str?",
         "wishes_and_feelings": "str",
+        "wishes_not_gathered": "str?",
         "observations": "str",
         "actions_agreed": "str",
         "welfare_concern": "bool",

@@ -49,6 +49,8 @@ def finalised_visit(child_id: uuid.UUID, **overrides: Any) -> Visit:
         child_id,
         who_was_seen="Amara and her foster carer",
         seen_alone=True,
+        wishes_and_feelings=overrides.pop("wishes_and_feelings", "Wants to stay where she is."),
+        observations=overrides.pop("observations", "Settled and chatty; room personalised."),
         status="finalised",
         **overrides,
     )

@@ -321,3 +321,21 @@ def test_a_visit_to_carers_prints_the_household_and_its_own_words(store: Store) 
     assert _section(document, "Observations of the home and care").paragraphs == (
         "Home warm and welcoming.",
     )
+
+
+def test_a_baby_s_visit_prints_why_their_words_are_not_there(
+    store: Store, child_id: uuid.UUID
+) -> None:
+    """Where the child's wishes and feelings could not be gathered, the copy says why under
+    that heading rather than "Not answered"."""
+    with store.write() as session:
+        visit = factories.finalised_visit(
+            child_id, wishes_and_feelings="", wishes_not_gathered="TOO_YOUNG"
+        )
+        session.add(visit)
+    with store.read() as session:
+        document = visit_document(session, visit.id, CONTEXT)
+    wishes = _section(document, "Child's wishes and feelings")
+    assert wishes.paragraphs == (
+        "Not gathered at this visit: The child is too young to put them into words.",
+    )

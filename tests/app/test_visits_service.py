@@ -4,6 +4,7 @@ checks the sign-off rules, finalised visits never change, and corrections are ad
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -97,19 +98,30 @@ def test_a_future_date_is_refused_with_the_field_named(store: Store, child_id: u
 
 
 def test_finalise_checks_the_sign_off_rules(store: Store, child_id: uuid.UUID) -> None:
-    """A visit cannot be signed off without who was seen and whether the child was seen alone;
-    the draft is left as it was."""
+    """A visit cannot be signed off without who was seen, whether the child was seen alone,
+    the child's wishes and feelings and what was observed of them; the draft is left as it
+    was."""
     visit_id = uuid.uuid4()
     visits.save_draft(store, visit_id=visit_id, child_id=child_id, values=_fields())
     with pytest.raises(ValidationError) as caught:
         visits.finalise(store, visit_id=visit_id, child_id=child_id, values=_fields())
-    assert set(caught.value.fields) == {"who_was_seen", "seen_alone"}
+    assert set(caught.value.fields) == {
+        "who_was_seen",
+        "seen_alone",
+        "wishes_and_feelings",
+        "observations",
+    }
     with pytest.raises(ValidationError) as caught:
         visits.finalise(
             store,
             visit_id=visit_id,
             child_id=child_id,
-            values=_fields(who_was_seen="Amara", seen_alone=False),
+            values=_fields(
+                who_was_seen="Amara",
+                seen_alone=False,
+                wishes_and_feelings="Wants to stay",
+                observations="Settled",
+            ),
         )
     assert caught.value.fields == ["not_seen_alone_reason"]
     assert not visits.load(store, visit_id=visit_id).finalised
@@ -120,7 +132,12 @@ def test_a_finalised_visit_cannot_change_and_takes_addenda(
 ) -> None:
     """Sign-off freezes the visit; a correction is an addendum that points at it."""
     visit_id = uuid.uuid4()
-    done = _fields(who_was_seen="Amara and her carer", seen_alone=True, observations="Well")
+    done = _fields(
+        who_was_seen="Amara and her carer",
+        seen_alone=True,
+        wishes_and_feelings="Wants to stay",
+        observations="Well",
+    )
     with pytest.raises(ValidationError):
         visits.add_addendum(store, visit_id=uuid.uuid4(), text="   ")
     visits.save_draft(store, visit_id=visit_id, child_id=child_id, values=done)
@@ -232,3 +249,40 @@ def test_a_visit_must_name_a_household_on_this_laptop(store: Store) -> None:
         )
     with pytest.raises(ValueError):
         visits.save_draft(store, visit_id=uuid.uuid4(), values=_fields())
+
+
+def test_sign_off_problems_say_before_signing_what_finalise_would_refuse(
+    store: Store, child_id: uuid.UUID
+) -> None:
+    """The form's check before "sign off?" is the store's own rule: the same problems, and none
+    once a baby's visit gives the reason and what was observed of the child."""
+    baby = _fields(
+        who_was_seen="Ava and her carer",
+        seen_alone=False,
+        not_seen_alone_reason="INAPPROPRIATE",
+        wishes_not_gathered="TOO_YOUNG",
+    )
+    before = visits.sign_off_problems(baby, child_id=child_id, household_id=None)
+    assert [p.field for p in before] == ["observations"]
+    assert "too young to say" in before[0].message
+    visit_id = uuid.uuid4()
+    with pytest.raises(ValidationError) as refused:
+        visits.finalise(store, visit_id=visit_id, child_id=child_id, values=baby)
+    assert refused.value.problems == before
+    observed = replace(baby, observations="Smiled at her carer; feeding well.")
+    assert visits.sign_off_problems(observed, child_id=child_id, household_id=None) == []
+    state = visits.finalise(store, visit_id=visit_id, child_id=child_id, values=observed)
+    assert state.finalised and state.fields.wishes_not_gathered == "TOO_YOUNG"
+
+
+def test_a_visit_to_carers_keeps_no_child_only_answers(store: Store) -> None:
+    """A household visit is not asked about one child's wishes: no reason is stored for it."""
+    with store.write() as session:
+        household = factories.household()
+        session.add(household)
+    values = _fields(
+        visit_type="SUPERVISING", who_was_seen="The carers", wishes_not_gathered="TOO_YOUNG"
+    )
+    assert visits.sign_off_problems(values, child_id=None, household_id=household.id) == []
+    state = visits.finalise(store, visit_id=uuid.uuid4(), household_id=household.id, values=values)
+    assert state.fields.wishes_not_gathered is None

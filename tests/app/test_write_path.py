@@ -116,7 +116,9 @@ def test_signed_off_visit_is_read_only_and_takes_addenda(store: Store) -> None:
     """A finalised visit cannot be edited; a correction is an addendum linked to it."""
     child = _saved_child(store)
     with store.write() as session:
-        visit = factories.visit(child.id, observations="settled well")
+        visit = factories.visit(
+            child.id, observations="settled well", wishes_and_feelings="Wants to stay"
+        )
         session.add(visit)
     with store.write() as session:
         loaded = session.get(Visit, visit.id)

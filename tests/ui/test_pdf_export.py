@@ -132,6 +132,9 @@ def _finalised_form(
     observations = form.field("observations")
     observations.setFocus()
     qtbot.keyClicks(observations, "Kai showed me his football medals & his new boots.")
+    wishes = form.field("wishes_and_feelings")
+    wishes.setFocus()
+    qtbot.keyClicks(wishes, "Kai wants to keep playing football on Saturdays.")
     monkeypatch.setattr(
         QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
     )

@@ -146,27 +146,71 @@ def test_saves_never_overlap_and_the_last_edit_wins(
     assert stored is not None and stored.observations == "Version 11"
 
 
-def test_problems_are_shown_next_to_their_fields(
+def test_sign_off_checks_come_before_the_question_and_clear_as_each_field_is_fixed(
     qtbot: QtBot, form: VisitForm, yes_to_finalise: list[str]
 ) -> None:
-    """Finalising an incomplete visit names what is missing beside each field and leaves the
-    form editable."""
+    """Finalising an incomplete visit names what is missing beside each field (who was seen,
+    seen alone, the child's wishes and feelings, observations) without asking "cannot be
+    changed?"; each message goes as soon as its field is put right, and choosing "not seen
+    alone" asks for the reason (reg 29) at once."""
     with qtbot.waitSignal(form.sig_failed, timeout=5000):
         form.finalise()
-    assert yes_to_finalise and "cannot be changed" in yes_to_finalise[0]
+    assert yes_to_finalise == []
     assert form.error_text("who_was_seen") == "Record who was seen before signing off the visit."
     assert "seen alone" in form.error_text("seen_alone")
-    assert form.error_text("observations") == ""
+    assert form.error_text("wishes_and_feelings").startswith(
+        "Record the child's wishes and feelings before signing off"
+    )
+    assert form.error_text("observations") == (
+        "Record what you observed of the child before signing off."
+    )
+    assert form.focusWidget() is form.field("who_was_seen")
     assert not form.is_read_only
+    qtbot.keyClicks(form.field("who_was_seen"), "Kai")
+    assert form.error_text("who_was_seen") == ""
+    assert form.error_text("observations") != ""
     seen = form.field("seen_alone")
     assert isinstance(seen, QComboBox)
     _choose(seen, "No")
-    who = form.field("who_was_seen")
-    qtbot.keyClicks(who, "Kai")
+    assert form.error_text("seen_alone") == ""
+    assert "regulation 29" in form.error_text("not_seen_alone_reason")
+    qtbot.keyClicks(form.field("wishes_and_feelings"), "Wants a bike.")
+    qtbot.keyClicks(form.field("observations"), "Relaxed with his carer.")
+    assert form.error_text("wishes_and_feelings") == form.error_text("observations") == ""
+    assert yes_to_finalise == []
+
+
+def test_a_baby_s_visit_records_what_was_observed_instead_of_words(
+    qtbot: QtBot, form: VisitForm, store: Store, yes_to_finalise: list[str]
+) -> None:
+    """For a child too young to say, the reason stands in for their words and the form asks
+    for what was observed of them; with that written the visit signs off."""
+    qtbot.keyClicks(form.field("who_was_seen"), "Baby Ava and her carer")
+    seen = form.field("seen_alone")
+    assert isinstance(seen, QComboBox)
+    _choose(seen, "No")
+    reason = form.field("not_seen_alone_reason")
+    assert isinstance(reason, QComboBox)
+    _choose(reason, "The social worker judged it inappropriate")
+    because = form.field("wishes_not_gathered")
+    assert isinstance(because, QComboBox)
+    _choose(because, "The child is too young to put them into words")
     with qtbot.waitSignal(form.sig_failed, timeout=5000):
         form.finalise()
-    assert "regulation 29" in form.error_text("not_seen_alone_reason")
-    assert form.error_text("who_was_seen") == ""
+    assert yes_to_finalise == []
+    assert form.error_text("wishes_and_feelings") == ""
+    assert "too young to say" in form.error_text("observations")
+    observations = form.field("observations")
+    assert isinstance(observations, QPlainTextEdit)
+    assert "What you observed of the child" in observations.placeholderText()
+    qtbot.keyClicks(observations, "Smiled and reached for her carer; feeding well.")
+    assert form.error_text("observations") == ""
+    with qtbot.waitSignal(form.finalised, timeout=5000):
+        form.finalise()
+    assert len(yes_to_finalise) == 1
+    stored = _stored(store, form.visit_id)
+    assert stored is not None and stored.status == "finalised"
+    assert stored.wishes_not_gathered == "TOO_YOUNG" and stored.wishes_and_feelings == ""
 
 
 def test_finalise_locks_the_form_and_addenda_are_added(
@@ -181,6 +225,7 @@ def test_finalise_locks_the_form_and_addenda_are_added(
     reason = form.field("not_seen_alone_reason")
     assert isinstance(reason, QComboBox) and reason.isEnabled()
     _choose(reason, "The child did not want to be seen alone")
+    qtbot.keyClicks(form.field("observations"), "Relaxed and chatty with his carer.")
     with qtbot.waitSignal(form.finalised, timeout=5000) as done:
         form.finalise()
     assert done.args == [form.visit_id]

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from app import clock, codes
 from app.chronology import child_names
+from app.errors import FieldProblem
 from app.households import household_names
 from app.services import visits
 from app.services.visits import AttachmentView, VisitFields, VisitState
@@ -66,6 +67,10 @@ _HOUSEHOLD_WORDS = {
     ),
     "observations": ("&Observations of the home and care:", "Observations of the home and care"),
 }
+_OBSERVED_YOUNG = (
+    "What you observed of the child: how they responded to you and their carer, their care, "
+    "their development and how they seemed"
+)
 _HOUSEHOLD_CONCERN = (
     "Concern abo&ut the standard of care in this household (to be followed up with your manager)"
 )
@@ -155,6 +160,7 @@ class VisitForm(DraftForm):
             seen_alone=seen if isinstance(seen, bool) else None,
             not_seen_alone_reason=self._reason.currentData() if seen is False else None,
             wishes_and_feelings=self._wishes.toPlainText(),
+            wishes_not_gathered=self._not_gathered.currentData(),
             observations=self._observations.toPlainText(),
             actions_agreed=self._actions.toPlainText(),
             welfare_concern=self._concern.isChecked(),
@@ -184,6 +190,10 @@ class VisitForm(DraftForm):
         for code, entry in codes.code_list("not_seen_alone_reason").items():
             self._reason.addItem(entry.label, code)
         self._wishes = self._text_box()
+        self._not_gathered = QComboBox()
+        self._not_gathered.addItem("They were gathered (written above)", None)
+        for code, entry in codes.code_list("wishes_not_gathered_reason").items():
+            self._not_gathered.addItem(entry.label, code)
         self._observations = self._text_box()
         self._actions = self._text_box()
         self._concern = QCheckBox(
@@ -212,6 +222,12 @@ class VisitForm(DraftForm):
                     "Child's wis&hes and feelings:",
                     self._wishes,
                     "Child's wishes and feelings",
+                ),
+                (
+                    "wishes_not_gathered",
+                    "If not gathered, be&cause:",
+                    self._not_gathered,
+                    "Why the child's wishes and feelings could not be gathered",
                 ),
                 ("observations", "&Observations:", self._observations, "Observations"),
                 ("actions_agreed", "Act&ions agreed:", self._actions, "Actions agreed"),
@@ -250,8 +266,9 @@ class VisitForm(DraftForm):
         self._header_page(self._title, [self._export])
 
         self._reason.setEnabled(False)
-        for box in (self._type, self._seen_alone, self._reason):
+        for box in (self._type, self._seen_alone, self._reason, self._not_gathered):
             box.currentIndexChanged.connect(self._edited)
+        self._not_gathered.currentIndexChanged.connect(self._not_gathered_changed)
         self._seen_alone.currentIndexChanged.connect(self._seen_alone_changed)
         self._date.dateChanged.connect(self._edited)
         self._who.textEdited.connect(self._edited)
@@ -266,7 +283,7 @@ class VisitForm(DraftForm):
         self._type.clear()
         for code in visits.HOUSEHOLD_VISIT_TYPES:
             self._type.addItem(codes.label("visit_type", code), code)
-        for name in ("seen_alone", "not_seen_alone_reason"):
+        for name in ("seen_alone", "not_seen_alone_reason", "wishes_not_gathered"):
             self._form.setRowVisible(self._rows[name], False)
         for name, (caption, accessible) in _HOUSEHOLD_WORDS.items():
             self._labels[name].setText(caption)
@@ -300,6 +317,9 @@ class VisitForm(DraftForm):
         self._seen_alone.setCurrentIndex(max(0, self._seen_alone.findData(values.seen_alone)))
         self._reason.setCurrentIndex(max(0, self._reason.findData(values.not_seen_alone_reason)))
         self._wishes.setPlainText(values.wishes_and_feelings)
+        self._not_gathered.setCurrentIndex(
+            max(0, self._not_gathered.findData(values.wishes_not_gathered))
+        )
         self._observations.setPlainText(values.observations)
         self._actions.setPlainText(values.actions_agreed)
         self._concern.setChecked(values.welfare_concern)
@@ -309,6 +329,17 @@ class VisitForm(DraftForm):
         super()._set_enabled(enabled)
         self._attach.setEnabled(enabled)
         self._reason.setEnabled(enabled and self._seen_alone.currentData() is False)
+
+    def _not_gathered_changed(self) -> None:
+        """A child too young to say: the observations are where their voice is recorded."""
+        young = self._not_gathered.currentData() == "TOO_YOUNG"
+        self._observations.setPlaceholderText(_OBSERVED_YOUNG if young else "")
+
+    def _local_problems(self) -> list[FieldProblem]:
+        """The sign-off rules of ``app.validation``, before the worker is asked to sign."""
+        return visits.sign_off_problems(
+            self.values(), child_id=self._child_id, household_id=self._household_id
+        )
 
     def _seen_alone_changed(self) -> None:
         self._reason.setEnabled(not self._read_only and self._seen_alone.currentData() is False)
