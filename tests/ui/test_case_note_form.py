@@ -55,6 +55,8 @@ def _stored(store: Store, note_id: uuid.UUID) -> CaseNote | None:
 
 def _new_note(window: MainWindow, qtbot: QtBot) -> CaseNoteForm:
     case = _open_mara(window, qtbot)
+    window.activateWindow()  # Alt letters reach the active window only
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     qtbot.keyClick(case, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: isinstance(window.current_page, CaseNoteForm), timeout=2000)
     form = window.current_page

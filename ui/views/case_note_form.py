@@ -127,14 +127,14 @@ class CaseNoteForm(DraftForm):
                 ("kind", "&Kind of note:", self._kind, "Kind of note"),
                 ("event_date", "&Date it happened:", self._date, "Date it happened"),
                 ("subject", "S&ubject:", self._subject, "Subject"),
-                ("text", "&Note:", self._text, "Note"),
+                ("text", "No&te:", self._text, "Note"),
             ],
         )
         self._addenda_group(
             placeholder="Write a correction or addition to this case note",
             caption="New add&endum:",
         )
-        self._finalise_button("Si&gn off note…", "Sign off case note")
+        self._finalise_button("Sign &off note…", "Sign off case note")
         self._scrolling([self._written, form], chars=120)
         self._header_page(self._title, [])
 

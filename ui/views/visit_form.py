@@ -225,7 +225,7 @@ class VisitForm(DraftForm):
                 ),
                 (
                     "wishes_not_gathered",
-                    "If not gathered, be&cause:",
+                    "If not gathered, &because:",
                     self._not_gathered,
                     "Why the child's wishes and feelings could not be gathered",
                 ),
