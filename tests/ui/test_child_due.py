@@ -155,3 +155,29 @@ def test_due_tab_screenshot(view: CaseView) -> None:
     """The Due tab at the laptop's 1366x768."""
     view.tabs.setCurrentIndex(DUE_TAB)
     views_support.screenshot(view, "case-view-due")
+
+
+def test_enter_on_a_due_item_starts_what_meets_it(
+    view: CaseView, qtbot: QtBot, child_id: uuid.UUID
+) -> None:
+    """Enter on the weekly visit asks for a new visit; on the first review, a new review; on the
+    action, the Actions tab opens with that action selected."""
+    view.tabs.setCurrentIndex(DUE_TAB)
+    model, table = view.due_model, view.due_table
+    rows = {model.item_at(r).obligation: r for r in range(model.rowCount())}
+    table.setFocus()
+    table.selectRow(rows["child_visit"])
+    with qtbot.waitSignal(view.record_visit, timeout=2000) as asked:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert asked.args == [child_id]
+    table.selectRow(rows["child_review"])
+    with qtbot.waitSignal(view.record_review, timeout=2000) as asked:
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert asked.args == [child_id]
+    qtbot.waitUntil(lambda: view.actions_panel.loaded, timeout=5000)
+    action = next(o for o in rows if o.startswith("action:"))
+    table.selectRow(rows[action])
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert view.tabs.currentWidget() is view.actions_panel.parentWidget()
+    chosen = view.actions_panel.model.action_at(view.actions_panel.table.currentIndex().row())
+    assert chosen.description == "Ask the school for Jo's attendance record"

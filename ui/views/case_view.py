@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from app.chronology import KINDS, CaseFile, ChildNotFound, open_case
+from app.deadlines.engine import ACTION, is_action
 from app.store import Store
 from ui.exports.actions import export_chronology
 from ui.models.actions_model import ActionsModel
@@ -264,7 +265,7 @@ class CaseView(QWidget):
 
         self._actions_panel = ActionsPanel(self._store, child_id=self._child_id)
         self._actions_panel.sig_changed.connect(self.refresh)
-        actions_page = QWidget()
+        actions_page = self._actions_page = QWidget()
         actions_layout = QVBoxLayout(actions_page)
         actions_layout.addWidget(self._actions_panel, 1)
 
@@ -304,14 +305,33 @@ class CaseView(QWidget):
         self._due_table = _table("Due items", self._due)
         hint = QLabel(
             "Every statutory visit, review and plan due for this child, and the actions agreed "
-            "for them, most urgent first, with the regulation that sets each date."
+            "for them, most urgent first, with the regulation that sets each date. Press Enter "
+            "on a visit or review to record it, or on an action to find it on the Actions tab."
         )
         hint.setWordWrap(True)
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(hint)
         layout.addWidget(self._due_table, 1)
+        self._due_table.activated.connect(self._act_on_due)
         return page
+
+    def _act_on_due(self, index: QModelIndex | QPersistentModelIndex) -> None:
+        """Enter on a due item starts what meets it: a visit, a review, or the action itself."""
+        if not 0 <= index.row() < self._due.rowCount():
+            return
+        item = self._due.item_at(index.row())
+        if is_action(item.rule_ref):
+            panel = self._actions_panel
+            self._tabs.setCurrentIndex(self._tabs.indexOf(self._actions_page))
+            row = panel.model.row_of(uuid.UUID(hex=item.rule_ref.removeprefix(ACTION)))
+            if row >= 0:
+                panel.table.selectRow(row)
+                panel.table.setFocus()
+        elif item.obligation == "child_visit":
+            self.record_visit.emit(self._child_id)
+        elif item.obligation in ("child_review", "adoption_review", "sgo_support_review"):
+            self.record_review.emit(self._child_id)
 
     def _show(self, seq: int, case: CaseFile) -> None:
         if not alive(self) or seq != self._seq:
