@@ -522,15 +522,15 @@ class MainWindow(QMainWindow):
         unlock = UnlockWindow(self._profile, page)
         message = lock_message(reason, self._settings.idle_lock_minutes)
         unlock.set_locked_message(f"{message} {self._lock_note}".strip())
-        # Centred at a readable width: a centred widget otherwise shrinks to its hint and
-        # its wrapped lines are cut off.
-        unlock.setFixedWidth(min(520, max(360, page.width() - 48)))
         unlock.sig_unlocked.connect(self._unlocked)
         layout = page.layout()
         assert isinstance(layout, QVBoxLayout)
         for label in page.findChildren(QLabel, "LockingLabel"):
             label.hide()
-        layout.insertWidget(2, unlock, 0, Qt.AlignmentFlag.AlignHCenter)
+        # The whole page, not a centred cell: the unlock window centres its own column, and
+        # only a widget that fills its cell gets the height its wrapped lines need (a long
+        # "wrong passphrase" message is never cut off).
+        layout.insertWidget(2, unlock, 100)
         unlock.show()
         self._unlock = unlock
         unlock.setFocus()

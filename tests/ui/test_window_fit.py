@@ -15,13 +15,13 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QTableView
 from pytestqt.qtbot import QtBot
 
 from app.models import Child
-from app.settings import FONT_POINT_SIZES
+from app.settings import FONT_POINT_SIZES, Settings
 from app.store import Profile
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.ui import views_support
 from tests.ui.test_main_window import quiet_sync
 from ui import tasks
-from ui.app import AppFlow
+from ui.app import AppFlow, AppLook
 from ui.main_window import MainWindow
 from ui.models.dashboard_model import Column
 from ui.views.case_view import CaseView
@@ -122,3 +122,36 @@ def test_a_new_text_size_reaches_every_open_page(
 def _amara(window: MainWindow) -> uuid.UUID:
     with window.store.read() as session:
         return session.query(Child).filter(Child.given_name == "Amara").one().id
+
+
+def test_a_wrong_passphrase_message_is_shown_whole(
+    opened: tuple[AppFlow, MainWindow], qtbot: QtBot, qapp: QApplication
+) -> None:
+    """At a large text size, the unlock window's "not right" message, wrapped over several
+    lines, gets the height all its lines need, inside the window."""
+    _flow, window = opened
+    AppLook(qapp).apply(Settings(font_point_size=16))
+    window.resize(1366, 768)
+    with qtbot.waitSignal(window.sig_locked, timeout=10_000):
+        window.lock("manual")
+    unlock = window.unlock_window
+    assert unlock is not None
+    with qtbot.waitSignal(unlock.sig_failed, timeout=10_000):
+        qtbot.keyClicks(unlock.passphrase, "not the passphrase at all")
+        qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)
+    label = unlock.error_label
+
+    def whole() -> bool:
+        shown = label.isVisible() and label.height() >= label.heightForWidth(label.width())
+        # Every parent up to the window holds the label's last line (a parent cut short
+        # clips it).
+        parent, corner = label, label.rect().bottomRight()
+        while parent is not window:
+            corner = parent.mapToParent(corner)
+            parent = parent.parentWidget()
+            if not parent.rect().contains(corner):
+                return False
+        return shown
+
+    qtbot.waitUntil(whole, timeout=5000)
+    assert label.heightForWidth(label.width()) > label.fontMetrics().height() * 1.5  # wrapped
