@@ -394,7 +394,14 @@ def _assessment(obj: Assessment, c: Check) -> None:
     if obj.kind != template.kind:
         c.add("kind", f"The form '{template.title}' is for a different kind of assessment.")
     c.subject(obj, child=template.subject == "child", household=template.subject == "household")
-    c.problems.extend(answers.problems(template, obj.answers or {}, finalising=obj.is_finalised))
+    c.problems.extend(
+        answers.problems(
+            template,
+            obj.answers or {},
+            finalising=obj.is_finalised,
+            today=c.today if obj.is_finalised else None,
+        )
+    )
 
 
 def _review(obj: Review, c: Check) -> None:

@@ -62,9 +62,14 @@ def visible_questions(
 
 
 def problems(
-    template: FormTemplate, answers: Mapping[str, Any], *, finalising: bool
+    template: FormTemplate,
+    answers: Mapping[str, Any],
+    *,
+    finalising: bool,
+    today: date | None = None,
 ) -> list[FieldProblem]:
-    """Everything wrong with ``answers``: shapes always, completeness when ``finalising``."""
+    """Everything wrong with ``answers``: shapes always, completeness when ``finalising``, and
+    with ``today`` a ``past_only`` date after it."""
     found: list[FieldProblem] = []
     known = {question.id: question for _section, question in template.questions()}
     for key in answers:
@@ -80,7 +85,10 @@ def problems(
     for _section, question in template.questions():
         value = answers.get(question.id)
         if is_answered(value):
-            found.extend(_shape(question, value, field_name(question.id)))
+            shape = _shape(question, value, field_name(question.id))
+            found.extend(shape)
+            if not shape and today is not None and question.past_only:
+                found.extend(_not_future(question, str(value), today))
         if finalising and question.id in shown:
             found.extend(_complete(question, value))
     return found
@@ -155,6 +163,18 @@ def _prune_item(group: Question, item: Mapping[str, Any]) -> dict[str, Any]:
         for field in item_fields(group, item)
         if is_answered(item.get(field.id))
     }
+
+
+def future_problem(label: str, on: date, today: date) -> str:
+    """The words for a date that has not happened yet ("" when it has)."""
+    if on <= today:
+        return ""
+    return f"'{label}' cannot be in the future: {on.day} {on:%B %Y} has not happened yet."
+
+
+def _not_future(question: Question, value: str, today: date) -> list[FieldProblem]:
+    message = future_problem(question.label, date.fromisoformat(value), today)
+    return [FieldProblem(field_name(question.id), message)] if message else []
 
 
 def _complete(question: Question, value: object) -> list[FieldProblem]:

@@ -25,6 +25,7 @@ publish a new version without a new release). Each is a TOML table::
       options = [{ value = "YES", label = "Yes" }]   # choice and multi_choice
       min = 0, max = 10, min_label = "...", max_label = "..."   # rating
       max_length = 500                # text and long_text (defaults below)
+      past_only = true                # date: a day after today cannot be finalised
       visible_if = { question = "seen_alone", equals = "NO" }
       # also { question = "x", any_of = ["A", "B"] } or { question = "x", answered = true }
 
@@ -111,6 +112,9 @@ class Question:
     fields: tuple[Question, ...] = ()
     min_items: int = 0
     max_items: int = DEFAULT_MAX_ITEMS
+    #: A date that must already have happened (a child cannot have become looked after next
+    #: week): refused at sign-off, never in a draft, so a slip never stops a draft saving.
+    past_only: bool = False
 
     def option_label(self, value: str) -> str:
         """The words for a stored choice; an unknown value is shown as it is, never dropped."""
@@ -240,6 +244,9 @@ def _question(raw: object, where: str, *, in_group: bool) -> Question:
         low, high = _int(table, "min", where), _int(table, "max", where)
         if low is None or high is None or low >= high:
             raise TemplateError(f"{where}: a rating needs whole numbers 'min' < 'max'.")
+    past_only = table.get("past_only", False)
+    if not isinstance(past_only, bool) or (past_only and kind != "date"):
+        raise TemplateError(f"{where}: 'past_only' is true or false, and only for a date.")
     max_length = _int(table, "max_length", where)
     if kind in DEFAULT_MAX_LENGTH:
         max_length = max_length or DEFAULT_MAX_LENGTH[kind]
@@ -274,6 +281,7 @@ def _question(raw: object, where: str, *, in_group: bool) -> Question:
         fields=fields,
         min_items=min_items,
         max_items=max_items,
+        past_only=past_only,
     )
 
 

@@ -160,7 +160,7 @@ def finalise(
         template = _template(session, template_id, template_version)
         # Shapes are checked on everything the form sent, before hidden answers are dropped,
         # so a bad value is reported rather than quietly pruned away.
-        found = form_answers.problems(template, answers, finalising=False)
+        found = form_answers.problems(template, answers, finalising=False, today=clock.today())
         if found:
             raise ValidationError(found)
         assessment, _created = _upsert(

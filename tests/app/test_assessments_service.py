@@ -324,3 +324,46 @@ def test_the_childs_chronology_shows_the_form_title_and_the_strengths_first(
     )
     assert entry.summary.startswith("Brilliant at drawing; proud of her swimming badge.")
     assert "Left over" not in entry.summary
+
+
+def test_the_date_a_child_became_looked_after_cannot_be_in_the_future(
+    store: Store, child_id: uuid.UUID
+) -> None:
+    """Version 2's "date the child became looked after" may sit in a draft as typed (nothing
+    typed is refused on the way to the store) but cannot be signed off for a day that has not
+    happened; yesterday is fine."""
+    tomorrow = clock.today() + timedelta(days=1)
+    answers = {"looked_after_from": tomorrow.isoformat()}
+    assessment_id = uuid.uuid4()
+
+    def finalise(given: dict[str, Any]) -> dict[str, str]:
+        with pytest.raises(ValidationError) as caught:
+            assessments.finalise(
+                store,
+                assessment_id=assessment_id,
+                template_id="child_asset_based",
+                template_version=2,
+                child_id=child_id,
+                household_id=None,
+                answers=given,
+            )
+        return {p.field: p.message for p in caught.value.problems}
+
+    assessments.save_draft(
+        store,
+        assessment_id=assessment_id,
+        template_id="child_asset_based",
+        template_version=2,
+        child_id=child_id,
+        household_id=None,
+        answers=answers,
+    )
+    found = finalise(answers)
+    assert found["answers.looked_after_from"] == (
+        "'Date the child became looked after' cannot be in the future: "
+        f"{tomorrow.day} {tomorrow:%B %Y} has not happened yet."
+    )
+    state = assessments.load(store, assessment_id=assessment_id)
+    assert state.status == "draft" and state.answers["looked_after_from"] == tomorrow.isoformat()
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    assert "answers.looked_after_from" not in finalise({**answers, "looked_after_from": yesterday})

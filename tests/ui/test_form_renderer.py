@@ -254,11 +254,10 @@ def test_dates_are_read_day_first_and_written_back_plainly(
     shown = [
         w.text()
         for w in date_input.findChildren(QLabel)
-        if w.isVisible() and "not a date" in w.text()
+        if w.isVisible() and "does not exist" in w.text()
     ]
     assert shown == [
-        "'Date of the meeting' is not a date Casebook can read: write it as for example "
-        "03/11/2026 or 3 Nov 2026."
+        "'Date of the meeting': 31 February 2026 does not exist (February 2026 has 28 days)."
     ]
     assert [p.field for p in form.local_problems()] == ["answers.met_on"]
 

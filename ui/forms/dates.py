@@ -9,6 +9,7 @@ carer born in '58 and a child born in '08 are both plausible.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 from typing import Final
@@ -61,6 +62,54 @@ def parse_uk_date(text: str) -> date | None:
             return date(year, month, day)
     except ValueError:  # 31/02/2026 and the like
         return None
+    return None
+
+
+_MONTH_NAMES: Final = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_problem(text: str, label: str) -> str:
+    """What is wrong with a typed date, in the worker's words ("" when nothing is): a date in
+    a shape Casebook reads but that no calendar has (31/02/2026) is named as such, with the
+    month's length, rather than called unreadable."""
+    if not text.strip() or parse_uk_date(text) is not None:
+        return ""
+    parts = _parts(text)
+    if parts is not None:
+        day, month, year = parts
+        if not 1 <= month <= 12:
+            return f"'{label}': there is no month {month}. Write the day first, {EXAMPLE}."
+        length = calendar.monthrange(year, month)[1]
+        name = _MONTH_NAMES[month - 1]
+        return f"'{label}': {day} {name} {year} does not exist ({name} {year} has {length} days)."
+    return f"'{label}' is not a date Casebook can read: write it as {EXAMPLE}."
+
+
+def _parts(text: str) -> tuple[int, int, int] | None:
+    """Day, month and year of text in one of the readable shapes, not yet checked against a
+    calendar; None for any other shape (or a month name Casebook does not know)."""
+    if match := _NUMERIC.match(text):
+        day, month, year = (int(part) for part in match.groups())
+        return day, month, year
+    if match := _WORDS.match(text):
+        named = _MONTHS.get(match.group(2).lower())
+        return None if named is None else (int(match.group(1)), named, int(match.group(3)))
+    if match := _ISO.match(text):
+        year, month, day = (int(part) for part in match.groups())
+        return day, month, year
     return None
 
 

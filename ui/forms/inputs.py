@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
+from app.forms.answers import future_problem
 from app.forms.template import Question, is_answered
-from ui.forms.dates import EXAMPLE, parse_uk_date, show_date
+from ui.forms.dates import date_problem, parse_uk_date, show_date
 from ui.views.common import qdate
 
 #: Up to this many options show as radio buttons (all visible at once); more use a drop-down.
@@ -312,10 +313,11 @@ class DateInput(QuestionInput):
         self._calendar.setAccessibleName(f"Calendar for {label}")
 
     def local_problem(self) -> str:
-        text = self._edit.text()
-        if not text.strip() or parse_uk_date(text) is not None:
-            return ""
-        return f"'{self._question.label}' is not a date Casebook can read: write it as {EXAMPLE}."
+        problem = date_problem(self._edit.text(), self._question.label)
+        on = parse_uk_date(self._edit.text())
+        if not problem and on is not None and self._question.past_only:
+            problem = future_problem(self._question.label, on, clock.today())
+        return problem
 
     def _show(self, value: Any) -> None:
         on = parse_uk_date(str(value)) if value is not None else None

@@ -12,19 +12,39 @@ from datetime import date, datetime
 from functools import cache
 
 import shiboken6
-from PySide6.QtCore import QDate, QLocale, QObject, QPoint, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QLocale,
+    QObject,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
     QGuiApplication,
     QIcon,
+    QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
     QPixmap,
     QPolygonF,
 )
-from PySide6.QtWidgets import QDateEdit, QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QDateEdit,
+    QFrame,
+    QScrollArea,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
 
 from app import clock
 from app.deadlines.engine import STATUS_WORDS, Status
@@ -58,18 +78,79 @@ def qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-def date_box(*, latest: date | None = None, start: date | None = None) -> QDateEdit:
+#: Why a day after today cannot be chosen, unless a caller says more precisely.
+NOT_YET = "it has not happened yet. Choose today or an earlier day."
+
+
+def date_box(
+    *, latest: date | None = None, start: date | None = None, why: str = NOT_YET
+) -> QDateEdit:
     """A date field as a UK reader writes dates (03 Nov 2026), with a calendar, showing
     ``start`` (today if None); ``latest`` is the last day it accepts (e.g. today, for
-    something that has happened)."""
+    something that has happened), and a click on a later day in the calendar says ``why``."""
     box = QDateEdit()
     box.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     box.setDisplayFormat("dd MMM yyyy")
     box.setCalendarPopup(True)
     if latest is not None:
         box.setMaximumDate(qdate(latest))
+        _FutureDays(box, why)
     box.setDate(qdate(start if start is not None else clock.today()))
     return box
+
+
+class _FutureDays(QObject):
+    """Says why a greyed-out day after a date box's last allowed day cannot be chosen, where
+    the worker clicked it, instead of the calendar silently ignoring the click."""
+
+    def __init__(self, box: QDateEdit, why: str) -> None:
+        super().__init__(box)
+        self._box = box
+        self._why = why
+        calendar = box.calendarWidget()
+        self._view = calendar.findChild(QTableView)
+        if self._view is not None:
+            self._view.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if (
+            self._view is not None
+            and watched is self._view.viewport()
+            and event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+        ):
+            day = calendar_day_at(self._box.calendarWidget(), event.position().toPoint())
+            if day is not None and day > self._box.maximumDate():
+                QToolTip.showText(
+                    event.globalPosition().toPoint(),
+                    f"{day.toString('dd MMM yyyy')} cannot be chosen: {self._why}",
+                    self._view,
+                    QRect(),
+                    10_000,
+                )
+                return True
+        return super().eventFilter(watched, event)
+
+
+def calendar_day_at(calendar: QCalendarWidget, point: QPoint) -> QDate | None:
+    """The day drawn at ``point`` in the calendar's grid (including the greyed days of the
+    months either side), or None over a heading or the week numbers."""
+    view = calendar.findChild(QTableView)
+    if view is None:
+        return None
+    index = view.indexAt(point)
+    text = str(index.data() or "")
+    if not index.isValid() or not text.isdigit():
+        return None
+    day = int(text)
+    shown = QDate(calendar.yearShown(), calendar.monthShown(), 1)
+    # Six rows of weeks: a large number in the first rows belongs to the month before, a
+    # small number in the last rows to the month after.
+    if index.row() <= 2 and day > 20:
+        shown = shown.addMonths(-1)
+    elif index.row() >= 4 and day < 15:
+        shown = shown.addMonths(1)
+    return QDate(shown.year(), shown.month(), day)
 
 
 def uk_date(day: date | None, empty: str = "") -> str:
