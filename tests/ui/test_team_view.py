@@ -147,6 +147,8 @@ def test_offline_the_page_shows_the_last_figures_as_of_their_time(
     assert len(page.shown_cases()) == 3
     page.cases_table.setCurrentCell(0, 0)
     assert not page.reallocate_button.isEnabled()
+    label = page.status_label  # every line of the reason shows, none cut off
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=5000)
     manager_support.shoot(window, "team-page-offline")
 
 

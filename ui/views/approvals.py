@@ -37,6 +37,7 @@ from app.errors import CasebookError
 from app.store import Store
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font, qdate, uk_date
+from ui.views.wrapped_label import WrappedLabel
 
 COLUMNS = ("Signed off", "Child or household", "Record", "Signed off by", "Waiting", "Returned")
 #: The due date a return suggests: two weeks to put it right.
@@ -167,7 +168,7 @@ class ApprovalsView(QWidget):
         title = QLabel("Approvals")
         title.setFont(heading_font(self.font()))
         self._count = QLabel("Loading…")
-        self._message = QLabel("")
+        self._message = WrappedLabel("")
         self._message.setWordWrap(True)
         self._message.setAccessibleName("What happened")
         table = self._table = QTableWidget(0, len(COLUMNS))
@@ -254,14 +255,13 @@ class ApprovalsView(QWidget):
 
     def _save(self, work: object, done_text: str, kind: str) -> None:
         assert callable(work)
-        self._message.setProperty("role", "")
+        self._message.set_warning(False)
         self._message.setText("Saving…")
 
         def done(_result: object) -> None:
             if not alive(self):
                 return
             self._message.setText(f"{done_text} It reaches the worker at the next sync.")
-            self._message.style().polish(self._message)
             self.sig_saved.emit(kind)
             self.refresh()
 
@@ -269,9 +269,8 @@ class ApprovalsView(QWidget):
             if not alive(self):
                 return
             reason = str(exc) if isinstance(exc, CasebookError) else "It could not be saved."
-            self._message.setProperty("role", "error")
+            self._message.set_warning(True)
             self._message.setText(f"Not saved. {reason}")
-            self._message.style().polish(self._message)
 
         run_task(work, done, failed)
 

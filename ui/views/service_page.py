@@ -31,6 +31,7 @@ from ui.tasks import run_task
 from ui.views.bar_chart import Bar, BarChart
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
 from ui.views.team import when
+from ui.views.wrapped_label import WrappedLabel
 
 
 def share_text(on_time: int, late: int, overdue: int, share: float | None) -> str:
@@ -102,7 +103,7 @@ class ServicePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self._title, 1)
         top.addWidget(refresh)
-        self._status = QLabel("")
+        self._status = WrappedLabel("")
         self._status.setWordWrap(True)
         self._status.setAccessibleName("Where these figures come from")
         self._measure = QComboBox()
@@ -158,14 +159,13 @@ class ServicePage(QWidget):
                 f"{period}. Worked out by the service from its records, as of "
                 f"{when(figures.generated_at)}."
             )
-            self._status.setProperty("role", "")
+            self._status.set_warning(False)
         else:
             self._status.setText(
                 f"Offline: the last figures the service sent ({period}), as of "
                 f"{when(figures.generated_at)}. {fetched.reason}"
             )
-            self._status.setProperty("role", "error")
-        self._status.style().polish(self._status)
+            self._status.set_warning(True)
         chosen = self._measure.currentData()
         self._measure.blockSignals(True)
         self._measure.clear()
@@ -187,8 +187,7 @@ class ServicePage(QWidget):
             self._status.setText(f"No figures to show. {exc}")
         else:
             self._status.setText("The service's figures could not be read. Try Refresh.")
-        self._status.setProperty("role", "error")
-        self._status.style().polish(self._status)
+        self._status.set_warning(True)
         self.sig_loaded.emit()
 
     def _draw_timeliness(self) -> None:

@@ -42,6 +42,7 @@ from sync.client import ServiceRefused, ServiceUnavailable
 from sync.protocol.team import SubjectFigures, TeamOverview, WorkerFigures
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
+from ui.views.wrapped_label import WrappedLabel
 
 WORKER_COLUMNS = (
     "Worker",
@@ -186,7 +187,7 @@ class TeamView(QWidget):
         self.setAccessibleName("Team")
         self._title = QLabel("Team")
         self._title.setFont(heading_font(self.font()))
-        self._status = QLabel("")
+        self._status = WrappedLabel("")
         self._status.setObjectName("TeamAsOf")
         self._status.setWordWrap(True)
         self._status.setAccessibleName("Where these figures come from")
@@ -237,14 +238,13 @@ class TeamView(QWidget):
         self._title.setText(f"Team: {overview.team}")
         if figures.live:
             self._status.setText(f"Figures from the service, as of {when(overview.as_of)}.")
-            self._status.setProperty("role", "")
+            self._status.set_warning(False)
         else:
             self._status.setText(
                 f"Offline: the last figures the service sent, as of {when(overview.as_of)}. "
                 f"{figures.reason}"
             )
-            self._status.setProperty("role", "error")
-        self._status.style().polish(self._status)
+            self._status.set_warning(True)
         self._fill_workers(overview.workers)
         chosen = self._filter.currentData()
         self._filter.blockSignals(True)
@@ -264,8 +264,7 @@ class TeamView(QWidget):
             self._status.setText(f"No team figures to show. {exc}")
         else:
             self._status.setText("The team's figures could not be read. Try Refresh.")
-        self._status.setProperty("role", "error")
-        self._status.style().polish(self._status)
+        self._status.set_warning(True)
         self.sig_loaded.emit()
 
     def _fill_workers(self, workers: list[WorkerFigures]) -> None:
@@ -360,8 +359,7 @@ class TeamView(QWidget):
                 return
             reason = str(exc) if isinstance(exc, ServiceRefused | ServiceUnavailable) else ""
             self._status.setText(f"{case.name} was not reallocated. {reason}".strip())
-            self._status.setProperty("role", "error")
-            self._status.style().polish(self._status)
+            self._status.set_warning(True)
             self._update_buttons()
 
         run_task(
