@@ -92,10 +92,13 @@ def run(store: Store) -> list[CheckResult]:
             grouped = select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
             counts = {state: n for state, n in session.execute(grouped)}
         rejected = counts.get(REJECTED, 0)
-        return (
-            not rejected,
-            f"{counts.get(PENDING, 0)} waiting, {rejected} set aside by the service",
-        )
+        detail = f"{counts.get(PENDING, 0)} waiting, {rejected} set aside by the service"
+        if rejected:
+            detail += (
+                ": open Sync details, Open changes not accepted, and retry each or mark it "
+                "dealt with (copy or export it first)"
+            )
+        return not rejected, detail
 
     check("Changes waiting to sync", outbox)
     return results

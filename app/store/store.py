@@ -7,6 +7,7 @@ methods block, so the UI calls them from its database worker thread, never the G
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,9 @@ def _damage_reported() -> Iterator[None]:
         if not any(word in detail.lower() for word in _DAMAGE_WORDS):
             raise
         raise StoreDamaged(detail=detail) from exc
+
+
+log = logging.getLogger(__name__)
 
 
 class Store:
@@ -92,7 +96,12 @@ class Store:
         self._checkpointer.request()
         if not remote:
             for listener in list(self.after_local_write):
-                listener()
+                # The save is committed: a listener that fails (a window already gone) must
+                # not make the caller believe it was not.
+                try:
+                    listener()
+                except Exception as exc:  # noqa: BLE001
+                    log.info("a save listener failed: %s", type(exc).__name__)
 
     @contextmanager
     def file_settled(self) -> Iterator[None]:
