@@ -99,11 +99,15 @@ def test_a_visit_signed_off_offline_reaches_the_child_after_the_case_moves(
     office.manager.sync()
     with office.a.store.write() as session:
         visit = factories.finalised_visit(child.id, observations="Settled; showed me his Lego.")
-        session.add(visit)
+        draft = factories.visit(child.id, observations="Half-written notes from Friday.")
+        session.add_all([visit, draft])
+        edited = session.get(Child, child.id)
+        assert edited is not None
+        edited.preferred_name = "Kofi"
     office.service.allocate("child", child.id, office.c.worker)
 
     summary = office.a.sync()
-    assert (summary.sent, summary.rejected, summary.kept_for_worker) == (1, 0, 0)
+    assert (summary.sent, summary.rejected, summary.kept_for_worker) == (3, 0, 0)
     with office.a.store.read() as session:
         # Safe on the service, so the case left A's laptop as it should.
         assert session.get(Child, child.id) is None and session.get(Visit, visit.id) is None
@@ -117,11 +121,18 @@ def test_a_visit_signed_off_offline_reaches_the_child_after_the_case_moves(
             assert arrived is not None and arrived.child_id == child.id
             assert arrived.observations == "Settled; showed me his Lego."
             assert arrived.status == "finalised" and arrived.finalised_by == office.a.worker
+            # A's offline edit of the child and draft visit are on the record too.
+            also = session.get(Visit, draft.id)
+            assert also is not None and also.observations == "Half-written notes from Friday."
+            kid = session.get(Child, child.id)
+            assert kid is not None and kid.preferred_name == "Kofi"
+            assert kid.allocated_worker == office.c.worker
             [flag] = session.scalars(
                 select(CaseNote).where(CaseNote.child_id == child.id, CaseNote.kind == "LATE_WORK")
             ).all()
             assert flag.subject == f"Recorded by {office.a.worker} before the case moved to you"
             assert "visit of" in flag.text and "(signed off)" in flag.text
+            assert "(draft)" in flag.text and "child" in flag.text
             assert flag.status == "finalised"
         # On their dashboard too, not only in the chronology.
         [shown] = late_work.recent(laptop.store, clock.today())
