@@ -16,11 +16,13 @@ from sqlalchemy import select
 
 from app.models import Child
 from app.settings import Settings
+from tests.app import factories
 from tests.server.conftest import LiveServer
 from tests.ui import manager_support, page_walk, sync_support
 from ui import tasks
 from ui.main_window import MainWindow
 from ui.views.case_view import CaseView
+from ui.views.household_view import HouseholdView
 from ui.views.team import ReallocateDialog, TeamView
 
 
@@ -158,3 +160,26 @@ def test_a_workers_window_has_no_team_command(
     window = _window(qtbot, team.worker, server)
     qtbot.waitUntil(lambda: "Worker" in window.windowTitle(), timeout=10_000)
     assert not [a for a in window.actions() if a.objectName() == "TeamAction"]
+
+
+def test_a_household_opens_from_the_team_page(
+    qtbot: QtBot, server: LiveServer, team: manager_support.Team
+) -> None:
+    """A carer household the worker supervises is listed with the team's cases and opens as
+    the household's page."""
+    with team.worker.store.write() as session:
+        made = factories.household(supervising_worker=team.worker.user)
+        session.add(made)
+    team.worker.sync()
+    team.manager.sync()
+    window = _window(qtbot, team.manager, server)
+    page = _team_page(qtbot, window)
+    rows = [c.kind for c in page.shown_cases()]
+    row = rows.index("household")
+    assert page.cases_table.item(row, 0).text() == "The Whitfield household (carers)"
+    page.cases_table.setCurrentCell(row, 0)
+    qtbot.keyClick(page.cases_table, Qt.Key.Key_Return)
+    opened = window.current_page
+    assert isinstance(opened, HouseholdView)
+    qtbot.waitUntil(lambda: opened.file is not None, timeout=10_000)
+    assert opened.file is not None and opened.file.profile.household_id == made.id
