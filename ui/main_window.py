@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.settings import Settings
 from app.store import Profile, Store
 from sync import account
-from ui import manager_tools, tasks
+from ui import desk, manager_tools, tasks
 from ui.sync_controller import SyncController
 from ui.tasks import run_task
 from ui.views.assessment_form import AssessmentForm
@@ -136,6 +136,8 @@ class MainWindow(QMainWindow):
         self._lock_note = ""
         self._worker_name = store.worker
         self._retiring: list[DraftForm] = []
+        #: The pages open when the window locked, to open again after unlock (``ui.desk``).
+        self._reopen: list[desk.Reopen] = []
         #: The signed-in account's role ("manager" may approve assessments); "" until known.
         self._role = ""
 
@@ -391,6 +393,7 @@ class MainWindow(QMainWindow):
         self._locked = True
         self._lock_note = unsent_note(self._sync.state if self._sync is not None else None)
         log.info("locking (%s)", reason)
+        self._reopen = desk.reopeners(list(reversed(self._pages())))
         self._take_pages()
         locked_page = self._locked_page()
         self._stack.addWidget(locked_page)
@@ -546,6 +549,9 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         self._set_actions_enabled(True)
         self._open_pages()
+        reopen, self._reopen = self._reopen, []
+        for again in reopen:
+            again(self)  # back to the page and record that was open
         self.sig_unlocked.emit()
 
     # ---- Private API: sync and settings
@@ -669,6 +675,7 @@ class MainWindow(QMainWindow):
             if button is not None:
                 button.setAccessibleName(act.text().replace("&", ""))
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        desk.install(self)
 
     def _quit(self) -> None:
         self._person_quits = True

@@ -145,7 +145,7 @@ def test_ctrl_l_locks_everything_and_the_passphrase_unlocks(
 ) -> None:
     """Ctrl+L takes every page away (no child's name in any visible text or the title),
     drops the store's key and shows the unlock window; the passphrase brings the dashboard
-    back over a new store."""
+    back over a new store, with the visit that was open on top of it again."""
     case = _open_mara(window, qtbot)
     case.record_visit.emit(case.child_id)
     form = window.current_page
@@ -173,9 +173,12 @@ def test_ctrl_l_locks_everything_and_the_passphrase_unlocks(
         qtbot.keyClick(unlock.passphrase, Qt.Key.Key_Return)
     assert not window.store.is_locked and window.store is not old_store
     dashboard = window.dashboard
-    assert isinstance(window.current_page, DashboardView) and dashboard is not None
+    assert dashboard is not None
     qtbot.waitUntil(lambda: dashboard is not None and dashboard.proxy.rowCount() >= 4, timeout=5000)
-    assert window.back_action.isEnabled() is False and window.lock_action.isEnabled()
+    # Back to the visit that was open, over the child's case (ui.desk).
+    again = window.current_page
+    assert isinstance(again, VisitForm) and again.visit_id == visit_id
+    assert window.back_action.isEnabled() and window.lock_action.isEnabled()
     with window.store.read() as session:
         visit = session.get(Visit, visit_id)
         assert visit is not None and visit.observations == "Typed just before the lock."

@@ -197,6 +197,11 @@ class DraftForm(FormPage):
         return self._read_only
 
     @property
+    def is_stored(self) -> bool:
+        """The record is in the store, or will be once the edits on screen are saved."""
+        return self._exists or self.is_dirty
+
+    @property
     def is_busy(self) -> bool:
         """A write is running or waiting its turn."""
         return self._writes.busy
