@@ -173,7 +173,7 @@ def build_demo(
     _assessments(w, made, households, managers)
     foster_homes = [h for h in homes if h.plan.carer_type == "MAINSTREAM_FOSTER"] or homes
     made += showcase(w, workers[0], managers[workers[0].team_id], foster_homes)
-    demo_returns.write(w, made, managers)
+    demo_returns.write(w, made, managers, foster_homes[0] if foster_homes else None)
     w.batch.finish()
     result.children = len(made)
     result.households = len(households)

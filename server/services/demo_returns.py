@@ -21,6 +21,7 @@ from server.models import UserAccount
 from server.services.demo_writer import DemoWriter, age_on, at, signed
 
 if TYPE_CHECKING:  # demo_records writes the fields made here
+    from server.services.demo_households import Household
     from server.services.demo_records import Child
 
 #: The local authority the demo's postcodes are in (give it to ``returns ssda903 --check``).
@@ -31,8 +32,10 @@ POSTCODES = (
     "YO26 5NR", "YO26 8JR", "YO26 5FG", "YO24 2ST", "YO19 6AF", "YO26 5BY", "YO24 1BB",
     "YO10 3BW", "YO23 2SZ", "YO23 1AH", "YO30 5TR", "YO30 6BY",
 )  # fmt: skip
-#: The Ofsted URN of the demo council's own fostering service (every foster placement's URN).
+#: The Ofsted URNs of the demo council's own fostering service (every foster placement's URN)
+#: and adoption agency.
 FOSTERING_URN = "SC055123"
+ADOPTION_URN = "SC055124"
 ETHNICITY = ("WBRI",) * 14 + ("WOTH", "MWBC", "MWBA", "MWAS", "APKN", "BAFR", "BCRB", "WROM")
 
 
@@ -82,11 +85,17 @@ def placement_fields(
     return {"postcode": postcode, "urn": urn}
 
 
-def write(w: DemoWriter, children: list[Child], managers: dict[int | None, UserAccount]) -> None:
+def write(
+    w: DemoWriter,
+    children: list[Child],
+    managers: dict[int | None, UserAccount],
+    foster_home: Household | None = None,
+) -> None:
     """Each child's yearly health and outcomes forms; for children under a placement order, the
     decision that they should be placed for adoption; for some teenagers, a day or two missing
     or away from their placement. Signed off by the worker and approved by the team's manager,
-    as the service's practice is."""
+    as the service's practice is. Then one child adopted in the last complete collection year
+    (:func:`_adopted_child`)."""
     for child in children:
         manager = managers.get(child.owner.team_id)
         rng = _rng(child.child_id)
@@ -116,6 +125,126 @@ def write(w: DemoWriter, children: list[Child], managers: dict[int | None, UserA
             }
             day = began + timedelta(days=3)
             _form(w, child, manager, "missing_episode", "MISSING_EPISODE", day, answers)
+    if len(children) > 1:
+        # Not the demo laptop's worker (the first child's), whose caseload the app opens on.
+        owner = children[1].owner
+        adopted_child(w, owner, managers.get(owner.team_id), foster_home)
+
+
+def adopted_child(
+    w: DemoWriter, owner: UserAccount, manager: UserAccount | None, foster_home: Household | None
+) -> uuid.UUID:
+    """A child adopted by new parents four months before the end of the last complete
+    collection year: in care for two years (interim then full care order, then a placement
+    order), fostered, the agency's decision that she should be placed for adoption, matched,
+    placed with the adopters, adopted. Her case is closed; every step is what the SSDA903
+    return's AD1 and placed-for-adoption tables report."""
+    from server.services.demo_records import Child
+
+    today = w.today
+    year_end = date(today.year if today.month >= 4 else today.year - 1, 3, 31)
+    adopted = year_end - timedelta(days=120)
+    entered = adopted - timedelta(days=700)
+    born = entered - timedelta(days=200)
+    steps = {
+        "C2": entered + timedelta(days=110),
+        "decided": entered + timedelta(days=330),
+        "E1": entered + timedelta(days=380),
+        "matched": entered + timedelta(days=520),
+        "placed": entered + timedelta(days=540),
+    }
+    cid = w.new_id()
+    child = Child(cid, owner, "Poppy", born, entered, foster_home)
+    child.legal = [("C1", entered), ("C2", steps["C2"]), ("E1", steps["E1"])]
+    child.left_care = adopted
+    w.allocate(child.subject, owner)
+    facts = child_fields(cid, born, "F", today, entered)
+    w.write(
+        "child",
+        {
+            "given_name": "Poppy",
+            "family_name": "Marsh",
+            "preferred_name": None,
+            "date_of_birth": born.isoformat(),
+            "sex": "F",
+            "category_of_need": "N1",
+            "allocated_worker": owner.username,
+            "case_open": False,
+            "about_me": "Loves the swings and her adoptive family's dog.",
+            **facts,
+        },
+        owner,
+        child.subject,
+        cid,
+    )
+    statuses = [
+        ("C1", entered, steps["C2"], "X1"),
+        ("C2", steps["C2"], steps["E1"], "X1"),
+        ("E1", steps["E1"], adopted, "E11"),
+        ("AO", adopted, None, None),
+    ]
+    for code, start, end, reason in statuses:
+        w.write(
+            "legal_status",
+            {
+                "child_id": str(cid),
+                "code": code,
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat() if end else None,
+                "reason_ceased": reason,
+            },
+            owner,
+            child.subject,
+        )
+    home = foster_home.household_id if foster_home else None
+    for place, household, start, end, reason in (
+        ("U6", home, entered, steps["placed"], "CARPL"),
+        ("A6", None, steps["placed"], adopted, None),
+    ):
+        where = placement_fields(cid, household, place, facts["home_postcode"])
+        if place == "A6":
+            where["urn"] = ADOPTION_URN
+        w.write(
+            "placement",
+            {
+                "child_id": str(cid),
+                "household_id": str(household) if household else None,
+                "placement_type": place,
+                "provider": "PR1",
+                "start_date": start.isoformat(),
+                "end_date": end.isoformat(),
+                "reason_changed": reason,
+                "long_term_designated": False,
+                "intended_until_18": False,
+                "child_agrees_less_frequent_visits": False,
+                "before_assessment_complete": False,
+                "placement_plan_date": start.isoformat(),
+                **where,
+            },
+            owner,
+            child.subject,
+        )
+    rng = _rng(cid)
+    for year_end_day in _years_looked_after_twelve_months(child, today):
+        day = year_end_day - timedelta(days=rng.randint(14, 60))
+        _form(w, child, manager, "child_health_outcomes", "CHILD_HEALTH_OUTCOMES", day,
+              _health_answers(rng))  # fmt: skip
+    decision = {
+        "date_should_be_placed": steps["decided"].isoformat(),
+        "decision_maker": "Head of Service (agency decision maker)",
+    }
+    _form(w, child, manager, "adoption_decisions", "ADOPTION_DECISIONS", steps["decided"],
+          decision)  # fmt: skip
+    matched = {
+        **decision,
+        "date_matched": steps["matched"].isoformat(),
+        "number_of_adopters": "2",
+        "sex_of_adopters": "MF",
+        "legal_status_of_adopters": "L11",
+    }
+    _form(w, child, manager, "adoption_decisions", "ADOPTION_DECISIONS", steps["matched"],
+          matched)  # fmt: skip
+    return cid
 
 
 def _birthday(born: date, years: int) -> date:

@@ -95,6 +95,7 @@ def test_the_demo_services_return_passes_the_dfe_rules(
     if years_back == 0:  # the demo's few are all recent
         assert made.rows["UASC"], "the demo has unaccompanied asylum-seeking children"
         assert made.rows["Missing"], "the demo has children who went missing"
+        assert made.rows["AD1"], "the demo has a child adopted in the year"
     result = ssda903_check.check(made, tmp_path, lac_validator, demo_returns.LA_CODE)
     assert [f.line() for f in result.findings] == []
 

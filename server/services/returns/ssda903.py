@@ -511,9 +511,16 @@ def _previous_permanence(child: ChildFile, code: str) -> dict[str, str]:
 
 def _adoption_decisions(child: ChildFile, year: CollectionYear) -> list[Item]:
     """The decisions that the child should be placed for adoption which were still open at
-    the start of the year or made in it."""
+    the start of the year or made in it, by the date of the decision (a form signed later, at
+    the match, still counts for the year the decision was made); where several forms record
+    the same decision, the latest signed one."""
+    latest: dict[str, Item] = {}
+    for form in _forms(child, ADOPTION_KIND, date.max):
+        decided = (form.get("answers") or {}).get("date_should_be_placed")
+        if decided:
+            latest[str(decided)] = form  # forms come oldest first
     out = []
-    for form in _forms(child, ADOPTION_KIND, year.end):
+    for form in latest.values():
         answers = form.get("answers") or {}
         placed = as_date(answers.get("date_should_be_placed"))
         ceased = as_date(answers.get("date_no_longer_placed"))
