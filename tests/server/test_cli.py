@@ -85,8 +85,14 @@ def test_user_team_and_device_administration(
     assert run(db_url, "user", "list") == EXIT_OK
     listing = capsys.readouterr().out
     assert "ann" in listing and "North" in listing and "cat" not in listing
+    # Unsent work is abandoned only on purpose, for a disabled account (audited).
+    assert run(db_url, "user", "abandon-unsent", "ann") == EXIT_REFUSED
     assert run(db_url, "user", "disable", "ann") == EXIT_OK
     assert run(db_url, "user", "disable", "nobody") == EXIT_REFUSED
+    assert run(db_url, "user", "abandon-unsent", "ann") == EXIT_OK
+    capsys.readouterr()
+    assert run(db_url, "audit", "--action", "admin.user.abandon_unsent") == EXIT_OK
+    assert "user=ann" in capsys.readouterr().out
     assert run(db_url, "device", "list") == EXIT_OK
     assert run(db_url, "device", "revoke", "not-a-uuid") == EXIT_REFUSED
     assert run(db_url, "device", "revoke", str(uuid.uuid4())) == EXIT_REFUSED
