@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import clock, late_work
+from app import chronology, clock, late_work
 from app.models import CaseNote, Child, OutboxEntry, Visit
 from app.models.sync_state import REJECTED
 from app.store import Profile, Store
@@ -134,7 +134,10 @@ def test_a_visit_signed_off_offline_reaches_the_child_after_the_case_moves(
             assert "visit of" in flag.text and "(signed off)" in flag.text
             assert "(draft)" in flag.text and "child" in flag.text
             assert flag.status == "finalised"
-        # On their dashboard too, not only in the chronology.
+        # In the child's chronology, and on their dashboard.
+        case = chronology.open_case(laptop.store, child.id, clock.today())
+        titles = [entry.title for entry in case.chronology]
+        assert any(t.startswith("Recorded before the case moved: Recorded by") for t in titles)
         [shown] = late_work.recent(laptop.store, clock.today())
         assert shown.child_id == child.id and shown.heading == flag.subject
     [late] = _audit(office.service, "record.write.late")
