@@ -11,7 +11,7 @@ from functools import cache
 
 import resources
 
-_FILES = ("ssda903.toml", "service.toml")
+_FILES = ("ssda903.toml", "service.toml", "ofsted_fostering.toml")
 
 
 @dataclass(frozen=True)

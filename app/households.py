@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import codes
+from app import carer_pipeline, codes
+from app.carer_pipeline import Pipeline
 from app.chronology import summarise
 from app.deadlines import cache
 from app.deadlines import rules as rule_table
@@ -251,6 +252,9 @@ class HouseholdFile:
     #: The TSD deadline for this kind of carer in words ("within 18 months of approval"),
     #: from the rule the engine applied; None when the standards do not apply.
     tsd_deadline: str | None = None
+    #: A prospective fostering household's stages from enquiry to decision (None for a
+    #: household recorded without them).
+    pipeline: Pipeline | None = None
 
     @property
     def tsd(self) -> DueItem | None:
@@ -372,6 +376,7 @@ def load_household(session: Session, household_id: uuid.UUID, today: date) -> Ho
         assessments=others,
         due=due,
         tsd_deadline=rule_words(tsd.rule_ref) if tsd else None,
+        pipeline=carer_pipeline.pipeline_of(household, due),
     )
 
 

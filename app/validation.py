@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app import codes
+from app import carer_stages, codes
 from app.deadlines import rules as rule_table
 from app.errors import FieldProblem, ValidationError
 from app.forms import answers, registry
@@ -300,6 +300,50 @@ def _household(obj: CarerHousehold, c: Check) -> None:
     ):
         c.add(
             "age_range_max", "The oldest age in the approval range must not be below the youngest."
+        )
+    _household_pipeline(obj, c)
+
+
+def _household_pipeline(obj: CarerHousehold, c: Check) -> None:
+    """A prospective household's stages: each on or after the one before it, none in the
+    future, the panel's and the decision maker's answers from their lists, and a withdrawal
+    with its day and Ofsted's reason (so the fostering data collection can count it)."""
+    previous: tuple[str, date] | None = None
+    for stage in carer_stages.STAGES:
+        on = getattr(obj, stage.column)
+        if on is None:
+            continue
+        c.not_future(stage.column, on, stage.label.lower())
+        if previous is not None and on < previous[1]:
+            c.add(
+                stage.column,
+                f"The {stage.label.lower()} cannot be before the "
+                f"{previous[0].lower()} ({_day(previous[1])}).",
+            )
+        previous = (stage.label, on)
+    c.code(
+        "panel_recommendation", obj.panel_recommendation, "panel_recommendation", "recommendation"
+    )
+    c.code("decision", obj.decision, "agency_decision", "decision")
+    c.code("approval_type", obj.approval_type, "fostering_approval_type", "type of approval")
+    c.code("withdrawal_reason", obj.withdrawal_reason, "fostering_withdrawal_reason", "reason")
+    if obj.panel_recommendation and obj.panel_date is None:
+        c.add("panel_date", "Enter the date of the fostering panel.")
+    if obj.decision_date is not None and not obj.decision:
+        c.add("decision", "Choose the agency decision maker's decision.")
+    if obj.decision and obj.decision_date is None:
+        c.add("decision_date", "Enter the date of the agency decision maker's decision.")
+    c.not_future("withdrawn_date", obj.withdrawn_date, "date of withdrawal")
+    if obj.approval_status == "WITHDRAWN":
+        if obj.withdrawn_date is None:
+            c.add("withdrawn_date", "Enter the date the household withdrew.")
+        if not obj.withdrawal_reason:
+            c.add("withdrawal_reason", "Choose why the household withdrew.")
+    started = obj.enquiry_date or obj.application_date
+    if obj.withdrawn_date and started and obj.withdrawn_date < started:
+        c.add(
+            "withdrawn_date",
+            f"The date of withdrawal cannot be before the enquiry ({_day(started)}).",
         )
 
 

@@ -21,6 +21,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from app.carer_stages import STAGE_OBLIGATIONS
 from app.deadlines.calendar import add
 from app.deadlines.facts import ActionFact, ChildFacts, HouseholdFacts, ReviewFact
 from app.deadlines.rules import Rule, RuleTable
@@ -444,6 +445,8 @@ class _HouseholdView(_View):
             case "last_review":
                 found = self.reviews(rule.review_kind or "")
                 return found[-1].on if found else None
+            case "enquiry_date" | "application_date" | "panel_date":
+                return f.stages.get(rule.trigger)
         return None
 
     def recorded(self, name: str) -> date | None:
@@ -455,6 +458,8 @@ class _HouseholdView(_View):
             return f.tsd_completed
         if rule.obligation == "temporary_approval_expiry":
             return None  # an end date is never "met"; it stops applying when approval changes
+        if rule.obligation in STAGE_OBLIGATIONS:
+            return f.stages.get(STAGE_OBLIGATIONS[rule.obligation])
         return self.review_on_or_after(f.reviews, rule, start)
 
     def last_done(self, obligation: str) -> date | None:
@@ -466,6 +471,8 @@ class _HouseholdView(_View):
         if obligation == "carer_review":
             found = f.reviews.get("CARER_ANNUAL", ())
             return found[-1].on if found else None
+        if obligation in STAGE_OBLIGATIONS:
+            return f.stages.get(STAGE_OBLIGATIONS[obligation])
         return None
 
 

@@ -69,3 +69,5 @@ class HouseholdFacts:
     last_unannounced_visit: date | None = None
     tsd_completed: date | None = None
     actions: tuple[ActionFact, ...] = ()
+    #: A prospective household's assessment stages, as recorded (``app.carer_stages``).
+    stages: dict[str, date] = field(default_factory=dict)

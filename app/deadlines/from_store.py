@@ -22,6 +22,7 @@ from sqlalchemy import Select, String, and_, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app import codes
+from app.carer_stages import stage_dates
 from app.deadlines import periods
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import DueItem, evaluate_child, evaluate_household
@@ -335,6 +336,7 @@ def household_facts(session: Session, *, only: Subjects | None = None) -> list[H
             last_unannounced_visit=unannounced.get(h.id),
             tsd_completed=tsd.get(h.id),
             actions=tuple(actions.get(h.id.hex, ())),
+            stages=stage_dates(h),
         )
         for h in session.scalars(
             select(CarerHousehold).where(

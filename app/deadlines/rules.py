@@ -27,6 +27,10 @@ TRIGGERS = frozenset(
         "last_unannounced_or_approval",
         "temporary_approval_date",
         "temporary_extension_until",
+        # A prospective fostering household's assessment (app.carer_stages).
+        "enquiry_date",
+        "application_date",
+        "panel_date",
     }
 )
 CONDITIONS = frozenset(

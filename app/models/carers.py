@@ -17,6 +17,12 @@ class CarerHousehold(Record, Base):
     ``temporary_approval_date`` and ``temporary_extension_until`` record a connected-person
     approval under CPPCR reg 24/25, whose 16-week (plus one 8-week) limit the deadline engine
     watches.
+
+    A prospective fostering household is recorded here from its first enquiry: the dates of
+    each assessment stage (``app.carer_pipeline``), the panel's recommendation, the agency
+    decision maker's decision and, if it does not go ahead, when and why it was withdrawn (an
+    Ofsted code, so the fostering data collection can count them). The stage deadlines are
+    worked out from these dates by the rule table, never stored.
     """
 
     __tablename__ = "carer_household"
@@ -35,6 +41,18 @@ class CarerHousehold(Record, Base):
     max_children: Mapped[int | None] = mapped_column(Integer, default=None)
     address: Mapped[str] = mapped_column(Text, default="")
     supervising_worker: Mapped[str] = mapped_column(String(120), index=True)
+    enquiry_date: Mapped[date | None] = mapped_column(Date, default=None)
+    initial_visit_date: Mapped[date | None] = mapped_column(Date, default=None)
+    application_date: Mapped[date | None] = mapped_column(Date, default=None)
+    stage1_completed: Mapped[date | None] = mapped_column(Date, default=None)
+    stage2_completed: Mapped[date | None] = mapped_column(Date, default=None)
+    panel_date: Mapped[date | None] = mapped_column(Date, default=None)
+    panel_recommendation: Mapped[str | None] = mapped_column(String(32), default=None)
+    decision_date: Mapped[date | None] = mapped_column(Date, default=None)
+    decision: Mapped[str | None] = mapped_column(String(32), default=None)
+    approval_type: Mapped[str | None] = mapped_column(String(32), default=None)
+    withdrawn_date: Mapped[date | None] = mapped_column(Date, default=None)
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class Carer(Record, Base):

@@ -1,0 +1,302 @@
+"""A prospective fostering household from its first enquiry to the agency decision maker's
+decision: recording each stage, the panel's recommendation, the decision with the terms of
+approval, or a withdrawal with Ofsted's reason; and the stages as the household page shows them.
+
+Qt-free, and every save is one ``Store.write()`` transaction (validated by ``app.validation``,
+audited, queued for sync), like ``app.services.training``. When each stage is due is never
+stored: the rule table (``deadlines.toml``, rules FA1 to FA5) works it out from the stages
+recorded, and approval starts the approved household's own rules (F1 to F4).
+
+Stages are recorded in order (``app.carer_stages.STAGES``); a stage already recorded may be
+corrected, as long as the dates stay in order, until the decision is made or the household
+withdraws. Problems come back as ``ValidationError`` naming the household's field at fault.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from app import codes
+from app.carer_stages import BY_COLUMN, STAGES, Stage
+from app.deadlines.engine import DueItem
+from app.errors import FieldProblem, ValidationError
+from app.models import CarerHousehold
+from app.store import Store
+
+ENQUIRY = "ENQUIRY"
+APPLICANT = "APPLICANT"
+APPROVED = "APPROVED"
+NOT_APPROVED = "NOT_APPROVED"
+WITHDRAWN = "WITHDRAWN"
+#: Approval statuses in which a household is still on its way to a decision.
+OPEN = (ENQUIRY, APPLICANT)
+DECISION = "decision_date"
+PANEL = "panel_date"
+APPLICATION = "application_date"
+#: Kinds of carer the fostering assessment is for.
+FOSTERING_TYPES = ("MAINSTREAM_FOSTER", "CONNECTED_PERSON", "FOSTERING_FOR_ADOPTION")
+
+
+class PipelineNotFound(LookupError):
+    """The household is not on this laptop."""
+
+
+@dataclass(frozen=True)
+class ApprovalTerms:
+    """The terms the agency decision maker approves the household on."""
+
+    approval_type: str | None
+    max_children: int | None
+    age_range_min: int | None
+    age_range_max: int | None
+    terms: str = ""
+
+
+@dataclass(frozen=True)
+class StageView:
+    stage: Stage
+    on: date | None
+    #: The rule table's item for the stage (when it is or was due), if a rule covers it.
+    due: DueItem | None
+
+    @property
+    def label(self) -> str:
+        return self.stage.label
+
+    @property
+    def column(self) -> str:
+        return self.stage.column
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    status_code: str
+    stages: tuple[StageView, ...]
+    panel_recommendation: str | None
+    decision: str | None
+    approval_type: str | None
+    withdrawn_date: date | None
+    withdrawal_reason: str | None
+
+    @property
+    def open(self) -> bool:
+        """Whether stages may still be recorded (no decision yet, not withdrawn)."""
+        return self.status_code in OPEN
+
+    @property
+    def next_stage(self) -> StageView | None:
+        """The first stage not yet reached, while the household is on its way."""
+        if not self.open:
+            return None
+        return next((s for s in self.stages if s.on is None), None)
+
+    @property
+    def outcome_words(self) -> str:
+        """Where the household's way has ended, in words ("" while it is still open)."""
+        if self.status_code == WITHDRAWN and self.withdrawn_date is not None:
+            reason = codes.label("fostering_withdrawal_reason", self.withdrawal_reason or "")
+            return f"Withdrew on {self.withdrawn_date:%d %b %Y}: {reason}"
+        decided = next((s.on for s in self.stages if s.column == DECISION), None)
+        if self.decision and decided is not None:
+            words = codes.label("agency_decision", self.decision)
+            return f"{words} on {decided:%d %b %Y}"
+        return ""
+
+
+# ---- Reading
+
+
+def pipeline_of(household: CarerHousehold, due: tuple[DueItem, ...]) -> Pipeline | None:
+    """The household's stages with their due items; None for a household recorded without
+    them (approved before Casebook, or not a fostering household)."""
+    if household.enquiry_date is None and household.application_date is None:
+        return None
+    by_obligation = {i.obligation: i for i in due}
+    return Pipeline(
+        status_code=household.approval_status,
+        stages=tuple(
+            StageView(
+                s,
+                getattr(household, s.column),
+                by_obligation.get(s.obligation) if s.obligation else None,
+            )
+            for s in STAGES
+        ),
+        panel_recommendation=household.panel_recommendation,
+        decision=household.decision,
+        approval_type=household.approval_type,
+        withdrawn_date=household.withdrawn_date,
+        withdrawal_reason=household.withdrawal_reason,
+    )
+
+
+def recommendations() -> dict[str, str]:
+    return _labels("panel_recommendation")
+
+
+def decisions() -> dict[str, str]:
+    return _labels("agency_decision")
+
+
+def approval_types() -> dict[str, str]:
+    return _labels("fostering_approval_type")
+
+
+def withdrawal_reasons() -> dict[str, str]:
+    return _labels("fostering_withdrawal_reason")
+
+
+# ---- Writing
+
+
+def start_enquiry(
+    store: Store,
+    *,
+    name: str,
+    carer_type: str,
+    supervising_worker: str,
+    enquiry_date: date,
+    address: str = "",
+    household_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """A new prospective household from its first enquiry. The id may be made by the caller,
+    so saving the same form twice makes one household, not two."""
+    with store.write() as session:
+        if household_id is not None:
+            found = session.get(CarerHousehold, household_id)
+            if found is not None:
+                return found.id
+        household = CarerHousehold(
+            name=name.strip(),
+            carer_type=carer_type,
+            approval_status=ENQUIRY,
+            approval_terms="",
+            address=address,
+            supervising_worker=supervising_worker,
+            enquiry_date=enquiry_date,
+        )
+        if household_id is not None:
+            household.id = household_id
+        session.add(household)
+        session.flush()
+        return household.id
+
+
+def record_stage(
+    store: Store,
+    household_id: uuid.UUID,
+    column: str,
+    on: date,
+    *,
+    recommendation: str | None = None,
+) -> None:
+    """Record the day a stage was reached (or correct it); the panel's stage also takes its
+    recommendation. Receiving the application makes an enquiry an applicant."""
+    stage = BY_COLUMN.get(column)
+    if stage is None or column == DECISION:
+        raise ValueError(f"not a stage recorded this way: {column!r}")
+    with store.write() as session:
+        household = _open_household(session, household_id)
+        _check_order(household, column)
+        setattr(household, column, on)
+        if column == PANEL:
+            if not recommendation:
+                raise ValidationError(
+                    [FieldProblem("panel_recommendation", "Choose the panel's recommendation.")]
+                )
+            household.panel_recommendation = recommendation
+        if column == APPLICATION and household.approval_status == ENQUIRY:
+            household.approval_status = APPLICANT
+        session.flush()
+
+
+def record_decision(
+    store: Store,
+    household_id: uuid.UUID,
+    on: date,
+    decision: str,
+    terms: ApprovalTerms | None = None,
+) -> None:
+    """The agency decision maker's decision. Approval makes the household approved from that
+    day on its terms, which starts its first review, TSD and unannounced visit deadlines."""
+    with store.write() as session:
+        household = _open_household(session, household_id)
+        _check_order(household, DECISION)
+        household.decision_date = on
+        household.decision = decision
+        if decision == "APPROVE":
+            if terms is None:
+                raise ValidationError(
+                    [FieldProblem("approval_type", "Enter the terms of approval.")]
+                )
+            household.approval_status = APPROVED
+            household.approval_date = on
+            household.approval_type = terms.approval_type
+            household.max_children = terms.max_children
+            household.age_range_min = terms.age_range_min
+            household.age_range_max = terms.age_range_max
+            household.approval_terms = terms.terms.strip()
+            if household.max_children is None or household.max_children < 1:
+                raise ValidationError(
+                    [
+                        FieldProblem(
+                            "max_children", "Enter how many children the household may care for."
+                        )
+                    ]
+                )
+            if not household.approval_type:
+                raise ValidationError(
+                    [FieldProblem("approval_type", "Choose the type of fostering approved.")]
+                )
+        else:
+            household.approval_status = NOT_APPROVED
+        session.flush()
+
+
+def withdraw(store: Store, household_id: uuid.UUID, on: date, reason: str) -> None:
+    """The household withdrew before the panel or the decision, for Ofsted's ``reason``."""
+    with store.write() as session:
+        household = _open_household(session, household_id)
+        household.approval_status = WITHDRAWN
+        household.withdrawn_date = on
+        household.withdrawal_reason = reason
+        session.flush()
+
+
+# ---- Private
+
+
+def _labels(name: str) -> dict[str, str]:
+    return {code: entry.label for code, entry in codes.code_list(name).items()}
+
+
+def _open_household(session: Session, household_id: uuid.UUID) -> CarerHousehold:
+    household = session.get(CarerHousehold, household_id)
+    if household is None or household.deleted:
+        raise PipelineNotFound("This carer household's record is not on this laptop.")
+    if household.approval_status not in OPEN:
+        status = codes.label("approval_status", household.approval_status)
+        raise ValidationError(
+            [
+                FieldProblem(
+                    "approval_status",
+                    f"This household's assessment has ended ({status}); nothing more can be "
+                    "recorded on it here.",
+                )
+            ]
+        )
+    return household
+
+
+def _check_order(household: CarerHousehold, column: str) -> None:
+    """A stage is recorded only once the stage before it is."""
+    index = next(i for i, s in enumerate(STAGES) if s.column == column)
+    if index == 0:
+        return
+    before = STAGES[index - 1]
+    if getattr(household, before.column) is None:
+        raise ValidationError([FieldProblem(column, f"Record the {before.label.lower()} first.")])

@@ -1,0 +1,235 @@
+"""A prospective fostering household from enquiry to approval: each stage's deadline on worked
+dates (rules FA1 to FA5), and the stages recorded in the store, checked, and reaching the saved
+deadlines the dashboard reads."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from app import carer_pipeline, clock
+from app.carer_pipeline import ApprovalTerms
+from app.deadlines.engine import DueItem, Status, evaluate_household
+from app.deadlines.facts import HouseholdFacts
+from app.deadlines.rules import load
+from app.errors import ValidationError
+from app.households import open_household
+from app.models import CarerHousehold
+from app.store import Store
+
+HOUSEHOLD = uuid.uuid4()
+
+
+def prospective(status: str = "APPLICANT", **stages: date) -> HouseholdFacts:
+    return HouseholdFacts(
+        household_id=HOUSEHOLD,
+        carer_type="MAINSTREAM_FOSTER",
+        approval_status=status,
+        stages=dict(stages),
+    )
+
+
+def item(facts: HouseholdFacts, today: date, obligation: str) -> DueItem:
+    found = [i for i in evaluate_household(facts, today, load()) if i.obligation == obligation]
+    assert len(found) == 1, [i.obligation for i in evaluate_household(facts, today, load())]
+    return found[0]
+
+
+WORKED: list[tuple[str, HouseholdFacts, str, date, str]] = [
+    (
+        "initial visit 10 working days after an enquiry, skipping Christmas and Boxing Day",
+        prospective("ENQUIRY", enquiry_date=date(2026, 12, 14)),
+        "initial_visit",
+        date(2026, 12, 30),
+        "FA1",
+    ),
+    (
+        "stage 1 two months after the application",
+        prospective(enquiry_date=date(2026, 1, 2), application_date=date(2026, 1, 15)),
+        "assessment_stage1",
+        date(2026, 3, 15),
+        "FA2",
+    ),
+    (
+        "stage 1 two months after 30 December: the end of February",
+        prospective(application_date=date(2025, 12, 30)),
+        "assessment_stage1",
+        date(2026, 2, 28),
+        "FA2",
+    ),
+    (
+        "stage 2 report five months after the application",
+        prospective(application_date=date(2026, 1, 15)),
+        "assessment_stage2",
+        date(2026, 6, 15),
+        "FA3",
+    ),
+    (
+        "panel six months after the application",
+        prospective(application_date=date(2026, 1, 15)),
+        "fostering_panel",
+        date(2026, 7, 15),
+        "FA4",
+    ),
+    (
+        "decision 7 working days after panel, skipping the August bank holiday",
+        prospective(application_date=date(2026, 1, 15), panel_date=date(2026, 8, 20)),
+        "agency_decision",
+        date(2026, 9, 1),
+        "FA5",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "facts", "obligation", "when", "ref"), WORKED, ids=[w[0] for w in WORKED]
+)
+def test_stage_deadlines_on_worked_dates(
+    name: str, facts: HouseholdFacts, obligation: str, when: date, ref: str
+) -> None:
+    found = item(facts, date(2026, 1, 1), obligation)
+    assert (found.due, found.rule_ref, found.unverified) == (when, ref, True)
+
+
+def test_a_recorded_stage_is_done_and_the_next_is_due() -> None:
+    facts = prospective(
+        application_date=date(2026, 1, 15),
+        stage1_completed=date(2026, 3, 2),
+    )
+    stage1 = item(facts, date(2026, 4, 1), "assessment_stage1")
+    assert (stage1.status, stage1.last_done) == (Status.DONE, date(2026, 3, 2))
+    stage2 = item(facts, date(2026, 6, 10), "assessment_stage2")
+    assert (stage2.status, stage2.due) == (Status.DUE_SOON, date(2026, 6, 15))
+    assert item(facts, date(2026, 6, 16), "assessment_stage2").status is Status.OVERDUE
+
+
+def test_no_decision_is_due_before_a_panel_date() -> None:
+    facts = prospective(application_date=date(2026, 1, 15))
+    obligations = {i.obligation for i in evaluate_household(facts, date(2026, 2, 1), load())}
+    assert "agency_decision" not in obligations
+    assert "initial_visit" not in obligations  # an applicant's enquiry stage is behind it
+
+
+def test_approval_ends_the_assessment_deadlines_and_starts_the_carers_own() -> None:
+    facts = HouseholdFacts(
+        household_id=HOUSEHOLD,
+        carer_type="MAINSTREAM_FOSTER",
+        approval_status="APPROVED",
+        approval_date=date(2026, 9, 1),
+        stages={"application_date": date(2026, 1, 15), "decision_date": date(2026, 9, 1)},
+    )
+    items = {i.obligation: i for i in evaluate_household(facts, date(2026, 9, 2), load())}
+    assert not {"assessment_stage2", "fostering_panel", "agency_decision"} & set(items)
+    assert items["carer_review"].due == date(2027, 9, 1)
+    assert items["tsd"].due == date(2027, 9, 1)
+
+
+def test_a_withdrawn_household_has_nothing_due() -> None:
+    facts = prospective("WITHDRAWN", application_date=date(2026, 1, 15))
+    assert evaluate_household(facts, date(2026, 2, 1), load()) == []
+
+
+# ---- In the store
+
+
+@pytest.fixture
+def pinned() -> Any:
+    with clock.frozen_at(datetime(2026, 12, 7, 12, tzinfo=UTC)):
+        yield
+
+
+def test_an_enquiry_taken_to_approval_in_the_store(store: Store, pinned: None) -> None:
+    household_id = carer_pipeline.start_enquiry(
+        store,
+        name="The Okafor household",
+        carer_type="MAINSTREAM_FOSTER",
+        supervising_worker="alice",
+        enquiry_date=date(2026, 3, 2),
+    )
+    today = clock.today()
+    first = open_household(store, household_id, today)
+    assert first.pipeline is not None
+    assert first.pipeline.next_stage is not None
+    assert first.pipeline.next_stage.column == "initial_visit_date"
+    visit_due = first.item("initial_visit")
+    assert visit_due is not None and visit_due.due == date(2026, 3, 16)
+    assert visit_due.status is Status.OVERDUE  # the saved deadlines the dashboard reads
+
+    carer_pipeline.record_stage(store, household_id, "initial_visit_date", date(2026, 3, 9))
+    carer_pipeline.record_stage(store, household_id, "application_date", date(2026, 4, 1))
+    after = open_household(store, household_id, today)
+    assert after.profile.approval_code == "APPLICANT"
+    assert after.item("initial_visit") is None  # an applicant is past the enquiry rule
+    stage1 = after.item("assessment_stage1")
+    assert stage1 is not None and stage1.due == date(2026, 6, 1)
+
+    carer_pipeline.record_stage(store, household_id, "stage1_completed", date(2026, 5, 20))
+    carer_pipeline.record_stage(store, household_id, "stage2_completed", date(2026, 8, 28))
+    carer_pipeline.record_stage(
+        store, household_id, "panel_date", date(2026, 9, 10), recommendation="APPROVE"
+    )
+    decision = open_household(store, household_id, today).item("agency_decision")
+    assert decision is not None and decision.due == date(2026, 9, 21)
+    carer_pipeline.record_decision(
+        store,
+        household_id,
+        date(2026, 9, 15),
+        "APPROVE",
+        ApprovalTerms("SHORT_BREAKS", 2, 5, 12, "Two children aged 5 to 12, short breaks"),
+    )
+    approved = open_household(store, household_id, today)
+    assert approved.profile.approval_code == "APPROVED"
+    assert approved.profile.approval_date == date(2026, 9, 15)
+    assert (approved.profile.max_children, approved.profile.age_range) == (2, "5 to 12")
+    assert approved.pipeline is not None and approved.pipeline.next_stage is None
+    assert approved.pipeline.outcome_words == "Approved on 15 Sep 2026"
+    review = approved.item("carer_review")
+    assert review is not None and review.due == date(2027, 9, 15)
+    with pytest.raises(ValidationError):  # nothing more is recorded once decided
+        carer_pipeline.withdraw(store, household_id, date(2026, 10, 1), "AW1")
+
+
+def test_stages_in_order_and_dates_checked(store: Store, pinned: None) -> None:
+    household_id = carer_pipeline.start_enquiry(
+        store,
+        name="The Hughes household",
+        carer_type="MAINSTREAM_FOSTER",
+        supervising_worker="alice",
+        enquiry_date=date(2026, 6, 1),
+    )
+    with pytest.raises(ValidationError) as skipped:
+        carer_pipeline.record_stage(store, household_id, "stage1_completed", date(2026, 7, 1))
+    assert skipped.value.problems[0].message == "Record the application received first."
+    with pytest.raises(ValidationError) as early:
+        carer_pipeline.record_stage(store, household_id, "initial_visit_date", date(2026, 5, 1))
+    assert early.value.fields == ["initial_visit_date"]
+    assert "cannot be before the enquiry (01/06/2026)" in str(early.value)
+    with pytest.raises(ValidationError) as future:
+        carer_pipeline.record_stage(store, household_id, "initial_visit_date", date(2027, 1, 4))
+    assert "cannot be in the future" in str(future.value)
+    with store.read() as session:
+        household = session.get(CarerHousehold, household_id)
+        assert household is not None and household.initial_visit_date is None  # nothing half-saved
+
+
+def test_withdrawal_needs_ofsteds_reason(store: Store, pinned: None) -> None:
+    household_id = carer_pipeline.start_enquiry(
+        store,
+        name="The Patel household",
+        carer_type="MAINSTREAM_FOSTER",
+        supervising_worker="alice",
+        enquiry_date=date(2026, 6, 1),
+    )
+    with pytest.raises(ValidationError) as wrong:
+        carer_pipeline.withdraw(store, household_id, date(2026, 7, 1), "MOVED")
+    assert wrong.value.fields == ["withdrawal_reason"]
+    carer_pipeline.withdraw(store, household_id, date(2026, 7, 1), "AW3")
+    found = open_household(store, household_id, clock.today())
+    assert found.pipeline is not None and not found.pipeline.open
+    assert found.pipeline.outcome_words.startswith(
+        "Withdrew on 01 Jul 2026: Household circumstances"
+    )
+    assert found.due == ()
