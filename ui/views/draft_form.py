@@ -57,8 +57,9 @@ from app.store import Store
 from ui.errors import load_message, message_for
 from ui.tasks import run_task
 from ui.views.addenda import AddendaBox
-from ui.views.common import alive, local_time, uk_date
+from ui.views.common import FOCUS_STYLE, alive, local_time, uk_date
 from ui.views.form_page import FormPage
+from ui.views.reading import NOT_RECORDED, READING_STYLE, reading
 from ui.views.write_queue import Job, WriteQueue
 
 UNSAVED = "Unsaved changes"
@@ -318,6 +319,36 @@ class DraftForm(FormPage):
                 widget.setEnabled(False)
             if name in self._errors:
                 self._errors[name].setVisible(False)
+            self._show_reading(name, widget)
+        # What stays a box (an assessment's answers, a review's actions) reads as text too.
+        self.setStyleSheet(FOCUS_STYLE + READING_STYLE)
+
+    def _show_reading(self, name: str, widget: QWidget) -> None:
+        """A signed-off field as the words of a document in the control's place (not a greyed
+        control beside a box that looks editable); selectable, and reachable by Tab for a
+        screen reader. Controls with no plain reading are left as they are."""
+        words = reading(widget)
+        row = self._rows.get(name)
+        layout = row.layout() if row is not None else None
+        if words is None or layout is None or not isinstance(layout, QVBoxLayout):
+            return
+        shown = QLabel(words or NOT_RECORDED)
+        shown.setObjectName(f"reading_{name}")
+        shown.setWordWrap(True)
+        shown.setProperty("role", "reading")
+        shown.setProperty("empty", not words)
+        shown.setTextFormat(Qt.TextFormat.PlainText)
+        shown.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        shown.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        shown.setAccessibleName(widget.accessibleName() or name)
+        layout.insertWidget(0, shown)
+        widget.hide()
+        caption = self._labels.get(name)
+        if caption is not None:
+            caption.setBuddy(shown)
 
     def _finalised_words(self, state: RecordState) -> str:
         """The save status line of a signed-off record."""
@@ -400,7 +431,33 @@ class DraftForm(FormPage):
         self._after_load()
         if not self._read_only:
             self._set_enabled(True)
+            if state is None:
+                self._focus_first_field()
         self.sig_ready.emit()
+
+    def _focus_first_field(self) -> None:
+        """A new record: the cursor waits in its first field, so the worker can start typing
+        (unless they have already gone somewhere else)."""
+        now = QApplication.focusWidget()
+        if not self.isVisible() or (
+            now is not None and now is not self and not self.isAncestorOf(now)
+        ):
+            return
+        body = self._scroll.widget()
+        candidate = body.nextInFocusChain() if body is not None else None
+        seen = 0
+        while candidate is not None and candidate is not body and seen < 500:
+            seen += 1
+            if (
+                body is not None
+                and body.isAncestorOf(candidate)
+                and candidate.isVisible()
+                and candidate.isEnabled()
+                and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            candidate = candidate.nextInFocusChain()
 
     def _load_failed(self, exc: BaseException) -> None:
         if not alive(self):
