@@ -29,7 +29,7 @@ from app.settings import Settings  # noqa: E402
 from app.store import Profile  # noqa: E402
 from tests.conftest import PASSPHRASE, fast_kdf  # noqa: E402
 from tests.ui import views_support  # noqa: E402
-from ui import tasks  # noqa: E402
+from ui import desk, tasks  # noqa: E402
 from ui.app import AppLook  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.sync_controller import SyncController  # noqa: E402
@@ -142,6 +142,20 @@ def main(root: Path, shots: Path) -> int:
     pages["assessment form"] = clipped(window)
     sizes["assessment form"] = [window.width(), window.height()]
     window.grab().save(str(shots / "scaled-150-assessment-form.png"))
+    window.back()
+    window.open_case_note(child_id=child_id)
+    settle(app)
+    pages["case note"] = clipped(window)
+    window.grab().save(str(shots / "scaled-150-case-note.png"))
+    window.back()
+    desk.open_drafts(window)
+    settle(app)
+    pages["my drafts"] = clipped(window)
+    window.grab().save(str(shots / "scaled-150-drafts.png"))
+    desk.open_diary(window)
+    settle(app)
+    pages["diary"] = clipped(window)
+    window.grab().save(str(shots / "scaled-150-diary.png"))
     print(json.dumps(report), flush=True)  # noqa: T201 - the test reads this line
     window.close()
     settle(app)

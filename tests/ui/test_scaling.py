@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_label_and_button_fits_at_150_percent_with_larger_text(tmp_path: Path) -> None:
-    """Dashboard, case, visit form and assessment form at 150% scaling and 12 pt text on a
+    """Dashboard, case, visit, assessment and case note forms, My drafts and the diary at 150%
+    scaling and 12 pt text on a
     1280x720 logical screen: nothing is cut off, and the pictures are kept to look at."""
     views_support.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
@@ -47,4 +48,7 @@ def test_every_label_and_button_fits_at_150_percent_with_larger_text(tmp_path: P
         "action dialog": [],
         "visit form": [],
         "assessment form": [],
+        "case note": [],
+        "my drafts": [],
+        "diary": [],
     }

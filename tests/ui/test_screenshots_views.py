@@ -227,3 +227,48 @@ def test_review_form_screenshot(qtbot: QtBot, store: Store) -> None:
     with qtbot.waitSignal(form.sig_ready, timeout=5000):
         form.show()
     _looks_drawn(views_support.screenshot(form, "review-form"))
+
+
+def test_case_note_drafts_and_diary_screenshots(
+    qtbot: QtBot, store: Store, profile: Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case note being written (with a sign-off problem showing) and signed off, My drafts
+    and the diary, in the main window at the laptop's size."""
+    from ui import desk  # the worker's own pages, added to the window by ui.desk
+    from ui.views.case_note_form import CaseNoteForm
+    from ui.views.my_work import DiaryView, DraftsView
+
+    child_id = views_support.child_with_history(store)
+    window = MainWindow(store, Settings(), profile, sync_factory=quiet_sync)
+    qtbot.addWidget(window)
+    window.resize(*views_support.SCREEN)
+    window.show()
+    window.open_child(child_id)
+    form = window.open_case_note(child_id=child_id)
+    assert isinstance(form, CaseNoteForm)
+    qtbot.waitUntil(lambda: form.field("text").isEnabled(), timeout=5000)
+    subject = form.field("subject")
+    qtbot.keyClicks(subject, "Call with the designated teacher")
+    form.finalise()  # the note is empty: the problem shows, nothing is asked
+    _looks_drawn(views_support.screenshot(window, "case-note-problem"))
+    qtbot.keyClicks(
+        form.field("text"),
+        "Mara's teacher says her attendance is up to 96% this term and she has joined the "
+        "choir. She asked whether Mara could try for the school's climbing club.",
+    )
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+    )
+    with qtbot.waitSignal(form.sig_finalised, timeout=5000):
+        form.finalise()
+    _looks_drawn(views_support.screenshot(window, "case-note-signed"))
+    drafts = desk.open_drafts(window)
+    assert isinstance(drafts, DraftsView)
+    qtbot.waitSignal(drafts.sig_loaded, timeout=5000)
+    qtbot.waitUntil(lambda: bool(drafts.drafts), timeout=5000)
+    _looks_drawn(views_support.screenshot(window, "my-drafts"))
+    diary = desk.open_diary(window)
+    assert isinstance(diary, DiaryView)
+    qtbot.waitUntil(lambda: bool(diary.weeks), timeout=5000)
+    _looks_drawn(views_support.screenshot(window, "diary"))
+    qtbot.waitUntil(lambda: not tasks.busy(), timeout=10_000)
