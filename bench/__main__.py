@@ -3,9 +3,11 @@
 Builds a caseload of 5,000 children with 50,000 visits in a temporary folder (through the real
 store), then measures unlock, the dashboard (in the store and opened in the client), saving one
 visit, search, and the cost of inserting the same 50,000 visit rows three ways; then sync
-against a real server over loopback at 1,000, 10,000 and 50,000 records (``bench.sync``; set
-``CASEBOOK_BENCH_SYNC_SIZES=1000,10000`` for a shorter run). Progress goes to stderr; stdout is
-the table. The server's load figures are separate (``python -m bench.server_load``).
+against a real server at 1,000, 10,000 and 50,000 records (``bench.sync``; set
+``CASEBOOK_BENCH_SYNC_SIZES=1000,10000`` for a shorter run), on loopback and over a link that
+holds every request 50 ms, each size beside PouchDB (``../shared/peerbench``) in the same run,
+printed as a second table: Casebook, PouchDB and the ratio. Progress goes to stderr; stdout is
+the tables. The server's load figures are separate (``python -m bench.server_load``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def main() -> None:
         sizes = os.environ.get("CASEBOOK_BENCH_SYNC_SIZES", "")
         chosen = tuple(int(n) for n in sizes.split(",")) if sizes else sync.SIZES
         (Path(tmp) / "sync").mkdir()
-        figures += sync.measure(Path(tmp) / "sync", chosen)
+        synced, side_by_side = sync.measure(Path(tmp) / "sync", sync.Plan(sizes=chosen))
+        figures += synced
     elapsed = time.perf_counter() - started
     conn = sqlcipher.connect(":memory:")
     cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
@@ -44,6 +47,8 @@ def main() -> None:
     )
     progress("")
     print(render(figures, title=title), flush=True)
+    print("", flush=True)
+    print(side_by_side, flush=True)
 
 
 if __name__ == "__main__":

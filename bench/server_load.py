@@ -1,8 +1,9 @@
 """End-of-day sync load: 200 laptops push 20 changes each and pull, all at once.
 
-Runs one server process (``casebook-server serve`` in a subprocess, so the simulated laptops do
-not share its interpreter) on SQLite, and on PostgreSQL when ``CASEBOOK_TEST_PG_URL`` is set
-(in a throwaway schema). Loopback only, bounded in devices, threads and time.
+Runs the service (``casebook-server serve --workers N`` in a subprocess, so the simulated laptops
+do not share its interpreter) with each number of processes asked for, on SQLite and on
+PostgreSQL when ``CASEBOOK_TEST_PG_URL`` is set (in a throwaway schema of its own, dropped
+after). Loopback only, bounded in devices, threads and time.
 
 Each laptop sends what the real client (:mod:`sync.client`) sends: a compact JSON push body,
 gzip-compressed because it is over 1 KB, on a kept-alive connection, then pulls pages of the
@@ -11,7 +12,8 @@ load generator (which shares the machine's cores with the server) spends the mea
 sending and waiting, not serialising; the CPU both processes used in that time is reported, so
 a reader can tell whether the server or the generator was the limit.
 
-    .venv/bin/python -m bench.server_load [--devices 200] [--changes 20]
+    .venv/bin/python -m bench.server_load [--devices 200] [--changes 20] [--workers 1,2]
+        [--backends sqlite,postgresql]
 """
 
 from __future__ import annotations
@@ -170,12 +172,28 @@ class Laptop:
 
 
 def _process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far, from /proc (Linux only)."""
+    """CPU seconds (user + system) a process and its children (the worker processes of
+    ``serve --workers``) have used so far, from /proc (Linux only; NaN elsewhere)."""
+    stats: dict[int, list[str]] = {}
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    text = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                stats[int(entry.name)] = text.rsplit(")", 1)[1].split()
     except OSError:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if pid not in stats:
+        return float("nan")
+    tree, total = [pid], 0.0
+    while tree:
+        current = tree.pop()
+        fields = stats[current]
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tree += [child for child, other in stats.items() if int(other[1]) == current]
+    return total
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -185,7 +203,9 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
 
 
-def _start_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start_server(
+    url: str, data_dir: Path, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {
         **os.environ,
@@ -206,6 +226,8 @@ def _start_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], st
             str(port),
             "--log-level",
             "warning",
+            "--workers",
+            str(workers),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -221,6 +243,15 @@ def _start_server(url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], st
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("the server did not start")
+
+
+def _serving_pids(pid: int) -> set[int]:
+    """The processes under ``pid`` (uvicorn's supervisor) that have started (Linux only)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        return {int(n) for n in children.read_text().split()}
+    except OSError:
+        return set()
 
 
 def _after(gate: threading.Barrier, fn: Any, *args: Any) -> None:
@@ -254,11 +285,20 @@ def make_team(url: str, team: str, workers: Sequence[tuple[str, str]]) -> None:
     database.dispose()
 
 
-def run_backend(name: str, url: str, devices: int, changes: int, data_dir: Path) -> list[str]:
+def run_backend(
+    name: str, url: str, devices: int, changes: int, data_dir: Path, workers: int = 1
+) -> list[str]:
     team = f"bench-{uuid.uuid4().hex[:6]}"
     names = [f"{team}-w{i}" for i in range(devices)]
     make_team(url, team, [(username, username) for username in names])
-    process, base = _start_server(url, data_dir)
+    process, base = _start_server(url, data_dir, workers)
+    if workers > 1 and Path("/proc").is_dir():
+        # Every process answers before the clock starts (each pays its start-up on its own).
+        deadline = time.monotonic() + 30
+        with requests.Session() as probe:
+            while time.monotonic() < deadline and len(_serving_pids(process.pid)) < workers:
+                probe.get(f"{base}/health", timeout=5)
+                time.sleep(0.2)
     try:
         with ThreadPoolExecutor(max_workers=16) as pool:
             laptops = list(pool.map(lambda n: Laptop(base, n), names))
@@ -282,7 +322,7 @@ def run_backend(name: str, url: str, devices: int, changes: int, data_dir: Path)
         process.wait(timeout=20)
     done = len(outcome.latencies)
     return [
-        f"{name:<11} {devices:>7} {elapsed:>8.2f} {done / elapsed:>9.1f} "
+        f"{name:<11} {workers:>5} {devices:>7} {elapsed:>8.2f} {done / elapsed:>9.1f} "
         f"{done * changes / elapsed:>10.0f} {_pct(outcome.latencies, 0.5):>8.0f} "
         f"{_pct(outcome.latencies, 0.95):>8.0f} {_pct(outcome.push_latencies, 0.95):>9.0f} "
         f"{_pct(outcome.pull_latencies, 0.95):>9.0f} {len(outcome.errors):>6} "
@@ -295,20 +335,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument("--workers", default="1", help="server processes to try, e.g. 1,2")
+    parser.add_argument("--backends", default="sqlite,postgresql")
     args = parser.parse_args(argv)
     if not 1 <= args.devices <= 500 or not 1 <= args.changes <= 1000:
         parser.error("devices must be 1-500 and changes 1-1000")
+    counts = [int(n) for n in args.workers.split(",")]
+    backends = set(args.backends.split(","))
+    if not all(1 <= n <= 8 for n in counts) or not backends <= {"sqlite", "postgresql"}:
+        parser.error("workers must be 1-8, backends sqlite and/or postgresql")
     rows = [
-        f"{'backend':<11} {'devices':>7} {'wall s':>8} {'syncs/s':>9} {'changes/s':>10} "
+        f"{'backend':<11} {'procs':>5} {'devices':>7} {'wall s':>8} {'syncs/s':>9} "
+        f"{'changes/s':>10} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'push p95':>9} {'pull p95':>9} {'errors':>6} "
         f"{'srv cpu':>7} {'gen cpu':>7}"
     ]
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
-        rows += run_backend(
-            "sqlite", f"sqlite:///{Path(tmp) / 'bench.db'}", args.devices, args.changes, Path(tmp)
-        )
+        for workers in counts if "sqlite" in backends else []:
+            sqlite = f"sqlite:///{Path(tmp) / f'bench-{workers}.db'}"
+            rows += run_backend("sqlite", sqlite, args.devices, args.changes, Path(tmp), workers)
         pg_url = os.environ.get("CASEBOOK_TEST_PG_URL")
-        if pg_url:
+        if pg_url and "postgresql" in backends:
             schema = f"casebook_bench_{uuid.uuid4().hex[:8]}"
             admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
             with admin.connect() as connection:
@@ -319,14 +366,17 @@ def main(argv: list[str] | None = None) -> int:
                 .render_as_string(hide_password=False)
             )
             try:
-                rows += run_backend("postgresql", url, args.devices, args.changes, Path(tmp))
+                for workers in counts:
+                    rows += run_backend(
+                        "postgresql", url, args.devices, args.changes, Path(tmp), workers
+                    )
             finally:
                 with admin.connect() as connection:
                     connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
                 admin.dispose()
     print(
         "End-of-day sync: each device pushes "
-        f"{args.changes} changes then pulls, all devices at once (one server process)"
+        f"{args.changes} changes then pulls, all devices at once; procs: server processes"
     )
     print("\n".join(rows))
     print("srv cpu / gen cpu: CPU seconds used by the server / this load generator while timed")

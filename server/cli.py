@@ -35,6 +35,7 @@ from server.services.returns import cli as returns_cli
 
 if TYPE_CHECKING:
     import uvicorn
+    from fastapi import FastAPI
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_SCHEMA, EXIT_STARTUP = 0, 1, 2, 3, 4
 T = TypeVar("T")
@@ -59,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes serving requests on the one port (default 1); with PostgreSQL, one a "
+        "core: a process runs Python on one core at a time",
+    )
     serve.add_argument(
         "--stop-when-stdin-closes",
         action="store_true",
@@ -242,10 +250,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from server.main import create_app
 
-    app = create_app(settings)
     logging.getLogger(__name__).info(
         "serving %s on %s:%d", _safe(settings.resolved_database_url()), args.host, args.port
     )
+    if args.workers != 1:
+        return _serve_workers(settings, args)
+    app = create_app(settings)
     # Keep idle connections longer than a typical load balancer's 60 s idle timeout, so the
     # balancer (not the server) closes them and never reuses a socket the server just dropped.
     config = uvicorn.Config(
@@ -257,6 +267,38 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         server.run()
     return EXIT_OK if server.started else EXIT_STARTUP
+
+
+def _serve_workers(settings: Settings, args: argparse.Namespace) -> int:
+    """Several processes on one port: uvicorn starts each from ``worker_app``, which reads its
+    settings from the environment, so the database named on the command line is put there."""
+    import uvicorn
+
+    if not 1 <= args.workers <= 64:
+        print("casebook-server: --workers must be 1-64", file=sys.stderr)
+        return EXIT_STARTUP
+    if args.stop_when_stdin_closes:
+        print("casebook-server: --stop-when-stdin-closes needs one worker", file=sys.stderr)
+        return EXIT_STARTUP
+    os.environ["CASEBOOK_SERVER_DATABASE_URL"] = settings.resolved_database_url()
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.run(
+            "server.cli:worker_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            timeout_keep_alive=75,
+            workers=args.workers,
+        )
+    return EXIT_OK
+
+
+def worker_app() -> FastAPI:
+    """The application one of ``serve --workers N``'s processes serves."""
+    from server.main import create_app
+
+    return create_app(Settings())
 
 
 def _stop_when_stdin_closes(server: uvicorn.Server, grace: float = 10.0) -> None:
