@@ -129,7 +129,8 @@ class Peer:
             if done.returncode != 0 or len(lines) != runs:
                 last = (done.stderr.strip().splitlines() or ["no output"])[-1]
                 raise PeerUnavailable(f"PouchDB at {size:,} failed: {last}")
-            versions = (done.stdout.splitlines() or [""])[0]
+            # "LATENCY_MS=... BATCH_SIZE=...; node v20, pouchdb 9.0.0, ...": the versions part.
+            versions = (done.stdout.splitlines() or [""])[0].partition("; ")[2]
         rows = [json.loads(line) for line in lines]
         seconds = {row: tuple(run[key] / 1000 for run in rows) for row, key in SCENARIOS.items()}
         requests = {

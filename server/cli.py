@@ -290,6 +290,9 @@ def _serve_workers(settings: Settings, args: argparse.Namespace) -> int:
             log_level=args.log_level,
             timeout_keep_alive=75,
             workers=args.workers,
+            # uvicorn kills a process that does not answer its supervisor within this; a new
+            # process needs longer than the default 5 s to import the service on a busy machine.
+            timeout_worker_healthcheck=60,
         )
     return EXIT_OK
 
