@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from server.cli import EXIT_OK, EXIT_REFUSED, EXIT_SCHEMA, main
+from server.cli import EXIT_OK, EXIT_REFUSED, EXIT_SCHEMA, EXIT_STARTUP, main
 from server.db import check_schema, migrate
 
 
@@ -149,6 +149,20 @@ def test_commands_refuse_an_out_of_date_schema(
     assert main(["--database-url", url, "serve", "--port", "1"]) == EXIT_SCHEMA
     assert "casebook-server migrate" in capsys.readouterr().err
     assert main(["--database-url", url, "user", "list"]) == EXIT_SCHEMA
+
+
+def test_serve_refuses_workers_it_cannot_run(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``serve --workers`` outside 1-64, or with the stdin watchdog (which can stop one process
+    only), exits 4 with the reason, before any process starts."""
+    assert run(db_url, "serve", "--port", "1", "--workers", "0") == EXIT_STARTUP
+    assert "--workers must be 1-64" in capsys.readouterr().err
+    assert (
+        run(db_url, "serve", "--port", "1", "--workers", "2", "--stop-when-stdin-closes")
+        == EXIT_STARTUP
+    )
+    assert "needs one worker" in capsys.readouterr().err
 
 
 def test_database_url_is_accepted_after_the_command_as_well_as_before(
