@@ -15,7 +15,7 @@ on disk); each page is read again from the store after unlock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 INSTALLED = "deskToolsInstalled"
 
 Reopen = Callable[["MainWindow"], object]
+_Page = TypeVar("_Page", DraftsView, DiaryView)
 
 
 def install(window: MainWindow) -> None:
@@ -93,31 +94,38 @@ def go_home(window: MainWindow) -> None:
 
 def open_drafts(window: MainWindow) -> DraftsView | None:
     """My drafts (the one on show, if it is the current page)."""
-    if window.is_locked:
-        return None
-    page = window.current_page
-    if isinstance(page, DraftsView):
-        page.refresh()
-        return page
-    view = DraftsView(window.store)
-    view.setProperty("pageTitle", "My drafts")
-    view.sig_open.connect(lambda draft: open_draft(window, draft))
-    window.show_page(view)
-    return view
+
+    def made() -> DraftsView:
+        view = DraftsView(window.store)
+        view.setProperty("pageTitle", "My drafts")
+        view.sig_open.connect(lambda draft: open_draft(window, draft))
+        return view
+
+    return _shown(window, DraftsView, made)
 
 
 def open_diary(window: MainWindow) -> DiaryView | None:
     """The diary (the one on show, if it is the current page)."""
+
+    def made() -> DiaryView:
+        view = DiaryView(window.store)
+        view.setProperty("pageTitle", "Diary")
+        view.sig_open_child.connect(window.open_child)
+        view.sig_open_household.connect(window.open_household)
+        return view
+
+    return _shown(window, DiaryView, made)
+
+
+def _shown(window: MainWindow, kind: type[_Page], made: Callable[[], _Page]) -> _Page | None:
+    """The page of ``kind`` on show, read again; else a new one (``made``) on top."""
     if window.is_locked:
         return None
     page = window.current_page
-    if isinstance(page, DiaryView):
+    if isinstance(page, kind):
         page.refresh()
         return page
-    view = DiaryView(window.store)
-    view.setProperty("pageTitle", "Diary")
-    view.sig_open_child.connect(window.open_child)
-    view.sig_open_household.connect(window.open_household)
+    view = made()
     window.show_page(view)
     return view
 

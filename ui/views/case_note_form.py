@@ -16,12 +16,11 @@ from typing import Any, ClassVar
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from app import clock
-from app.chronology import child_names
 from app.errors import FieldProblem
-from app.households import household_names
 from app.services import case_notes
 from app.services.case_notes import NoteFields, NoteState
 from app.store import Store
+from app.subjects import subject_name
 from ui.views.action_line import to_date
 from ui.views.addenda import when_written
 from ui.views.common import date_box, heading_font, qdate
@@ -44,14 +43,7 @@ def _load(
     state = case_notes.load(store, note_id=note_id) if note_id is not None else None
     if state is not None:
         child_id, household_id = state.child_id, state.household_id
-    with store.read() as session:
-        if child_id is not None:
-            name = child_names(session, {child_id}).get(child_id, "")
-        elif household_id is not None:
-            name = household_names(session, {household_id}).get(household_id, "")
-        else:
-            name = ""
-    return _Loaded(name, state)
+    return _Loaded(subject_name(store, child_id, household_id), state)
 
 
 class CaseNoteForm(DraftForm):

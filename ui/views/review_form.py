@@ -41,10 +41,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock, codes
-from app.chronology import child_names
 from app.errors import FieldProblem
 from app.ids import new_id
-from app.models import CarerHousehold
 from app.services import actions, reviews
 from app.services.actions import ActionView
 from app.services.reviews import (
@@ -59,6 +57,7 @@ from app.services.reviews import (
     ReviewState,
 )
 from app.store import Store
+from app.subjects import subject_name
 from ui.errors import message_for
 from ui.views.action_line import ActionLineEditor, to_date
 from ui.views.common import date_box, heading_font, local_time, qdate, uk_date
@@ -84,15 +83,7 @@ def _load(
     state = reviews.load(store, review_id=review_id) if review_id is not None else None
     if state is not None:
         child_id, household_id = state.child_id, state.household_id
-    with store.read() as session:
-        if child_id is not None:
-            name = child_names(session, {child_id}).get(child_id, "")
-        elif household_id is not None:
-            household = session.get(CarerHousehold, household_id)
-            name = household.name if household is not None and not household.deleted else ""
-        else:
-            name = ""
-    return _Loaded(name, state)
+    return _Loaded(subject_name(store, child_id, household_id), state)
 
 
 class ReviewForm(DraftForm):

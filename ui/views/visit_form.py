@@ -40,12 +40,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock, codes
-from app.chronology import child_names
 from app.errors import FieldProblem
-from app.households import household_names
 from app.services import visits
 from app.services.visits import AttachmentView, VisitFields, VisitState
 from app.store import Store
+from app.subjects import subject_name
 from ui.errors import message_for
 from ui.exports.actions import export_visit
 from ui.views.common import date_box, heading_font, qdate
@@ -84,13 +83,7 @@ def _load(
 ) -> tuple[str, Any]:
     """Runs on a worker thread: the child's (or household's) name and, for an existing visit,
     the visit."""
-    with store.read() as session:
-        if child_id is not None:
-            name = child_names(session, {child_id}).get(child_id, "")
-        elif household_id is not None:
-            name = household_names(session, {household_id}).get(household_id, "")
-        else:
-            name = ""
+    name = subject_name(store, child_id, household_id)
     state = visits.load(store, visit_id=visit_id) if visit_id is not None else None
     return name, state
 
