@@ -47,6 +47,9 @@ def test_the_promised_templates_are_shipped() -> None:
         ("child_health_outcomes", 1),
         ("adoption_decisions", 1),
         ("missing_episode", 1),
+        ("reunification_assessment", 1),
+        ("return_home_support_plan", 1),
+        ("return_home_outcome", 1),
     }
 
 
