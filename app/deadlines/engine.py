@@ -193,6 +193,14 @@ def _evaluate(
     return sorted(items, key=lambda i: (_ORDER[i.status], i.due, i.obligation))
 
 
+#: The review kind of support after return home, counted from the return.
+RETURN_HOME_REVIEW = "RETURN_HOME_SUPPORT"
+#: The outcome obligations after a return home, and the outcome form's point each is met by.
+_OUTCOME_POINTS = {
+    "return_home_outcome_6": "SIX_MONTHS",
+    "return_home_outcome_12": "TWELVE_MONTHS",
+}
+
 _ORDER = {Status.OVERDUE: 0, Status.DUE_SOON: 1, Status.UPCOMING: 2, Status.DONE: 3}
 
 
@@ -275,6 +283,8 @@ class _ChildView(_View):
             return f.looked_after_start
         if kind == "ADOPTION_PLACEMENT":
             return f.placement.start if f.placement else None
+        if kind == RETURN_HOME_REVIEW:
+            return f.returned_home
         return f.legal_status_start
 
     def reviews(self, kind: str) -> tuple[ReviewFact, ...]:
@@ -287,6 +297,7 @@ class _ChildView(_View):
             f.legal_status,
             f.looked_after,
             f.household_temporary,
+            f.returned_home is not None,
             (p.placement_type, p.flags, _years_between(p.start, today)) if p else None,
             tuple(
                 sorted(
@@ -332,6 +343,8 @@ class _ChildView(_View):
                 return False
         if c.get("household_temporary") and not f.household_temporary:
             return False
+        if c.get("returned_home") and f.returned_home is None:
+            return False
         kind = rule.review_kind
         return kind is None or self.count_ok(rule, len(self.reviews(kind)))
 
@@ -368,6 +381,16 @@ class _ChildView(_View):
                 found = self.reviews(kind) if kind else ()
                 latest = [d for d in (found[-1].on if found else None, f.support_plan_agreed) if d]
                 return max(latest) if latest else f.legal_status_start
+            case "returned_home":
+                return f.returned_home
+            case "last_visit_or_return_home":
+                home = f.returned_home
+                if home is None:
+                    return None
+                return f.last_visit if f.last_visit and f.last_visit >= home else home
+            case "last_review_or_return_home":
+                found = self.reviews(kind) if kind else ()
+                return found[-1].on if found else f.returned_home
         return None
 
     def interval(self, rule: Rule) -> int:
@@ -391,6 +414,12 @@ class _ChildView(_View):
                 return found[-1] if found else None
             case "placement_plan":
                 return f.placement.placement_plan_date if f.placement else None
+            case "return_home_support_plan":
+                agreed = f.return_support_plan
+                return agreed if agreed and agreed >= start else None
+        if rule.obligation in _OUTCOME_POINTS:
+            recorded = f.return_outcomes.get(_OUTCOME_POINTS[rule.obligation])
+            return recorded if recorded and recorded >= start else None
         return self.review_on_or_after(f.reviews, rule, start)
 
     def last_done(self, obligation: str) -> date | None:
@@ -401,7 +430,15 @@ class _ChildView(_View):
             return f.care_plan_dates[-1] if f.care_plan_dates else None
         if obligation == "placement_plan":
             return f.placement.placement_plan_date if f.placement else None
-        kinds = {"child_review": "CHILD_LAC", "sgo_support_review": "SGO_SUPPORT"}
+        if obligation == "return_home_support_plan":
+            return f.return_support_plan
+        if obligation in _OUTCOME_POINTS:
+            return f.return_outcomes.get(_OUTCOME_POINTS[obligation])
+        kinds = {
+            "child_review": "CHILD_LAC",
+            "sgo_support_review": "SGO_SUPPORT",
+            "return_home_review": RETURN_HOME_REVIEW,
+        }
         if obligation == "adoption_review":
             dates = [
                 r.on

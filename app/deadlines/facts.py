@@ -55,6 +55,13 @@ class ChildFacts:
     #: When the latest signed-off support plan for the child (on the child, or on the household
     #: the child last lived with: the special guardians') was agreed.
     support_plan_agreed: date | None = None
+    #: Support after return home (``app.deadlines.return_home``): the day the child's last
+    #: looked-after spell ended by going home, if they are not looked after now; when the
+    #: latest signed-off return-home support plan was agreed; and when each outcome point
+    #: ("SIX_MONTHS", "TWELVE_MONTHS") was last recorded.
+    returned_home: date | None = None
+    return_support_plan: date | None = None
+    return_outcomes: dict[str, date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from typing import Any
 
 from app import codes
 from app.deadlines import periods as spells
+from app.deadlines import return_home
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import DueItem, evaluate_child, evaluate_household
 from app.deadlines.facts import (
@@ -67,11 +68,14 @@ def child_facts(
 ) -> list[ChildFacts]:
     looked_after_codes = set(codes.code_list("legal_status"))
     statuses: dict[str, list[tuple[date, date | None, str]]] = defaultdict(list)
+    ended: dict[str, list[return_home.Ended]] = defaultdict(list)
     for doc in by_type.get("legal_status", ()):
         start = _day(doc.fields.get("start_date"))
         if start is not None and start <= today:
             key = str(doc.fields.get("child_id"))
-            statuses[key].append((start, _day(doc.fields.get("end_date")), doc.fields["code"]))
+            end, code = _day(doc.fields.get("end_date")), doc.fields["code"]
+            statuses[key].append((start, end, code))
+            ended[key].append((start, end, code, doc.fields.get("reason_ceased")))
     placements: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for doc in by_type.get("placement", ()):
         start = _day(doc.fields.get("start_date"))
@@ -109,6 +113,7 @@ def child_facts(
         plans[str(doc.fields.get("child_id"))].append(_must(doc.fields["plan_date"]))
     actions = _open_actions(by_type.get("action", ()), child=True)
     plans_agreed = _support_plans_agreed(by_type.get("assessment", ()))
+    support_after, outcomes = _return_home_forms(by_type.get("assessment", ()))
 
     out = []
     for doc in by_type.get("child", ()):
@@ -141,6 +146,9 @@ def child_facts(
             )
             if d
         ]
+        home = return_home.returned_home(
+            ended.get(key, []), today, looked_after_codes, table.return_home_reasons
+        )
         out.append(
             ChildFacts(
                 child_id=doc.record_id,
@@ -164,6 +172,9 @@ def child_facts(
                 care_plan_dates=tuple(plans.get(key, ())),
                 actions=tuple(actions.get(key, ())),
                 support_plan_agreed=max(agreed) if agreed else None,
+                returned_home=home,
+                return_support_plan=max(support_after.get(key, ()), default=None),
+                return_outcomes=return_home.latest_outcomes(outcomes.get(key, ()), home),
             )
         )
     return out
@@ -264,6 +275,26 @@ def _support_plans_agreed(documents: Iterable[Document]) -> dict[str, date]:
             if doc.fields.get(name):
                 found[str(doc.fields[name])] = _instant(doc.fields["finalised_at"]).date()
     return found
+
+
+def _return_home_forms(
+    documents: Iterable[Document],
+) -> tuple[dict[str, list[date]], dict[str, list[tuple[str, date]]]]:
+    """As ``from_store._return_home_forms``: each child's signed-off return-home support plans
+    and outcomes (with the outcome's point), by the day each was signed off."""
+    plans: dict[str, list[date]] = defaultdict(list)
+    outcomes: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    for doc in documents:
+        f = doc.fields
+        if f.get("status") not in _SIGNED or not f.get("finalised_at") or not f.get("child_id"):
+            continue
+        signed = _instant(f["finalised_at"]).date()
+        if f.get("kind") == return_home.SUPPORT_PLAN_KIND:
+            plans[str(f["child_id"])].append(signed)
+        elif f.get("kind") == return_home.OUTCOME_KIND:
+            point = str((f.get("answers") or {}).get("point"))
+            outcomes[str(f["child_id"])].append((point, signed))
+    return plans, outcomes
 
 
 def _instant(value: Any) -> datetime:

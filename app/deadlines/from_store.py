@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app import codes
 from app.carer_stages import stage_dates
-from app.deadlines import periods
+from app.deadlines import periods, return_home
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import DueItem, evaluate_child, evaluate_household
 from app.deadlines.facts import (
@@ -95,7 +95,7 @@ def caseload_deadlines_until(
     until: dict[uuid.UUID, date] = {}
     situations: dict[tuple[Any, ...], list[Rule]] = {}
     for facts, changes in child_facts_until(
-        session, today, visit_types=table.child_visit_types, only=only_children
+        session, today, visit_types=table.child_visit_types, only=only_children, table=table
     ):
         result.children[facts.child_id] = evaluate_child(facts, today, table, situations)
         if changes is not None:
@@ -114,7 +114,12 @@ def child_facts(
 
 
 def child_facts_until(
-    session: Session, today: date, *, visit_types: frozenset[str], only: Subjects | None = None
+    session: Session,
+    today: date,
+    *,
+    visit_types: frozenset[str],
+    only: Subjects | None = None,
+    table: rule_table.RuleTable | None = None,
 ) -> list[tuple[ChildFacts, date | None]]:
     """Each open child's facts as of ``today``, and the first later day on which they, or the
     rules that apply, could change without any record changing (None: never). Facts look at
@@ -128,14 +133,17 @@ def child_facts_until(
     ids = list(session.scalars(open_children))  # hex strings, see _hex
     changes: dict[str, date] = {}
 
+    reasons = (table or rule_table.load()).return_home_reasons
     statuses: dict[str, list[tuple[date, date | None, str]]] = defaultdict(list)
+    ended: dict[str, list[return_home.Ended]] = defaultdict(list)
     # Periods starting after today are read too (and left out below), for when they begin.
-    for child_id, code, start, end in session.execute(
+    for child_id, code, start, end, reason in session.execute(
         select(
             _hex(LegalStatus.child_id),
             LegalStatus.code,
             LegalStatus.start_date,
             LegalStatus.end_date,
+            LegalStatus.reason_ceased,
         )
         .where(LegalStatus.deleted.is_(False), *_within(LegalStatus.child_id, only))
         .order_by(LegalStatus.start_date)
@@ -143,6 +151,7 @@ def child_facts_until(
         _note_change(changes, child_id, start, end, today)
         if start <= today:
             statuses[child_id].append((start, end, code))
+            ended[child_id].append((start, end, code, reason))
 
     placements: dict[str, list[Any]] = defaultdict(list)
     for row in session.execute(
@@ -220,6 +229,7 @@ def child_facts_until(
 
     actions = _open_actions(session, Action.child_id, only, child=True)
     plans_agreed = _support_plans_agreed(session, only)
+    support_after, outcomes = _return_home_forms(session, only)
 
     out = []
     for child_id in ids:
@@ -248,6 +258,9 @@ def child_facts_until(
             )
             if d
         ]
+        home = return_home.returned_home(
+            ended.get(child_id, []), today, looked_after_codes, reasons
+        )
         change = changes.get(child_id)
         if now is not None:
             birthday = _next_anniversary(now.start_date, today)
@@ -276,6 +289,9 @@ def child_facts_until(
                     care_plan_dates=tuple(plans.get(child_id, ())),
                     actions=tuple(actions.get(child_id, ())),
                     support_plan_agreed=max(agreed) if agreed else None,
+                    returned_home=home,
+                    return_support_plan=max(support_after.get(child_id, ()), default=None),
+                    return_outcomes=return_home.latest_outcomes(outcomes.get(child_id, ()), home),
                 ),
                 change,
             )
@@ -397,6 +413,33 @@ def _support_plans_agreed(session: Session, only: Subjects | None) -> dict[str, 
             if key is not None:
                 found[key] = signed.date()
     return found
+
+
+def _return_home_forms(
+    session: Session, only: Subjects | None
+) -> tuple[dict[str, list[date]], dict[str, list[tuple[str, date]]]]:
+    """The signed-off return-home support plans and outcomes of each child (its id as stored),
+    by the day each was signed off: the day the plan took effect, or the outcome was recorded.
+    An outcome's point (six or twelve months) is its "point" answer."""
+    plans: dict[str, list[date]] = defaultdict(list)
+    outcomes: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    for child_id, kind, answers, signed in session.execute(
+        select(
+            _hex(Assessment.child_id), Assessment.kind, Assessment.answers, Assessment.finalised_at
+        ).where(
+            Assessment.deleted.is_(False),
+            Assessment.status.in_(_SIGNED),
+            Assessment.finalised_at.is_not(None),
+            Assessment.child_id.is_not(None),
+            Assessment.kind.in_((return_home.SUPPORT_PLAN_KIND, return_home.OUTCOME_KIND)),
+            *_within(Assessment.child_id, only),
+        )
+    ):
+        if kind == return_home.SUPPORT_PLAN_KIND:
+            plans[child_id].append(signed.date())
+        else:
+            outcomes[child_id].append((str((answers or {}).get("point")), signed.date()))
+    return plans, outcomes
 
 
 def _within(column: Any, only: Subjects | None) -> tuple[Any, ...]:

@@ -23,6 +23,9 @@ TRIGGERS = frozenset(
         "last_review",
         "last_review_or_status",
         "last_review_or_support_plan",
+        "returned_home",
+        "last_visit_or_return_home",
+        "last_review_or_return_home",
         "approval_date",
         "last_unannounced_or_approval",
         "temporary_approval_date",
@@ -45,6 +48,7 @@ CONDITIONS = frozenset(
         "placement_age_under_years",
         "placement_age_at_least_years",
         "household_temporary",
+        "returned_home",
         "review_kind",
         "reviews_at_most",
         "reviews_at_least",
@@ -132,6 +136,10 @@ class RuleTable:
     due_soon_days: int
     child_visit_types: frozenset[str]
     care_plan_lead_days: int
+    #: Why a looked-after status ended that means the child went home (``return_home``).
+    return_home_reasons: frozenset[str] = frozenset({"E4A"})
+    #: A return home followed by care within this many months counts as a re-entry.
+    reentry_months: int = 12
     by_subject: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
     #: Review counts above this all behave alike for every rule (for caching situations).
     review_count_cap: int = 1
@@ -153,6 +161,8 @@ def parse(data: dict[str, Any]) -> RuleTable:
         due_soon_days=int(settings.get("due_soon_days", 14)),
         child_visit_types=frozenset(settings.get("child_visit_types", ["STATUTORY_CHILD"])),
         care_plan_lead_days=int(settings.get("care_plan_lead_days", 0)),
+        return_home_reasons=frozenset(settings.get("return_home_reasons", ["E4A"])),
+        reentry_months=int(settings.get("reentry_months", 12)),
         by_subject={s: tuple(r for r in rules if r.subject == s) for s in ("child", "household")},
         review_count_cap=1
         + max(
@@ -212,6 +222,7 @@ def _rule(index: int, row: dict[str, Any]) -> Rule:
         "last_review",
         "last_review_or_status",
         "last_review_or_support_plan",
+        "last_review_or_return_home",
     ) or ("reviews_at_most" in conditions or "reviews_at_least" in conditions)
     if needs_kind and "review_kind" not in conditions:
         raise RuleTableError(f"rule {ref}: counting reviews needs a review_kind condition")
