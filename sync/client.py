@@ -42,6 +42,13 @@ UNREADABLE = "The service sent an answer Casebook could not read; it will try ag
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0
+#: "Is the service there?" needs no minute-long wait for an answer that is not coming.
+PROBE_READ_TIMEOUT = 5.0
+#: One sentence, short enough for the status bar.
+UNREACHABLE = (
+    "Casebook cannot reach the service, so your work stays saved on this laptop until you are "
+    "connected again."
+)
 #: Bodies smaller than this are sent plain: compressing them costs more than it saves.
 GZIP_FROM_BYTES = 1024
 
@@ -52,9 +59,14 @@ class ServiceUnavailable(Exception):
     ``retry_after`` is the server's own advice (seconds) when it gave one.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, unreachable: bool = False
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        #: No connection could be made at all (nothing answered at the address): trying again
+        #: at once only keeps the worker waiting for the same answer.
+        self.unreachable = unreachable
 
 
 class ServiceRefused(Exception):
@@ -139,8 +151,10 @@ class ServiceClient:
         credentials: Credentials | None = None,
         on_new_credentials: Callable[[Credentials], None] | None = None,
         clock: Callable[[], float] = time.time,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._timeout = (CONNECT_TIMEOUT, read_timeout)
         self.session = requests.Session()
         # The environment (a council's proxy, a CA bundle named by REQUESTS_CA_BUNDLE) is read
         # once, here: left to requests, it was read again on every call, walking the whole
@@ -339,16 +353,15 @@ class ServiceClient:
                 "The service's security certificate could not be checked. If your council uses "
                 "its own certificates, ask IT for the certificate bundle and add it in Settings."
             ) from None
+        except requests.exceptions.ConnectTimeout:
+            raise ServiceUnavailable(UNREACHABLE, unreachable=True) from None
         except requests.exceptions.Timeout:
             raise ServiceUnavailable(
                 "The service took too long to answer. Your work is saved on this laptop and "
                 "will be sent next time."
             ) from None
         except requests.exceptions.ConnectionError:
-            raise ServiceUnavailable(
-                "Casebook cannot reach the service. Check you are connected to the internet or "
-                "the council network; your work is saved on this laptop."
-            ) from None
+            raise ServiceUnavailable(UNREACHABLE, unreachable=True) from None
         except (
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
@@ -394,7 +407,7 @@ class ServiceClient:
         response = self.session.get_adapter(url).send(
             prepared,
             stream=False,
-            timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            timeout=self._timeout,
             verify=self.session.verify,
             cert=self.session.cert,
             proxies=self.session.proxies,

@@ -224,12 +224,18 @@ def _run_sync(
     report = progress or (lambda _p: None)
     policy, rng = retry or RetryPolicy(), random.SystemRandom()
 
+    answered = False
+
     def attempt(call: Callable[[], T]) -> T:
+        nonlocal answered
         for n in range(policy.attempts):
             try:
-                return call()
+                found = call()
+                answered = True
+                return found
             except ServiceUnavailable as exc:
-                if n == policy.attempts - 1 or cancelled():
+                # Nothing at the address from the first call: say so now, not after backoff.
+                if n == policy.attempts - 1 or cancelled() or (exc.unreachable and not answered):
                     raise
                 sleep(policy.delay(n, exc.retry_after, rng))
         raise AssertionError("unreachable")

@@ -36,7 +36,7 @@ from app.services import conflicts
 from app.settings import Settings
 from app.store import Store
 from sync import account
-from sync.client import ServiceClient, ServiceUnavailable
+from sync.client import PROBE_READ_TIMEOUT, ServiceClient, ServiceUnavailable
 from sync.engine import Cancelled, Progress, RetryPolicy, SyncSummary, run_sync
 from ui.tasks import Task, run_cancellable, run_task
 
@@ -142,7 +142,11 @@ def rejected_changes(store: Store) -> list[RejectedChange]:
 
 def probe(settings: Settings) -> bool:
     """Whether the service answers its health check."""
-    client = ServiceClient(settings.service_url, ca_bundle=settings.ca_bundle or None)
+    client = ServiceClient(
+        settings.service_url,
+        ca_bundle=settings.ca_bundle or None,
+        read_timeout=PROBE_READ_TIMEOUT,
+    )
     try:
         client.health()
     except ServiceUnavailable:
