@@ -418,6 +418,8 @@ def _push_all(
     """
     # Sent with each batch so the answer can carry the cursor past it (``PushResponse``).
     cursor = None if outlook.resyncing else outlook.cursor
+    with store.read_rows() as reading:
+        holding = reading.scalar(_ANY_REFUSED) is not None
     caught_up = False
     most = PUSH_BATCH
     size = min(FIRST_PUSH_BATCH, most)
@@ -426,7 +428,9 @@ def _push_all(
         for round_ in range(1000):
             start = 0  # the batch in hand holds the pending entries after this seq
             # The first round needs no look first: the outlook found pending entries.
-            batch = _next_batch(store, most=size, pending_known=round_ == 0)
+            batch = _next_batch(
+                store, most=size, pending_known=round_ == 0, holding=holding or tally.rejected > 0
+            )
             if not batch:
                 return caught_up
             answered: tuple[list[OutgoingChange], PushResponse] | None = None
@@ -442,7 +446,9 @@ def _push_all(
                         _settle(store, *answered, summary, tally)
                         tell("sending")
                     size = min(2 * size, most)
-                    batch = _next_batch(store, after_seq=last_seq, most=size)
+                    batch = _next_batch(
+                        store, after_seq=last_seq, most=size, holding=holding or tally.rejected > 0
+                    )
                 except BaseException:
                     with contextlib.suppress(Exception):
                         in_flight.result()  # never leave the client busy behind our back
@@ -457,7 +463,9 @@ def _push_all(
                         # batches (for the rest of this sync).
                         answered, most = None, len(changes) // 2
                         size = most
-                        batch = _next_batch(store, after_seq=start, most=most)
+                        batch = _next_batch(
+                            store, after_seq=start, most=most, holding=holding or tally.rejected > 0
+                        )
                         continue
                     # Larger than the service's batch limit even alone: sent alone, which the
                     # service takes up to its largest record whatever that limit is.
@@ -530,7 +538,12 @@ class _Batch(NamedTuple):
 
 
 def _next_batch(
-    store: Store, *, after_seq: int = 0, most: int = PUSH_BATCH, pending_known: bool = False
+    store: Store,
+    *,
+    after_seq: int = 0,
+    most: int = PUSH_BATCH,
+    pending_known: bool = False,
+    holding: bool = True,
 ) -> _Batch | None:
     """Mark the next batch (pending entries after ``after_seq``: at most ``most`` of them, and
     no more than ``PUSH_BYTES`` of fields unless one entry alone is) as possibly sent, and
@@ -551,7 +564,10 @@ def _next_batch(
             if reading.scalar(_PENDING_AFTER, {"after": after_seq}) is None:
                 return None
     with store.write(remote=True) as session:
-        rows = session.connection().execute(_BATCH, {"after": after_seq, "most": most}).all()
+        # Holding back changes behind a refused one costs a look-up per entry: only when the
+        # outbox holds a refused change at all (``holding``).
+        statement = _BATCH_HOLDING if holding else _BATCH
+        rows = session.connection().execute(statement, {"after": after_seq, "most": most}).all()
         if not rows:
             return None
         texts: list[str] = []
@@ -772,24 +788,32 @@ _PENDING_AFTER = (
     .limit(1)
 )
 _EARLIER = _OUTBOX.alias("earlier")
+_BATCH_COLUMNS = (
+    _OUTBOX.c.seq,
+    _OUTBOX.c.id,
+    _OUTBOX.c.record_type,
+    _OUTBOX.c.record_id,
+    _OUTBOX.c.operation,
+    _OUTBOX.c.base_revision,
+    # The deflated JSON as stored: its text measures the batch (``_next_batch``).
+    type_coerce(_OUTBOX.c.fields, LargeBinary).label("packed"),
+    _OUTBOX.c.made_under,
+)
 #: The next batch's entries (``_next_batch``), built once as the reads above are.
 _BATCH = (
-    select(
-        _OUTBOX.c.seq,
-        _OUTBOX.c.id,
-        _OUTBOX.c.record_type,
-        _OUTBOX.c.record_id,
-        _OUTBOX.c.operation,
-        _OUTBOX.c.base_revision,
-        # The deflated JSON as stored: its text measures the batch (``_next_batch``).
-        type_coerce(_OUTBOX.c.fields, LargeBinary).label("packed"),
-        _OUTBOX.c.made_under,
-    )
+    select(*_BATCH_COLUMNS)
+    .where(_OUTBOX.c.state == PENDING, _OUTBOX.c.seq > bindparam("after"))
+    .order_by(_OUTBOX.c.seq)
+    .limit(bindparam("most"))
+)
+#: The same, while the outbox holds a refused change: a change after a refused one of the same
+#: record waits for the worker's decision about that one (a sign-off never goes before the
+#: draft it signs off).
+_BATCH_HOLDING = (
+    select(*_BATCH_COLUMNS)
     .where(
         _OUTBOX.c.state == PENDING,
         _OUTBOX.c.seq > bindparam("after"),
-        # A change after a refused one of the same record waits for the worker's decision
-        # about that one (a sign-off never goes before the draft it signs off).
         ~exists().where(
             _EARLIER.c.record_id == _OUTBOX.c.record_id,
             _EARLIER.c.state == REJECTED,
@@ -799,6 +823,7 @@ _BATCH = (
     .order_by(_OUTBOX.c.seq)
     .limit(bindparam("most"))
 )
+_ANY_REFUSED = select(_OUTBOX.c.seq).where(_OUTBOX.c.state == REJECTED).limit(1)
 _KEPT = select(KeptRemoval.__table__.c.record_id).limit(1)
 _WAITING_REFUSALS = (
     select(_OUTBOX.c.seq)

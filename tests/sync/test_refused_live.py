@@ -112,7 +112,11 @@ def test_a_sign_off_never_goes_before_the_draft_it_signs_off(
     child = _child(one)
     with one.store.write() as session:
         visit = factories.visit(
-            child.id, observations="Draft words.", who_was_seen="Sam", seen_alone=True
+            child.id,
+            observations="Draft words.",
+            who_was_seen="Sam",
+            seen_alone=True,
+            wishes_and_feelings="Wants more time with his brother.",
         )
         session.add(visit)
     _refuse(one, visit.id)
@@ -147,7 +151,11 @@ def test_a_refused_edit_shows_the_services_version_with_the_refused_text_beside_
     child = _child(one)
     with one.store.write() as session:
         visit = factories.visit(
-            child.id, observations="Agreed words.", who_was_seen="Sam", seen_alone=True
+            child.id,
+            observations="Agreed words.",
+            who_was_seen="Sam",
+            seen_alone=True,
+            wishes_and_feelings="Happy where he is.",
         )
         session.add(visit)
     one.sync()
