@@ -13,9 +13,10 @@ has published a newer form.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -146,7 +147,9 @@ def visit_document(session: Session, visit_id: uuid.UUID, context: ExportContext
         ),
         sections=sections,
         addenda=_addenda(session, Visit.record_type, visit.id),
-        suggested_name=f"Visit {visit.visit_date:%Y-%m-%d}.pdf",
+        suggested_name=file_name(
+            "Visit", _file_subject(session, visit.child_id, visit.household_id), visit.visit_date
+        ),
         noun="visit",
     )
 
@@ -197,7 +200,11 @@ def assessment_document(
         meta=meta,
         sections=_answer_sections(template, answers),
         addenda=_addenda(session, Assessment.record_type, assessment.id),
-        suggested_name=f"Assessment {assessment.started_date:%Y-%m-%d}.pdf",
+        suggested_name=file_name(
+            "Assessment",
+            _file_subject(session, assessment.child_id, assessment.household_id),
+            assessment.started_date,
+        ),
         noun="assessment",
     )
 
@@ -261,7 +268,7 @@ def chronology_document(session: Session, child_id: uuid.UUID, context: ExportCo
             MetaRow("Records", f"{len(entries)} up to {day(today)}"),
         ),
         sections=(chronology, statuses, placements),
-        suggested_name=f"Chronology {today:%Y-%m-%d}.pdf",
+        suggested_name=file_name("Chronology", _file_subject(session, child_id, None), today),
         noun="chronology",
     )
 
@@ -345,6 +352,37 @@ def _subject(session: Session, child_id: uuid.UUID | None, household_id: uuid.UU
         if household is not None and not household.deleted:
             return household.name
     return "Carer household (its record is held by the supervising social worker)"
+
+
+#: Characters no file name may hold on Windows (and "/" nowhere).
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def file_name(kind: str, subject: str, on: date | None) -> str:
+    """A PDF's suggested file name: what it is, whose, and the day, so a folder of exports
+    reads like a filing drawer ("Visit - Amara Okafor - 2026-11-03.pdf")."""
+    parts = [kind]
+    if subject:
+        parts.append(subject)
+    if on is not None:
+        parts.append(f"{on:%Y-%m-%d}")
+    name = " - ".join(_NOT_IN_FILE_NAMES.sub(" ", part).strip() for part in parts)
+    return f"{' '.join(name.split())[:150]}.pdf"
+
+
+def _file_subject(
+    session: Session, child_id: uuid.UUID | None, household_id: uuid.UUID | None
+) -> str:
+    """The child's or household's name alone, for a file name ("" when it is not held)."""
+    if child_id is not None:
+        child = session.get(Child, child_id)
+        if child is not None and not child.deleted:
+            return f"{child.given_name} {child.family_name}"
+    elif household_id is not None:
+        household = session.get(CarerHousehold, household_id)
+        if household is not None and not household.deleted:
+            return household.name
+    return ""
 
 
 def _child_words(child: Child | None) -> str:

@@ -96,8 +96,9 @@ def test_finalised_visit_holds_its_answers_sign_off_and_addenda(
         "Correction: her carer's son was also present."
     ]
     assert document.footer.startswith("Exported by alice on 27 Nov 2026")
-    assert document.suggested_name == "Visit 2026-11-20.pdf"
-    assert "Okafor" not in document.suggested_name and "Mara" not in document.suggested_name
+    # What, whose and when, so a folder of exports can be told apart (the worker may change it
+    # in the save dialog).
+    assert document.suggested_name == "Visit - Amara Okafor - 2026-11-20.pdf"
 
 
 def test_a_draft_visit_is_refused_in_plain_english(store: Store, child_id: uuid.UUID) -> None:
@@ -236,7 +237,8 @@ def test_chronology_is_in_date_order_and_marks_drafts(store: Store, child_id: uu
     assert [row[0] for row in table.rows] == ["18 Oct 2026", "17 Nov 2026", "24 Nov 2026"]
     assert [row[4] for row in table.rows] == ["Finalised", "Draft", "Finalised"]
     assert "Call from school" in table.rows[0][2]
-    assert document.suggested_name == "Chronology 2026-11-27.pdf"
+    assert document.suggested_name.startswith("Chronology - ")
+    assert document.suggested_name.endswith(" - 2026-11-27.pdf")
 
 
 def test_chronology_of_a_child_with_nothing_recorded_says_so(
@@ -339,3 +341,15 @@ def test_a_baby_s_visit_prints_why_their_words_are_not_there(
     assert wishes.paragraphs == (
         "Not gathered at this visit: The child is too young to put them into words.",
     )
+
+
+def test_a_suggested_file_name_is_safe_on_every_laptop() -> None:
+    """Characters Windows refuses in a file name are replaced; the name stays one line."""
+    from datetime import date
+
+    from app.exports.builders import file_name
+
+    assert file_name("Visit", 'Ana: "Bo"/Smith?', date(2026, 11, 3)) == (
+        "Visit - Ana Bo Smith - 2026-11-03.pdf"
+    )
+    assert file_name("Visit", "", None) == "Visit.pdf"

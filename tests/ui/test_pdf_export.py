@@ -179,7 +179,8 @@ def test_finalised_visit_exports_a_readable_pdf_and_is_audited(
 
     title, message, problem = _click_and_wait(qtbot, _button(form, "Export visit to PDF"), told)
 
-    assert chosen[0].name == f"Visit {form.values().visit_date:%Y-%m-%d}.pdf"
+    assert chosen[0].name.startswith("Visit - ")
+    assert chosen[0].name.endswith(f" - {form.values().visit_date:%Y-%m-%d}.pdf")
     pdf = folder / chosen[0].name
     assert not problem and str(pdf) in message
     text = _text(pdf)

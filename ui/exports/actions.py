@@ -172,8 +172,10 @@ def export_chronology(parent: QWidget, store: Store, child_id: uuid.UUID) -> Exp
 def _folder() -> Path:
     if _last_folder is not None:
         return _last_folder
+    # The worker's Documents folder (where Windows and Linux desktops keep a person's
+    # papers), or their home folder on a laptop that has none.
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents else Path.home()
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
 
 
 def _write(store: Store, document: Document, path: Path) -> Path:
