@@ -10,12 +10,12 @@ worked them out.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -24,14 +24,10 @@ from PySide6.QtWidgets import (
 from app.settings import Settings
 from app.store import Store
 from sync import figures as service_figures
-from sync.client import ServiceRefused, ServiceUnavailable
 from sync.figures import Figures
-from sync.team import NoFigures
-from ui.tasks import run_task
 from ui.views.bar_chart import Bar, BarChart
-from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
-from ui.views.team import when
-from ui.views.wrapped_label import WrappedLabel
+from ui.views.common import uk_date
+from ui.views.fetched_page import FetchedPage, when
 
 
 def share_text(on_time: int, late: int, overdue: int, share: float | None) -> str:
@@ -41,17 +37,15 @@ def share_text(on_time: int, late: int, overdue: int, share: float | None) -> st
     return f"{share:.0%} on time ({on_time} of {due})"
 
 
-class ServicePage(QWidget):
-    sig_loaded = Signal()
-    """The figures (live or kept) are on screen, or the page says why there are none."""
+class ServicePage(FetchedPage):
+    TITLE = "Service figures"
+    ASKING_FOR = "its figures"
+    NONE_OF = "figures"
+    UNREADABLE = "The service's figures"
 
     def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._settings = settings
+        super().__init__(store, settings, parent)
         self._figures: Figures | None = None
-        self._live = False
-        self._seq = 0
         self._build()
         self.refresh()
 
@@ -62,14 +56,6 @@ class ServicePage(QWidget):
         return self._figures
 
     @property
-    def live(self) -> bool:
-        return self._live
-
-    @property
-    def status_label(self) -> QLabel:
-        return self._status
-
-    @property
     def measure_box(self) -> QComboBox:
         return self._measure
 
@@ -77,35 +63,13 @@ class ServicePage(QWidget):
     def charts(self) -> dict[str, BarChart]:
         return dict(self._charts)
 
-    def set_settings(self, settings: Settings) -> None:
-        self._settings = settings
-
-    def refresh(self) -> None:
-        self._seq += 1
-        seq = self._seq
-        store, settings = self._store, self._settings
-        self._status.setText("Asking the service for its figures…")
-        run_task(
-            lambda: service_figures.fetch(store, settings),
-            lambda fetched: self._show(seq, fetched),
-            lambda exc: self._failed(seq, exc),
-        )
-
     # ---- Private API
 
+    def _fetch(self, store: Store, settings: Settings) -> Callable[[], service_figures.Fetched]:
+        return lambda: service_figures.fetch(store, settings)
+
     def _build(self) -> None:
-        self.setStyleSheet(FOCUS_STYLE)
-        self.setAccessibleName("Service figures")
-        self._title = QLabel("Service figures")
-        self._title.setFont(heading_font(self.font()))
-        refresh = QPushButton("&Refresh figures")
-        refresh.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(self._title, 1)
-        top.addWidget(refresh)
-        self._status = WrappedLabel("")
-        self._status.setWordWrap(True)
-        self._status.setAccessibleName("Where these figures come from")
+        top = self._header()
         self._measure = QComboBox()
         self._measure.setAccessibleName("Timeliness of")
         self._measure.currentIndexChanged.connect(lambda _i: self._draw_timeliness())
@@ -146,26 +110,18 @@ class ServicePage(QWidget):
         layout.addLayout(chooser)
         layout.addWidget(scroll, 1)
 
-    def _show(self, seq: int, fetched: service_figures.Fetched) -> None:
-        if seq != self._seq or not alive(self):
-            return
+    def _shown(self, fetched: service_figures.Fetched) -> None:
         figures = self._figures = fetched.figures
-        self._live = fetched.live
         who = f"team {figures.team}" if figures.scope == "team" else "the whole service"
         self._title.setText(f"Service figures: {who}")
         period = f"{uk_date(figures.period_start)} to {uk_date(figures.period_end)}"
-        if fetched.live:
-            self._status.setText(
-                f"{period}. Worked out by the service from its records, as of "
-                f"{when(figures.generated_at)}."
-            )
-            self._status.set_warning(False)
-        else:
-            self._status.setText(
-                f"Offline: the last figures the service sent ({period}), as of "
-                f"{when(figures.generated_at)}. {fetched.reason}"
-            )
-            self._status.set_warning(True)
+        as_of = when(figures.generated_at)
+        self._say_where_from(
+            fetched.live,
+            f"{period}. Worked out by the service from its records, as of {as_of}.",
+            f"the last figures the service sent ({period}), as of {as_of}.",
+            fetched.reason,
+        )
         chosen = self._measure.currentData()
         self._measure.blockSignals(True)
         self._measure.clear()
@@ -178,17 +134,6 @@ class ServicePage(QWidget):
         self._measure.blockSignals(False)
         self._draw_timeliness()
         self._draw_the_rest(figures)
-        self.sig_loaded.emit()
-
-    def _failed(self, seq: int, exc: BaseException) -> None:
-        if seq != self._seq or not alive(self):
-            return
-        if isinstance(exc, NoFigures | ServiceRefused | ServiceUnavailable):
-            self._status.setText(f"No figures to show. {exc}")
-        else:
-            self._status.setText("The service's figures could not be read. Try Refresh.")
-        self._status.set_warning(True)
-        self.sig_loaded.emit()
 
     def _draw_timeliness(self) -> None:
         figures = self._figures

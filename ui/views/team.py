@@ -16,7 +16,7 @@ connection.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -41,8 +41,10 @@ from sync import team
 from sync.client import ServiceRefused, ServiceUnavailable
 from sync.protocol.team import SubjectFigures, TeamOverview, WorkerFigures
 from ui.tasks import run_task
-from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
-from ui.views.wrapped_label import WrappedLabel
+from ui.views.common import alive, uk_date
+from ui.views.fetched_page import FetchedPage, when
+
+__all__ = ["ReallocateDialog", "TeamView", "when"]
 
 WORKER_COLUMNS = (
     "Worker",
@@ -58,15 +60,7 @@ CASE_COLUMNS = ("Child or household", "Worker", "Overdue", "Due soon", "Next ite
 ALL_WORKERS = "Everyone in the team"
 
 
-def when(moment: datetime | None) -> str:
-    """A service time as the laptop's local date and clock time."""
-    if moment is None:
-        return "never"
-    local = moment.astimezone()
-    return f"{uk_date(local.date())} {local:%H:%M}"
-
-
-class TeamView(QWidget):
+class TeamView(FetchedPage):
     sig_open_child = Signal(uuid.UUID)
     """Open a child's case.
 
@@ -83,9 +77,6 @@ class TeamView(QWidget):
     household_id : uuid.UUID
     """
 
-    sig_loaded = Signal()
-    """The figures (live or kept) are on screen, or the page says why there are none."""
-
     sig_reallocated = Signal(uuid.UUID)
     """The service moved a case to another worker (a sync brings the change to this laptop).
 
@@ -94,13 +85,14 @@ class TeamView(QWidget):
     subject_id : uuid.UUID
     """
 
+    TITLE = "Team"
+    ASKING_FOR = "the team's figures"
+    NONE_OF = "team figures"
+    UNREADABLE = "The team's figures"
+
     def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._store = store
-        self._settings = settings
+        super().__init__(store, settings, parent)
         self._overview: TeamOverview | None = None
-        self._live = False
-        self._seq = 0
         self._build()
         self.refresh()
 
@@ -111,10 +103,6 @@ class TeamView(QWidget):
         return self._overview
 
     @property
-    def live(self) -> bool:
-        return self._live
-
-    @property
     def workers_table(self) -> QTableWidget:
         return self._workers
 
@@ -123,27 +111,8 @@ class TeamView(QWidget):
         return self._cases
 
     @property
-    def status_label(self) -> QLabel:
-        return self._status
-
-    @property
     def reallocate_button(self) -> QPushButton:
         return self._reallocate
-
-    def set_settings(self, settings: Settings) -> None:
-        self._settings = settings
-
-    def refresh(self) -> None:
-        """Fetch the figures again (on a worker thread)."""
-        self._seq += 1
-        seq = self._seq
-        store, settings = self._store, self._settings
-        self._status.setText("Asking the service for the team's figures…")
-        run_task(
-            lambda: team.fetch(store, settings),
-            lambda figures: self._show(seq, figures),
-            lambda exc: self._failed(seq, exc),
-        )
 
     def shown_cases(self) -> list[SubjectFigures]:
         """The cases the second table shows, top first."""
@@ -182,20 +151,12 @@ class TeamView(QWidget):
 
     # ---- Private API
 
+    def _fetch(self, store: Store, settings: Settings) -> Callable[[], team.TeamFigures]:
+        return lambda: team.fetch(store, settings)
+
     def _build(self) -> None:
-        self.setStyleSheet(FOCUS_STYLE)
-        self.setAccessibleName("Team")
-        self._title = QLabel("Team")
-        self._title.setFont(heading_font(self.font()))
-        self._status = WrappedLabel("")
+        top = self._header()
         self._status.setObjectName("TeamAsOf")
-        self._status.setWordWrap(True)
-        self._status.setAccessibleName("Where these figures come from")
-        refresh = QPushButton("&Refresh figures")
-        refresh.clicked.connect(self.refresh)
-        top = QHBoxLayout()
-        top.addWidget(self._title, 1)
-        top.addWidget(refresh)
 
         self._workers = _table(WORKER_COLUMNS, "Workers in the team")
         self._workers.itemSelectionChanged.connect(self._worker_chosen)
@@ -230,21 +191,16 @@ class TeamView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self._cases, 3)
 
-    def _show(self, seq: int, figures: team.TeamFigures) -> None:
-        if seq != self._seq or not alive(self):
-            return
+    def _shown(self, figures: team.TeamFigures) -> None:
         overview = self._overview = figures.overview
-        self._live = figures.live
         self._title.setText(f"Team: {overview.team}")
-        if figures.live:
-            self._status.setText(f"Figures from the service, as of {when(overview.as_of)}.")
-            self._status.set_warning(False)
-        else:
-            self._status.setText(
-                f"Offline: the last figures the service sent, as of {when(overview.as_of)}. "
-                f"{figures.reason}"
-            )
-            self._status.set_warning(True)
+        as_of = when(overview.as_of)
+        self._say_where_from(
+            figures.live,
+            f"Figures from the service, as of {as_of}.",
+            f"the last figures the service sent, as of {as_of}.",
+            figures.reason,
+        )
         self._fill_workers(overview.workers)
         chosen = self._filter.currentData()
         self._filter.blockSignals(True)
@@ -255,17 +211,6 @@ class TeamView(QWidget):
         self._filter.setCurrentIndex(max(0, self._filter.findData(chosen)))
         self._filter.blockSignals(False)
         self._fill_cases()
-        self.sig_loaded.emit()
-
-    def _failed(self, seq: int, exc: BaseException) -> None:
-        if seq != self._seq or not alive(self):
-            return
-        if isinstance(exc, team.NoFigures | ServiceRefused | ServiceUnavailable):
-            self._status.setText(f"No team figures to show. {exc}")
-        else:
-            self._status.setText("The team's figures could not be read. Try Refresh.")
-        self._status.set_warning(True)
-        self.sig_loaded.emit()
 
     def _fill_workers(self, workers: list[WorkerFigures]) -> None:
         table = self._workers
