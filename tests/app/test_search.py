@@ -57,3 +57,25 @@ def test_search_syntax_typed_by_a_worker_is_taken_literally(store: Store) -> Non
         # error: a quoted "o_neil" is a phrase, which the lean index refuses).
         assert len(search(session, "siobhan_o")) == 1
     assert fts_query("  ") is None
+
+
+def test_a_hit_shows_the_words_that_matched(store: Store) -> None:
+    """The worker sees the passage their words were found in, a few words either side, with
+    the match found by its prefix and case ignored."""
+    from app.search import matched_words
+
+    observations = (
+        "Visited after school. Mara showed me her room and talked about wanting to join the "
+        "Saturday Trampolining club with her friend from class."
+    )
+    with store.write() as session:
+        child = factories.child()
+        session.add(child)
+        session.flush()
+        session.add(factories.visit(child.id, observations=observations))
+    with store.read() as session:
+        [hit] = search(session, "trampol")
+        shown = matched_words(session, hit, "trampol")
+    assert (
+        shown == "…about wanting to join the Saturday Trampolining club with her friend from class."
+    )

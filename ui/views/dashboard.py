@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from app import clock, dashboard, late_work
 from app.chronology import child_names, legal_status_words
 from app.deadlines.engine import STATUS_WORDS, Status
-from app.search import SearchHit, search
+from app.search import SearchHit, matched_words, search
 from app.store import Store
 from ui.models.dashboard_model import (
     OBLIGATIONS,
@@ -81,10 +81,13 @@ class SearchResult:
     child_id: uuid.UUID
     name: str
     found_in: tuple[str, ...]
+    #: The words around the best match, so the worker sees why the child was found.
+    matched: str = ""
 
     @property
     def text(self) -> str:
-        return f"{self.name} — found in {', '.join(self.found_in)}"
+        where = f"{self.name} — found in {', '.join(self.found_in)}"
+        return f"{where}: “{self.matched}”" if self.matched else where
 
 
 def group_hits(hits: list[SearchHit], names: dict[uuid.UUID, str]) -> list[SearchResult]:
@@ -110,7 +113,15 @@ def _search_children(store: Store, typed: str) -> list[SearchResult]:
     with store.read() as session:
         hits = search(session, typed)
         names = child_names(session, {h.child_id for h in hits if h.child_id is not None})
-    return group_hits(hits, names)
+        grouped = group_hits(hits, names)
+        best = {}
+        for hit in hits:
+            if hit.child_id is not None and hit.child_id not in best:
+                best[hit.child_id] = hit
+        return [
+            replace(result, matched=matched_words(session, best[result.child_id], typed))
+            for result in grouped
+        ]
 
 
 def _load_rows(store: Store) -> dashboard.Caseload:
