@@ -15,13 +15,11 @@ from datetime import date
 from enum import IntEnum
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
+from ui.models.table import Index, RowsTableModel
 from ui.views.common import uk_date
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 #: The action's id, for the view to act on the row.
 ACTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -63,21 +61,20 @@ def state_words(row: ActionRow) -> str:
     return "Overdue" if row.overdue else "Open"
 
 
-class ActionsModel(QAbstractTableModel):
+class ActionsModel(RowsTableModel[ActionRow]):
     """Open actions first (as the rows arrive), each row one action."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: tuple[ActionRow, ...] = ()
         self._bold = QFont()
         self._bold.setBold(True)
 
     # ---- Public API
 
+    HEADERS = HEADERS
+
     def set_actions(self, rows: Sequence[ActionRow]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
+        self._replace_rows(rows)
 
     def action_at(self, row: int) -> ActionRow:
         return self._rows[row]
@@ -90,12 +87,6 @@ class ActionsModel(QAbstractTableModel):
         return sum(1 for r in self._rows if r.completed is None)
 
     # ---- Qt methods
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(Column)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -120,11 +111,4 @@ class ActionsModel(QAbstractTableModel):
             return self._bold
         if role == ACTION_ID_ROLE:
             return row.action_id
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
         return None

@@ -14,14 +14,12 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
 from app.deadlines.engine import STATUS_WORDS, DueItem, Status, is_action
+from ui.models.table import Index, RowsTableModel
 from ui.views.common import uk_date
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 class Column(IntEnum):
@@ -51,41 +49,34 @@ def last_done_words(item: DueItem) -> str:
     return uk_date(item.last_done, "Never")
 
 
-class DueModel(QAbstractTableModel):
+class DueModel(RowsTableModel[DueItem]):
     """One row per due item, most urgent first (as the rows arrive)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._items: tuple[DueItem, ...] = ()
         self._bold = QFont()
         self._bold.setBold(True)
 
     # ---- Public API
 
+    HEADERS = HEADERS
+
     def set_items(self, items: Sequence[DueItem]) -> None:
-        self.beginResetModel()
-        self._items = tuple(items)
-        self.endResetModel()
+        self._replace_rows(items)
 
     def item_at(self, row: int) -> DueItem:
-        return self._items[row]
+        return self._rows[row]
 
     @property
     def overdue_count(self) -> int:
-        return sum(1 for i in self._items if i.status is Status.OVERDUE)
+        return sum(1 for i in self._rows if i.status is Status.OVERDUE)
 
     # ---- Qt methods
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(Column)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self._items[index.row()]
+        item = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             match index.column():
                 case Column.WHAT:
@@ -104,11 +95,4 @@ class DueModel(QAbstractTableModel):
             return f"{item.title}\n{regulation_words(item)}"
         if role == Qt.ItemDataRole.FontRole and item.status is Status.OVERDUE:
             return self._bold
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
         return None

@@ -14,22 +14,13 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 
 from app.deadlines.engine import STATUS_WORDS, Status
 from app.households import HouseholdRow
+from ui.models.table import Index, RowsTableModel
 from ui.views.common import STATUS_COLOURS, status_icon, uk_date
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 #: The row's ``HouseholdRow``, for the view to open the household behind a row.
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -56,19 +47,15 @@ HEADERS = (
 )
 
 
-class HouseholdsModel(QAbstractTableModel):
+class HouseholdsModel(RowsTableModel[HouseholdRow]):
     """Households in the order ``app.households.list_households`` gives them."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[HouseholdRow] = []
+    HEADERS = HEADERS
 
     # ---- Public API
 
     def set_rows(self, rows: Sequence[HouseholdRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self._replace_rows(rows)
 
     def row_at(self, row: int) -> HouseholdRow:
         return self._rows[row]
@@ -78,12 +65,6 @@ class HouseholdsModel(QAbstractTableModel):
         return next((n for n, r in enumerate(self._rows) if r.household_id == household_id), -1)
 
     # ---- Qt methods
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(Column)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -103,13 +84,6 @@ class HouseholdsModel(QAbstractTableModel):
                 return QColor(STATUS_COLOURS[row.worst])
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "\n".join(_item_line(i) for i in row.items)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
         return None
 
 
