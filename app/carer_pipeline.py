@@ -227,7 +227,7 @@ def record_decision(
         household = _open_household(session, household_id)
         _check_order(household, DECISION)
         household.decision_date = on
-        household.decision = decision
+        household.decision = decision or None
         if decision == "APPROVE":
             if terms is None:
                 raise ValidationError(
@@ -252,7 +252,7 @@ def record_decision(
                 raise ValidationError(
                     [FieldProblem("approval_type", "Choose the type of fostering approved.")]
                 )
-        else:
+        elif decision:
             household.approval_status = NOT_APPROVED
         session.flush()
 
@@ -263,7 +263,7 @@ def withdraw(store: Store, household_id: uuid.UUID, on: date, reason: str) -> No
         household = _open_household(session, household_id)
         household.approval_status = WITHDRAWN
         household.withdrawn_date = on
-        household.withdrawal_reason = reason
+        household.withdrawal_reason = reason or None
         session.flush()
 
 

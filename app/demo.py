@@ -547,6 +547,31 @@ class _Planner:
             if i == 0:  # approved 15 months ago, with its TSD and unannounced visit overdue
                 made.late = True
                 made.household.approval_date = self.today - timedelta(days=450)
+            if status == "APPLICANT":  # on its way: applied two months ago, stage 1 due now
+                _applied(made.household, self.today - timedelta(days=60))
+        if count:
+            self._enquiry()
+
+    def _enquiry(self) -> None:
+        """A household that enquired three days ago (its initial visit due within ten working
+        days), for taking from enquiry to approval in the app. Made without the random
+        source, so the rest of the demo is the same as before it was added."""
+        household = CarerHousehold(
+            name="The Okonkwo household",
+            carer_type="MAINSTREAM_FOSTER",
+            approval_status="ENQUIRY",
+            address=f"7 Mill Lane, {TOWN} FB2 4QT",
+            supervising_worker="sam.supervisor",
+            approval_terms="",
+            enquiry_date=self.today - timedelta(days=3),
+        )
+        carer = Carer(
+            household_id=household.id,
+            given_name="Chidi",
+            family_name="Okonkwo",
+            date_of_birth=self.today - timedelta(days=39 * 365),
+        )
+        self.households.append(_HouseholdPlan(household, [carer]))
 
     # ---- scenarios: each sets the date of birth, legal statuses and placements
 
@@ -1228,3 +1253,11 @@ def _summary(plans: list[_ChildPlan], households: list[_HouseholdPlan]) -> DemoS
         carer_types=dict(Counter(h.household.carer_type for h in households)),
         records=len(all_records),
     )
+
+
+def _applied(household: CarerHousehold, on: date) -> None:
+    """An applicant's way so far: enquired a fortnight before applying, visited a week after."""
+    household.approval_date = None
+    household.enquiry_date = on - timedelta(days=14)
+    household.initial_visit_date = on - timedelta(days=7)
+    household.application_date = on

@@ -110,7 +110,6 @@ def test_no_decision_is_due_before_a_panel_date() -> None:
     facts = prospective(application_date=date(2026, 1, 15))
     obligations = {i.obligation for i in evaluate_household(facts, date(2026, 2, 1), load())}
     assert "agency_decision" not in obligations
-    assert "initial_visit" not in obligations  # an applicant's enquiry stage is behind it
 
 
 def test_approval_ends_the_assessment_deadlines_and_starts_the_carers_own() -> None:
@@ -118,13 +117,24 @@ def test_approval_ends_the_assessment_deadlines_and_starts_the_carers_own() -> N
         household_id=HOUSEHOLD,
         carer_type="MAINSTREAM_FOSTER",
         approval_status="APPROVED",
-        approval_date=date(2026, 9, 1),
-        stages={"application_date": date(2026, 1, 15), "decision_date": date(2026, 9, 1)},
+        approval_date=date(2026, 7, 20),
+        stages={
+            "enquiry_date": date(2026, 1, 2),
+            "initial_visit_date": date(2026, 1, 9),
+            "application_date": date(2026, 1, 15),
+            "stage1_completed": date(2026, 3, 10),
+            "stage2_completed": date(2026, 6, 12),
+            "panel_date": date(2026, 7, 14),
+            "decision_date": date(2026, 7, 20),
+        },
     )
     items = {i.obligation: i for i in evaluate_household(facts, date(2026, 9, 2), load())}
-    assert not {"assessment_stage2", "fostering_panel", "agency_decision"} & set(items)
-    assert items["carer_review"].due == date(2027, 9, 1)
-    assert items["tsd"].due == date(2027, 9, 1)
+    # The assessment's stages stay listed, as done (each was met by its recorded day).
+    stages = ("initial_visit", "assessment_stage1", "assessment_stage2", "fostering_panel")
+    assert all(items[s].status is Status.DONE for s in (*stages, "agency_decision"))
+    assert items["agency_decision"].last_done == date(2026, 7, 20)
+    assert items["carer_review"].due == date(2027, 7, 20)
+    assert items["tsd"].due == date(2027, 7, 20)
 
 
 def test_a_withdrawn_household_has_nothing_due() -> None:
@@ -162,7 +172,8 @@ def test_an_enquiry_taken_to_approval_in_the_store(store: Store, pinned: None) -
     carer_pipeline.record_stage(store, household_id, "application_date", date(2026, 4, 1))
     after = open_household(store, household_id, today)
     assert after.profile.approval_code == "APPLICANT"
-    assert after.item("initial_visit") is None  # an applicant is past the enquiry rule
+    visited = after.item("initial_visit")
+    assert visited is not None and visited.status is Status.DONE
     stage1 = after.item("assessment_stage1")
     assert stage1 is not None and stage1.due == date(2026, 6, 1)
 

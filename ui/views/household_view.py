@@ -40,6 +40,7 @@ from app.store import Store
 from ui.models.chronology_model import RowsModel
 from ui.tasks import run_task
 from ui.views.actions_panel import ActionsPanel
+from ui.views.carer_pipeline_panel import PipelinePanel
 from ui.views.common import FOCUS_STYLE, STATUS_COLOURS, alive, heading_font, uk_date
 from ui.views.training_dialog import ADD, EDIT, TSD, TrainingDialog
 
@@ -296,6 +297,10 @@ class HouseholdView(QWidget):
         self._tabs.addTab(self._plans_page(), "Support &plans and assessments")
         self._tabs.addTab(self._due_page(), "&Due")
         self._tabs.addTab(self._actions_page(), "&Follow-up actions")
+        self._pipeline = PipelinePanel(self._store, self._household_id)
+        self._pipeline.sig_changed.connect(self.refresh)
+        self._pipeline_tab = self._tabs.addTab(self._pipeline, "Enquir&y to approval")
+        self._tabs.setTabVisible(self._pipeline_tab, False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self._name)
@@ -425,6 +430,11 @@ class HouseholdView(QWidget):
     def actions_panel(self) -> ActionsPanel:
         return self._actions_panel
 
+    @property
+    def pipeline_panel(self) -> PipelinePanel:
+        """The "Enquiry to approval" tab (shown for a household recorded from an enquiry)."""
+        return self._pipeline
+
     def _due_page(self) -> QWidget:
         self._due = RowsModel(("What", "Due", "Status", "Last done", "Regulation"), self)
         self._due_table = _table("Due items", self._due)
@@ -451,6 +461,9 @@ class HouseholdView(QWidget):
         self._show_due(found)
         for button in self.findChildren(QPushButton):
             button.setEnabled(True)
+        # A prospective household's stages (after the loop: the panel decides its buttons).
+        self._pipeline.show_file(found)
+        self._tabs.setTabVisible(self._pipeline_tab, found.pipeline is not None)
         for table in self.findChildren(QTableView):
             if not self._actions_panel.isAncestorOf(table):  # the panel sizes its own
                 _fit(table)

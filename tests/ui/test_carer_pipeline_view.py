@@ -1,0 +1,190 @@
+"""A worker takes a fostering enquiry to approval from the household page, through the real
+widgets and the real store: each stage through its dialog (a problem shown beside its field
+first), what is due next after each, the decision with its terms, and the new household's
+deadlines on the dashboard. Screenshots of the steps go to test-artifacts/screenshots."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QPlainTextEdit, QSpinBox
+from pytestqt.qtbot import QtBot
+
+from app import carer_pipeline, clock
+from app.deadlines.engine import Status
+from app.settings import Settings
+from app.store import Profile
+from tests.conftest import PASSPHRASE, fast_kdf
+from tests.ui import views_support
+from tests.ui.test_main_window import quiet_sync
+from ui import tasks
+from ui.main_window import MainWindow
+from ui.views.carer_pipeline_panel import PipelinePanel
+from ui.views.carer_stage_dialog import StageDialog
+from ui.views.common import qdate
+from ui.views.household_view import HouseholdView
+
+
+@pytest.fixture
+def enquiry(tmp_path: Path) -> tuple[Profile, uuid.UUID]:
+    made = Profile.create("alice", PASSPHRASE, worker="alice", root=tmp_path, kdf=fast_kdf())
+    with made.unlock(PASSPHRASE) as store:
+        household_id = carer_pipeline.start_enquiry(
+            store,
+            name="The Okafor household",
+            carer_type="MAINSTREAM_FOSTER",
+            supervising_worker="alice",
+            enquiry_date=clock.today() - timedelta(days=200),
+        )
+    return made, household_id
+
+
+@pytest.fixture
+def window(qtbot: QtBot, enquiry: tuple[Profile, uuid.UUID]) -> Iterator[MainWindow]:
+    profile, _ = enquiry
+    store = profile.unlock(PASSPHRASE)
+    shown = MainWindow(store, Settings(), profile, sync_factory=quiet_sync)
+    qtbot.addWidget(shown)
+    shown.resize(*views_support.SCREEN)
+    dashboard = shown.dashboard
+    assert dashboard is not None
+    with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
+        shown.show()
+    yield shown
+    qtbot.waitUntil(lambda: not tasks.busy(), timeout=10_000)
+    shown.store.lock()
+
+
+def _stage(qtbot: QtBot, view: HouseholdView, days_ago: int, **choices: str | int) -> StageDialog:
+    """Open the next stage's dialog from its button, fill it in and save it; wait for the page
+    to show the household again."""
+    panel = view.pipeline_panel
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    assert dialog is not None and dialog.isVisible()
+    box = dialog.field(dialog.mode if dialog.mode != "withdraw" else "withdrawn_date")
+    assert isinstance(box, QDateEdit)
+    box.setDate(qdate(clock.today() - timedelta(days=days_ago)))
+    for name, value in choices.items():
+        control = dialog.field(name)
+        if isinstance(control, QComboBox):
+            control.setCurrentIndex(control.findData(value))
+        elif isinstance(control, QSpinBox):
+            assert isinstance(value, int)
+            control.setValue(value)
+        elif isinstance(control, QPlainTextEdit):
+            control.setPlainText(str(value))
+    with qtbot.waitSignal(view.sig_loaded, timeout=10_000):
+        dialog.save()
+    assert panel.dialog is None
+    return dialog
+
+
+def test_an_enquiry_is_taken_to_approval_from_the_household_page(
+    qtbot: QtBot, window: MainWindow, enquiry: tuple[Profile, uuid.UUID]
+) -> None:
+    _, household_id = enquiry
+    dashboard = window.dashboard
+    assert dashboard is not None
+    row = dashboard.model.row_of(household_id)
+    assert row >= 0
+    assert "Initial visit after a fostering enquiry" in dashboard.model.row_at(row).next_item
+
+    view = window.open_household(household_id)
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    panel: PipelinePanel = view.pipeline_panel
+    assert view.tabs.isTabVisible(view.tabs.indexOf(panel))
+    view.tabs.setCurrentWidget(panel)
+    assert panel.next_label.text().startswith("Next: Initial visit, due by")
+    assert "Overdue" in panel.next_label.text()
+    views_support.screenshot(window, "carers-01-enquiry")
+
+    _stage(qtbot, view, 190)
+    assert panel.next_label.text() == "Next: Application received (no deadline set for this stage)"
+    _stage(qtbot, view, 170)
+    assert panel.next_label.text().startswith(
+        "Next: Stage 1: checks and references complete, due by"
+    )
+    _stage(qtbot, view, 120)
+    _stage(qtbot, view, 40)
+    assert panel.next_label.text().startswith("Next: Fostering panel, due by")
+    views_support.screenshot(window, "carers-02-assessment")
+
+    # The panel's stage without its recommendation: the problem is beside the field, the
+    # dialog stays open with the date the worker chose.
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    assert dialog is not None and dialog.mode == "panel_date"
+    with qtbot.waitSignal(dialog.sig_failed, timeout=5000):
+        dialog.save()
+    assert dialog.error_text("panel_recommendation") == "Choose the panel's recommendation."
+    assert dialog.isVisible()
+    dialog.reject()
+    qtbot.waitUntil(lambda: panel.dialog is None)
+
+    _stage(qtbot, view, 20, panel_recommendation="APPROVE")
+    assert panel.next_label.text().startswith("Next: Agency decision maker's decision, due by")
+    qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+    decision = panel.dialog
+    assert decision is not None and decision.mode == "decision_date"
+    decision.grab().save(str(views_support.SCREENSHOTS / "carers-03-decision-dialog.png"))
+    decision.reject()
+    qtbot.waitUntil(lambda: panel.dialog is None)
+    _stage(
+        qtbot,
+        view,
+        15,
+        decision="APPROVE",
+        approval_type="SHORT_BREAKS",
+        max_children=2,
+        age_range_min=5,
+        age_range_max=12,
+        approval_terms="Two children aged 5 to 12 for short breaks.",
+    )
+    approved_on = clock.today() - timedelta(days=15)
+    assert panel.next_label.text() == f"Approved on {approved_on:%d %b %Y}"
+    assert not panel.record_button.isEnabled() and not panel.withdraw_button.isEnabled()
+    assert view.file is not None
+    profile = view.file.profile
+    assert (profile.approval_code, profile.approval_date) == ("APPROVED", approved_on)
+    assert (profile.max_children, profile.age_range) == (2, "5 to 12")
+    assert view.label("Approval status").text() == "Approved"
+    views_support.screenshot(window, "carers-04-approved")
+
+    # The approved household's own deadlines reach the dashboard.
+    with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
+        dashboard.refresh()
+    line = dashboard.model.row_at(dashboard.model.row_of(household_id))
+    open_items = {obligation for obligation, status in line.items if status != Status.DONE}
+    assert open_items == {"carer_review", "tsd", "unannounced_visit"}
+
+
+def test_a_withdrawal_is_recorded_with_ofsteds_reason(
+    qtbot: QtBot, window: MainWindow, enquiry: tuple[Profile, uuid.UUID]
+) -> None:
+    _, household_id = enquiry
+    view = window.open_household(household_id)
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    panel = view.pipeline_panel
+    view.tabs.setCurrentWidget(panel)
+    qtbot.mouseClick(panel.withdraw_button, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    assert dialog is not None and dialog.mode == "withdraw"
+    with qtbot.waitSignal(dialog.sig_failed, timeout=5000):
+        dialog.save()
+    assert dialog.error_text("withdrawal_reason") == "Choose why the household withdrew."
+    reason = dialog.field("withdrawal_reason")
+    assert isinstance(reason, QComboBox)
+    reason.setCurrentIndex(reason.findData("AW4"))
+    with qtbot.waitSignal(view.sig_loaded, timeout=10_000):
+        dialog.save()
+    assert panel.next_label.text().endswith(
+        "Applicant was unable to continue the process for financial reasons"
+    )
+    assert not panel.record_button.isEnabled()
+    assert view.file is not None and view.file.due == ()

@@ -1,0 +1,194 @@
+"""The household page's "Enquiry to approval" tab: a prospective fostering household's stages,
+each with the day it was reached and when it is (or was) due by the rule table, what is due
+next, and buttons to record the next stage or a withdrawal.
+
+It shows what the household page has already read (``HouseholdFile.pipeline``); a save goes
+through ``StageDialog`` on a worker thread and asks the page to read the household again, so
+the due items here, on the Due tab and on the dashboard are the deadline engine's own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import codes
+from app.carer_pipeline import DECISION, PANEL, Pipeline, StageView
+from app.households import HouseholdFile
+from app.store import Store
+from ui.models.chronology_model import RowsModel
+from ui.views.carer_stage_dialog import WITHDRAW, StageDialog
+from ui.views.common import heading_font, status_words, uk_date
+
+
+class PipelinePanel(QWidget):
+    #: A stage or a withdrawal was saved: the page should read the household again.
+    sig_changed = Signal()
+
+    def __init__(self, store: Store, household_id: uuid.UUID, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._store = store
+        self._household_id = household_id
+        self._pipeline: Pipeline | None = None
+        self._dialog: StageDialog | None = None
+        self.setAccessibleName("Enquiry to approval")
+        self._build()
+
+    # ---- Public API
+
+    @property
+    def dialog(self) -> StageDialog | None:
+        """The stage dialog open now, if any (tests)."""
+        return self._dialog
+
+    @property
+    def next_label(self) -> QLabel:
+        return self._next
+
+    @property
+    def table(self) -> QTableView:
+        return self._table
+
+    @property
+    def record_button(self) -> QPushButton:
+        return self._record
+
+    @property
+    def withdraw_button(self) -> QPushButton:
+        return self._withdraw
+
+    def show_file(self, found: HouseholdFile) -> None:
+        pipeline = self._pipeline = found.pipeline
+        if pipeline is None:
+            self._next.setText("This household was not recorded from an enquiry.")
+            self._model.set_rows([])
+            self._record.setEnabled(False)
+            self._withdraw.setEnabled(False)
+            return
+        self._next.setText(_next_words(pipeline))
+        self._panel_words.setText(_panel_words(pipeline))
+        self._panel_words.setVisible(bool(self._panel_words.text()))
+        self._model.set_rows([_row(s) for s in pipeline.stages])
+        upcoming = pipeline.next_stage
+        self._record.setEnabled(upcoming is not None)
+        self._record.setText(
+            f"Record &next stage: {upcoming.label}…" if upcoming else "Record &next stage…"
+        )
+        # Withdrawal is before the decision: once decided, the household's way has ended.
+        self._withdraw.setEnabled(pipeline.open)
+
+    def record_next(self) -> StageDialog | None:
+        """Open the dialog for the next stage (None if there is none)."""
+        pipeline = self._pipeline
+        upcoming = pipeline.next_stage if pipeline else None
+        if pipeline is None or upcoming is None:
+            return None
+        before = [s.on for s in pipeline.stages if s.on is not None]
+        return self._open(upcoming.column, before[-1] if before else None)
+
+    def record_withdrawal(self) -> StageDialog | None:
+        if self._pipeline is None or not self._pipeline.open:
+            return None
+        return self._open(WITHDRAW, None)
+
+    # ---- Private API
+
+    def _build(self) -> None:
+        self._next = QLabel("")
+        self._next.setAccessibleName("What is due next")
+        self._next.setWordWrap(True)
+        self._next.setFont(heading_font(self.font(), 1.15))
+        self._next.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._panel_words = QLabel("")
+        self._panel_words.setAccessibleName("Panel and decision")
+        self._panel_words.setWordWrap(True)
+        self._panel_words.setVisible(False)
+        self._record = QPushButton("Record &next stage…")
+        self._record.setAccessibleName("Record next stage")
+        self._record.clicked.connect(self.record_next)
+        self._withdraw = QPushButton("Record a &withdrawal…")
+        self._withdraw.setAccessibleName("Record a withdrawal")
+        self._withdraw.clicked.connect(self.record_withdrawal)
+        for button in (self._record, self._withdraw):
+            button.setEnabled(False)
+        self._model = RowsModel(("Stage", "Reached", "Due by", "Status", "Why due then"), self)
+        self._table = QTableView()
+        self._table.setModel(self._model)
+        self._table.setAccessibleName("Assessment stages")
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setTabKeyNavigation(False)
+        self._table.setAlternatingRowColors(True)
+        self._table.verticalHeader().setVisible(False)
+        self._table.horizontalHeader().setStretchLastSection(True)
+        row = QHBoxLayout()
+        row.addWidget(self._record)
+        row.addWidget(self._withdraw)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._next)
+        layout.addWidget(self._panel_words)
+        layout.addLayout(row)
+        layout.addWidget(self._table, 1)
+
+    def _open(self, mode: str, earliest: date | None) -> StageDialog:
+        dialog = StageDialog(self._store, self._household_id, mode, earliest=earliest, parent=self)
+        dialog.sig_saved.connect(self.sig_changed)
+        dialog.finished.connect(lambda _r: setattr(self, "_dialog", None))
+        self._dialog = dialog
+        dialog.open()
+        return dialog
+
+
+def _row(stage: StageView) -> tuple[str, ...]:
+    due = stage.due
+    return (
+        stage.label,
+        uk_date(stage.on, "Not yet"),
+        uk_date(due.due) if due else "",
+        status_words(due.status) if due else "",
+        (f"{due.regulation}: timescale a local target" if due.unverified else due.regulation)
+        if due
+        else "",
+    )
+
+
+def _next_words(pipeline: Pipeline) -> str:
+    if not pipeline.open:
+        return pipeline.outcome_words or codes.label("approval_status", pipeline.status_code)
+    upcoming = pipeline.next_stage
+    if upcoming is None:
+        return "Every stage is recorded."
+    due = upcoming.due
+    if due is None:
+        return f"Next: {upcoming.label} (no deadline set for this stage)"
+    return f"Next: {upcoming.label}, due by {uk_date(due.due)} ({status_words(due.status)})"
+
+
+def _panel_words(pipeline: Pipeline) -> str:
+    parts = []
+    if pipeline.panel_recommendation:
+        panel = next(s.on for s in pipeline.stages if s.column == PANEL)
+        words = codes.label("panel_recommendation", pipeline.panel_recommendation)
+        parts.append(f"Panel ({uk_date(panel)}): {words}")
+    if pipeline.decision:
+        decided = next(s.on for s in pipeline.stages if s.column == DECISION)
+        words = codes.label("agency_decision", pipeline.decision)
+        kind = (
+            f"; {codes.label('fostering_approval_type', pipeline.approval_type)}"
+            if pipeline.approval_type
+            else ""
+        )
+        parts.append(f"Agency decision ({uk_date(decided)}): {words}{kind}")
+    return " · ".join(parts)

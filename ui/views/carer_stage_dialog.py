@@ -1,0 +1,269 @@
+"""The dialog that records one stage of a prospective fostering household's assessment: the
+day it was reached, and for the panel its recommendation, for the agency decision maker the
+decision and the terms of approval; or, in its withdrawal mode, the day the household withdrew
+and Ofsted's reason.
+
+Saved on a worker thread through ``app.carer_pipeline``; each problem is shown beside its own
+field in plain English, and what the worker entered stays in the dialog until it is saved.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import carer_pipeline, clock
+from app.carer_pipeline import DECISION, PANEL, ApprovalTerms
+from app.carer_stages import BY_COLUMN
+from app.errors import CasebookError, ValidationError
+from app.store import Store
+from ui.tasks import run_task
+from ui.views.common import FOCUS_STYLE, alive, date_box
+
+#: The dialog's mode for a withdrawal rather than a stage.
+WITHDRAW = "withdraw"
+
+
+class StageDialog(QDialog):
+    #: The stage (or the withdrawal) was saved; the dialog closes.
+    sig_saved = Signal()
+    #: A save failed; the problems are on screen beside their fields.
+    sig_failed = Signal()
+
+    def __init__(
+        self,
+        store: Store,
+        household_id: uuid.UUID,
+        mode: str,
+        *,
+        earliest: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """``mode`` is a stage's column (``app.carer_stages``) or ``WITHDRAW``; ``earliest``
+        the day of the stage before, where the date box starts."""
+        super().__init__(parent)
+        if mode != WITHDRAW and mode not in BY_COLUMN:
+            raise ValueError(f"no such stage: {mode!r}")
+        self._store = store
+        self._household_id = household_id
+        self._mode = mode
+        self._busy = False
+        self._errors: dict[str, QLabel] = {}
+        self._fields: dict[str, QWidget] = {}
+        title = "Record a withdrawal" if mode == WITHDRAW else f"Record: {BY_COLUMN[mode].label}"
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setStyleSheet(FOCUS_STYLE)
+        self._build(earliest)
+
+    # ---- Public API
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    def field(self, name: str) -> QWidget:
+        return self._fields[name]
+
+    def error_text(self, name: str) -> str:
+        return self._errors[name].text() if name in self._errors else ""
+
+    def save(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._general.setVisible(False)
+        store, household_id, mode = self._store, self._household_id, self._mode
+        on = _to_date(self._date.date())
+        work: Callable[[], None]
+        if mode == WITHDRAW:
+            reason = str(self._reason.currentData() or "")
+
+            def work() -> None:
+                carer_pipeline.withdraw(store, household_id, on, reason)
+
+        elif mode == DECISION:
+            decision = str(self._decision.currentData() or "")
+            kind = self._type.currentData()
+            terms = ApprovalTerms(
+                approval_type=str(kind) if kind else None,
+                max_children=self._children.value() or None,
+                age_range_min=self._youngest.value(),
+                age_range_max=self._oldest.value(),
+                terms=self._terms.toPlainText(),
+            )
+
+            def work() -> None:
+                carer_pipeline.record_decision(store, household_id, on, decision, terms)
+
+        else:
+            recommendation = self._recommendation.currentData() if mode == PANEL else None
+
+            def work() -> None:
+                carer_pipeline.record_stage(
+                    store,
+                    household_id,
+                    mode,
+                    on,
+                    recommendation=str(recommendation) if recommendation else None,
+                )
+
+        run_task(work, self._saved, self._failed)
+
+    # ---- Private API
+
+    def _build(self, earliest: date | None) -> None:
+        self._general = QLabel("")
+        self._general.setProperty("role", "error")
+        self._general.setWordWrap(True)
+        self._general.setVisible(False)
+        today = clock.today()
+        self._date = date_box(latest=today, start=today)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        column = "withdrawn_date" if self._mode == WITHDRAW else self._mode
+        caption = "Date &withdrawn:" if self._mode == WITHDRAW else "&Date:"
+        self._add(form, column, caption, self._date, "Date")
+        if earliest is not None:
+            self._date.setToolTip(f"The stage before was on {earliest:%d %b %Y}.")
+        if self._mode == WITHDRAW:
+            self._reason = _combo(carer_pipeline.withdrawal_reasons(), "Choose a reason…")
+            self._add(form, "withdrawal_reason", "&Reason (Ofsted's code):", self._reason, "Reason")
+        if self._mode == PANEL:
+            self._recommendation = _combo(carer_pipeline.recommendations(), "Choose…")
+            self._add(
+                form,
+                "panel_recommendation",
+                "&Recommendation:",
+                self._recommendation,
+                "Panel recommendation",
+            )
+        if self._mode == DECISION:
+            self._decision = _combo(carer_pipeline.decisions(), "Choose…")
+            self._type = _combo(carer_pipeline.approval_types(), "Choose…")
+            self._children = QSpinBox()
+            self._children.setRange(0, 6)
+            self._children.setSpecialValueText("Not set")
+            self._youngest = QSpinBox()
+            self._youngest.setRange(0, 17)
+            self._oldest = QSpinBox()
+            self._oldest.setRange(0, 17)
+            self._oldest.setValue(17)
+            self._terms = QPlainTextEdit()
+            self._terms.setTabChangesFocus(True)
+            self._terms.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+            self._add(form, "decision", "De&cision:", self._decision, "Decision")
+            self._add(form, "approval_type", "&Type of fostering:", self._type, "Type of fostering")
+            self._add(
+                form, "max_children", "&Children at most:", self._children, "Children at most"
+            )
+            self._add(form, "age_range_min", "&Youngest age:", self._youngest, "Youngest age")
+            self._add(form, "age_range_max", "&Oldest age:", self._oldest, "Oldest age")
+            self._add(form, "approval_terms", "Terms in wo&rds:", self._terms, "Terms in words")
+
+        self._save_button = QPushButton("&Save")
+        self._save_button.setAccessibleName("Save stage")
+        self._save_button.setAutoDefault(False)
+        self._save_button.setDefault(True)
+        buttons = QDialogButtonBox()
+        buttons.addButton(self._save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setAutoDefault(False)
+        buttons.rejected.connect(self.reject)
+        self._save_button.clicked.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._general)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
+
+    def _add(self, form: QFormLayout, name: str, caption: str, control: QWidget, what: str) -> None:
+        control.setAccessibleName(what)
+        label = QLabel(caption)
+        label.setBuddy(control)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(control)
+        error = QLabel("")
+        error.setProperty("role", "error")
+        error.setWordWrap(True)
+        error.setVisible(False)
+        error.setAccessibleName(f"Problem with {what.lower()}")
+        layout.addWidget(error)
+        form.addRow(label, box)
+        self._errors[name] = error
+        self._fields[name] = control
+
+    def _clear(self) -> None:
+        for name, label in self._errors.items():
+            label.clear()
+            label.setVisible(False)
+            self._fields[name].setAccessibleDescription("")
+        self._general.setVisible(False)
+
+    def _saved(self, _result: object) -> None:
+        if not alive(self):
+            return
+        self._busy = False
+        self._clear()
+        self.sig_saved.emit()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if not alive(self):
+            return
+        self._busy = False
+        self._clear()
+        if isinstance(exc, ValidationError):
+            general: list[str] = []
+            first: QWidget | None = None
+            for problem in exc.problems:
+                label = self._errors.get(problem.field)
+                if label is None:
+                    general.append(problem.message)
+                    continue
+                label.setText(problem.message)
+                label.setVisible(True)
+                self._fields[problem.field].setAccessibleDescription(problem.message)
+                first = first or self._fields[problem.field]
+            if general:
+                self._general.setText(" ".join(general))
+                self._general.setVisible(True)
+            if first is not None:
+                first.setFocus()
+        elif isinstance(exc, CasebookError | LookupError):
+            self._general.setText(str(exc))
+            self._general.setVisible(True)
+        else:
+            self._general.setText("That could not be saved. Try again in a moment.")
+            self._general.setVisible(True)
+        self.sig_failed.emit()
+
+
+def _combo(choices: dict[str, str], prompt: str) -> QComboBox:
+    box = QComboBox()
+    box.addItem(prompt, None)
+    for code, words in choices.items():
+        box.addItem(words, code)
+    return box
+
+
+def _to_date(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
