@@ -325,6 +325,7 @@ def test_a_new_record_answered_with_stamps_only_keeps_its_text_and_takes_the_ser
             child.id,
             status="finalised",
             observations="Settled and happy",
+            wishes_and_feelings="Sam wants to keep his room as it is.",
             who_was_seen="Sam and his carers",
             seen_alone=True,
         )

@@ -251,6 +251,7 @@ class ConvergenceMachine(RuleBasedStateMachine):
             observations=text,
             who_was_seen="the child",
             seen_alone=True,
+            wishes_and_feelings="Wants to stay where they are.",
             status=FINALISED if signed else "draft",
         )
         self._create(device, visit, {"observations": text})
