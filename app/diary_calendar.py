@@ -15,9 +15,14 @@ from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from app import audit
 from app.my_work import DiaryItem
+from app.store import Store
 
 PRODUCT = "-//Casebook//Diary//EN"
+
+#: The audit trail's action for the diary leaving Casebook as a calendar file.
+EXPORT_ACTION = "export_calendar"
 
 
 def diary_calendar(items: Iterable[DiaryItem], *, made_at: datetime) -> bytes:
@@ -46,3 +51,16 @@ def _uid(item: DiaryItem) -> str:
     subject = item.child_id or item.household_id
     key = f"{subject}|{item.title}|{item.due.isoformat()}"
     return f"{hashlib.sha256(key.encode()).hexdigest()[:32]}@casebook"
+
+
+def record_export(store: Store, *, events: int) -> None:
+    """The file names children, so its leaving is in the audit trail as a PDF's is
+    (``app.exports.service.record_export``): who, when and how many events, never where to.
+    Called only once the file is safely on disk."""
+    with store.write() as session:
+        audit.record(
+            session,
+            actor=store.worker,
+            action=EXPORT_ACTION,
+            detail=f"calendar file, {events} {'event' if events == 1 else 'events'}",
+        )

@@ -14,10 +14,11 @@ from icalendar import Calendar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
-from app import clock
+from app import clock, diary_calendar
 from app.ids import new_id
-from app.models import Visit
+from app.models import AuditEvent, Visit
 from app.services import case_notes
 from app.services.case_notes import NoteFields
 from tests.conftest import PASSPHRASE
@@ -145,6 +146,15 @@ def test_the_diary_lists_the_weeks_ahead_and_exports_them_for_outlook(
     days = {e.decoded("dtstart") for e in events}
     assert clock.today() + timedelta(days=30) in days
     assert all(str(e.get("class")) == "CONFIDENTIAL" for e in events)
+    # It names children: its leaving is in the audit trail (never where it went).
+    with window.store.read() as session:
+        trail = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == diary_calendar.EXPORT_ACTION)
+        ).all()
+    assert [(e.actor, e.detail) for e in trail] == [
+        (window.store.worker, f"calendar file, {len(ahead)} events")
+    ]
+    assert str(tmp_path) not in trail[0].detail
 
     overdue = view.tree.topLevelItem(0)
     assert overdue is not None

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.diary_calendar import diary_calendar
+from app.diary_calendar import diary_calendar, record_export
 from app.my_work import DIARY_WEEKS, DiaryWeek, Draft, diary, my_drafts
 from app.store import Store
 from app.store.atomic import write_bytes_atomically
@@ -218,10 +218,11 @@ class DiaryView(QWidget):
                 return
             path = Path(chosen)
         items = [i for week in self._weeks if week.monday is not None for i in week.items]
-        made_at = clock.utcnow()
+        made_at, store = clock.utcnow(), self._store
 
         def work() -> Path:
             write_bytes_atomically(path, diary_calendar(items, made_at=made_at))
+            record_export(store, events=len(items))
             return path
 
         self._summary.setText("Exporting…")
