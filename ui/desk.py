@@ -15,13 +15,12 @@ on disk); each page is read again from the store after unlock.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar, QWidget
+from PySide6.QtWidgets import QToolBar, QWidget
 
 from app.my_work import Draft
+from ui.page_commands import add_command, shown
 from ui.views.assessment_form import AssessmentForm
 from ui.views.case_note_form import CaseNoteForm
 from ui.views.case_view import CaseView
@@ -38,7 +37,6 @@ if TYPE_CHECKING:
 INSTALLED = "deskToolsInstalled"
 
 Reopen = Callable[["MainWindow"], object]
-_Page = TypeVar("_Page", DraftsView, DiaryView)
 
 
 def install(window: MainWindow) -> None:
@@ -61,24 +59,9 @@ def install(window: MainWindow) -> None:
     bar = window.findChild(QToolBar, "Navigation")
     first = bar.actions()[0] if bar is not None and bar.actions() else None
     for text, name, keys, tip, opener, on_bar in commands:
-        act = QAction(text, window)
-        act.setObjectName(name)
-        act.setShortcut(QKeySequence(keys))
-        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        act.setToolTip(f"{tip} ({keys})")
-        act.triggered.connect(lambda _checked=False, o=opener: o(window))
-        window.addAction(act)
-        window.sig_locked.connect(lambda _reason, a=act: a.setEnabled(False))
-        window.sig_unlocked.connect(lambda a=act: a.setEnabled(True))
-        for menu in window.menuBar().findChildren(QMenu):
-            if menu.title() == "&Go":
-                menu.addAction(act)
-        if on_bar and bar is not None:
-            # First on the bar, before Back: home is where a worker starts.
-            bar.insertAction(first, act) if first is not None else bar.addAction(act)
-            button = bar.widgetForAction(act)
-            if button is not None:
-                button.setAccessibleName(text)
+        # Caseload goes first on the bar, before Back: home is where a worker starts.
+        on = bar if on_bar else None
+        add_command(window, text, name, keys, tip, opener, bar=on, before=first)
 
 
 def go_home(window: MainWindow) -> None:
@@ -101,7 +84,7 @@ def open_drafts(window: MainWindow) -> DraftsView | None:
         view.sig_open.connect(lambda draft: open_draft(window, draft))
         return view
 
-    return _shown(window, DraftsView, made)
+    return shown(window, DraftsView, made)
 
 
 def open_diary(window: MainWindow) -> DiaryView | None:
@@ -114,20 +97,7 @@ def open_diary(window: MainWindow) -> DiaryView | None:
         view.sig_open_household.connect(window.open_household)
         return view
 
-    return _shown(window, DiaryView, made)
-
-
-def _shown(window: MainWindow, kind: type[_Page], made: Callable[[], _Page]) -> _Page | None:
-    """The page of ``kind`` on show, read again; else a new one (``made``) on top."""
-    if window.is_locked:
-        return None
-    page = window.current_page
-    if isinstance(page, kind):
-        page.refresh()
-        return page
-    view = made()
-    window.show_page(view)
-    return view
+    return shown(window, DiaryView, made)
 
 
 def open_draft(window: MainWindow, draft: Draft) -> QWidget | None:

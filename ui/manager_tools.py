@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QToolBar
 
+from ui.page_commands import add_command, shown
 from ui.views.approvals import ApprovalsView
 from ui.views.common import alive
 from ui.views.service_page import ServicePage
@@ -59,81 +58,53 @@ def install(window: MainWindow) -> None:
     # After Back and Carer households, before the separator and Sync now.
     before = bar.actions()[2] if bar is not None and len(bar.actions()) > 2 else None
     for text, name, keys, tip, opener in commands:
-        act = QAction(text, window)
-        act.setObjectName(name)
-        act.setShortcut(QKeySequence(keys))
-        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        act.setToolTip(f"{tip} ({keys})")
-        act.triggered.connect(lambda _checked=False, o=opener: o(window))
-        window.addAction(act)
-        window.sig_locked.connect(lambda _reason, a=act: a.setEnabled(False))
-        window.sig_unlocked.connect(lambda a=act: a.setEnabled(True))
-        for menu in window.menuBar().findChildren(QMenu):
-            if menu.title() == "&Go":
-                menu.addAction(act)
-        if bar is not None:
-            if before is not None:
-                bar.insertAction(before, act)
-            else:
-                bar.addAction(act)
-            button = bar.widgetForAction(act)
-            if button is not None:
-                button.setAccessibleName(text.replace("&", ""))
+        add_command(window, text, name, keys, tip, opener, bar=bar, before=before)
 
 
 def open_team(window: MainWindow) -> TeamView | None:
     """The Team page (the one on show, if it is the current page)."""
-    if window.is_locked:
-        return None
-    page = window.current_page
-    if isinstance(page, TeamView):
-        page.refresh()
-        return page
-    view = TeamView(window.store, window.settings)
-    view.setProperty("pageTitle", "Team")
-    view.sig_open_child.connect(window.open_child)
-    view.sig_open_household.connect(window.open_household)
-    view.sig_reallocated.connect(lambda _id: window.sync_now())
-    window.show_page(view)
-    return view
+
+    def made() -> TeamView:
+        view = TeamView(window.store, window.settings)
+        view.setProperty("pageTitle", "Team")
+        view.sig_open_child.connect(window.open_child)
+        view.sig_open_household.connect(window.open_household)
+        view.sig_reallocated.connect(lambda _id: window.sync_now())
+        return view
+
+    return shown(window, TeamView, made)
 
 
 def open_approvals(window: MainWindow) -> ApprovalsView | None:
     """The Approvals page (the one on show, if it is the current page)."""
-    if window.is_locked:
-        return None
-    page = window.current_page
-    if isinstance(page, ApprovalsView):
-        page.refresh()
-        return page
-    view = ApprovalsView(window.store)
-    view.setProperty("pageTitle", "Approvals")
-    view.sig_open_assessment.connect(
-        lambda child, household, record: window.open_assessment(
-            child_id=child, household_id=household, assessment_id=record
+
+    def made() -> ApprovalsView:
+        view = ApprovalsView(window.store)
+        view.setProperty("pageTitle", "Approvals")
+        view.sig_open_assessment.connect(
+            lambda child, household, record: window.open_assessment(
+                child_id=child, household_id=household, assessment_id=record
+            )
         )
-    )
-    view.sig_open_review.connect(
-        lambda child, household, record: window.open_review(
-            child_id=child, household_id=household, review_id=record
+        view.sig_open_review.connect(
+            lambda child, household, record: window.open_review(
+                child_id=child, household_id=household, review_id=record
+            )
         )
-    )
-    window.show_page(view)
-    return view
+        return view
+
+    return shown(window, ApprovalsView, made)
 
 
 def open_service(window: MainWindow) -> ServicePage | None:
     """The Service figures page (the one on show, if it is the current page)."""
-    if window.is_locked:
-        return None
-    page = window.current_page
-    if isinstance(page, ServicePage):
-        page.refresh()
-        return page
-    view = ServicePage(window.store, window.settings)
-    view.setProperty("pageTitle", "Service figures")
-    window.show_page(view)
-    return view
+
+    def made() -> ServicePage:
+        view = ServicePage(window.store, window.settings)
+        view.setProperty("pageTitle", "Service figures")
+        return view
+
+    return shown(window, ServicePage, made)
 
 
 def _refresh_shown(window: MainWindow) -> None:
