@@ -10,6 +10,7 @@ laptop in one transaction, off the GUI thread, and reaches the worker at the nex
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal
@@ -316,24 +317,16 @@ class CommentDialog(QDialog):
             form.addRow("&Comment (optional):", self.comments)
             self.due.hide()
             help_text = "A comment is kept as a management oversight note on the record."
-        note = QLabel(help_text)
-        note.setWordWrap(True)
-        note.setProperty("role", "help")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.ok = _lay_out(
+            self,
+            form,
+            help_text,
+            "&Return" if returning else "&Approve",
+            self.comments,
+            self.error,
+            self._accept,
         )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("&Return" if returning else "&Approve")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.comments.textChanged.connect(lambda: self.error.setText(""))
         self.resize(520, 320)
-        self.comments.setFocus()
 
     def _accept(self) -> None:
         text = self.comments.toPlainText().strip()
@@ -367,24 +360,16 @@ class NoteDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Subject:", self.subject)
         form.addRow("&Note:", self.text)
-        note = QLabel("Signed off in your name as saved; it reaches the worker at the next sync.")
-        note.setWordWrap(True)
-        note.setProperty("role", "help")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        self.ok = _lay_out(
+            self,
+            form,
+            "Signed off in your name as saved; it reaches the worker at the next sync.",
+            "&Save note",
+            self.text,
+            self.error,
+            self._accept,
         )
-        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("&Save note")
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
-        self.text.textChanged.connect(lambda: self.error.setText(""))
         self.resize(520, 300)
-        self.text.setFocus()
 
     def _accept(self) -> None:
         text = self.text.toPlainText().strip()
@@ -393,3 +378,35 @@ class NoteDialog(QDialog):
             return
         self.sig_done.emit(self.subject.text(), text)
         self.accept()
+
+
+def _lay_out(
+    dialog: QDialog,
+    form: QFormLayout,
+    help_text: str,
+    ok_text: str,
+    text: QPlainTextEdit,
+    error: QLabel,
+    accept: Callable[[], None],
+) -> QPushButton:
+    """A manager's comment dialog below its form: what happens next, the problem (cleared as
+    soon as the text changes), OK (named for what it does) and Cancel; the cursor in the
+    text. Returns the OK button."""
+    note = QLabel(help_text)
+    note.setWordWrap(True)
+    note.setProperty("role", "help")
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    buttons.accepted.connect(accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(note)
+    layout.addWidget(error)
+    layout.addWidget(buttons)
+    text.textChanged.connect(lambda: error.setText(""))
+    text.setFocus()
+    return ok
