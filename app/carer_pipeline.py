@@ -32,8 +32,13 @@ APPLICANT = "APPLICANT"
 APPROVED = "APPROVED"
 NOT_APPROVED = "NOT_APPROVED"
 WITHDRAWN = "WITHDRAWN"
+TEMPORARY = "TEMPORARY"
+CONNECTED = "CONNECTED_PERSON"
 #: Approval statuses in which a household is still on its way to a decision.
-OPEN = (ENQUIRY, APPLICANT)
+OPEN = (ENQUIRY, APPLICANT, TEMPORARY)
+#: A connected person's viability assessment counts as the application (DOMAIN.md §3): their
+#: way starts there, with no enquiry or initial visit.
+_CONNECTED_SKIPS = ("enquiry_date", "initial_visit_date")
 DECISION = "decision_date"
 PANEL = "panel_date"
 APPLICATION = "application_date"
@@ -75,12 +80,32 @@ class StageView:
 @dataclass(frozen=True)
 class Pipeline:
     status_code: str
+    connected: bool
     stages: tuple[StageView, ...]
     panel_recommendation: str | None
     decision: str | None
     approval_type: str | None
     withdrawn_date: date | None
     withdrawal_reason: str | None
+    #: Who agreed an extension of temporary approval, and when (empty, None: no extension).
+    extension_decided_by: str = ""
+    extension_decided_on: date | None = None
+    extension_panel_view: str = ""
+
+    def not_needed(self, stage: StageView) -> bool:
+        """A stage a connected person does not go through (their viability assessment is
+        their application)."""
+        return self.connected and stage.column in _CONNECTED_SKIPS
+
+    @property
+    def extension_words(self) -> str:
+        """Who approved an extension of temporary approval and on what, in words."""
+        if not self.extension_decided_by or self.extension_decided_on is None:
+            return ""
+        return (
+            f"Extension approved by {self.extension_decided_by} on "
+            f"{self.extension_decided_on:%d %b %Y}. Panel's views: {self.extension_panel_view}"
+        )
 
     @property
     def open(self) -> bool:
@@ -92,7 +117,10 @@ class Pipeline:
         """The first stage not yet reached, while the household is on its way."""
         if not self.open:
             return None
-        return next((s for s in self.stages if s.on is None), None)
+        return next(
+            (s for s in self.stages if s.on is None and not self.not_needed(s)),
+            None,
+        )
 
     @property
     def outcome_words(self) -> str:
@@ -118,6 +146,7 @@ def pipeline_of(household: CarerHousehold, due: tuple[DueItem, ...]) -> Pipeline
     by_obligation = {i.obligation: i for i in due}
     return Pipeline(
         status_code=household.approval_status,
+        connected=household.carer_type == CONNECTED,
         stages=tuple(
             StageView(
                 s,
@@ -131,6 +160,9 @@ def pipeline_of(household: CarerHousehold, due: tuple[DueItem, ...]) -> Pipeline
         approval_type=household.approval_type,
         withdrawn_date=household.withdrawn_date,
         withdrawal_reason=household.withdrawal_reason,
+        extension_decided_by=household.extension_decided_by or "",
+        extension_decided_on=household.extension_decided_on,
+        extension_panel_view=household.extension_panel_view or "",
     )
 
 
@@ -184,6 +216,113 @@ def start_enquiry(
         session.add(household)
         session.flush()
         return household.id
+
+
+def start_connected(
+    store: Store,
+    *,
+    name: str,
+    supervising_worker: str,
+    viability_date: date,
+    temporary_approval_date: date,
+    address: str = "",
+    household_id: uuid.UUID | None = None,
+) -> uuid.UUID:
+    """A connected person temporarily approved under CPPCR reg 24 from a viability assessment
+    (which counts as their application): the 16 weeks (T1) run from the approval, the children
+    placed with them are visited weekly (V7), and their full assessment (Form C) goes on from
+    stage 1 to panel and decision like any other."""
+    with store.write() as session:
+        if household_id is not None:
+            found = session.get(CarerHousehold, household_id)
+            if found is not None:
+                return found.id
+        household = CarerHousehold(
+            name=name.strip(),
+            carer_type=CONNECTED,
+            approval_status=TEMPORARY,
+            approval_terms="",
+            address=address,
+            supervising_worker=supervising_worker,
+            application_date=viability_date,
+            temporary_approval_date=temporary_approval_date,
+        )
+        if temporary_approval_date < viability_date:
+            raise ValidationError(
+                [
+                    FieldProblem(
+                        "temporary_approval_date",
+                        "The temporary approval cannot be before the viability assessment.",
+                    )
+                ]
+            )
+        if household_id is not None:
+            household.id = household_id
+        session.add(household)
+        session.flush()
+        return household.id
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An extension of temporary approval (CPPCR reg 25(2),(4),(5)): once, to at most 24 weeks
+    from the approval (the rule table's T2), after the fostering panel's views, with the
+    nominated officer's approval."""
+
+    until: date
+    panel_date: date | None
+    panel_view: str
+    decided_by: str
+    decided_on: date | None
+
+
+def extend_temporary_approval(store: Store, household_id: uuid.UUID, extension: Extension) -> None:
+    with store.write() as session:
+        household = _open_household(session, household_id)
+        problems = []
+        if household.approval_status != TEMPORARY or household.temporary_approval_date is None:
+            problems.append(
+                FieldProblem(
+                    "temporary_extension_until",
+                    "Only a temporary approval (regulation 24) can be extended.",
+                )
+            )
+        if household.temporary_extension_until is not None:
+            problems.append(
+                FieldProblem(
+                    "temporary_extension_until",
+                    "Temporary approval can be extended only once (regulation 25).",
+                )
+            )
+        if extension.panel_date is None:
+            problems.append(
+                FieldProblem("extension_panel_date", "Enter when the panel gave its views.")
+            )
+        if not extension.panel_view.strip():
+            problems.append(FieldProblem("extension_panel_view", "Record the panel's views."))
+        if not extension.decided_by.strip():
+            problems.append(
+                FieldProblem("extension_decided_by", "Name the nominated officer who approved it.")
+            )
+        if extension.decided_on is None:
+            problems.append(
+                FieldProblem("extension_decided_on", "Enter the date the officer approved it.")
+            )
+        elif extension.panel_date is not None and extension.decided_on < extension.panel_date:
+            problems.append(
+                FieldProblem(
+                    "extension_decided_on",
+                    "The officer decides after the panel has given its views.",
+                )
+            )
+        if problems:
+            raise ValidationError(problems)
+        household.temporary_extension_until = extension.until
+        household.extension_panel_date = extension.panel_date
+        household.extension_panel_view = extension.panel_view.strip()
+        household.extension_decided_by = extension.decided_by.strip()
+        household.extension_decided_on = extension.decided_on
+        session.flush()
 
 
 def record_stage(
@@ -293,10 +432,13 @@ def _open_household(session: Session, household_id: uuid.UUID) -> CarerHousehold
 
 
 def _check_order(household: CarerHousehold, column: str) -> None:
-    """A stage is recorded only once the stage before it is."""
+    """A stage is recorded only once the stage before it is (a connected person's begins at
+    the application: their viability assessment)."""
     index = next(i for i, s in enumerate(STAGES) if s.column == column)
     if index == 0:
         return
     before = STAGES[index - 1]
+    if household.carer_type == CONNECTED and before.column in _CONNECTED_SKIPS:
+        return
     if getattr(household, before.column) is None:
         raise ValidationError([FieldProblem(column, f"Record the {before.label.lower()} first.")])

@@ -53,6 +53,12 @@ class CarerHousehold(Record, Base):
     approval_type: Mapped[str | None] = mapped_column(String(32), default=None)
     withdrawn_date: Mapped[date | None] = mapped_column(Date, default=None)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(16), default=None)
+    #: An extension of a connected person's temporary approval (CPPCR reg 25): the fostering
+    #: panel's views, sought first, and the nominated officer who approved it, and when.
+    extension_panel_date: Mapped[date | None] = mapped_column(Date, default=None)
+    extension_panel_view: Mapped[str] = mapped_column(Text, default="")
+    extension_decided_by: Mapped[str] = mapped_column(String(120), default="")
+    extension_decided_on: Mapped[date | None] = mapped_column(Date, default=None)
 
 
 class Carer(Record, Base):

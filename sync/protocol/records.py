@@ -92,6 +92,10 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "approval_type": "str?",
         "withdrawn_date": "date?",
         "withdrawal_reason": "str?",
+        "extension_panel_date": "date?",
+        "extension_panel_view": "str",
+        "extension_decided_by": "str",
+        "extension_decided_on": "date?",
     },
     "carer": {
         "household_id": "uuid",

@@ -244,3 +244,91 @@ def test_withdrawal_needs_ofsteds_reason(store: Store, pinned: None) -> None:
         "Withdrew on 01 Jul 2026: Household circumstances"
     )
     assert found.due == ()
+
+
+def test_a_connected_person_from_temporary_approval_through_an_extension_to_approval(
+    store: Store, pinned: None
+) -> None:
+    """Viability assessment and reg 24 approval; the 16 weeks end (T1) is what is due; an
+    extension needs the panel's views and the nominated officer's approval, and moves the end
+    to its own date (T2); the full assessment goes on to panel and decision."""
+    household_id = carer_pipeline.start_connected(
+        store,
+        name="The Boateng household",
+        supervising_worker="alice",
+        viability_date=date(2026, 7, 1),
+        temporary_approval_date=date(2026, 7, 3),
+    )
+    today = clock.today()
+    first = open_household(store, household_id, today)
+    assert first.pipeline is not None and first.pipeline.connected
+    assert first.pipeline.next_stage is not None
+    assert first.pipeline.next_stage.column == "stage1_completed"  # no enquiry or visit
+    ends = first.item("temporary_approval_expiry")
+    assert ends is not None and (ends.due, ends.rule_ref) == (date(2026, 10, 23), "T1")
+
+    carer_pipeline.record_stage(store, household_id, "stage1_completed", date(2026, 8, 14))
+    with pytest.raises(ValidationError) as missing:
+        carer_pipeline.extend_temporary_approval(
+            store,
+            household_id,
+            carer_pipeline.Extension(date(2026, 12, 18), None, "", "", None),
+        )
+    assert missing.value.fields == [
+        "extension_panel_date",
+        "extension_panel_view",
+        "extension_decided_by",
+        "extension_decided_on",
+    ]
+    with pytest.raises(ValidationError) as too_long:  # 3 Jul + 24 weeks = 18 Dec
+        carer_pipeline.extend_temporary_approval(
+            store,
+            household_id,
+            carer_pipeline.Extension(
+                date(2026, 12, 21),
+                date(2026, 10, 8),
+                "Supports it.",
+                "J. Officer",
+                date(2026, 10, 9),
+            ),
+        )
+    assert too_long.value.fields == ["temporary_extension_until"]
+    carer_pipeline.extend_temporary_approval(
+        store,
+        household_id,
+        carer_pipeline.Extension(
+            date(2026, 12, 11),
+            date(2026, 10, 8),
+            "Panel supports an extension: Form C is nearly complete.",
+            "J. Officer (nominated officer)",
+            date(2026, 10, 9),
+        ),
+    )
+    extended = open_household(store, household_id, today).item("temporary_approval_expiry")
+    assert extended is not None and (extended.due, extended.rule_ref) == (date(2026, 12, 11), "T2")
+    with pytest.raises(ValidationError) as twice:
+        carer_pipeline.extend_temporary_approval(
+            store,
+            household_id,
+            carer_pipeline.Extension(
+                date(2026, 12, 18), date(2026, 10, 8), "Again.", "J. Officer", date(2026, 10, 9)
+            ),
+        )
+    assert "only once" in str(twice.value)
+
+    carer_pipeline.record_stage(store, household_id, "stage2_completed", date(2026, 11, 2))
+    carer_pipeline.record_stage(
+        store, household_id, "panel_date", date(2026, 11, 19), recommendation="APPROVE"
+    )
+    carer_pipeline.record_decision(
+        store,
+        household_id,
+        date(2026, 11, 24),
+        "APPROVE",
+        ApprovalTerms("CONNECTED_PERSON", 1, 6, 6, "For Kofi only"),
+    )
+    approved = open_household(store, household_id, today)
+    assert approved.profile.approval_code == "APPROVED"
+    assert approved.item("temporary_approval_expiry") is None
+    tsd = approved.item("tsd")
+    assert tsd is not None and (tsd.due, tsd.rule_ref) == (date(2028, 5, 24), "F3b")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDateEdit, QPlainTextEdit, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from app import carer_pipeline, clock
@@ -188,3 +188,61 @@ def test_a_withdrawal_is_recorded_with_ofsteds_reason(
     )
     assert not panel.record_button.isEnabled()
     assert view.file is not None and view.file.due == ()
+
+
+def test_a_connected_persons_temporary_approval_is_extended_from_the_household_page(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A connected person temporarily approved 15 weeks ago: the page says their full
+    assessment must be decided before the 16 weeks end; the extension dialog asks for the
+    panel's views and the nominated officer (problems beside the fields), then the end moves."""
+    today = clock.today()
+    household_id = carer_pipeline.start_connected(
+        window.store,
+        name="The Boateng household",
+        supervising_worker="alice",
+        viability_date=today - timedelta(weeks=15, days=3),
+        temporary_approval_date=today - timedelta(weeks=15),
+    )
+    view = window.open_household(household_id)
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    panel = view.pipeline_panel
+    view.tabs.setCurrentWidget(panel)
+    ends = today + timedelta(weeks=1)
+    assert panel.next_label.text() == (
+        "Next: Stage 1: checks and references complete; decide before the temporary approval"
+        f" ends on {ends:%d %b %Y} (Due soon)"
+    )
+    assert panel.extend_button.isVisible() and panel.extend_button.isEnabled()
+    qtbot.mouseClick(panel.extend_button, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    assert dialog is not None and dialog.mode == "extend"
+    until = dialog.field("temporary_extension_until")
+    assert isinstance(until, QDateEdit)
+    latest = today + timedelta(weeks=9)  # 24 weeks from the temporary approval
+    assert until.maximumDate() == qdate(latest) and until.date() == qdate(latest)
+    with qtbot.waitSignal(dialog.sig_failed, timeout=5000):
+        dialog.save()
+    assert dialog.error_text("extension_panel_view") == "Record the panel's views."
+    assert dialog.error_text("extension_decided_by") == (
+        "Name the nominated officer who approved it."
+    )
+    views = dialog.field("extension_panel_view")
+    officer = dialog.field("extension_decided_by")
+    assert isinstance(views, QPlainTextEdit) and isinstance(officer, QLineEdit)
+    views.setPlainText("The panel supports a short extension to finish the Form C.")
+    qtbot.keyClicks(officer, "Jo Ward, nominated officer")
+    dialog.grab().save(str(views_support.SCREENSHOTS / "carers-05-extension-dialog.png"))
+    with qtbot.waitSignal(view.sig_loaded, timeout=10_000):
+        dialog.save()
+    assert panel.next_label.text().endswith(f"ends on {latest:%d %b %Y} (Upcoming)")
+    assert not panel.extend_button.isEnabled()  # once only
+    qtbot.waitUntil(
+        lambda: (
+            panel.temporary_label.height()
+            >= panel.temporary_label.heightForWidth(panel.temporary_label.width())
+        )
+    )  # the new second line laid out
+    views_support.screenshot(window, "carers-06-connected-extended")
+    assert view.file is not None
+    assert view.file.profile.temporary_extension_until == latest

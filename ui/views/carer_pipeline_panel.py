@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,10 +26,12 @@ from PySide6.QtWidgets import (
 
 from app import codes
 from app.carer_pipeline import DECISION, PANEL, Pipeline, StageView
+from app.deadlines import rules as rule_table
+from app.deadlines.engine import DueItem
 from app.households import HouseholdFile
 from app.store import Store
 from ui.models.chronology_model import RowsModel
-from ui.views.carer_stage_dialog import WITHDRAW, StageDialog
+from ui.views.carer_stage_dialog import EXTEND, WITHDRAW, StageDialog
 from ui.views.common import heading_font, status_words, uk_date
 
 
@@ -41,6 +44,7 @@ class PipelinePanel(QWidget):
         self._store = store
         self._household_id = household_id
         self._pipeline: Pipeline | None = None
+        self._found: HouseholdFile | None = None
         self._dialog: StageDialog | None = None
         self.setAccessibleName("Enquiry to approval")
         self._build()
@@ -68,18 +72,36 @@ class PipelinePanel(QWidget):
     def withdraw_button(self) -> QPushButton:
         return self._withdraw
 
+    @property
+    def temporary_label(self) -> QLabel:
+        return self._temporary
+
+    @property
+    def extend_button(self) -> QPushButton:
+        return self._extend
+
     def show_file(self, found: HouseholdFile) -> None:
         pipeline = self._pipeline = found.pipeline
+        self._found = found
+        temporary = pipeline is not None and pipeline.status_code == "TEMPORARY"
+        self._temporary.setVisible(temporary)
+        extension = pipeline.extension_words if pipeline is not None else ""
+        self._temporary.setText(
+            f"Temporary approval (regulation 24): {found.profile.temporary_approval_words}"
+            + (f"\n{extension}" if extension else "")
+        )
+        self._extend.setVisible(temporary)
+        self._extend.setEnabled(temporary and found.profile.temporary_extension_until is None)
         if pipeline is None:
             self._next.setText("This household was not recorded from an enquiry.")
             self._model.set_rows([])
             self._record.setEnabled(False)
             self._withdraw.setEnabled(False)
             return
-        self._next.setText(_next_words(pipeline))
+        self._next.setText(_next_words(pipeline, found.item("temporary_approval_expiry")))
         self._panel_words.setText(_panel_words(pipeline))
         self._panel_words.setVisible(bool(self._panel_words.text()))
-        self._model.set_rows([_row(s) for s in pipeline.stages])
+        self._model.set_rows([_row(s, pipeline) for s in pipeline.stages])
         upcoming = pipeline.next_stage
         self._record.setEnabled(upcoming is not None)
         self._record.setText(
@@ -96,6 +118,16 @@ class PipelinePanel(QWidget):
             return None
         before = [s.on for s in pipeline.stages if s.on is not None]
         return self._open(upcoming.column, before[-1] if before else None)
+
+    def record_extension(self) -> StageDialog | None:
+        """Open the dialog extending a temporary approval, its date box limited to the latest
+        the rule table allows (T2)."""
+        found = self._found
+        started = found.profile.temporary_approval_date if found else None
+        if found is None or started is None or not self._extend.isEnabled():
+            return None
+        ends = rule_table.temporary_approval_ends(rule_table.load(), started)
+        return self._open(EXTEND, ends[1] if ends else None)
 
     def record_withdrawal(self) -> StageDialog | None:
         if self._pipeline is None or not self._pipeline.open:
@@ -120,8 +152,19 @@ class PipelinePanel(QWidget):
         self._withdraw = QPushButton("Record a &withdrawal…")
         self._withdraw.setAccessibleName("Record a withdrawal")
         self._withdraw.clicked.connect(self.record_withdrawal)
-        for button in (self._record, self._withdraw):
+        self._extend = QPushButton("E&xtend temporary approval…")
+        self._extend.setAccessibleName("Extend temporary approval")
+        self._extend.clicked.connect(self.record_extension)
+        self._extend.setVisible(False)
+        self._temporary = QLabel("")
+        self._temporary.setAccessibleName("Temporary approval")
+        self._temporary.setWordWrap(True)
+        self._temporary.setVisible(False)
+        for button in (self._record, self._withdraw, self._extend):
             button.setEnabled(False)
+        for label in (self._next, self._panel_words, self._temporary):
+            # Wrapped lines keep their height when the table below takes the rest.
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._model = RowsModel(("Stage", "Reached", "Due by", "Status", "Why due then"), self)
         self._table = QTableView()
         self._table.setModel(self._model)
@@ -134,10 +177,12 @@ class PipelinePanel(QWidget):
         self._table.horizontalHeader().setStretchLastSection(True)
         row = QHBoxLayout()
         row.addWidget(self._record)
+        row.addWidget(self._extend)
         row.addWidget(self._withdraw)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self._next)
+        layout.addWidget(self._temporary)
         layout.addWidget(self._panel_words)
         layout.addLayout(row)
         layout.addWidget(self._table, 1)
@@ -151,11 +196,15 @@ class PipelinePanel(QWidget):
         return dialog
 
 
-def _row(stage: StageView) -> tuple[str, ...]:
+def _row(stage: StageView, pipeline: Pipeline) -> tuple[str, ...]:
     due = stage.due
+    if pipeline.connected and stage.column == "application_date":
+        label = "Viability assessment (the application)"
+    else:
+        label = stage.label
     return (
-        stage.label,
-        uk_date(stage.on, "Not yet"),
+        label,
+        uk_date(stage.on, "Not needed" if pipeline.not_needed(stage) else "Not yet"),
         uk_date(due.due) if due else "",
         status_words(due.status) if due else "",
         (f"{due.regulation}: timescale a local target" if due.unverified else due.regulation)
@@ -164,13 +213,19 @@ def _row(stage: StageView) -> tuple[str, ...]:
     )
 
 
-def _next_words(pipeline: Pipeline) -> str:
+def _next_words(pipeline: Pipeline, expiry: DueItem | None) -> str:
     if not pipeline.open:
         return pipeline.outcome_words or codes.label("approval_status", pipeline.status_code)
     upcoming = pipeline.next_stage
     if upcoming is None:
         return "Every stage is recorded."
     due = upcoming.due
+    if due is None and expiry is not None:
+        # A connected person's full assessment must be decided before temporary approval ends.
+        return (
+            f"Next: {upcoming.label}; decide before the temporary approval ends on "
+            f"{uk_date(expiry.due)} ({status_words(expiry.status)})"
+        )
     if due is None:
         return f"Next: {upcoming.label} (no deadline set for this stage)"
     return f"Next: {upcoming.label}, due by {uk_date(due.due)} ({status_words(due.status)})"

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -28,15 +29,16 @@ from PySide6.QtWidgets import (
 )
 
 from app import carer_pipeline, clock
-from app.carer_pipeline import DECISION, PANEL, ApprovalTerms
+from app.carer_pipeline import DECISION, PANEL, ApprovalTerms, Extension
 from app.carer_stages import BY_COLUMN
 from app.errors import CasebookError, ValidationError
 from app.store import Store
 from ui.tasks import run_task
-from ui.views.common import FOCUS_STYLE, alive, date_box
+from ui.views.common import FOCUS_STYLE, alive, date_box, qdate
 
-#: The dialog's mode for a withdrawal rather than a stage.
+#: The dialog's modes for a withdrawal, and for extending a temporary approval, not a stage.
 WITHDRAW = "withdraw"
+EXTEND = "extend"
 
 
 class StageDialog(QDialog):
@@ -57,7 +59,7 @@ class StageDialog(QDialog):
         """``mode`` is a stage's column (``app.carer_stages``) or ``WITHDRAW``; ``earliest``
         the day of the stage before, where the date box starts."""
         super().__init__(parent)
-        if mode != WITHDRAW and mode not in BY_COLUMN:
+        if mode not in (WITHDRAW, EXTEND) and mode not in BY_COLUMN:
             raise ValueError(f"no such stage: {mode!r}")
         self._store = store
         self._household_id = household_id
@@ -65,7 +67,13 @@ class StageDialog(QDialog):
         self._busy = False
         self._errors: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
-        title = "Record a withdrawal" if mode == WITHDRAW else f"Record: {BY_COLUMN[mode].label}"
+        title = (
+            "Record a withdrawal"
+            if mode == WITHDRAW
+            else "Extend temporary approval (regulation 25)"
+            if mode == EXTEND
+            else f"Record: {BY_COLUMN[mode].label}"
+        )
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self.setStyleSheet(FOCUS_STYLE)
@@ -96,6 +104,18 @@ class StageDialog(QDialog):
 
             def work() -> None:
                 carer_pipeline.withdraw(store, household_id, on, reason)
+
+        elif mode == EXTEND:
+            extension = Extension(
+                until=on,
+                panel_date=_to_date(self._panel_date.date()),
+                panel_view=self._panel_view.toPlainText(),
+                decided_by=self._officer.text(),
+                decided_on=_to_date(self._decided_on.date()),
+            )
+
+            def work() -> None:
+                carer_pipeline.extend_temporary_approval(store, household_id, extension)
 
         elif mode == DECISION:
             decision = str(self._decision.currentData() or "")
@@ -136,11 +156,48 @@ class StageDialog(QDialog):
         self._date = date_box(latest=today, start=today)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        column = "withdrawn_date" if self._mode == WITHDRAW else self._mode
-        caption = "Date &withdrawn:" if self._mode == WITHDRAW else "&Date:"
+        column, caption = {
+            WITHDRAW: ("withdrawn_date", "Date &withdrawn:"),
+            EXTEND: ("temporary_extension_until", "&Extended until:"),
+        }.get(self._mode, (self._mode, "&Date:"))
+        if self._mode == EXTEND and earliest is not None:
+            self._date.setMaximumDate(qdate(earliest))  # the latest regulation 25 allows
+            self._date.setDate(qdate(earliest))
+            earliest = None
         self._add(form, column, caption, self._date, "Date")
         if earliest is not None:
             self._date.setToolTip(f"The stage before was on {earliest:%d %b %Y}.")
+        if self._mode == EXTEND:
+            self._panel_date = date_box(latest=today)
+            self._panel_view = QPlainTextEdit()
+            self._panel_view.setTabChangesFocus(True)
+            self._panel_view.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+            self._officer = QLineEdit()
+            self._decided_on = date_box(latest=today)
+            self._add(
+                form,
+                "extension_panel_date",
+                "&Panel's views given on:",
+                self._panel_date,
+                "Panel's views given on",
+            )
+            self._add(
+                form, "extension_panel_view", "Panel's &views:", self._panel_view, "Panel's views"
+            )
+            self._add(
+                form,
+                "extension_decided_by",
+                "&Nominated officer:",
+                self._officer,
+                "Nominated officer",
+            )
+            self._add(
+                form,
+                "extension_decided_on",
+                "&Officer approved on:",
+                self._decided_on,
+                "Officer approved on",
+            )
         if self._mode == WITHDRAW:
             self._reason = _combo(carer_pipeline.withdrawal_reasons(), "Choose a reason…")
             self._add(form, "withdrawal_reason", "&Reason (Ofsted's code):", self._reason, "Reason")
