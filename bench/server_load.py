@@ -171,9 +171,8 @@ class Laptop:
                 outcome.errors.append(f"{type(exc).__name__}: {exc}")
 
 
-def _process_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process and its children (the worker processes of
-    ``serve --workers``) have used so far, from /proc (Linux only; NaN elsewhere)."""
+def _tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds so far of ``pid`` and each process under it, by process (Linux only)."""
     stats: dict[int, list[str]] = {}
     try:
         for entry in Path("/proc").iterdir():
@@ -184,16 +183,16 @@ def _process_cpu(pid: int) -> float:
                     continue
                 stats[int(entry.name)] = text.rsplit(")", 1)[1].split()
     except OSError:
-        return float("nan")
+        return {}
     if pid not in stats:
-        return float("nan")
-    tree, total = [pid], 0.0
+        return {}
+    tree, found = [pid], {}
     while tree:
         current = tree.pop()
         fields = stats[current]
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        found[current] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         tree += [child for child, other in stats.items() if int(other[1]) == current]
-    return total
+    return found
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -311,11 +310,14 @@ def run_backend(
             futures = [pool.submit(_after, gate, lap.end_of_day, outcome) for lap in laptops]
             gate.wait(timeout=60)
             started = time.perf_counter()
-            server_cpu, client_cpu = _process_cpu(process.pid), time.process_time()
+            before, client_cpu = _tree_cpu(process.pid), time.process_time()
             for future in futures:
                 future.result(timeout=TIME_LIMIT)
             elapsed = time.perf_counter() - started
-            server_cpu = _process_cpu(process.pid) - server_cpu
+            after = _tree_cpu(process.pid)
+            # Each serving process's share shows whether the work was spread between them.
+            shares = {p: cpu - before.get(p, 0.0) for p, cpu in after.items() if p != process.pid}
+            server_cpu = sum(after.values()) - sum(before.values()) if after else float("nan")
             client_cpu = time.process_time() - client_cpu
     finally:
         process.terminate()
@@ -328,6 +330,11 @@ def run_backend(
         f"{_pct(outcome.pull_latencies, 0.95):>9.0f} {len(outcome.errors):>6} "
         f"{server_cpu:>7.2f} {client_cpu:>7.2f}",
         *(f"  error: {e}" for e in sorted(set(outcome.errors))[:5]),
+        *(
+            [f"  service CPU by process: {', '.join(f'{c:.2f} s' for c in shares.values())}"]
+            if workers > 1
+            else []
+        ),
     ]
 
 
