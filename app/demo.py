@@ -115,13 +115,35 @@ OBSERVATIONS = {
         "Wants to learn to cook before turning 18; carer will start with two meals a week.",
     ),
 }
-WISHES = (
-    "Wants to stay with the carers and keep seeing their brother on Saturdays.",
-    "Would like more time at the youth club and a say in the summer plans.",
-    "Wants mum to come to the school play.",
-    "Would like a bedroom of their own and to keep the cat.",
-    "Wants to know more about why they came into care; life-story work agreed.",
-    "Happy where they are; asked that the next meeting is after school, not during it.",
+#: What a child said, by age band and where they live ("{home}": "the carers", "mum" or "the
+#: staff"): a four-year-old does not ask for more time at the youth club.
+WISHES = {
+    "young": (
+        "Likes living with {home}; wants to keep seeing their brother on Saturdays.",
+        "Wants mum to come to the school play.",
+        "Would like a bedroom of their own and to keep the cat.",
+        "Happy where they are; asked that the next visit is after school, not during it.",
+        "Asked why they cannot live with mum; life-story work agreed.",
+        "Wants to keep going to swimming lessons and to bring a friend to tea.",
+    ),
+    "teen": (
+        "Would like more time at the youth club and a say in the summer plans.",
+        "Wants to stay with {home} until finishing college.",
+        "Wants to know more about why they came into care; life-story work agreed.",
+        "Worried about moving to sixth form; wants to stay at the same school.",
+        "Wants more say in when family time with dad happens, and to travel there alone.",
+        "Would like a later curfew at weekends and a phone contract of their own.",
+    ),
+}
+#: A child's own words about themselves, for any age. (Each list here has six entries, as the
+#: lists before them did, so the seeded demo draws the same numbers and keeps its shape.)
+ABOUT_ME = (
+    "Loves animals and being outdoors.",
+    "Enjoys music and making things.",
+    "Likes stories, cooking and time with friends.",
+    "Into football and drawing.",
+    "Enjoys swimming and building things.",
+    "Likes dancing and looking after the family's pets.",
 )
 ACTIONS_AGREED = (
     "Social worker to confirm contact dates with mum by Friday.",
@@ -421,7 +443,7 @@ class _Planner:
                 weights=(62, 4, 4, 8, 14, 2, 1, 5),
             )[0],
             allocated_worker=self.worker,
-            about_me=rng.choice(WISHES),
+            about_me=rng.choice(ABOUT_ME),
         )
         plan = _ChildPlan(scenario, child, self.today, [], [])
         # The first two children are always one overdue and one due soon (their situations
@@ -1062,7 +1084,11 @@ class _Planner:
             seen_alone=seen_alone,
             not_seen_alone_reason=reason,
             observations=rng.choice(OBSERVATIONS[band]),
-            wishes_and_feelings="" if band == "baby" else rng.choice(WISHES),
+            wishes_and_feelings=""
+            if band == "baby"
+            else rng.choice(WISHES[band]).format(
+                home="the carers" if household else "mum" if who.endswith("mum") else "the staff"
+            ),
             wishes_not_gathered="TOO_YOUNG" if band == "baby" and child_visit else None,
             actions_agreed=rng.choice(ACTIONS_AGREED),
             status="finalised" if final else "draft",

@@ -32,6 +32,17 @@ GIVEN = (
 )  # fmt: skip
 IROS = ("Janet Rowe", "Femi Adebayo", "Claire Whitlock", "Hassan Mirza", "Ruth Penhale")
 PLANS = ("LONG_TERM_FOSTERING", "ADOPTION", "RETURN_HOME", "SPECIAL_GUARDIANSHIP", "KINSHIP")
+#: Plans that agree with a placement: a child with family or friends is planned to stay with
+#: them, one in a long-term foster home to stay there, one placed for adoption to be adopted.
+PLANS_FOR = {
+    "U1": ("KINSHIP", "SPECIAL_GUARDIANSHIP"),
+    "U3": ("KINSHIP", "SPECIAL_GUARDIANSHIP"),
+    "U4": ("LONG_TERM_FOSTERING",),
+    "U5": ("ADOPTION",),
+    "U6": ("RETURN_HOME", "LONG_TERM_FOSTERING", "ADOPTION"),
+    "R1": ("RETURN_HOME", "LONG_TERM_FOSTERING"),
+    "K2": ("RETURN_HOME", "LONG_TERM_FOSTERING"),
+}
 NEED = ("N1", "N1", "N1", "N2", "N4", "N5", "N8")
 #: Placement types by the kind of carer the child lives with.
 PLACEMENT_FOR = {
@@ -48,12 +59,43 @@ OBSERVATIONS = (
     "Talked about missing mum before family time; agreed to ask about an extra phone call.",
     "Enjoying cooking with the carers; school attendance has improved this term.",
 )
-WISHES = (
-    "Wants to stay with the carers and keep seeing their brother on Saturdays.",
-    "Would like more time at the youth club and a say in the summer plans.",
-    "Happy where they are; asked that the next meeting is after school, not during it.",
-    "Wants to know more about why they came into care; life-story work agreed.",
-)
+#: What a child said, by age (4-10, 11 and over) and by where they live ("{home}" is "the
+#: carers" or "the staff"): a four-year-old does not ask for more time at the youth club.
+WISHES = {
+    "young": (
+        "Likes living with {home}; wants to keep seeing their brother on Saturdays.",
+        "Wants mum to come and watch the nativity play.",
+        "Happy where they are; asked that the next visit is after school, not during it.",
+        "Asked why they cannot live with mum; life-story work agreed.",
+        "Wants to keep going to swimming lessons and to bring a friend to tea.",
+    ),
+    "teen": (
+        "Would like more time at the youth club and a say in the summer plans.",
+        "Wants to stay with {home} until finishing college.",
+        "Wants more say in when family time with dad happens, and to travel there alone.",
+        "Worried about moving to sixth form; wants to stay at the same school.",
+        "Wants to know more about why they came into care; life-story work agreed.",
+    ),
+}
+#: What was seen, by age (a baby is observed, not asked).
+OBSERVED = {
+    "baby": (
+        "Alert and smiling, reaching for toys; carer keeps a clear feeding and sleep diary.",
+        "Settles quickly with the carer; a little unsettled after family time, easing by evening.",
+    ),
+    "young": OBSERVATIONS,
+    "teen": (
+        "Quiet but polite; wants more time on the phone to friends. Agreed a later curfew trial.",
+        "Doing well at college on the motor vehicle course; wants help opening a bank account.",
+        "Has joined the boxing club and is sleeping better. School report mostly positive.",
+    ),
+}
+
+
+def _band(age: int) -> str:
+    return "baby" if age < 4 else "young" if age < 11 else "teen"
+
+
 DECISIONS = (
     "Plan endorsed; family time arrangements continue unchanged.",
     "Placement meets the child's needs; education plan to be updated before the next review.",
@@ -193,7 +235,7 @@ def write_child(
             {
                 "child_id": str(cid),
                 "plan_date": plan_day.isoformat(),
-                "permanence_plan": plan or rng.choice(PLANS),
+                "permanence_plan": plan or rng.choice(PLANS_FOR.get(place, PLANS)),
                 "iro_name": rng.choice(IROS),
                 "summary": "Plan agreed at the planning meeting; see the review decisions.",
                 **signed(plan_day, owner),
@@ -363,9 +405,9 @@ def _visit(w: DemoWriter, child: Child, day: date, who: str) -> None:
             "who_was_seen": who,
             "seen_alone": age_on(child.born, day) >= 3,
             "not_seen_alone_reason": None if age_on(child.born, day) >= 3 else "INAPPROPRIATE",
-            "wishes_and_feelings": w.rng.choice(WISHES) if age_on(child.born, day) >= 4 else "",
+            "wishes_and_feelings": _wishes(w, child, day),
             "wishes_not_gathered": None if age_on(child.born, day) >= 4 else "TOO_YOUNG",
-            "observations": w.rng.choice(OBSERVATIONS),
+            "observations": w.rng.choice(OBSERVED[_band(age_on(child.born, day))]),
             "actions_agreed": "",
             "welfare_concern": False,
             **signed(day, child.owner),
@@ -375,6 +417,15 @@ def _visit(w: DemoWriter, child: Child, day: date, who: str) -> None:
         child.owner,
         child.subject,
     )
+
+
+def _wishes(w: DemoWriter, child: Child, day: date) -> str:
+    """What the child said at their age, about where they live; "" for a child too young."""
+    band = _band(age_on(child.born, day))
+    if band == "baby":
+        return ""
+    home = "the carers" if child.household else "the staff"
+    return w.rng.choice(WISHES[band]).format(home=home)
 
 
 def _state_for(w: DemoWriter, due: date) -> str:

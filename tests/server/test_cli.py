@@ -6,7 +6,9 @@ import io
 import subprocess
 import sys
 import uuid
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,3 +226,52 @@ def test_entry_point_runs_as_a_subprocess(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
+
+
+def test_demo_words_fit_each_child(db_url: str) -> None:
+    """What a child says on a visit fits their age (no four-year-old asking for time at the
+    youth club, no baby asked at all), and a care plan agrees with the placement (a child
+    placed with family or friends is not planned for adoption, one placed for adoption is)."""
+    import sqlalchemy as sa
+
+    from server.models.records import Record
+
+    assert run(db_url, "demo", "--children", "12") == EXIT_OK
+    engine = sa.create_engine(db_url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(Record.record_id, Record.record_type, Record.fields)
+        ).all()
+    engine.dispose()
+    born = {
+        str(record_id): fields["date_of_birth"]
+        for record_id, kind, fields in rows
+        if kind == "child" and "date_of_birth" in fields
+    }
+    children: dict[str, list[dict[str, Any]]] = {k: [] for k in ("visit", "care_plan", "placement")}
+    for _id, kind, fields in rows:
+        if kind in children:
+            children[kind].append(fields)
+    older = ("youth club", "college", "sixth form")
+    checked = 0
+    for visit in children["visit"]:
+        child = visit.get("child_id")
+        if not child or visit.get("visit_type") != "STATUTORY_CHILD":
+            continue
+        if child not in born:
+            continue
+        age = (date.fromisoformat(visit["visit_date"]) - date.fromisoformat(born[child])).days
+        words = visit.get("wishes_and_feelings") or ""
+        if age < 11 * 365:
+            assert not any(w in words for w in older), (age // 365, words)
+            checked += 1
+        if age < 4 * 365:
+            assert words == "", (age // 365, words)
+    assert checked > 0
+    placed = {p["child_id"]: p["placement_type"] for p in children["placement"]}
+    for plan in children["care_plan"]:
+        place = placed.get(plan["child_id"])
+        if place in ("U1", "U3"):
+            assert plan["permanence_plan"] != "ADOPTION"
+        if place == "U5":
+            assert plan["permanence_plan"] == "ADOPTION"
