@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,8 +50,12 @@ class BodyLimitMiddleware:
         self.max_record_bytes = max(max_record_bytes, max_body_bytes)
 
     def _limit(self, scope: Scope) -> int:
-        if scope.get("path") == ONE_CHANGE_PATH and b"one=true" in scope.get("query_string", b""):
-            return self.max_record_bytes
+        # The parameter itself, not the bytes "one=true" anywhere in the query: "someone=true"
+        # must not lift the batch limit for a push the route then takes as a batch.
+        if scope.get("path") == ONE_CHANGE_PATH:
+            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            if query.get("one") == "true":  # the last ``one``, as the route reads it
+                return self.max_record_bytes
         return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -94,6 +94,23 @@ def test_huge_and_gzip_bombed_bodies_get_413(server_factory: ServerFactory, back
     assert zipped.status_code == 413
 
 
+def test_only_the_one_parameter_lifts_the_batch_limit_to_a_record(
+    server_factory: ServerFactory,
+) -> None:
+    """A single change may be as large as the service's largest record (``?one=true``); a
+    query that merely contains those letters (``someone=true``) keeps the batch limit."""
+    live = server_factory("sqlite", max_body_bytes=64 * 1024, max_record_bytes=100 * 1024)
+    client = live.client(live.user("worker", live.team()))
+    big = json.dumps(
+        {"changes": [upsert("child", uuid.uuid4(), child_fields(about_me="x" * 70_000))]}
+    )
+    headers = {**client.headers, "Content-Type": "application/json"}
+    lookalike = client.http.post(f"{live.url}/v1/sync/push?someone=true", data=big, headers=headers)
+    assert lookalike.status_code == 413 and lookalike.json()["code"] == "body_too_large"
+    single = client.http.post(f"{live.url}/v1/sync/push?one=true", data=big, headers=headers)
+    assert single.status_code != 413
+
+
 def test_gzip_request_and_response_bodies(server: LiveServer) -> None:
     """A gzip-encoded push is accepted and a large pull comes back gzip-compressed."""
     client = server.client(server.user("worker", server.team()))
