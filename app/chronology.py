@@ -82,6 +82,11 @@ class ChildProfile:
     legal_status: str
     allocated_worker: str
     case_open: bool
+    #: The child's returns home from care, in words (support after return, a re-entry to care
+    #: within the service's window); empty if they never went home from care.
+    return_home: str = ""
+    #: Whether a return home ended in a re-entry to care within the window (shown strongly).
+    reentered: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ class LegalStatusPeriod:
     start: date
     end: date | None
     reason_ended: str | None
+    #: The SSDA903 code of ``reason_ended`` (E4A...), for what the code decides.
+    reason_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,7 @@ def load_case(session: Session, child_id: uuid.UUID, today: date) -> CaseFile:
     current = next(
         (s for s in statuses if s.start <= today and (s.end is None or s.end >= today)), None
     )
+    home_words, reentered = _return_home(statuses, today)
     profile = ChildProfile(
         child_id=child.id,
         name=child.display_name,
@@ -181,9 +189,13 @@ def load_case(session: Session, child_id: uuid.UUID, today: date) -> CaseFile:
         date_of_birth=child.date_of_birth,
         age=age_on(child.date_of_birth, today),
         legal_status_code=current.code if current else None,
-        legal_status=current.label if current else "No legal status recorded",
+        legal_status=current.label
+        if current
+        else ("Not looked after" if home_words else "No legal status recorded"),
         allocated_worker=child.allocated_worker,
         case_open=child.case_open,
+        return_home=home_words,
+        reentered=reentered,
     )
     action_rows = list(session.scalars(_live(Action, child_id)))
     return CaseFile(
@@ -259,6 +271,39 @@ def _status(value: str) -> str:
     return _STATUS_WORDS.get(value, value.capitalize())
 
 
+def _return_home(statuses: list[LegalStatusPeriod], today: date) -> tuple[str, bool]:
+    """The child's returns home from care in words, and whether one ended in a re-entry to care
+    within the service's window (``reentry_months`` in the rule table): the service is judged on
+    returns home that last, so the worker and the manager see a re-entry on the record."""
+    from app.deadlines import return_home
+    from app.deadlines import rules as rule_table
+
+    table = rule_table.load()
+    periods = [(s.start, s.end, s.code, s.reason_code) for s in statuses if s.start <= today]
+    looked_after = set(codes.code_list("legal_status"))
+    found = return_home.returns_home(periods, looked_after, table.return_home_reasons)
+    words: list[str] = []
+    reentered = False
+    for back in found:
+        if back.came_back is not None and back.came_back <= today:
+            within = back.reentered_within(table.reentry_months)
+            reentered = reentered or within
+            words.append(
+                f"Came back into care on {_long(back.came_back)}, "
+                + (f"within {table.reentry_months} months" if within else "")
+                + ("" if within else "more than " + f"{table.reentry_months} months")
+                + f" after going home on {_long(back.returned)}"
+            )
+    home = return_home.returned_home(periods, today, looked_after, table.return_home_reasons)
+    if home is not None:
+        words.append(f"Returned home on {_long(home)}: support after return home")
+    return " · ".join(words), reentered
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def _legal_statuses(session: Session, child_id: uuid.UUID) -> list[LegalStatusPeriod]:
     rows = session.scalars(_live(LegalStatus, child_id).order_by(LegalStatus.start_date.desc()))
     return [
@@ -270,6 +315,7 @@ def _legal_statuses(session: Session, child_id: uuid.UUID) -> list[LegalStatusPe
             reason_ended=codes.label("reason_episode_ceased", s.reason_ceased)
             if s.reason_ceased
             else None,
+            reason_code=s.reason_ceased,
         )
         for s in rows
     ]

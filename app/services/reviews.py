@@ -44,7 +44,13 @@ from app.services.visits import AddendumView
 from app.store import Store
 
 #: Reviews of a child, and of a carer household.
-CHILD_KINDS = ("CHILD_LAC", "ADOPTION_PLACEMENT", "AUTHORITY_TO_PLACE", "SGO_SUPPORT")
+CHILD_KINDS = (
+    "CHILD_LAC",
+    "ADOPTION_PLACEMENT",
+    "AUTHORITY_TO_PLACE",
+    "SGO_SUPPORT",
+    "RETURN_HOME_SUPPORT",
+)
 HOUSEHOLD_KINDS = ("CARER_ANNUAL",)
 CARER_ANNUAL = "CARER_ANNUAL"
 #: Reviews of a looked-after child, where the SSDA903 participation code is recorded.

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
+from app.chronology import load_case
 from app.deadlines import from_documents
 from app.deadlines.engine import DueItem, Status, evaluate_child
 from app.deadlines.facts import ChildFacts, ReviewFact
@@ -317,3 +318,11 @@ def test_the_store_gives_a_returned_child_support_items_that_signed_forms_meet(
         found = _due(store, child_id, D(2026, 9, 1))
         assert "return_home_outcome_12" not in found
         assert found["child_review"].rule_ref == "R1"
+        # The child's record says so, for the worker and the manager.
+        with store.read() as session:
+            profile = load_case(session, child_id, D(2026, 9, 1)).profile
+        assert profile.reentered
+        assert profile.return_home == (
+            "Came back into care on 1 September 2026, within 12 months after going home on "
+            "2 March 2026"
+        )

@@ -330,7 +330,12 @@ class CaseView(QWidget):
                 panel.table.setFocus()
         elif item.obligation == "child_visit":
             self.record_visit.emit(self._child_id)
-        elif item.obligation in ("child_review", "adoption_review", "sgo_support_review"):
+        elif item.obligation in (
+            "child_review",
+            "adoption_review",
+            "sgo_support_review",
+            "return_home_review",
+        ):
             self.record_review.emit(self._child_id)
 
     def _show(self, seq: int, case: CaseFile) -> None:
@@ -343,6 +348,7 @@ class CaseView(QWidget):
         self._facts.setText(
             f"Age {who.age} (born {uk_date(who.date_of_birth)}) · {who.legal_status}"
             + ("" if who.case_open else " · Case closed")
+            + (f" · {who.return_home}" if who.return_home else "")
         )
         current = next((p for p in case.placements if p.current), None)
         self._placement.setText(
