@@ -12,13 +12,16 @@ from app.models import Child, FieldConflictRecord, OutboxEntry, Record, SyncBase
 from app.serialize import record_fields
 from app.store import Store
 from app.store.sent_mark import mark_sent_through
+from sync import engine
 from sync.apply import ApplyTally, apply_push_result, apply_removal, apply_version
+from sync.engine import SyncSummary
 from sync.pages import apply_pushed
 from sync.protocol.messages import (
     Change,
     ChangeResult,
     ChangeStatus,
     FieldConflict,
+    PushResponse,
     RecordVersion,
     Removal,
     Stamps,
@@ -443,3 +446,26 @@ def _mark_sent(store: Store, entry_id: uuid.UUID) -> None:
 
 def _pending_all(session: Session) -> list[OutboxEntry]:
     return list(session.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending")))
+
+
+def test_an_answer_that_leaves_sent_changes_unaccounted_for_is_not_a_success(store: Store) -> None:
+    """Sent against acknowledged must add up: a change the service's answer does not mention
+    stays waiting (its id goes again next time) and the sync reports the gap, so it is never
+    shown as a clean sync."""
+    with store.write() as session:
+        first = factories.child(given_name="Ama")
+        second = factories.child(given_name="Kwame")
+        session.add_all([first, second])
+    batch = engine._next_batch(store, most=10)
+    assert batch is not None and len(batch.changes) == 2
+    answered = batch.changes[0]
+    result = ChangeResult(
+        change_id=answered.change_id, status=ChangeStatus.REJECTED, reason="Not this one."
+    )
+    summary = SyncSummary()
+    engine._settle(store, batch.changes, PushResponse(results=[result]), summary, summary)
+    assert summary.unacknowledged == 1 and not summary.ok
+    assert "did not answer for 1" in summary.errors[0]
+    with store.read() as session:
+        waiting = session.scalars(select(OutboxEntry).where(OutboxEntry.state == "pending"))
+        assert [e.record_id for e in waiting] == [second.id]
