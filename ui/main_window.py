@@ -48,6 +48,7 @@ from ui.views.draft_form import DraftForm
 from ui.views.household_view import HouseholdView
 from ui.views.households import HouseholdsView
 from ui.views.new_assessment import NewAssessmentDialog
+from ui.views.passphrase_dialog import PassphraseDialog
 from ui.views.review_form import ReviewForm
 from ui.views.settings_dialog import SettingsDialog
 from ui.views.sign_in_again import SignInAgainDialog
@@ -385,6 +386,14 @@ class MainWindow(QMainWindow):
         dialog.sig_saved.connect(self._settings_saved)
         dialog.open()
 
+    def show_passphrase(self) -> None:
+        """Change the passphrase (the key is sealed again; the next unlock needs the new one)."""
+        if self._locked:
+            return
+        dialog = PassphraseDialog(self._profile, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     def lock(self, reason: str = "manual") -> None:
         """Hide every page at once, let an open visit save its draft, stop the sync, drop the
         store's key and show the unlock window. Nothing happens if already locked."""
@@ -648,11 +657,17 @@ class MainWindow(QMainWindow):
         self.households_action.setToolTip("Carer households (Ctrl+H)")
         self.conflicts_action = action("&Conflicts…", self.show_conflicts)
         self.settings_action = action("S&ettings…", self.show_settings)
+        self.passphrase_action = action("Change &passphrase…", self.show_passphrase)
         self.lock_action = action("&Lock", lambda: self.lock("manual"), QKeySequence("Ctrl+L"))
         self.quit_action = action("&Quit", self._quit, QKeySequence("Ctrl+Q"))
 
         menu = self.menuBar().addMenu("&Casebook")
-        for act in (self.sync_action, self.conflicts_action, self.settings_action):
+        for act in (
+            self.sync_action,
+            self.conflicts_action,
+            self.settings_action,
+            self.passphrase_action,
+        ):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.lock_action)
@@ -719,6 +734,7 @@ class MainWindow(QMainWindow):
             self.sync_action,
             self.conflicts_action,
             self.settings_action,
+            self.passphrase_action,
             self.lock_action,
         ):
             act.setEnabled(enabled)
