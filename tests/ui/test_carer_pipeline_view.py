@@ -28,6 +28,8 @@ from ui.views.carer_pipeline_panel import PipelinePanel
 from ui.views.carer_stage_dialog import StageDialog
 from ui.views.common import qdate
 from ui.views.household_view import HouseholdView
+from ui.views.households import HouseholdsView
+from ui.views.new_household_dialog import ENQUIRY
 
 
 @pytest.fixture
@@ -246,3 +248,33 @@ def test_a_connected_persons_temporary_approval_is_extended_from_the_household_p
     views_support.screenshot(window, "carers-06-connected-extended")
     assert view.file is not None
     assert view.file.profile.temporary_extension_until == latest
+
+
+def test_a_new_enquiry_is_started_from_the_households_page_and_opens(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """Without a name the problem shows beside the field; with one the household is saved,
+    opens on its page with its initial visit due, and is in the list."""
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
+    page = window.current_page
+    assert isinstance(page, HouseholdsView)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=10_000)
+    dialog = page.new_household(ENQUIRY)
+    with qtbot.waitSignal(dialog.sig_failed, timeout=5000):
+        dialog.save()
+    assert dialog.error_text("name") == "Enter a name for the household."
+    dialog.grab().save(str(views_support.SCREENSHOTS / "carers-07-new-enquiry.png"))
+    name = dialog.field("name")
+    assert isinstance(name, QLineEdit)
+    qtbot.keyClicks(name, "The Achterberg household")
+    with qtbot.waitSignal(dialog.sig_created, timeout=10_000) as created:
+        dialog.save()
+    qtbot.waitUntil(lambda: isinstance(window.current_page, HouseholdView), timeout=10_000)
+    view = window.current_page
+    assert isinstance(view, HouseholdView) and view.household_id == created.args[0]
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    assert view.file is not None and view.file.profile.approval_code == "ENQUIRY"
+    panel = view.pipeline_panel
+    view.tabs.setCurrentWidget(panel)
+    assert panel.next_label.text().startswith("Next: Initial visit, due by")
+    assert "(Due soon)" in panel.next_label.text()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,7 @@ from app.store import Store
 from ui.models.households_model import Column, HouseholdsFilter, HouseholdsModel
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font
+from ui.views.new_household_dialog import CONNECTED, ENQUIRY, NewHouseholdDialog
 
 
 def _load(store: Store) -> list[HouseholdRow]:
@@ -51,6 +53,7 @@ class HouseholdsView(QWidget):
         self._store = store
         self._seq = 0
         self._loaded_once = False
+        self._dialog: NewHouseholdDialog | None = None
         self._build()
         self.refresh()
 
@@ -81,6 +84,25 @@ class HouseholdsView(QWidget):
             lambda rows: self._show(seq, rows),
             lambda exc: self._failed(seq, exc),
         )
+
+    @property
+    def new_dialog(self) -> NewHouseholdDialog | None:
+        """The new-household dialog open now, if any (tests)."""
+        return self._dialog
+
+    def new_household(self, mode: str) -> NewHouseholdDialog:
+        """Start a fostering enquiry or a connected person; once saved, the list reloads and
+        the new household opens."""
+        dialog = NewHouseholdDialog(self._store, mode, parent=self)
+        dialog.sig_created.connect(self._created)
+        dialog.finished.connect(lambda _r: setattr(self, "_dialog", None))
+        self._dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _created(self, household_id: uuid.UUID) -> None:
+        self.refresh()
+        self.sig_household_opened.emit(household_id)
 
     def household_at(self, row: int) -> HouseholdRow:
         """The household on the given row as the table shows it (filtered and sorted)."""
@@ -128,10 +150,19 @@ class HouseholdsView(QWidget):
         self._problem.setWordWrap(True)
         self._problem.setVisible(False)
 
+        self._new_enquiry = QPushButton("New fostering e&nquiry…")
+        self._new_enquiry.setAccessibleName("New fostering enquiry")
+        self._new_enquiry.clicked.connect(lambda: self.new_household(ENQUIRY))
+        self._new_connected = QPushButton("New connected &person (reg 24)…")
+        self._new_connected.setAccessibleName("New connected person")
+        self._new_connected.clicked.connect(lambda: self.new_household(CONNECTED))
+
         top = QHBoxLayout()
         top.addWidget(caption)
         top.addWidget(self._filter, 1)
         top.addWidget(self._count)
+        top.addWidget(self._new_enquiry)
+        top.addWidget(self._new_connected)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(top)
