@@ -20,13 +20,11 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +35,8 @@ from app.services import actions
 from app.services.actions import ActionView
 from app.store import Store
 from ui.tasks import run_task
-from ui.views.common import FOCUS_STYLE, alive, qdate, uk_date
+from ui.views.common import alive, qdate, uk_date
+from ui.views.fields_dialog import FieldsDialog
 
 ADD, EDIT, REASSIGN, DONE = "add", "edit", "reassign", "done"
 
@@ -57,7 +56,7 @@ def _to_date(value: QDate) -> date | None:
     return None if value == NO_DATE else date(value.year(), value.month(), value.day())
 
 
-class ActionDialog(QDialog):
+class ActionDialog(FieldsDialog):
     sig_saved = Signal(object)
     """The action was saved; the dialog closes.
 
@@ -83,47 +82,24 @@ class ActionDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         """``description`` is what a new action's words start as (a suggestion to edit)."""
-        super().__init__(parent)
         if mode != ADD and action is None:
             raise ValueError(f"{mode} needs the action it is about")
+        super().__init__(mode, _TITLES[mode], parent)
         self._store = store
-        self._mode = mode
         self._action = action
         self._child_id = child_id
         self._household_id = household_id
         self._visit_id = visit_id
         # Made once, so a retry after a failure adds the action once (actions.add).
         self._new_id = uuid.uuid4()
-        self._errors: dict[str, QLabel] = {}
-        self._fields: dict[str, QWidget] = {}
-        self._busy = False
-        self.setWindowTitle(_TITLES[mode])
-        self.setAccessibleName(_TITLES[mode])
-        self.setStyleSheet(FOCUS_STYLE)
         self.setModal(True)
         self._build(owners, description)
 
     # ---- Public API
 
     @property
-    def mode(self) -> str:
-        return self._mode
-
-    @property
-    def is_busy(self) -> bool:
-        return self._busy
-
-    @property
     def save_button(self) -> QPushButton:
         return self._save
-
-    def field(self, name: str) -> QWidget:
-        """The control for a field (``description``, ``owner``, ``due_date``,
-        ``completed_date``, ``completion_note``): tests, and focus on a problem."""
-        return self._fields[name]
-
-    def error_text(self, name: str) -> str:
-        return self._errors[name].text() if name in self._errors else ""
 
     def save(self) -> None:
         """Save on a worker thread; the dialog closes when the action is stored."""
@@ -320,26 +296,9 @@ class ActionDialog(QDialog):
             return self._owner
         return self._description
 
-    def _with_error(self, name: str, widget: QWidget) -> QWidget:
-        """The field with its own error line underneath, so a problem sits beside it."""
-        box = QWidget()
-        # The row takes the dialog's width, so a problem wraps across it, not under a narrow box.
-        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        if isinstance(widget, QDateEdit):  # a date needs no more than its own width
-            layout.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
-        else:
-            layout.addWidget(widget)
-        error = QLabel("")
-        error.setProperty("role", "error")
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setAccessibleName(f"Problem with {widget.accessibleName().lower()}")
-        layout.addWidget(error)
-        self._errors[name] = error
-        return box
+    def _with_error(self, name: str, widget: QWidget, problem_with: str = "") -> QWidget:
+        """The field with its error line, named for what the field is called."""
+        return super()._with_error(name, widget, problem_with or widget.accessibleName().lower())
 
     def _clear(self, name: str) -> None:
         label = self._errors.get(name)

@@ -17,7 +17,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -37,14 +35,15 @@ from app.services import training
 from app.services.training import TrainingFields, TrainingState
 from app.store import Store
 from ui.tasks import run_task
-from ui.views.common import FOCUS_STYLE, alive, date_box, qdate
+from ui.views.common import alive, date_box, qdate
+from ui.views.fields_dialog import FieldsDialog
 
 ADD, EDIT, TSD = "add", "edit", "tsd"
 
 _TITLES = {ADD: "Add training", EDIT: "Change training record", TSD: "Mark TSD standards complete"}
 
 
-class TrainingDialog(QDialog):
+class TrainingDialog(FieldsDialog):
     sig_saved = Signal(object)
     """The training record was saved; the dialog closes.
 
@@ -66,39 +65,17 @@ class TrainingDialog(QDialog):
         record: TrainingView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
         if mode == EDIT and record is None:
             raise ValueError("editing needs the record to edit")
+        super().__init__(mode, _TITLES[mode], parent)
         self._store = store
         self._household_id = household_id
-        self._mode = mode
         self._record = record
-        self._errors: dict[str, QLabel] = {}
-        self._fields: dict[str, QWidget] = {}
-        self._busy = False
-        self.setWindowTitle(_TITLES[mode])
-        self.setAccessibleName(_TITLES[mode])
-        self.setStyleSheet(FOCUS_STYLE)
         self._build(carers)
         if record is not None:
             self._fill(record)
 
     # ---- Public API
-
-    @property
-    def mode(self) -> str:
-        return self._mode
-
-    @property
-    def is_busy(self) -> bool:
-        return self._busy
-
-    def field(self, name: str) -> QWidget:
-        """The control for a ``TrainingFields`` field (tests, and focus on a problem)."""
-        return self._fields[name]
-
-    def error_text(self, name: str) -> str:
-        return self._errors[name].text() if name in self._errors else ""
 
     def values(self) -> TrainingFields:
         kind = self._kind.currentData()
@@ -197,7 +174,7 @@ class TrainingDialog(QDialog):
             control.setAccessibleName(accessible)
             label = QLabel(caption)
             label.setBuddy(control)
-            form.addRow(label, self._with_error(name, shown))
+            form.addRow(label, self._with_error(name, shown, name.replace("_", " ")))
             self._fields[name] = control
 
         self._save_button = QPushButton("&Save")
@@ -219,23 +196,6 @@ class TrainingDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
-
-    def _with_error(self, name: str, widget: QWidget) -> QWidget:
-        """The field with its own error line underneath, so a problem sits beside it."""
-        box = QWidget()
-        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        error = QLabel("")
-        error.setProperty("role", "error")
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setAccessibleName(f"Problem with {name.replace('_', ' ')}")
-        layout.addWidget(error)
-        self._errors[name] = error
-        return box
 
     def _fill(self, record: TrainingView) -> None:
         # Compared in Python: Qt cannot match a UUID held as item data by value.
