@@ -22,7 +22,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from server.api.access_log import hide_attachment_hashes
 from server.api.gzip_answers import GzipAnswers
 from server.api.middleware import BodyLimitMiddleware
-from server.api.routes import attachments, devices, documents, health, reports, sync, team
+from server.api.routes import (
+    attachments,
+    devices,
+    documents,
+    health,
+    register,
+    reports,
+    sync,
+    team,
+)
 from server.core import security
 from server.core.config import Settings
 from server.core.errors import ServiceError
@@ -179,6 +188,6 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    for module in (health, devices, sync, attachments, documents, team, reports):
+    for module in (health, devices, sync, attachments, documents, team, reports, register):
         app.include_router(module.router)
     return app

@@ -25,6 +25,7 @@ from requests.hooks import dispatch_hook
 from requests.structures import CaseInsensitiveDict
 
 from sync.protocol import compression
+from sync.protocol import register as register_protocol
 from sync.protocol import team as team_protocol
 from sync.protocol.messages import (
     DeviceRegistration,
@@ -245,6 +246,11 @@ class ServiceClient:
     def team_overview(self) -> team_protocol.TeamOverview:
         """The signed-in manager's team, as the service works it out (managers only)."""
         return _read(team_protocol.TeamOverview, self._call("GET", "/v1/team/overview", raw=True))
+
+    def carer_register(self) -> register_protocol.CarerRegister:
+        """Every approved carer household with its placements and free places (the service's
+        workers and managers only)."""
+        return _read(register_protocol.CarerRegister, self._call("GET", "/v1/register", raw=True))
 
     def allocate(self, request: team_protocol.AllocationRequest) -> team_protocol.AllocationDone:
         """Give a child or household of the manager's team to another member of it."""

@@ -39,6 +39,7 @@ from ui import desk, manager_tools, tasks
 from ui.sync_controller import SyncController
 from ui.tasks import run_task
 from ui.views.assessment_form import AssessmentForm
+from ui.views.carer_register import CarerRegisterView
 from ui.views.case_note_form import CaseNoteForm
 from ui.views.case_view import CaseView
 from ui.views.common import FOCUS_STYLE, alive, fitting_screen, heading_font
@@ -255,6 +256,19 @@ class MainWindow(QMainWindow):
         view.sig_household_opened.connect(self.open_household)
         self._push(view)
         view.filter_box.setFocus()
+        return view
+
+    def open_register(self) -> CarerRegisterView | None:
+        """The Carer register page (the one on show, if it is the current page)."""
+        if self._locked:
+            return None
+        page = self._stack.currentWidget()
+        if isinstance(page, CarerRegisterView):
+            page.refresh()
+            return page
+        view = CarerRegisterView(self._store, self.settings)
+        view.setProperty("pageTitle", "Carer register")
+        self._push(view)
         return view
 
     def open_household(self, household_id: uuid.UUID) -> HouseholdView:
@@ -655,6 +669,12 @@ class MainWindow(QMainWindow):
             "Carer &households", self._show_households, QKeySequence("Ctrl+H")
         )
         self.households_action.setToolTip("Carer households (Ctrl+H)")
+        self.register_action = action(
+            "Carer r&egister", self._show_register, QKeySequence("Ctrl+Shift+R")
+        )
+        self.register_action.setToolTip(
+            "Approved carers' free places, from the service (Ctrl+Shift+R)"
+        )
         self.conflicts_action = action("&Conflicts…", self.show_conflicts)
         self.settings_action = action("S&ettings…", self.show_settings)
         self.passphrase_action = action("Change &passphrase…", self.show_passphrase)
@@ -675,6 +695,7 @@ class MainWindow(QMainWindow):
         go = self.menuBar().addMenu("&Go")
         go.addAction(self.back_action)
         go.addAction(self.households_action)
+        go.addAction(self.register_action)
 
         bar = QToolBar("Navigation", self)
         bar.setObjectName("Navigation")
@@ -682,10 +703,17 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         bar.addAction(self.back_action)
         bar.addAction(self.households_action)
+        bar.addAction(self.register_action)
         bar.addSeparator()
         bar.addAction(self.sync_action)
         bar.addAction(self.lock_action)
-        for act in (self.back_action, self.households_action, self.sync_action, self.lock_action):
+        for act in (
+            self.back_action,
+            self.households_action,
+            self.register_action,
+            self.sync_action,
+            self.lock_action,
+        ):
             button = bar.widgetForAction(act)
             if button is not None:
                 button.setAccessibleName(act.text().replace("&", ""))
@@ -727,10 +755,14 @@ class MainWindow(QMainWindow):
     def _show_households(self) -> None:
         self.open_households()
 
+    def _show_register(self) -> None:
+        self.open_register()
+
     def _set_actions_enabled(self, enabled: bool) -> None:
         for act in (
             self.back_action,
             self.households_action,
+            self.register_action,
             self.sync_action,
             self.conflicts_action,
             self.settings_action,

@@ -75,6 +75,7 @@ FUZZED: tuple[tuple[str, str], ...] = (
     ("GET", "/v1/team/overview"),
     ("POST", "/v1/team/allocations"),
     ("GET", "/v1/reports/figures"),
+    ("GET", "/v1/register"),
 )
 
 #: Operations that take no input (no parameter, no body): no request can break their schema, so

@@ -93,6 +93,14 @@ POLICY: dict[tuple[str, str], Cells] = {
         **signed_in("403"),
         "manager": ("200", "200"),
     },
+    # The carer register: the service's case-holding staff in any team (a child's worker and
+    # the placements team match children to carers); it names no case, so own and other alike.
+    # An admin runs the service, not cases, and is refused.
+    ("GET", "/v1/register"): {
+        **signed_in("403"),
+        "worker": ("200", "200"),
+        "manager": ("200", "200"),
+    },
 }
 
 
