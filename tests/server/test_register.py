@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from server.models import AuditEvent, utcnow
+from sync.protocol.records import RECORD_FIELDS
 from tests.server.conftest import LiveServer
 from tests.server.helpers import new_child, upsert
 
@@ -32,6 +33,10 @@ def household_fields(**overrides: Any) -> dict[str, Any]:
         "supervising_worker": "ignored",
     }
     fields.update(overrides)
+    # Fields the household gains later (the recruitment pipeline's) are left empty: the
+    # register reads only its terms.
+    for name, kind in RECORD_FIELDS["carer_household"].items():
+        fields.setdefault(name, "" if kind == "str" else None)
     return fields
 
 
