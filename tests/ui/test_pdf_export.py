@@ -461,3 +461,43 @@ def test_a_second_click_while_exporting_makes_one_pdf_not_two(
     with qtbot.waitSignal(again.sig_saved, timeout=20_000):
         pass
     assert len(chosen) == 2 and len(_exports(store)) == 2
+
+
+def test_no_word_is_split_across_lines(qapp: object) -> None:
+    """In a narrow column of the chronology's table, lines break between words only: a long
+    word is never cut in two on paper."""
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QImage
+
+    from app.exports.document import Document, Header, Section, Table
+    from ui.exports.pdf import laid_out_body
+
+    words = "Reviewing independently safeguarding arrangements contact supervision"
+    document = Document(
+        record_type="child",
+        record_id=uuid.uuid4(),
+        title="Chronology",
+        subject="A child",
+        header=Header(service="A service", marking="OFFICIAL-SENSITIVE"),
+        footer="",
+        sections=(
+            Section(
+                "Chronology",
+                table=Table(("When", "What", "Summary"), ((words, words, words),), (8, 12, 80)),
+            ),
+        ),
+    )
+    device = QImage(800, 1100, QImage.Format.Format_RGB32)
+    body = laid_out_body(document, device, QSizeF(700, 1000))
+    breaks = 0
+    block = body.begin()
+    while block.isValid():
+        text, layout = block.text(), block.layout()
+        for n in range(layout.lineCount() - 1):
+            line = layout.lineAt(n)
+            end = line.textStart() + line.textLength()
+            if 0 < end < len(text):
+                breaks += 1
+                assert text[end - 1].isspace() or text[end].isspace(), (text[:end], text[end:])
+        block = block.next()
+    assert breaks > 0, "the narrow columns should have wrapped"

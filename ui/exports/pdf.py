@@ -40,6 +40,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
     QTextDocument,
+    QTextOption,
 )
 
 from app.exports.document import Document
@@ -157,6 +158,22 @@ def _font(points: float, *, bold: bool = False) -> QFont:
     return font
 
 
+def laid_out_body(document: Document, device: QPaintDevice, page: QSizeF) -> QTextDocument:
+    """The record's body laid out in pages of ``page``'s size. Lines break between words only:
+    Qt's default would break a word that does not fit a narrow column anywhere ("Review-
+    ing"), which reads as two words on paper."""
+    body = QTextDocument()
+    body.documentLayout().setPaintDevice(device)
+    body.setDefaultFont(_font(BODY_POINTS))
+    body.setDocumentMargin(0)
+    option = body.defaultTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    body.setDefaultTextOption(option)
+    body.setHtml(body_html(document, px_per_point=device.logicalDpiY() / 72))
+    body.setPageSize(page)
+    return body
+
+
 def _paint(
     document: Document, device: QPaintDevice, size: QSizeF, page: Callable[[int], QPainter]
 ) -> int:
@@ -171,12 +188,7 @@ def _paint(
     footer_height = small * 2 + gap * 1.5
     body_size = QSizeF(size.width(), size.height() - header_height - footer_height)
 
-    body = QTextDocument()
-    body.documentLayout().setPaintDevice(device)
-    body.setDefaultFont(_font(BODY_POINTS))
-    body.setDocumentMargin(0)
-    body.setHtml(body_html(document, px_per_point=device.logicalDpiY() / 72))
-    body.setPageSize(body_size)
+    body = laid_out_body(document, device, body_size)
     count = max(1, body.pageCount())
 
     context = QAbstractTextDocumentLayout.PaintContext()
