@@ -10,13 +10,11 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from app.services.conflicts import RecordConflict
+from ui.models.table import Index, RowsTableModel
 from ui.views.common import local_time, uk_date
-
-Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 class Column(IntEnum):
@@ -35,35 +33,18 @@ def when(moment: Any) -> str:
     return f"{uk_date(moment.astimezone().date())} {local_time(moment)}"
 
 
-class ConflictsModel(QAbstractTableModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[RecordConflict, ...] = ()
+class ConflictsModel(RowsTableModel[RecordConflict]):
+    HEADERS = HEADERS
 
     # ---- Public API
 
     def set_conflicts(self, rows: Sequence[RecordConflict]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
+        self._replace_rows(rows)
 
     def conflict_at(self, row: int) -> RecordConflict:
         return self._rows[row]
 
     # ---- Qt methods
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
