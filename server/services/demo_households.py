@@ -198,6 +198,7 @@ def write_household(
             "max_children": plan.max_children,
             "address": address,
             "supervising_worker": owner.username,
+            **_stages(w, plan),
         },
         owner,
         household.subject,
@@ -446,3 +447,16 @@ def _annual_reviews(w: DemoWriter, h: Household) -> None:
                 review_id=review_id,
                 household_id=h.household_id,
             )
+
+
+def _stages(w: DemoWriter, plan: HouseholdPlan) -> dict[str, str | None]:
+    """An applicant's way so far (``app.carer_pipeline``): enquired, visited and applied, with
+    stage 1 of the assessment due about now. Fixed days, not the random source, so the rest of
+    the demo stays as it was."""
+    if plan.status != "APPLICANT":
+        return {}
+    return {
+        "enquiry_date": _iso(w.ago(74)),
+        "initial_visit_date": _iso(w.ago(67)),
+        "application_date": _iso(w.ago(60)),
+    }

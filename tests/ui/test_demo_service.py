@@ -231,6 +231,11 @@ def test_carer_households_show_visits_training_and_deadlines(
     assert parts.carers_views and parts.children_views and parts.recommendation
     guardians = next(f for f in files if f.profile.carer_type_code == "SPECIAL_GUARDIAN")
     assert guardians.support_plans
+    # The applicant is on its way from enquiry to approval, stage 1 of its assessment next.
+    applicant = next(f for f in files if f.profile.approval_code == "APPLICANT")
+    assert applicant.pipeline is not None and applicant.pipeline.next_stage is not None
+    assert applicant.pipeline.next_stage.column == "stage1_completed"
+    assert applicant.item("assessment_stage1") is not None
 
 
 @pytest.mark.parametrize("manager", ["manager1", "manager2", "manager3"])
