@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -243,9 +244,10 @@ class RefusedChangesDialog(QDialog):
         self.reason.setText(change.reason)
         self.text.setHtml(change_html(change))
 
-    def _decide(self, entry_id: uuid.UUID, act: object, done: str) -> None:
+    def _decide(
+        self, entry_id: uuid.UUID, act: Callable[[Store, uuid.UUID], None], done: str
+    ) -> None:
         store = self._store
-        assert callable(act)
 
         def work() -> None:
             act(store, entry_id)
