@@ -26,7 +26,7 @@ from app import codes
 from app.chronology import age_on
 from server.core.caller import Caller
 from server.core.errors import ServiceError
-from server.models import Record, utcnow
+from server.models import Record, UserAccount, utcnow
 from sync.protocol.register import CarerRegister, RegisterEntry, matches
 
 #: Roles that may read the register (see the module's docstring for why).
@@ -100,8 +100,19 @@ def carer_register(
             raw = fields.get("date_of_birth")
             born[record_id] = date.fromisoformat(str(raw)) if raw else None
 
+    logins = {str(fields.get("supervising_worker") or "") for fields in households.values()}
+    names: dict[str, str] = {
+        username: display_name
+        for username, display_name in session.execute(
+            select(UserAccount.username, UserAccount.display_name).where(
+                UserAccount.username.in_(sorted(logins))
+            )
+        )
+    }
+
     entries = []
     for household_id, fields in households.items():
+        login = str(fields.get("supervising_worker") or "")
         ages = sorted(
             (_age(born.get(child), today) for child in placed[household_id]),
             key=lambda a: (a is None, a or 0),
@@ -117,7 +128,8 @@ def carer_register(
             age_range_max=fields.get("age_range_max"),
             max_children=limit,
             approval_terms=str(fields.get("approval_terms") or ""),
-            supervising_worker=str(fields.get("supervising_worker") or ""),
+            supervising_worker=login,
+            supervising_worker_name=names.get(login) or login,
             placed_ages=ages,
             vacancies=max(0, int(limit) - len(ages)) if limit is not None else 0,
         )

@@ -31,7 +31,9 @@ class RegisterEntry(WireModel):
     #: counted: a place nobody approved is not a place).
     max_children: int | None
     approval_terms: str
+    #: The supervising social worker's login and name (the person to ask about a match).
     supervising_worker: str
+    supervising_worker_name: str
     #: Ages in whole years today of the children placed there now, youngest first (None: the
     #: child's date of birth is not recorded).
     placed_ages: list[int | None]

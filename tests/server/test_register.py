@@ -108,6 +108,7 @@ def test_a_household_with_two_places_and_one_child_placed_has_one_vacancy(
         10,
     )
     assert entry["supervising_worker"] == team_setup["worker0a"]
+    assert entry["supervising_worker_name"] == team_setup["worker0a"].title()
     assert "address" not in entry  # the register carries no address
     assert _entry(childs_worker, applicant) is None
 

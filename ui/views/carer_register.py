@@ -292,6 +292,6 @@ def _cells(entry: RegisterEntry) -> tuple[str, ...]:
         "" if entry.max_children is None else str(entry.max_children),
         f"{len(entry.placed_ages)} ({placed})" if entry.placed_ages else "None",
         str(entry.vacancies),
-        entry.supervising_worker,
+        entry.supervising_worker_name,
         entry.approval_terms.replace("\n", " "),
     )
