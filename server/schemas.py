@@ -141,6 +141,22 @@ class ProviderCount(ServerModel):
     started_in_period: int
 
 
+class ReturnHomeCount(ServerModel):
+    #: The looked-after legal status the child returned home from, or ALL for the total.
+    legal_status: str
+    label: str
+    #: Returns home (903 REC E4A) in the period.
+    returned: int
+    #: Returns whose six- (twelve-) month point had come by the period's end, and of those,
+    #: the children not back in care by then.
+    six_months_of: int
+    home_at_six_months: int
+    twelve_months_of: int
+    home_at_twelve_months: int
+    #: Returns followed by care again within the service's re-entry window.
+    reentered: int
+
+
 class ServiceFiguresBody(ServerModel):
     """Every figure for one scope (the caller's team, or the whole service) and period."""
 
@@ -153,3 +169,4 @@ class ServiceFiguresBody(ServerModel):
     permanence: list[PermanenceRoute]
     stability: list[ShareFigure]
     placements_by_provider: list[ProviderCount]
+    returns_home: list[ReturnHomeCount] = []

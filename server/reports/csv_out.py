@@ -12,7 +12,8 @@ from server.reports.figures import ServiceFigures
 
 
 def tables(figures: ServiceFigures) -> dict[str, bytes]:
-    """File suffix (``timeliness``, ``permanence``, ``stability``, ``placements``) -> CSV."""
+    """File suffix (``timeliness``, ``permanence``, ``stability``, ``placements``,
+    ``returns_home``) -> CSV."""
     common = [figures.period.start.isoformat(), figures.period.end.isoformat(), _scope(figures)]
     head = ["period_start", "period_end", "scope"]
     return {
@@ -87,6 +88,33 @@ def tables(figures: ServiceFigures) -> dict[str, bytes]:
             (
                 [*common, p.group, p.label, p.placed_at_end, p.started_in_period]
                 for p in figures.placements
+            ),
+        ),
+        "returns_home": _csv(
+            [
+                *head,
+                "legal_status_before_return",
+                "label",
+                "returned_home",
+                "six_months_of",
+                "home_at_six_months",
+                "twelve_months_of",
+                "home_at_twelve_months",
+                "reentered_care",
+            ],
+            (
+                [
+                    *common,
+                    r.legal_status,
+                    r.label,
+                    r.returned,
+                    r.six_months_of,
+                    r.home_at_six_months,
+                    r.twelve_months_of,
+                    r.home_at_twelve_months,
+                    r.reentered,
+                ]
+                for r in figures.returns_home
             ),
         ),
     }

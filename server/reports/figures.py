@@ -9,7 +9,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from server.models import utcnow
-from server.reports import casefile, permanence, placements, stability, timeliness
+from server.reports import (
+    casefile,
+    permanence,
+    placements,
+    returns_home,
+    stability,
+    timeliness,
+)
 from server.reports.access import ReportScope
 from server.reports.holders import Holders
 from server.reports.period import Period
@@ -24,6 +31,7 @@ class ServiceFigures:
     permanence: tuple[permanence.PermanenceFigures, ...]
     stability: tuple[stability.ShareFigure, ...]
     placements: tuple[placements.ProviderCount, ...]
+    returns_home: tuple[returns_home.ReturnHomeFigure, ...] = ()
 
 
 def compute(session: Session, scope: ReportScope, period: Period) -> ServiceFigures:
@@ -40,4 +48,5 @@ def compute(session: Session, scope: ReportScope, period: Period) -> ServiceFigu
         ),
         stability=tuple(stability.figures(found, period.end)),
         placements=tuple(placements.by_provider(found, period)),
+        returns_home=tuple(returns_home.figures(found, period)),
     )

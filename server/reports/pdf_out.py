@@ -11,12 +11,14 @@ so anything outside Latin-1 in a typed name is shown as "?".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from server.reports import groups
 from server.reports.figures import ServiceFigures
+from server.reports.returns_home import ReturnHomeFigure
 from server.reports.timeliness import MEASURES, TimelinessRow
 
 MOST_COLUMNS = 6
@@ -180,11 +182,44 @@ def _stability_and_placements(pdf: FPDF, figures: ServiceFigures) -> None:
         share = "-" if s.share is None else f"{s.share:.0%}"
         rows.append([s.label, str(s.count), str(s.of), share])
     _table(pdf, rows, [100, 14, 12, 12])
+    _returns_home(pdf, figures)
     pdf.set_y(top)
     rows = [["Placements by provider", "Placed on the day", "Began in the period"]]
     for p in figures.placements:
         rows.append([p.label, str(p.placed_at_end), str(p.started_in_period)])
     _table(pdf, rows, [75, 27, 27], align="RIGHT")
+
+
+def _returns_home(pdf: FPDF, figures: ServiceFigures) -> None:
+    """Under the stability table, beside the placements (the page has no room below)."""
+    pdf.ln(1)
+    pdf.set_font("helvetica", "B", 7)
+    pdf.cell(0, 4, "Returns home (E4A) and whether they lasted", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", "", 7)
+    rows = [["Legal status before return", "Went home", "Home at 6 mo", "At 12 mo", "Back <12 mo"]]
+    for r in _at_most_three(figures.returns_home):
+        label = r.label if len(r.label) <= 48 else r.label[:47] + "..."
+        rows.append(
+            [
+                label,
+                str(r.returned),
+                f"{r.home_at_six_months} of {r.six_months_of}",
+                f"{r.home_at_twelve_months} of {r.twelve_months_of}",
+                str(r.reentered),
+            ]
+        )
+    _table(pdf, rows, [66, 15, 18, 18, 21])
+
+
+def _at_most_three(found: Sequence[ReturnHomeFigure]) -> list[ReturnHomeFigure]:
+    """The three legal statuses with most returns, the rest added up, and the total: the page
+    has room for no more (the CSV has every status)."""
+    statuses, total = list(found[:-1]), list(found[-1:])
+    if len(statuses) <= 4:
+        return statuses + total
+    rest = statuses[3:]
+    sums = [sum(getattr(r, f.name) for r in rest) for f in fields(ReturnHomeFigure)[2:]]
+    return [*statuses[:3], ReturnHomeFigure("OTHER", "Other legal statuses", *sums), *total]
 
 
 def _day(value: object) -> str:

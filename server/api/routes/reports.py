@@ -23,6 +23,7 @@ from server.schemas import (
     DurationFigure,
     PermanenceRoute,
     ProviderCount,
+    ReturnHomeCount,
     ServiceFiguresBody,
     ShareFigure,
     TimelinessCount,
@@ -128,5 +129,18 @@ def body(figures: ServiceFigures) -> ServiceFiguresBody:
                 started_in_period=p.started_in_period,
             )
             for p in figures.placements
+        ],
+        returns_home=[
+            ReturnHomeCount(
+                legal_status=r.legal_status,
+                label=r.label,
+                returned=r.returned,
+                six_months_of=r.six_months_of,
+                home_at_six_months=r.home_at_six_months,
+                twelve_months_of=r.twelve_months_of,
+                home_at_twelve_months=r.home_at_twelve_months,
+                reentered=r.reentered,
+            )
+            for r in figures.returns_home
         ],
     )

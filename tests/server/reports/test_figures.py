@@ -306,7 +306,10 @@ def test_the_command_writes_owner_only_csv_and_a_one_page_pdf(
     stem = "figures-service-2026-01-01-2026-06-30"
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
-        [f"{stem}-{t}.csv" for t in ("timeliness", "permanence", "stability", "placements")]
+        [
+            f"{stem}-{t}.csv"
+            for t in ("timeliness", "permanence", "stability", "placements", "returns_home")
+        ]
         + [f"{stem}.pdf"]
     )
     if os.name != "nt":
