@@ -96,6 +96,10 @@ def test_an_enquiry_is_taken_to_approval_from_the_household_page(
     row = dashboard.model.row_of(household_id)
     assert row >= 0
     assert "Initial visit after a fostering enquiry" in dashboard.model.row_at(row).next_item
+    dashboard.proxy.set_filters(obligation="initial_visit")
+    shown = [dashboard.proxy.row_at(r).name for r in range(dashboard.proxy.rowCount())]
+    assert shown == ["The Okafor household"]
+    dashboard.proxy.set_filters()
 
     view = window.open_household(household_id)
     qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)

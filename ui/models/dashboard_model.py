@@ -86,6 +86,11 @@ OBLIGATIONS: dict[str, str] = {
     "unannounced_visit": "Unannounced visits to carers",
     "tsd": "Training (TSD standards)",
     "temporary_approval_expiry": "Temporary approval deadlines",
+    "initial_visit": "Carer assessments: initial visits",
+    "assessment_stage1": "Carer assessments: stage 1",
+    "assessment_stage2": "Carer assessments: stage 2",
+    "fostering_panel": "Carer assessments: fostering panel",
+    "agency_decision": "Carer assessments: agency decision",
     ACTIONS: "Agreed actions",
 }
 
