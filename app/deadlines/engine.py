@@ -417,6 +417,9 @@ class _ChildView(_View):
             case "return_home_support_plan":
                 agreed = f.return_support_plan
                 return agreed if agreed and agreed >= start else None
+            case "parents_placement_decision":
+                signed = f.parents_decision
+                return signed if signed and signed >= start else None
         if rule.obligation in _OUTCOME_POINTS:
             recorded = f.return_outcomes.get(_OUTCOME_POINTS[rule.obligation])
             return recorded if recorded and recorded >= start else None
@@ -432,6 +435,8 @@ class _ChildView(_View):
             return f.placement.placement_plan_date if f.placement else None
         if obligation == "return_home_support_plan":
             return f.return_support_plan
+        if obligation == "parents_placement_decision":
+            return f.parents_decision
         if obligation in _OUTCOME_POINTS:
             return f.return_outcomes.get(_OUTCOME_POINTS[obligation])
         kinds = {

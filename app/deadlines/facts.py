@@ -62,6 +62,8 @@ class ChildFacts:
     returned_home: date | None = None
     return_support_plan: date | None = None
     return_outcomes: dict[str, date] = field(default_factory=dict)
+    #: When the latest signed-off decision to place the child with their parents was signed.
+    parents_decision: date | None = None
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def child_facts(
         plans[str(doc.fields.get("child_id"))].append(_must(doc.fields["plan_date"]))
     actions = _open_actions(by_type.get("action", ()), child=True)
     plans_agreed = _support_plans_agreed(by_type.get("assessment", ()))
-    support_after, outcomes = _return_home_forms(by_type.get("assessment", ()))
+    support_after, outcomes, decisions = _return_home_forms(by_type.get("assessment", ()))
 
     out = []
     for doc in by_type.get("child", ()):
@@ -175,6 +175,7 @@ def child_facts(
                 returned_home=home,
                 return_support_plan=max(support_after.get(key, ()), default=None),
                 return_outcomes=return_home.latest_outcomes(outcomes.get(key, ()), home),
+                parents_decision=max(decisions.get(key, ()), default=None),
             )
         )
     return out
@@ -279,11 +280,13 @@ def _support_plans_agreed(documents: Iterable[Document]) -> dict[str, date]:
 
 def _return_home_forms(
     documents: Iterable[Document],
-) -> tuple[dict[str, list[date]], dict[str, list[tuple[str, date]]]]:
-    """As ``from_store._return_home_forms``: each child's signed-off return-home support plans
-    and outcomes (with the outcome's point), by the day each was signed off."""
+) -> tuple[dict[str, list[date]], dict[str, list[tuple[str, date]]], dict[str, list[date]]]:
+    """As ``from_store._return_home_forms``: each child's signed-off return-home support plans,
+    outcomes (with the outcome's point) and decisions to place with parents, by the day each
+    was signed off."""
     plans: dict[str, list[date]] = defaultdict(list)
     outcomes: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    decisions: dict[str, list[date]] = defaultdict(list)
     for doc in documents:
         f = doc.fields
         if f.get("status") not in _SIGNED or not f.get("finalised_at") or not f.get("child_id"):
@@ -291,10 +294,12 @@ def _return_home_forms(
         signed = _instant(f["finalised_at"]).date()
         if f.get("kind") == return_home.SUPPORT_PLAN_KIND:
             plans[str(f["child_id"])].append(signed)
+        elif f.get("kind") == return_home.PARENTS_DECISION_KIND:
+            decisions[str(f["child_id"])].append(signed)
         elif f.get("kind") == return_home.OUTCOME_KIND:
             point = str((f.get("answers") or {}).get("point"))
             outcomes[str(f["child_id"])].append((point, signed))
-    return plans, outcomes
+    return plans, outcomes, decisions
 
 
 def _instant(value: Any) -> datetime:

@@ -229,7 +229,7 @@ def child_facts_until(
 
     actions = _open_actions(session, Action.child_id, only, child=True)
     plans_agreed = _support_plans_agreed(session, only)
-    support_after, outcomes = _return_home_forms(session, only)
+    support_after, outcomes, decisions = _return_home_forms(session, only)
 
     out = []
     for child_id in ids:
@@ -292,6 +292,7 @@ def child_facts_until(
                     returned_home=home,
                     return_support_plan=max(support_after.get(child_id, ()), default=None),
                     return_outcomes=return_home.latest_outcomes(outcomes.get(child_id, ()), home),
+                    parents_decision=max(decisions.get(child_id, ()), default=None),
                 ),
                 change,
             )
@@ -417,12 +418,14 @@ def _support_plans_agreed(session: Session, only: Subjects | None) -> dict[str, 
 
 def _return_home_forms(
     session: Session, only: Subjects | None
-) -> tuple[dict[str, list[date]], dict[str, list[tuple[str, date]]]]:
-    """The signed-off return-home support plans and outcomes of each child (its id as stored),
-    by the day each was signed off: the day the plan took effect, or the outcome was recorded.
-    An outcome's point (six or twelve months) is its "point" answer."""
+) -> tuple[dict[str, list[date]], dict[str, list[tuple[str, date]]], dict[str, list[date]]]:
+    """The signed-off return-home support plans and outcomes, and decisions to place with
+    parents, of each child (its id as stored), by the day each was signed off: the day the plan
+    or decision took effect, or the outcome was recorded. An outcome's point (six or twelve
+    months) is its "point" answer."""
     plans: dict[str, list[date]] = defaultdict(list)
     outcomes: dict[str, list[tuple[str, date]]] = defaultdict(list)
+    decisions: dict[str, list[date]] = defaultdict(list)
     for child_id, kind, answers, signed in session.execute(
         select(
             _hex(Assessment.child_id), Assessment.kind, Assessment.answers, Assessment.finalised_at
@@ -431,15 +434,23 @@ def _return_home_forms(
             Assessment.status.in_(_SIGNED),
             Assessment.finalised_at.is_not(None),
             Assessment.child_id.is_not(None),
-            Assessment.kind.in_((return_home.SUPPORT_PLAN_KIND, return_home.OUTCOME_KIND)),
+            Assessment.kind.in_(
+                (
+                    return_home.SUPPORT_PLAN_KIND,
+                    return_home.OUTCOME_KIND,
+                    return_home.PARENTS_DECISION_KIND,
+                )
+            ),
             *_within(Assessment.child_id, only),
         )
     ):
         if kind == return_home.SUPPORT_PLAN_KIND:
             plans[child_id].append(signed.date())
+        elif kind == return_home.PARENTS_DECISION_KIND:
+            decisions[child_id].append(signed.date())
         else:
             outcomes[child_id].append((str((answers or {}).get("point")), signed.date()))
-    return plans, outcomes
+    return plans, outcomes, decisions
 
 
 def _within(column: Any, only: Subjects | None) -> tuple[Any, ...]:

@@ -26,6 +26,8 @@ OUTCOME_POINTS = ("SIX_MONTHS", "TWELVE_MONTHS")
 #: The forms that record support after return (their ``assessment_kind`` codes).
 SUPPORT_PLAN_KIND = "RETURN_HOME_SUPPORT_PLAN"
 OUTCOME_KIND = "RETURN_HOME_OUTCOME"
+#: The nominated officer's decision on a placement with parents (CPPCR 2010 Part 4).
+PARENTS_DECISION_KIND = "PLACEMENT_WITH_PARENTS"
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def test_the_promised_templates_are_shipped() -> None:
         ("reunification_assessment", 1),
         ("return_home_support_plan", 1),
         ("return_home_outcome", 1),
+        ("placement_with_parents", 1),
     }
 
 

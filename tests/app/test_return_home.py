@@ -14,7 +14,7 @@ from app import clock
 from app.chronology import load_case
 from app.deadlines import from_documents
 from app.deadlines.engine import DueItem, Status, evaluate_child
-from app.deadlines.facts import ChildFacts, ReviewFact
+from app.deadlines.facts import ChildFacts, PlacementFacts, ReviewFact
 from app.deadlines.from_store import caseload_deadlines
 from app.deadlines.return_home import ReturnHome, returned_home, returns_home
 from app.deadlines.rules import load
@@ -326,3 +326,75 @@ def test_the_store_gives_a_returned_child_support_items_that_signed_forms_meet(
             "Came back into care on 1 September 2026, within 12 months after going home on "
             "2 March 2026"
         )
+
+
+def _with_parents(**kw: Any) -> ChildFacts:
+    """On an interim care order, placed urgently with mum on Monday 2 March 2026 (reg 19)."""
+    values: dict[str, Any] = {
+        "child_id": CHILD,
+        "legal_status": "C1",
+        "legal_status_start": D(2026, 1, 5),
+        "looked_after": True,
+        "looked_after_start": D(2026, 1, 5),
+        "first_placement_start": D(2026, 1, 5),
+        "placement": PlacementFacts("P1", HOME, frozenset({"before_assessment_complete"})),
+    }
+    values.update(kw)
+    return ChildFacts(**values)
+
+
+def test_an_urgent_placement_with_parents_needs_the_decision_within_ten_working_days() -> None:
+    item = items(_with_parents(), D(2026, 3, 3))["parents_placement_decision"]
+    assert (item.rule_ref, item.due, item.status) == ("PW1", D(2026, 3, 16), Status.DUE_SOON)
+    assert item.regulation == "CPPCR 2010 reg 19" and item.unverified
+    late = items(_with_parents(), D(2026, 3, 17))["parents_placement_decision"]
+    assert late.status is Status.OVERDUE
+    # A decision signed before this placement (an earlier one) does not count; one after does.
+    old = items(_with_parents(parents_decision=D(2025, 12, 1)), D(2026, 3, 17))
+    assert old["parents_placement_decision"].status is Status.OVERDUE
+    done = items(_with_parents(parents_decision=D(2026, 3, 12)), D(2026, 3, 17))
+    assert done["parents_placement_decision"].status is Status.DONE
+    # Placed after the assessment (no reg 19 flag): nothing of this kind is due.
+    assessed = _with_parents(placement=PlacementFacts("P1", HOME))
+    assert "parents_placement_decision" not in items(assessed, D(2026, 3, 3))
+
+
+def test_the_signed_decision_form_meets_the_urgent_placement_item(store: Store) -> None:
+    with clock.frozen_at(datetime(2026, 3, 4, 12, 0).astimezone()):
+        with store.write() as session:
+            made = factories.child()
+            session.add(made)
+            session.flush()
+            session.add(LegalStatus(child_id=made.id, code="C1", start_date=D(2026, 1, 5)))
+            session.add(
+                Placement(
+                    child_id=made.id,
+                    placement_type="P1",
+                    start_date=HOME,
+                    before_assessment_complete=True,
+                )
+            )
+        assert _due(store, made.id, D(2026, 3, 4))["parents_placement_decision"].due == D(
+            2026, 3, 16
+        )
+        _sign(
+            store,
+            made.id,
+            "placement_with_parents",
+            {
+                "route": "URGENT",
+                "urgent_reason": "Foster placement ended; mum's home already assessed as safe.",
+                "placed_with": "Kerry Osei (mother)",
+                "placement_date": "2026-03-02",
+                "assessment_done": "NO",
+                "assessment_summary": "Home visit and checks done; parenting assessment under way.",
+                "nominated_officer": "Dana Whitlock, head of service",
+                "decision": "APPROVED",
+                "decision_date": "2026-03-04",
+                "reasons": "Safety plan agreed; daily contact with the family support worker.",
+                "iro_informed": "YES",
+                "placement_plan": "YES",
+            },
+        )
+        found = _due(store, made.id, D(2026, 3, 4))
+        assert found["parents_placement_decision"].status is Status.DONE
