@@ -1,7 +1,8 @@
-"""A worker takes a demo child home: the assessment for return is typed and finalised from the
-child's case, the care order is discharged (reason E4A), the case stays on the worker's laptop
-as support after return, with its items on the Due tab and the dashboard, the support plan
-meets its item, and six months on the outcome is due and recorded.
+"""A worker takes a demo child home: the assessment for return and the decision on the placement
+with parents are typed and finalised from the child's case, the care order is discharged
+(reason E4A), the case stays on the worker's laptop as support after return, with its items on
+the Due tab and the dashboard, the support plan meets its item, and six months on the outcome is
+due and recorded.
 
 The discharge itself arrives as a legal status record (the service's, or the returns team's);
 the laptop has no form for legal statuses, so the test writes it to the real store as sync
@@ -122,10 +123,21 @@ def test_a_child_goes_home_and_support_after_return_follows(
     window.resize(*views_support.SCREEN)
     window.show()
 
-    # 1. The assessment for return, from the child's case.
+    # 1. The assessment for return, then the nominated officer's decision on the placement
+    #    with parents, both from the child's case.
     case = _case(qtbot, window, child_id)
     _assess(qtbot, window, case, "reunification_assessment")
     window.back()
+    window.back()
+    case = _case(qtbot, window, child_id)
+    _assess(qtbot, window, case, "placement_with_parents")
+    window.back()
+    window.back()
+    case = _case(qtbot, window, child_id)
+    assert case.case is not None
+    titles = {e.title for e in case.case.chronology}
+    assert any("return home" in t for t in titles), titles
+    assert any("with their parents" in t for t in titles), titles
 
     # 2. The care order is discharged yesterday: the child went home as planned (E4A).
     home_on = clock.today() - timedelta(days=1)
