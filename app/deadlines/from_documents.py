@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app import codes
+from app.carer_stages import STAGES
 from app.deadlines import periods as spells
 from app.deadlines import return_home
 from app.deadlines import rules as rule_table
@@ -222,6 +223,7 @@ def household_facts(by_type: Mapping[str, list[Document]]) -> list[HouseholdFact
                 last_unannounced_visit=unannounced.get(key),
                 tsd_completed=tsd.get(key),
                 actions=tuple(actions.get(key, ())),
+                stages=_stages(f),
             )
         )
     return out
@@ -233,6 +235,18 @@ def due_items(deadlines: CaseloadDeadlines) -> dict[uuid.UUID, list[DueItem]]:
 
 
 # ---- Private API
+
+
+def _stages(fields: Mapping[str, Any]) -> dict[str, date]:
+    """As ``app.carer_stages.stage_dates`` over a synced document: the assessment stages a
+    prospective household has reached, so the service's Team page and figures count the same
+    recruitment items (FA1 to FA5) as the laptop."""
+    out: dict[str, date] = {}
+    for stage in STAGES:
+        day = _day(fields.get(stage.column))
+        if day is not None:
+            out[stage.column] = day
+    return out
 
 
 def _open_actions(documents: Iterable[Document], *, child: bool) -> dict[str, list[ActionFact]]:

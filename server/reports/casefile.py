@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from app.carer_stages import STAGES
 from app.deadlines.facts import ReviewFact
 from server.models import Allocation, Record, UserAccount
 
@@ -89,6 +90,8 @@ class HouseholdHistory:
     unannounced_visits: list[date] = field(default_factory=list)
     #: Completion dates of TSD training records (the first one meets the standard).
     tsd_completed: list[date] = field(default_factory=list)
+    #: A prospective household's assessment stages as recorded (``app.carer_stages``).
+    stages: dict[str, date] = field(default_factory=dict)
 
 
 @dataclass
@@ -141,6 +144,7 @@ def load(session: Session, *, team_id: int | None = None) -> Casefile:
         "approval_date",
         "temporary_approval_date",
         "temporary_extension_until",
+        *(stage.column for stage in STAGES),
     ):
         out.households[row.record_id] = HouseholdHistory(
             row.record_id,
@@ -149,6 +153,11 @@ def load(session: Session, *, team_id: int | None = None) -> Casefile:
             _day(row.approval_date),
             _day(row.temporary_approval_date),
             _day(row.temporary_extension_until),
+            stages={
+                stage.column: day
+                for stage in STAGES
+                if (day := _day(getattr(row, stage.column))) is not None
+            },
         )
     for row in rows(HOUSEHOLD, "carer_type", "approval_status", subject=False):
         out.household_types[row.record_id] = row.carer_type or ""

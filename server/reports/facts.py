@@ -137,4 +137,5 @@ def household_facts(household: HouseholdHistory, *, before: date) -> HouseholdFa
         reviews={kind: found for kind, found in reviews.items() if found},
         last_unannounced_visit=unannounced[-1] if unannounced else None,
         tsd_completed=tsd[0] if tsd else None,
+        stages={column: on for column, on in household.stages.items() if on < before},
     )
