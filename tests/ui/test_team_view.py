@@ -145,7 +145,7 @@ def test_offline_the_page_shows_the_last_figures_as_of_their_time(
     assert not page.live and page.overview is not None and page.overview.as_of == as_of
     text = page.status_label.text()
     assert text.startswith("Offline: the last figures the service sent, as of")
-    assert "cannot reach the service" in text
+    assert "cannot reach the service" in text.lower()
     assert len(page.shown_cases()) == 3
     page.cases_table.setCurrentCell(0, 0)
     assert not page.reallocate_button.isEnabled()

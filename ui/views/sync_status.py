@@ -65,7 +65,9 @@ def summary_line(summary: SyncSummary, conflicts_open: int | None = None) -> str
     """One line after a sync, e.g. "Sent 3, received 12, 1 conflict to decide"."""
     if summary.errors and not (summary.sent or summary.received):
         if len(summary.errors) == 1:
-            return "Sync did not finish. " + summary.errors[0]
+            # The error says what happened on its own; a prefix only pushed its end out of
+            # the status bar.
+            return summary.errors[0]
         return "Sync did not finish: see Details"
     parts = [f"Sent {summary.sent}", f"received {summary.received}"]
     if summary.merged:
@@ -186,7 +188,8 @@ class SyncDetailsDialog(QDialog):
         lines: list[str] = []
         summary = self._summary
         if summary is not None:
-            lines.append(f"<p>{_escape(summary_line(summary))}.</p>")
+            line = summary_line(summary)
+            lines.append(f"<p>{_escape(line)}{'' if line.endswith('.') else '.'}</p>")
             if summary.errors:
                 lines.append("<h3>Problems</h3><ul>")
                 lines += [f"<li>{_escape(e)}</li>" for e in summary.errors]
