@@ -46,7 +46,7 @@ READ_TIMEOUT = 60.0
 #: "Is the service there?" needs no minute-long wait for an answer that is not coming.
 PROBE_READ_TIMEOUT = 5.0
 #: One sentence, short enough for the status bar.
-UNREACHABLE = "Cannot reach the service: check you are connected; your work is safe here."
+UNREACHABLE = "Cannot reach the service; your work is safe here."
 #: Bodies smaller than this are sent plain: compressing them costs more than it saves.
 GZIP_FROM_BYTES = 1024
 

@@ -75,7 +75,7 @@ def test_details_explain_an_unreachable_service(qtbot: QtBot, device: Device) ->
         assert bar.summary.text() == UNREACHABLE
         dialog = bar.open_details()
         qtbot.addWidget(dialog)
-        assert "check you are connected" in dialog.text.toPlainText()
+        assert UNREACHABLE in dialog.text.toPlainText()
         assert ".." not in dialog.text.toPlainText()
 
 
