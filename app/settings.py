@@ -21,8 +21,6 @@ SETTINGS_FILE = "settings.json"
 
 MIN_IDLE_MINUTES, MAX_IDLE_MINUTES = 1, 60
 FONT_POINT_SIZES = range(9, 25)
-#: Long enough for "<council> Children's Permanency and Kinship Care Service" on one line.
-MAX_SERVICE_NAME = 120
 
 
 class SettingsInvalid(ValueError):
@@ -46,9 +44,9 @@ class Settings:
     font_point_size: int = 0
     #: Sync by itself every few minutes while unlocked and the service is reachable.
     auto_sync: bool = True
-    #: The service's name as printed at the top of every exported record (e.g. "Northshire
-    #: Council Children's Permanency Service"); set by IT with the service address.
-    service_name: str = ""
+    # The service's name printed on exported records is not here: it comes from the service
+    # (``app.service_name``), so no one can print a different name on a laptop. An older
+    # file's ``service_name`` is ignored by ``load``.
 
     @property
     def offline_only(self) -> bool:
@@ -85,16 +83,7 @@ class Settings:
                 f"Choose a text size between {FONT_POINT_SIZES.start} and "
                 f"{FONT_POINT_SIZES.stop - 1} points.",
             )
-        if len(self.service_name) > MAX_SERVICE_NAME or any(
-            ord(ch) < 32 for ch in self.service_name
-        ):
-            raise SettingsInvalid(
-                "service_name",
-                f"The service's name must be one line of at most {MAX_SERVICE_NAME} characters.",
-            )
-        return replace(
-            self, service_url=self.service_url.rstrip("/"), service_name=self.service_name.strip()
-        )
+        return replace(self, service_url=self.service_url.rstrip("/"))
 
 
 def load(profile_path: Path) -> Settings:

@@ -259,6 +259,10 @@ class ServiceClient:
         """The names behind the login ids this laptop's records carry (``sync.people``)."""
         return team_protocol.People.model_validate(self._call("GET", "/v1/people"))
 
+    def service_identity(self) -> team_protocol.ServiceIdentity:
+        """The service's name for exported records (``app.service_name``)."""
+        return team_protocol.ServiceIdentity.model_validate(self._call("GET", "/v1/service"))
+
     def figures(self) -> Any:
         """The service's figures for the caller's scope over the last year, as JSON (read by
         ``sync.figures``)."""

@@ -56,7 +56,7 @@ from sync.client import (
     ServiceUnavailable,
 )
 from sync.pages import apply_pulled, apply_pushed
-from sync.people import fetch_people
+from sync.people import fetch_people, fetch_service_name
 from sync.protocol.messages import (
     DEFAULT_PULL_PAGE,
     MAX_CHANGES_PER_PUSH,
@@ -301,6 +301,7 @@ def _run_sync(
             )
             summary.errors.extend(problems)
             fetch_people(store, client, attempt)
+            fetch_service_name(store, client, attempt)
         quiet = quiet and not summary.sent and not summary.templates_fetched
         downloads = outlook.downloads if quiet else attachments.downloads_due(store)
         _download_files(store, client, summary, tell, cancelled, attempt, downloads)

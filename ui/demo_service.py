@@ -167,7 +167,11 @@ def start(
         service_id, accounts = _load_accounts(folder)
         username, password = _pick_account(accounts, role)
         return DemoService(reused.url, folder, None, False, username, password, service_id)
-    env = {**os.environ, "CASEBOOK_SERVER_DATA_DIR": str(folder)}
+    env = {
+        **os.environ,
+        "CASEBOOK_SERVER_DATA_DIR": str(folder),
+        "CASEBOOK_SERVER_SERVICE_NAME": DEMO_SERVICE_NAME,
+    }
     command = [python, "-m", "server.cli", "--database-url", url]
     fresh = not (folder / ACCOUNTS_FILE).exists()
     if fresh:
@@ -266,7 +270,6 @@ def open_profile(
             replace(
                 app_settings.load(profile.path),
                 service_url=service.url,
-                service_name=DEMO_SERVICE_NAME,
             ),
         )
         name = device_name or f"Demo laptop ({socket.gethostname()[:40]})"

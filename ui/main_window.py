@@ -395,7 +395,9 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         if self._locked:
             return
-        dialog = SettingsDialog(self._settings, self, profile_path=self._profile.path)
+        dialog = SettingsDialog(
+            self._settings, self, profile_path=self._profile.path, store=self._store
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.sig_saved.connect(self._settings_saved)
         dialog.open()

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import uuid
 
-from app import audit, clock, people, settings
+from app import audit, clock, people
+from app import service_name as service_names
 from app.exports.builders import assessment_document, chronology_document, visit_document
-from app.exports.document import Document, ExportContext
+from app.exports.document import DEFAULT_SERVICE_NAME, Document, ExportContext
 from app.store import Store
 
 #: The audit trail's action for a PDF leaving Casebook.
@@ -26,11 +27,18 @@ EXPORT_ACTION = "export_pdf"
 
 
 def context(store: Store) -> ExportContext:
-    """The service's name (from the profile's settings), the worker signed in, and now."""
-    service = settings.load(store.profile_path).service_name
+    """The service's name (as the service last sent it), the worker signed in, and now."""
     with store.read() as session:
+        service = service_names.stored(session)
         by = people.name_of(session, store.worker) or store.worker
     return ExportContext(service_name=service, exported_by=by, exported_at=clock.utcnow())
+
+
+def service_name(store: Store) -> str:
+    """The name exports print: the service's own, or the general one before the first sync
+    brings it (the Settings dialog shows the same)."""
+    with store.read() as session:
+        return service_names.stored(session) or DEFAULT_SERVICE_NAME
 
 
 def visit(store: Store, visit_id: uuid.UUID) -> Document:

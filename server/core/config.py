@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     forms_dir: Path | None = None
     rules_dir: Path | None = None
 
+    #: The service's name as laptops print it at the top of every exported record (e.g.
+    #: "Northshire Council Children's Permanency Service"); laptops fetch it at their hourly
+    #: check (``GET /v1/service``), so the council sets it once here rather than on each laptop.
+    service_name: str = Field(
+        default="Children's permanency service",
+        max_length=120,
+        pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$",
+    )
+
     #: Serve the interactive API documentation (``/docs``, ``/redoc``, ``/openapi.json``). Off by
     #: default: those pages answer without sign-in, and a council's service has no need of them.
     api_docs: bool = False

@@ -11,6 +11,8 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
+from pydantic import Field
+
 from sync.protocol.messages import WireModel
 
 
@@ -81,3 +83,11 @@ class People(WireModel):
     """The names behind the login ids a laptop's records carry (``GET /v1/people``)."""
 
     people: list[Person]
+
+
+class ServiceIdentity(WireModel):
+    """How the service names itself on the records laptops export (``GET /v1/service``); a
+    route of its own rather than a field on an older answer, because answers refuse unknown
+    fields and an older laptop would then refuse the whole answer."""
+
+    name: str = Field(min_length=1, max_length=120)

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app import settings
+from app import service_name, settings
 from app.exports import service
 from app.exports.builders import assessment_document, chronology_document, visit_document
 from app.exports.document import (
@@ -265,21 +265,21 @@ def test_case_text_is_escaped_in_the_printed_html(store: Store, child_id: uuid.U
     assert "<img" not in html
 
 
-def test_service_name_comes_from_the_profile_settings(store: Store, child_id: uuid.UUID) -> None:
-    """The header carries the service's name set in settings, or a plain default."""
+def test_service_name_comes_from_the_service_not_the_settings_file(
+    store: Store, child_id: uuid.UUID
+) -> None:
+    """The header carries the name the service sent (kept in the store), or a plain default
+    before the first sync; a name left in an older settings.json is not printed."""
     with store.write() as session:
         visit = factories.finalised_visit(child_id)
         session.add(visit)
+    (store.profile_path / settings.SETTINGS_FILE).write_text(
+        '{"service_name": "Typed on the laptop"}', encoding="utf-8"
+    )
     assert service.visit(store, visit.id).header.service == DEFAULT_SERVICE_NAME
-    settings.save(store.profile_path, settings.Settings(service_name="  Westbury Fostering  "))
+    with store.write(remote=True) as session:
+        service_name.save(session, "  Westbury Fostering  ")
     assert service.visit(store, visit.id).header.service == "Westbury Fostering"
-
-
-def test_a_service_name_on_two_lines_is_refused() -> None:
-    """The header is one line: a name with a line break is a settings problem."""
-    with pytest.raises(settings.SettingsInvalid) as raised:
-        settings.Settings(service_name="Westbury\nFostering").validated()
-    assert raised.value.field == "service_name"
 
 
 def test_recording_an_export_names_the_record_never_the_place(

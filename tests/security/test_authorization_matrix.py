@@ -70,6 +70,8 @@ POLICY: dict[tuple[str, str], Cells] = {
     ("POST", "/v1/auth/refresh"): signed_in(),
     ("GET", "/v1/me"): signed_in(),
     ("GET", "/v1/people"): signed_in(),
+    # The service's name is the same for everyone; still only for a signed-in laptop.
+    ("GET", "/v1/service"): signed_in(),
     # Own: the admin issued a grant for this laptop. Other: for another team's laptop, which
     # must stay unclaimed.
     ("POST", "/v1/devices/current/reset-grant"): scoped("200", "404"),

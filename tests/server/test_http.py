@@ -200,6 +200,7 @@ def test_openapi_describes_every_route_with_models_and_errors(documented: LiveSe
         "/v1/team/allocations",
         "/v1/reports/figures",
         "/v1/people",
+        "/v1/service",
         "/v1/register",
     }
     assert set(spec["paths"]) == expected

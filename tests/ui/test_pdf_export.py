@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app import settings
+from app import service_name
 from app.exports import service
 from app.models import AuditEvent, CaseNote
 from app.store import Store
@@ -37,9 +37,15 @@ from ui.views.visit_form import VisitForm
 SERVICE = "Northshire Children's Permanency Service"
 
 
+def _named_by_the_service(store: Store) -> None:
+    """As a sync leaves it: the service's name kept in the store."""
+    with store.write(remote=True) as session:
+        service_name.save(session, SERVICE)
+
+
 @pytest.fixture
 def child_id(store: Store) -> uuid.UUID:
-    settings.save(store.profile_path, settings.Settings(service_name=SERVICE))
+    _named_by_the_service(store)
     with store.write() as session:
         made = factories.child(given_name="Kai", family_name="Osei", sex="M")
         session.add(made)
@@ -256,7 +262,7 @@ def test_chronology_export_lists_entries_in_date_order_on_every_page(
 ) -> None:
     """Export chronology on the case page prints every entry oldest first over as many pages
     as it takes, each page with the service header, the marking and "Page n of m"."""
-    settings.save(store.profile_path, settings.Settings(service_name=SERVICE))
+    _named_by_the_service(store)
     child_id = views_support.child_with_history(store)
     with store.write() as session:
         session.add_all(

@@ -6,11 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from app import service_name
 from app import settings as app_settings
+from app.exports.document import DEFAULT_SERVICE_NAME
 from app.settings import Settings
+from app.store import Store
 from ui.views.settings_dialog import SettingsDialog
 
 
@@ -56,7 +59,6 @@ def test_valid_settings_are_emitted(qtbot: QtBot) -> None:
     dialog.idle_minutes.setValue(10)
     dialog.font_size.setCurrentIndex(dialog.font_size.findData(14))
     dialog.auto_sync.setChecked(False)
-    qtbot.keyClicks(dialog.service_name, "Northshire Permanency Service")
     with qtbot.waitSignal(dialog.sig_saved, timeout=2000) as saved:
         _ok(qtbot, dialog)
     assert saved.args == [
@@ -65,7 +67,6 @@ def test_valid_settings_are_emitted(qtbot: QtBot) -> None:
             idle_lock_minutes=10,
             font_point_size=14,
             auto_sync=False,
-            service_name="Northshire Permanency Service",
         )
     ]
     assert dialog.result() == QDialog.DialogCode.Accepted
@@ -89,11 +90,33 @@ def test_idle_minutes_stay_within_the_allowed_range(qtbot: QtBot) -> None:
     )
 
 
-def test_saving_other_settings_keeps_the_service_name(qtbot: QtBot) -> None:
-    """The name IT set for exported records survives a worker changing the lock time."""
-    dialog = _dialog(qtbot, Settings(service_name="Northshire Permanency Service"))
-    assert dialog.service_name.text() == "Northshire Permanency Service"
-    dialog.idle_minutes.setValue(20)
+def test_the_service_name_is_shown_set_by_the_service_and_cannot_be_edited(
+    qtbot: QtBot, store: Store
+) -> None:
+    """The name printed on exports is the one the service sent, shown as text with "Set by
+    your service": there is no box to type in, Tab never lands on it, and OK saves settings
+    that carry no name of their own."""
+    with store.write(remote=True) as session:
+        service_name.save(session, "Northshire Permanency Service")
+    dialog = _dialog(qtbot, Settings(), store=store)
+    qtbot.waitUntil(lambda: dialog.service_name.text() == "Northshire Permanency Service")
+    assert "Set by your service" in dialog.service_name_note.text()
+    assert isinstance(dialog.service_name, QLabel)
+    boxes = dialog.findChildren(QLineEdit)
+    assert not any(box.text() == "Northshire Permanency Service" for box in boxes)
+    assert not any("name" in box.accessibleName().lower() for box in boxes)
+    assert not dialog.service_name.focusPolicy() & Qt.FocusPolicy.TabFocus
+    dialog.service_url.setFocus()
+    qtbot.keyClicks(dialog.service_url, "https://casebook.example.gov.uk")
     with qtbot.waitSignal(dialog.sig_saved, timeout=2000) as saved:
         _ok(qtbot, dialog)
-    assert saved.args[0].service_name == "Northshire Permanency Service"
+    assert not hasattr(saved.args[0], "service_name")
+    with store.read() as session:
+        assert service_name.stored(session) == "Northshire Permanency Service"
+
+
+def test_before_the_first_sync_the_general_name_is_shown(qtbot: QtBot, store: Store) -> None:
+    """No name from the service yet: the dialog shows the name exports print until then."""
+    dialog = _dialog(qtbot, Settings(), store=store)
+    qtbot.waitUntil(lambda: dialog.service_name.text() == DEFAULT_SERVICE_NAME)
+    assert dialog.service_name.isVisible()

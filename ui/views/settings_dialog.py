@@ -7,13 +7,16 @@ next to its own field, focus goes there, and the dialog stays open. When every v
   is the caller's job (through ``ui.tasks.run_task``, with ``app.settings.save``);
 - with ``profile_path`` it first saves the file itself on a worker thread, then emits and
   closes (or shows a plain message and stays open if the file could not be written).
+
+The service's name printed on exported records is shown, not edited: it comes from the service
+(``app.service_name``), read from the store on a worker thread when ``store`` is given.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,17 +34,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as app_settings
+from app.exports import service as export_service
+from app.exports.document import DEFAULT_SERVICE_NAME
 from app.settings import (
     FONT_POINT_SIZES,
     MAX_IDLE_MINUTES,
-    MAX_SERVICE_NAME,
     MIN_IDLE_MINUTES,
     Settings,
     SettingsInvalid,
 )
+from app.store import Store
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive
 
+#: Under the service's name: why it cannot be changed here.
+SERVICE_NAME_NOTE = "Set by your service; printed at the top of every record you export."
 SAVE_FAILED = (
     "The settings could not be saved on this laptop. Check there is free disk space and try again."
 )
@@ -67,6 +74,7 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         profile_path: Path | None = None,
+        store: Store | None = None,
     ) -> None:
         super().__init__(parent)
         self._profile_path = profile_path
@@ -75,6 +83,8 @@ class SettingsDialog(QDialog):
         self.setAccessibleName("Settings")
         self.setStyleSheet(FOCUS_STYLE)
         self._build(settings)
+        if store is not None:
+            run_task(lambda: export_service.service_name(store), self._show_service_name)
 
     # ---- Public API
 
@@ -86,7 +96,6 @@ class SettingsDialog(QDialog):
             idle_lock_minutes=self.idle_minutes.value(),
             font_point_size=int(self.font_size.currentData()),
             auto_sync=self.auto_sync.isChecked(),
-            service_name=self.service_name.text().strip(),
         )
 
     def error_text(self, field: str) -> str:
@@ -101,10 +110,20 @@ class SettingsDialog(QDialog):
         self.service_url.setAccessibleName("Service address")
         self.service_url.setPlaceholderText("https://casebook.example.gov.uk")
 
-        self.service_name = QLineEdit(settings.service_name, self)
+        # A label, not a box: the name comes from the service and nothing here changes it.
+        self.service_name = QLabel(DEFAULT_SERVICE_NAME, self)
         self.service_name.setAccessibleName("Service name printed on exported records")
-        self.service_name.setPlaceholderText("Children's permanency service")
-        self.service_name.setMaxLength(MAX_SERVICE_NAME)
+        self.service_name.setWordWrap(True)
+        self.service_name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.service_name_note = QLabel(SERVICE_NAME_NOTE, self)
+        self.service_name_note.setProperty("role", "help")
+        self.service_name_note.setWordWrap(True)
+        name_box = QWidget(self)
+        name_layout = QVBoxLayout(name_box)
+        name_layout.setContentsMargins(0, 0, 0, 0)
+        name_layout.setSpacing(2)
+        name_layout.addWidget(self.service_name)
+        name_layout.addWidget(self.service_name_note)
 
         self.idle_minutes = QSpinBox(self)
         self.idle_minutes.setAccessibleName("Lock after this many idle minutes")
@@ -139,7 +158,6 @@ class SettingsDialog(QDialog):
         self._errors: dict[str, QLabel] = {}
         self._inputs: dict[str, QWidget] = {
             "service_url": self.service_url,
-            "service_name": self.service_name,
             "idle_lock_minutes": self.idle_minutes,
             "ca_bundle": self.ca_bundle,
             "font_point_size": self.font_size,
@@ -147,7 +165,6 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         rows = (
             ("&Service address", "service_url", self.service_url),
-            ("Service &name", "service_name", self.service_name),
             ("&Lock after", "idle_lock_minutes", self.idle_minutes),
             ("&Certificate bundle", "ca_bundle", ca_row),
             ("&Text size", "font_point_size", self.font_size),
@@ -156,6 +173,8 @@ class SettingsDialog(QDialog):
             label = QLabel(text, self)
             label.setBuddy(self._inputs[field])
             form.addRow(label, _with_error(widget, self._error_label(field)))
+            if field == "service_url":
+                form.addRow("Service name", name_box)
         form.addRow("", self.auto_sync)
 
         self.general_error = QLabel(self)
@@ -182,6 +201,10 @@ class SettingsDialog(QDialog):
         label.hide()
         self._errors[field] = label
         return label
+
+    def _show_service_name(self, name: str) -> None:
+        if alive(self):
+            self.service_name.setText(name)
 
     def _browse(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -22,7 +22,7 @@ from server.schemas import ResetGrantPublic, UserPublic
 from server.services import accounts
 from server.services import people as people_service
 from sync.protocol.messages import DeviceRegistration, RefreshRequest, TokenPair
-from sync.protocol.team import People, Person
+from sync.protocol.team import People, Person, ServiceIdentity
 
 router = api_router(prefix="/v1", tags=["devices"])
 
@@ -137,6 +137,16 @@ def people(caller: CurrentUser, session: SessionDep) -> People:
             for username, name in people_service.people_for(session, caller=caller)
         ]
     )
+
+
+@router.get(
+    "/service",
+    response_model=ServiceIdentity,
+    responses=errors(401, 403),
+    summary="The service's name, printed at the top of every record a laptop exports",
+)
+def service(_caller: CurrentUser, settings: SettingsDep) -> ServiceIdentity:
+    return ServiceIdentity(name=settings.service_name.strip())
 
 
 @router.post(
