@@ -11,7 +11,9 @@ plain: headings, label-and-answer paragraphs, and ruled tables with a repeated h
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from html import escape
+from itertools import count
 
 from app.exports.document import NOT_ANSWERED, Answer, Document, Section, Table
 
@@ -34,10 +36,22 @@ td.meta-label {{ font-weight: bold; }}
 """
 
 
-def body_html(document: Document, *, px_per_point: float = 1.0) -> str:
+def body_html(
+    document: Document,
+    *,
+    px_per_point: float = 1.0,
+    breaks: Collection[tuple[int, int]] = (),
+) -> str:
     """The document from its title to its last addendum, as one HTML string, for a device
-    with ``px_per_point`` pixels to the point (its dots per inch / 72)."""
+    with ``px_per_point`` pixels to the point (its dots per inch / 72).
+
+    ``breaks`` names rows that must start a new page, as (table, row): the table counted in
+    the document's order (the meta table first, when there is one), the row counted from 0
+    after the header. The table is ended before each such row and started again, header and
+    all, on a new page: Qt's layout can push a table but not one of its rows, and the
+    renderer uses this so no row is cut in two by a page break (``table_pieces``)."""
     style = _STYLE.format(*(f"{n * px_per_point:.1f}px" for n in range(25)))
+    ordinals = count()
     parts = [
         f"<html><head><style>{style}</style></head><body>",
         f"<h1>{_text(document.title)}</h1>",
@@ -45,15 +59,21 @@ def body_html(document: Document, *, px_per_point: float = 1.0) -> str:
     ]
     if document.meta:
         pad = round(2 * px_per_point)
-        parts.append(f'<table cellspacing="0" cellpadding="{pad}" width="100%">')
-        for row in document.meta:
+        meta = [
+            f'<tr><td class="meta-label" width="28%">{_text(row.label)}</td>'
+            f"<td>{_text(row.value)}</td></tr>"
+            for row in document.meta
+        ]
+        for start, end, new_page in table_pieces(next(ordinals), len(meta), breaks):
             parts.append(
-                f'<tr><td class="meta-label" width="28%">{_text(row.label)}</td>'
-                f"<td>{_text(row.value)}</td></tr>"
+                f'<table cellspacing="0" cellpadding="{pad}" width="100%"{_new_page(new_page)}>'
+                + "".join(meta[start:end])
+                + "</table>"
             )
-        parts.append("</table>")
     for section in document.sections:
-        parts.append(_section(section, px_per_point))
+        ordinal = next(ordinals) if section.table is not None else -1
+        rows = len(section.table.rows) if section.table is not None else 0
+        parts.append(_section(section, px_per_point, table_pieces(ordinal, rows, breaks)))
     if document.addenda:
         parts.append("<h2>Addenda (corrections and additions after sign-off)</h2>")
         for note in document.addenda:
@@ -65,14 +85,30 @@ def body_html(document: Document, *, px_per_point: float = 1.0) -> str:
     return "".join(parts)
 
 
-def _section(section: Section, px_per_point: float) -> str:
+def table_pieces(
+    ordinal: int, rows: int, breaks: Collection[tuple[int, int]]
+) -> list[tuple[int, int, bool]]:
+    """The pieces table ``ordinal`` (of ``rows`` rows) is printed in, given ``breaks``: each
+    piece's first row, the row after its last, and whether it starts a new page. One piece
+    when no row of the table must start a page."""
+    asked = {row for table, row in breaks if table == ordinal and 0 <= row < rows}
+    starts = sorted({0} | asked)
+    ends = [*starts[1:], rows]
+    return [(start, end, start in asked) for start, end in zip(starts, ends, strict=True)]
+
+
+def _new_page(starts_page: bool) -> str:
+    return ' style="page-break-before: always;"' if starts_page else ""
+
+
+def _section(section: Section, px_per_point: float, pieces: list[tuple[int, int, bool]]) -> str:
     parts = [f"<h2>{_text(section.title)}</h2>"]
     for answer in section.answers:
         parts.append(_answer(answer))
     for paragraph in section.paragraphs:
         parts.append(f"<p>{_text(paragraph)}</p>")
     if section.table is not None:
-        parts.append(_table(section.table, px_per_point))
+        parts.append(_table(section.table, px_per_point, pieces))
     if not (section.answers or section.paragraphs or section.table) and section.empty:
         parts.append(f'<p class="missing">{_text(section.empty)}</p>')
     return "".join(parts)
@@ -95,7 +131,7 @@ def _answer(answer: Answer) -> str:
     return "".join(parts)
 
 
-def _table(table: Table, px_per_point: float) -> str:
+def _table(table: Table, px_per_point: float, pieces: list[tuple[int, int, bool]]) -> str:
     # <thead> becomes the table's header row count in Qt, so the header repeats on every page.
     # Qt takes a column's width from its cells, so every cell carries its column's share.
     widths = [f' width="{w}%"' if w else "" for w in table.widths or (0,) * len(table.columns)]
@@ -103,16 +139,19 @@ def _table(table: Table, px_per_point: float) -> str:
         f"<th{width}>{_text(column)}</th>"
         for column, width in zip(table.columns, widths, strict=True)
     )
-    rows = "".join(
+    rows = [
         "<tr>"
         + "".join(f"<td{width}>{_text(cell)}</td>" for cell, width in zip(row, widths, strict=True))
         + "</tr>"
         for row in table.rows
-    )
-    return (
-        f'<table class="rows" border="1" cellspacing="0" cellpadding="{round(3 * px_per_point)}" '
-        'width="100%" style="border-collapse: collapse; border-color: #b1b4b6;">'
-        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    ]
+    pad = round(3 * px_per_point)
+    return "".join(
+        f'<table class="rows" border="1" cellspacing="0" cellpadding="{pad}" width="100%" '
+        'style="border-collapse: collapse; border-color: #b1b4b6;'
+        f'{" page-break-before: always;" if new_page else ""}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows[start:end])}</tbody></table>"
+        for start, end, new_page in pieces
     )
 
 

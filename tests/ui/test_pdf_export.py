@@ -29,7 +29,7 @@ from app.store import Store
 from tests.app import export_support, factories
 from tests.ui import views_support
 from ui.exports import actions
-from ui.exports.pdf import render_images
+from ui.exports.pdf import render_images, render_pdf
 from ui.views.assessment_form import AssessmentForm
 from ui.views.case_view import CaseView
 from ui.views.visit_form import VisitForm
@@ -507,3 +507,38 @@ def test_no_word_is_split_across_lines(qapp: object) -> None:
                 assert text[end - 1].isspace() or text[end].isspace(), (text[:end], text[end:])
         block = block.next()
     assert breaks > 0, "the narrow columns should have wrapped"
+
+
+def test_no_table_row_is_split_across_pages(
+    qapp: object, store: Store, child_id: uuid.UUID
+) -> None:
+    """A chronology over several pages: each entry's row (its record, the start and the end of
+    its summary) is printed whole on one page, never begun at the foot of one page and ended
+    at the top of the next; every page still has its header row."""
+    words = "Supervised contact at the family centre went well and Kai asked to see his sister"
+    with store.write() as session:
+        session.add_all(
+            CaseNote(
+                child_id=child_id,
+                event_date=views_support.today_minus(300 - n),
+                # Rows of three to six lines, so page ends fall inside rows in many places.
+                subject=f"Contact session S{n:03d}" + " and review" * (n % 4),
+                text=f"B{n:03d} " + " ".join(words.split()[: 8 + (n * 5) % 14]) + f" E{n:03d}",
+                status="finalised",
+            )
+            for n in range(90)
+        )
+    rendered = render_pdf(service.chronology(store, child_id))
+    reader = pypdf.PdfReader(io.BytesIO(rendered.data))
+    pages = [set((page.extract_text() or "").split()) for page in reader.pages]
+    assert len(pages) >= 4
+    for n in range(90):
+        found = {
+            f"{mark}{n:03d}": [i for i, p in enumerate(pages) if f"{mark}{n:03d}" in p]
+            for mark in ("S", "B", "E")
+        }
+        assert all(len(where) == 1 for where in found.values()), found
+        assert len({where[0] for where in found.values()}) == 1, (n, found)
+    for page in pages:
+        if any(word.startswith("B") and word[1:].isdigit() for word in page):
+            assert {"Date", "Kind", "Record", "Summary", "Status"} <= page

@@ -41,10 +41,11 @@ from PySide6.QtGui import (
     QPen,
     QTextDocument,
     QTextOption,
+    QTextTable,
 )
 
 from app.exports.document import Document
-from app.exports.html import body_html
+from app.exports.html import body_html, table_pieces
 from app.store.atomic import write_bytes_atomically
 
 #: A4 with margins a council printer and a hole punch both leave alone.
@@ -159,19 +160,86 @@ def _font(points: float, *, bold: bool = False) -> QFont:
 
 
 def laid_out_body(document: Document, device: QPaintDevice, page: QSizeF) -> QTextDocument:
-    """The record's body laid out in pages of ``page``'s size. Lines break between words only:
-    Qt's default would break a word that does not fit a narrow column anywhere ("Review-
-    ing"), which reads as two words on paper."""
-    body = QTextDocument()
-    body.documentLayout().setPaintDevice(device)
-    body.setDefaultFont(_font(BODY_POINTS))
-    body.setDocumentMargin(0)
-    option = body.defaultTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WordWrap)
-    body.setDefaultTextOption(option)
-    body.setHtml(body_html(document, px_per_point=device.logicalDpiY() / 72))
-    body.setPageSize(page)
-    return body
+    """The record's body laid out in pages of ``page``'s size, with no table row cut in two
+    by a page break. Lines break between words only: Qt's default would break a word that
+    does not fit a narrow column anywhere ("Review- ing"), which reads as two words on paper.
+
+    Qt's text layout has no "keep this row together": where a page ends inside a row it
+    carries on with the row's remaining lines on the next page, so one chronology entry
+    reads as two. So the body is laid out, the first row that straddles a page end is found,
+    its table is cut there and carried on (header repeated) on a new page, and the body is
+    laid out again, until no row straddles. A row taller than a page cannot fit anywhere
+    whole; it starts a page and is let run on to the next."""
+    px_per_point = device.logicalDpiY() / 72
+    breaks: set[tuple[int, int]] = set()
+    while True:
+        body = QTextDocument()
+        body.documentLayout().setPaintDevice(device)
+        body.setDefaultFont(_font(BODY_POINTS))
+        body.setDocumentMargin(0)
+        option = body.defaultTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)
+        body.setDefaultTextOption(option)
+        body.setHtml(body_html(document, px_per_point=px_per_point, breaks=breaks))
+        body.setPageSize(page)
+        straddling = _first_straddling_row(document, body, page.height(), breaks)
+        # Each pass adds a break after every earlier one (rows before it do not move), so
+        # this ends after at most one pass per row.
+        if straddling is None:
+            return body
+        breaks.add(straddling)
+
+
+def _first_straddling_row(
+    document: Document, body: QTextDocument, page_height: float, breaks: set[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The first (table, row), as ``body_html`` counts them, whose text begins on one page
+    and ends on another; rows already made to start a page are left to run on."""
+    sizes = ([len(document.meta)] if document.meta else []) + [
+        len(s.table.rows) for s in document.sections if s.table is not None
+    ]
+    # Each table of the document is printed as one or more Qt tables (its pieces), in order.
+    pieces = [
+        (ordinal, start)
+        for ordinal, rows in enumerate(sizes)
+        for start, _end, _new_page in table_pieces(ordinal, rows, breaks)
+    ]
+    tables = [f for f in body.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    if len(tables) != len(pieces):
+        return None  # not the tables body_html made: nothing safe to move
+    layout = body.documentLayout()
+    for table, (ordinal, start) in zip(tables, pieces, strict=True):
+        header = table.format().headerRowCount()
+        for row in range(header, table.rows()):
+            key = (ordinal, start + row - header)
+            if key in breaks:
+                continue
+            top, bottom = _row_extent(table, row, layout)
+            if bottom > top and int(top // page_height) != int((bottom - 0.01) // page_height):
+                return key
+    return None
+
+
+def _row_extent(
+    table: QTextTable, row: int, layout: QAbstractTextDocumentLayout
+) -> tuple[float, float]:
+    """The top of the row's first line of text and the bottom of its last, on the body's
+    continuous strip of pages."""
+    top, bottom = float("inf"), float("-inf")
+    for column in range(table.columns()):
+        cell = table.cellAt(row, column)
+        block, last = cell.firstCursorPosition().block(), cell.lastCursorPosition().block()
+        while block.isValid():
+            origin = layout.blockBoundingRect(block).top()
+            lines = block.layout()
+            for n in range(lines.lineCount()):
+                rect = lines.lineAt(n).rect()
+                top = min(top, origin + rect.top())
+                bottom = max(bottom, origin + rect.bottom())
+            if block == last:
+                break
+            block = block.next()
+    return top, bottom
 
 
 def _paint(
