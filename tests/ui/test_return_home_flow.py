@@ -1,76 +1,80 @@
-"""A worker takes a demo child home: the assessment for return and the decision on the placement
-with parents are typed and finalised from the child's case, the care order is discharged
-(reason E4A), the case stays on the worker's laptop as support after return, with its items on
-the Due tab and the dashboard, the support plan meets its item, and six months on the outcome is
-due and recorded.
-
-The discharge itself arrives as a legal status record (the service's, or the returns team's);
-the laptop has no form for legal statuses, so the test writes it to the real store as sync
-would, and everything after it is the worker's own clicks and typing."""
+"""A worker takes a child home, against the live service: the assessment for return and the
+decision on the placement with parents are typed and finalised from the child's case, the care
+order is discharged (reason E4A) through "Record leaving care…", the sync carries the discharge to
+the service and the case stays on the worker's laptop as support after return, with its items on
+the Due tab and the dashboard; the support plan meets its item, and six months on the outcome is
+due and recorded, and synced."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
 
 from app import clock
 from app.dashboard import build
 from app.deadlines.engine import Status
-from app.demo import populate
-from app.models import LegalStatus, Placement
-from app.settings import Settings
-from app.store import Profile, Store
-from tests.conftest import PASSPHRASE, fast_kdf
-from tests.ui import views_support
+from app.models import Child, LegalStatus, Placement
+from tests.app import factories
+from tests.server.conftest import LiveServer
+from tests.sync.devices import Device
+from tests.ui import manager_support, sync_support, views_support
 from tests.ui.form_typist import click, fill_required
-from tests.ui.test_main_window import quiet_sync
 from ui.main_window import MainWindow
 from ui.views.assessment_form import AssessmentForm
 from ui.views.case_view import CaseView
+from ui.views.common import qdate
+from ui.views.leaving_care_dialog import LeavingCareDialog
 from ui.views.new_assessment import NewAssessmentDialog
 
+HISTORY_TAB = 1
 DUE_TAB = 3
-SHOTS = Path("/work/notes/shots/w30-home")
+SHOTS = Path("/work/notes/shots/w30-leave")
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[tuple[Profile, Store]]:
-    profile = Profile.create(
-        "demo", PASSPHRASE, worker="demo.worker", root=tmp_path, kdf=fast_kdf()
-    )
-    store = profile.unlock(PASSPHRASE)
-    populate(
-        store, children=30, visits_per_child=4, seed=views_support.DEMO_SEED, today=clock.today()
-    )
-    try:
-        yield profile, store
-    finally:
-        store.lock()
+def worker(server: LiveServer, tmp_path: Path) -> Iterator[Device]:
+    user = server.user("worker", server.team())
+    device = manager_support.signed_in(server, user, tmp_path, "worker-laptop", "worker")
+    yield device
+    device.close()
 
 
-def _child_at_home_on_a_care_order(store: Store) -> uuid.UUID:
-    """The demo's child on a care order placed with their parents (plan: return home)."""
-    with store.read() as session:
-        for status in session.scalars(
-            select(LegalStatus).where(LegalStatus.code == "C2", LegalStatus.end_date.is_(None))
-        ):
-            placed = session.scalars(
-                select(Placement).where(
-                    Placement.child_id == status.child_id,
-                    Placement.end_date.is_(None),
-                    Placement.placement_type == "P1",
-                )
-            ).first()
-            if placed is not None:
-                return status.child_id
-    raise AssertionError("the demo has no child on a care order placed with parents")
+def _child_at_home_on_a_care_order(device: Device) -> tuple[uuid.UUID, date]:
+    """A child of the worker's on a care order for a year, placed with their parents for two
+    months (plan: return home), already on the service. Returns the child and the order's
+    first day."""
+    today = clock.today()
+    ordered, placed = today - timedelta(days=365), today - timedelta(days=60)
+    with device.store.write() as session:
+        child = factories.child(
+            allocated_worker=device.user, given_name="Evie", family_name="Whitfield"
+        )
+        session.add(child)
+        session.flush()
+        session.add(LegalStatus(child_id=child.id, code="C2", start_date=ordered))
+        session.add(
+            Placement(
+                child_id=child.id,
+                placement_type="U6",
+                provider="PR1",
+                start_date=ordered,
+                end_date=placed,
+                reason_changed="CARPL",
+            )
+        )
+        session.add(
+            Placement(child_id=child.id, placement_type="P1", provider="PR0", start_date=placed)
+        )
+        child_id = child.id
+    summary = device.sync()
+    assert summary.ok, summary.errors
+    return child_id, ordered
 
 
 def _shot(widget: object, name: str) -> None:
@@ -112,13 +116,18 @@ def _due(case: CaseView) -> dict[str, Status]:
 
 
 def test_a_child_goes_home_and_support_after_return_follows(
-    qtbot: QtBot, demo: tuple[Profile, Store], monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, server: LiveServer, worker: Device, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # "Finalise this assessment?": the worker answers Yes.
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    profile, store = demo
-    child_id = _child_at_home_on_a_care_order(store)
-    window = MainWindow(store, Settings(), profile, sync_factory=quiet_sync)
+    store = worker.store
+    child_id, ordered = _child_at_home_on_a_care_order(worker)
+    window = MainWindow(
+        store,
+        sync_support.settings_for(server),
+        manager_support.profile_of(worker),
+        sync_factory=manager_support.quiet_sync,
+    )
     qtbot.addWidget(window)
     window.resize(*views_support.SCREEN)
     window.show()
@@ -139,19 +148,50 @@ def test_a_child_goes_home_and_support_after_return_follows(
     assert any("return home" in t for t in titles), titles
     assert any("with their parents" in t for t in titles), titles
 
-    # 2. The care order is discharged yesterday: the child went home as planned (E4A).
+    # 2. The care order is discharged yesterday: the child went home as planned (E4A). The
+    #    worker records it on the "Legal status and placements" tab; a day before the order
+    #    began is refused in words, and what was chosen stays.
     home_on = clock.today() - timedelta(days=1)
-    with store.write() as session:
-        for status in session.scalars(
-            select(LegalStatus).where(
-                LegalStatus.child_id == child_id, LegalStatus.end_date.is_(None)
-            )
-        ):
-            status.end_date, status.reason_ceased = home_on, "E4A"
-        for placed in session.scalars(
-            select(Placement).where(Placement.child_id == child_id, Placement.end_date.is_(None))
-        ):
-            placed.end_date, placed.reason_changed = home_on, "CARPL"
+    case.tabs.setCurrentIndex(HISTORY_TAB)
+    assert case.leaving_care_button.isEnabled()
+    click(qtbot, case.leaving_care_button)
+    qtbot.waitUntil(lambda: bool(case.findChildren(LeavingCareDialog)), timeout=5000)
+    dialog = case.findChildren(LeavingCareDialog)[-1]
+    assert dialog.reason_box.currentData() == "E4A"  # offered first
+    dialog.date_box.setDate(qdate(ordered - timedelta(days=1)))
+    with qtbot.waitSignal(dialog.sig_failed, timeout=10_000):
+        click(qtbot, dialog.save_button)
+    assert "cannot be before this legal status began" in dialog.error_text("end_date")
+    assert dialog.isVisible() and dialog.reason_box.currentData() == "E4A"
+    dialog.date_box.setDate(qdate(home_on))
+    qtbot.waitUntil(lambda: dialog.height() >= dialog.sizeHint().height(), timeout=5000)
+    _shot(window, "leaving-care-window")
+    _shot(dialog, "leaving-care-dialog")
+    with qtbot.waitSignal(case.sig_loaded, timeout=10_000):
+        click(qtbot, dialog.save_button)
+    assert case.case is not None
+    assert case.case.profile.legal_status == "Not looked after"
+    assert not case.leaving_care_button.isEnabled()
+    assert [p.end for p in case.case.placements if p.end is not None] == [
+        home_on,
+        clock.today() - timedelta(days=60),
+    ]
+
+    # The sync carries the discharge; the worker's caseload keeps the child.
+    summary = worker.sync()
+    assert summary.ok, summary.errors
+    pulled = server.client(worker.user).pull_all()
+    assert str(child_id) in pulled.records and str(child_id) not in pulled.removed
+    ended = [
+        r["fields"]
+        for r in pulled.records.values()
+        if r["record_type"] == "legal_status" and r["fields"]["child_id"] == str(child_id)
+    ]
+    assert ended == [
+        {**ended[0], "code": "C2", "end_date": home_on.isoformat(), "reason_ceased": "E4A"}
+    ]
+    with store.read() as session:
+        assert session.get(Child, child_id) is not None
 
     # 3. The case stays open: support after return home, on the Due tab and the dashboard.
     window.back()
@@ -191,3 +231,5 @@ def test_a_child_goes_home_and_support_after_return_follows(
         assert due["Outcome six months after return home"] is Status.DONE
         assert due["Outcome twelve months after return home"] is Status.UPCOMING
         _shot(window, "due-tab-six-months-on")
+    summary = worker.sync()
+    assert summary.ok, summary.errors

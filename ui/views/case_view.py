@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock
-from app.chronology import KINDS, CaseFile, ChildNotFound, open_case
+from app.chronology import KINDS, CaseFile, ChildNotFound, LegalStatusPeriod, open_case
+from app.codes import code_list
 from app.deadlines.engine import ACTION, is_action
 from app.store import Store
 from ui.exports.actions import export_chronology
@@ -37,6 +38,7 @@ from ui.models.due_model import DueModel
 from ui.tasks import run_task
 from ui.views.actions_panel import ActionsPanel
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
+from ui.views.leaving_care_dialog import LeavingCareDialog
 
 
 def _load(store: Store, child_id: uuid.UUID) -> CaseFile:
@@ -186,7 +188,40 @@ class CaseView(QWidget):
             lambda exc: self._failed(seq, exc),
         )
 
+    def record_leaving_care(self) -> LeavingCareDialog | None:
+        """Open the dialog that ends the current legal status (None if there is none)."""
+        current = self._current_status()
+        if self._case is None or current is None:
+            return None
+        dialog = LeavingCareDialog(
+            self._store,
+            self._child_id,
+            name=self._case.profile.name,
+            status=current.label,
+            started=current.start,
+            parent=self,
+        )
+        dialog.sig_saved.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    @property
+    def leaving_care_button(self) -> QPushButton:
+        return self._leave
+
     # ---- Private API
+
+    def _current_status(self) -> LegalStatusPeriod | None:
+        if self._case is None:
+            return None
+        return next(
+            (
+                s
+                for s in self._case.legal_statuses
+                if s.end is None and s.code in code_list("legal_status")
+            ),
+            None,
+        )
 
     def _build(self) -> None:
         self.setStyleSheet(FOCUS_STYLE)
@@ -261,6 +296,15 @@ class CaseView(QWidget):
             history.addWidget(label)
             history.addWidget(table, 1)
         self._status_table, self._placement_table = tables
+        self._leave = QPushButton("Record leav&ing care…")
+        self._leave.setAccessibleName("Record leaving care")
+        self._leave.setToolTip("End the current legal status and placement, with the reason.")
+        self._leave.setEnabled(False)
+        self._leave.clicked.connect(self.record_leaving_care)
+        leave_row = QHBoxLayout()
+        leave_row.addStretch(1)
+        leave_row.addWidget(self._leave)
+        history.insertLayout(0, leave_row)
         self._placement_table.activated.connect(self._open_placement_household)
 
         self._actions_panel = ActionsPanel(self._store, child_id=self._child_id)
@@ -363,6 +407,7 @@ class CaseView(QWidget):
         self._note.setEnabled(True)
         self._export.setEnabled(True)
         self._assess.setEnabled(True)
+        self._leave.setEnabled(self._current_status() is not None)
         self._chronology_model.set_entries(case.chronology)
         self._statuses.set_rows(
             [
