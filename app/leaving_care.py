@@ -75,9 +75,7 @@ def record_leaving_care(store: Store, child_id: uuid.UUID, on: date, reason: str
     if reason not in codes.code_list("reason_episode_ceased"):
         problems.append(FieldProblem("reason_ceased", "Choose why the child left care."))
     if on > clock.today():
-        problems.append(
-            FieldProblem("end_date", "The day they left care cannot be in the future.")
-        )
+        problems.append(FieldProblem("end_date", "The day they left care cannot be in the future."))
     with store.write() as session:
         looked_after = codes.code_list("legal_status")
         statuses = [
