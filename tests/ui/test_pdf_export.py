@@ -542,3 +542,33 @@ def test_no_table_row_is_split_across_pages(
     for page in pages:
         if any(word.startswith("B") and word[1:].isdigit() for word in page):
             assert {"Date", "Kind", "Record", "Summary", "Status"} <= page
+
+
+def test_a_row_taller_than_a_page_starts_a_page_and_runs_on(qapp: object) -> None:
+    """A row that cannot fit on any page whole is not pushed for ever: it starts a page (the
+    short row before it stays whole on the page before) and continues on the next."""
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QImage
+
+    from app.exports.document import Document, Header, Section, Table
+    from ui.exports.pdf import laid_out_body
+
+    rows = (("short", "one line"),) * 14 + (("long", "words " * 900),)
+    document = Document(
+        record_type="child",
+        record_id=uuid.uuid4(),
+        title="Chronology",
+        subject="A child",
+        header=Header(service="A service", marking="OFFICIAL-SENSITIVE"),
+        footer="",
+        sections=(Section("Chronology", table=Table(("When", "What"), rows, (20, 80))),),
+    )
+    device = QImage(800, 1100, QImage.Format.Format_RGB32)
+    body = laid_out_body(document, device, QSizeF(500, 400))
+    assert body.pageCount() >= 3
+    text = body.toPlainText()
+    assert text.count("short") == 14 and text.count("words") == 900
+    long = body.find("words")
+    top = body.documentLayout().blockBoundingRect(long.block()).top()
+    # Under the repeated header row at the top of its page, not under the short rows.
+    assert 0 < top % 400 < 60, top
