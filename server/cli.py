@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
         ),
     ):
         user.add_parser(name, help=text).add_argument("username")
+    swe = user.add_parser(
+        "set-swe", help="record a worker's Social Work England number (the 903's SW_ID)"
+    )
+    swe.add_argument("username")
+    swe.add_argument("number", nargs="?", help="e.g. SW123456")
+    swe.add_argument("--clear", action="store_true", help="remove the number")
     user.add_parser("list", help="list accounts")
     report_cli.add_grant_parsers(user)
 
@@ -116,6 +122,12 @@ def _parser() -> argparse.ArgumentParser:
         alloc.add_argument("kind", choices=["child", "household"])
         alloc.add_argument("subject_id")
         alloc.add_argument("worker")
+        alloc.add_argument(
+            "--reason",
+            help="the 903's reason for the change of social worker (SW_REASON: MANAGE, "
+            "FCONTA, LEFTRL, ORGRST, TSPROC, ABSENC, CHCHAN, PCCHAN, SWDIED, OTHERS); default "
+            "FCONTA for a first allocation, OTHERS for a reallocation",
+        )
 
     device = sub.add_parser("device", help="list or revoke laptops").add_subparsers(
         dest="action", required=True
@@ -360,6 +372,13 @@ def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> in
                 else "."
             )
         )
+    elif command == "user" and action == "set-swe":
+        if args.clear == (args.number is not None):
+            raise accounts.AdminError("Give either a number or --clear.")
+        user = accounts.set_swe_number(
+            session, username=args.username, number=args.number, actor=actor
+        )
+        print(f"{user.username}'s Social Work England number: {user.swe_number or 'none'}.")
     elif command == "user" and action in ("grant-reports", "revoke-reports"):
         report_cli.grant_command(session, args, actor)
     elif command == "user" and action == "abandon-unsent":
@@ -386,10 +405,12 @@ def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> in
             subject_id=subject_id,
             worker_username=args.worker,
             actor=actor,
+            reason=args.reason,
         )
         print(
             f"{args.kind} {subject_id} allocated to {result.worker}"
-            + (f" (was {result.previous})." if result.previous else ".")
+            + (f" (was {result.previous})" if result.previous else "")
+            + f"; reason {result.reason}."
         )
         if not result.record_found:
             print(f"Note: the server has no {args.kind} record with this id yet.")

@@ -16,6 +16,7 @@ from server.models.base import Base, table_of, utcnow
 from server.models.files import Blob, BlobChunk
 from server.models.records import (
     Allocation,
+    AllocationHistory,
     ChangeReceipt,
     Record,
     RecordVersion,
@@ -27,6 +28,7 @@ from server.models.records import (
 __all__ = [
     "ROLES",
     "Allocation",
+    "AllocationHistory",
     "AuditEvent",
     "Base",
     "Blob",

@@ -37,6 +37,8 @@ class UserAccount(Base):
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     disabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    #: Social Work England registration number (the 903's SW_ID); None until an admin sets it.
+    swe_number: Mapped[str | None] = mapped_column(String(16), default=None)
 
 
 class Device(Base):

@@ -10,7 +10,7 @@ makes revision order equal commit order.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
@@ -90,6 +90,29 @@ class Allocation(Base):
     worker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     allocated_at: Mapped[datetime] = mapped_column(default=utcnow)
     allocated_by: Mapped[str] = mapped_column(String(120))
+
+
+class AllocationHistory(Base):
+    """Who held a subject from when to when, and why it changed: kept for good (scope events
+    are purged after the offline limit), so the 903's social worker episodes can be reported.
+
+    Written in the same transaction as the allocation it records; the open row (no
+    ``end_date``) is the current holder's.
+    """
+
+    __tablename__ = "allocation_history"
+    __table_args__ = (Index("ix_allocation_history_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(BigID, primary_key=True, autoincrement=True)
+    subject_type: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[uuid.UUID]
+    worker_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None] = mapped_column(default=None)
+    #: The 903's SW_REASON code for the change that began this holding.
+    reason: Mapped[str] = mapped_column(String(6))
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ScopeEvent(Base):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
 import uuid
 from collections.abc import Sequence
@@ -143,6 +144,35 @@ def set_display_name(
     user = find_user(session, username=username)
     user.display_name = name
     audit.record_event(session, actor=actor, action="admin.user.rename", detail=f"user={username}")
+    return user
+
+
+#: A Social Work England registration number: "SW" and its digits (the 903's SW_ID must begin
+#: "SW"; csc-validator-be-903 rule SW02).
+SWE_NUMBER = re.compile(r"SW[0-9]{1,8}")
+
+
+def set_swe_number(
+    session: Session, *, username: str, number: str | None, actor: str
+) -> UserAccount:
+    """Record (or, with ``None``, clear) a worker's Social Work England registration number,
+    which the SSDA903 return reports as SW_ID for the children the worker held."""
+    user = find_user(session, username=username)
+    cleaned = None
+    if number is not None:
+        cleaned = "".join(number.split()).upper()
+        if not SWE_NUMBER.fullmatch(cleaned):
+            raise AdminError(
+                f"{number!r} is not a Social Work England registration number: "
+                'write "SW" followed by its digits, e.g. SW123456.'
+            )
+    user.swe_number = cleaned
+    audit.record_event(
+        session,
+        actor=actor,
+        action="admin.user.swe",
+        detail=f"user={username} swe={cleaned or '-'}",
+    )
     return user
 
 

@@ -148,6 +148,9 @@ def build_demo(
                 person(username, "worker", f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", team)
             )
 
+    # Social Work England numbers (made up, in SWE's format) for the 903's SW_ID.
+    for n, social_worker in enumerate([*managers.values(), *workers]):
+        social_worker.swe_number = f"SW{610001 + n}"
     w = DemoWriter(session, WriteBatch(session), rng, datetime.now(UTC).date())
     # The fostering team supervises the carer households; the permanency teams hold children.
     supervisors = [x for x in workers if x.team_id == workers[-1].team_id]

@@ -157,7 +157,7 @@ def write_child(
     name = given or rng.choice(GIVEN)
     child = Child(cid, owner, name, born, entered, household)
     child.legal, child.left_care = list(legal), left_care[0] if left_care else None
-    w.allocate(child.subject, owner)
+    w.allocate(child.subject, owner, since=entered)
     sex = rng.choice(("M", "F"))
     for_return = demo_returns.child_fields(cid, born, sex, w.today, entered)
     w.write(

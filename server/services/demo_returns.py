@@ -157,7 +157,7 @@ def adopted_child(
     child = Child(cid, owner, "Poppy", born, entered, foster_home)
     child.legal = [("C1", entered), ("C2", steps["C2"]), ("E1", steps["E1"])]
     child.left_care = adopted
-    w.allocate(child.subject, owner)
+    w.allocate(child.subject, owner, since=entered)
     facts = child_fields(cid, born, "F", today, entered)
     w.write(
         "child",

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from server.models import Allocation, UserAccount
+from server.services.allocation import FIRST_REASON, record_history
 from server.services.records import WriteBatch
 
 #: A subject on the wire: ("child" or "carer_household", its id).
@@ -55,7 +56,9 @@ class DemoWriter:
         self.records += 1
         return rid
 
-    def allocate(self, subject: Subject, owner: UserAccount) -> None:
+    def allocate(self, subject: Subject, owner: UserAccount, since: date | None = None) -> None:
+        """Allocate ``subject`` to ``owner``, with a history row from ``since`` (when the case
+        came to the service, for the 903's social worker episodes) or today."""
         self.session.add(
             Allocation(
                 subject_type=subject[0],
@@ -71,6 +74,15 @@ class DemoWriter:
             to_worker_id=owner.id,
             from_team_id=None,
             to_team_id=owner.team_id,
+        )
+        record_history(
+            self.session,
+            subject[0],
+            subject[1],
+            owner.id,
+            since or self.today,
+            FIRST_REASON,
+            "demo",
         )
 
     def past(self, days_max: int, days_min: int = 1) -> date:

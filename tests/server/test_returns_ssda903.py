@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import dataclasses
 import os
 import stat
 import uuid
@@ -24,6 +25,7 @@ from argon2 import PasswordHasher
 
 from server.cli import main
 from server.db import Database, migrate, open_database
+from server.models import UserAccount
 from server.services import accounts, audit, demo, demo_returns
 from server.services.returns import source, ssda903, ssda903_check
 from server.services.returns.source import ChildFile, Item, Records
@@ -34,6 +36,10 @@ from tests.server.lac_validator_env import validator_python
 def _last_complete_year() -> ssda903.CollectionYear:
     today = datetime.now(UTC).date()
     return ssda903.CollectionYear(today.year if today.month >= 4 else today.year - 1)
+
+
+#: csc-validator-be-903's rule for an SW_ID that is not a Social Work England number (blank here).
+SW_ID_RULE = "SW02STG1"
 
 
 @dataclass
@@ -90,7 +96,8 @@ def test_the_demo_services_return_passes_the_dfe_rules(
     made = ssda903.build(demo_service.records, year)
     ssda903.write(made, tmp_path)
     # Something to check in every table the demo records, not an empty return passing.
-    for table in ("Header", "Episodes", "Reviews", "OC2", "PlacedAdoption", "PrevPerm"):
+    tables = ("Header", "Episodes", "Reviews", "OC2", "PlacedAdoption", "PrevPerm", "SWEpisodes")
+    for table in tables:
         assert len(made.rows[table]) >= 10, table
     if years_back == 0:  # the demo's few are all recent
         assert made.rows["UASC"], "the demo has unaccompanied asylum-seeking children"
@@ -104,7 +111,11 @@ def _seeded(records: Records) -> tuple[Records, dict[str, tuple[uuid.UUID, str]]
     """A copy of the records with one known mistake in each of several children's records:
     the rule expected, and the child and field it must name."""
     seeded = Records(
-        copy.deepcopy(records.children), records.households, records.carers, records.workers
+        copy.deepcopy(records.children),
+        records.households,
+        records.carers,
+        records.workers,
+        holdings=dict(records.holdings),
     )
     year = _last_complete_year()
     made = ssda903.build(seeded, year)
@@ -150,6 +161,12 @@ def _seeded(records: Records) -> tuple[Records, dict[str, tuple[uuid.UUID, str]]
     child = pick(started)
     child.child.fields["previous_permanence"] = None
     expected["630"] = (child.child_id, "previous permanence order")
+    child = pick(looked_after)
+    unregistered = UserAccount(id=0, username="agency", swe_number=None)
+    seeded.holdings[child.child_id] = [
+        dataclasses.replace(h, worker=unregistered) for h in seeded.holdings[child.child_id]
+    ]
+    expected[SW_ID_RULE] = (child.child_id, "worker's Social Work England number (user set-swe)")
     return seeded, expected
 
 
@@ -331,7 +348,11 @@ def test_the_command_writes_private_files_audits_and_lists_errors(
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "0 error(s) found" in printed
-    assert "not written: sw_episodes.csv" in printed
+    assert "not written" not in printed
+    social_workers = list(csv.reader((out / "sw_episodes.csv").open(encoding="utf-8")))
+    assert social_workers[0] == ["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"]
+    assert len(social_workers) > 100
+    assert all(row[2].startswith("SW") and row[5] == "FCONTA" for row in social_workers[1:])
     header = list(csv.reader((out / "header.csv").open(encoding="utf-8")))
     assert header[0] == ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
     assert len(header) > 100

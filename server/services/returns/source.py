@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Record, Team, UserAccount
+from server.models import AllocationHistory, Record, Team, UserAccount
 
 #: The record types a return reads.
 RETURN_TYPES = (
@@ -78,6 +78,17 @@ class ChildFile:
         return f"{first} {self.child.get('family_name') or ''}".strip()
 
 
+@dataclass(frozen=True)
+class Holding:
+    """One row of a child's allocation history: who held the case from when to when, and the
+    903's reason the holding began."""
+
+    worker: UserAccount
+    start: date
+    end: date | None
+    reason: str
+
+
 @dataclass
 class Records:
     children: dict[uuid.UUID, ChildFile]
@@ -86,6 +97,8 @@ class Records:
     #: Workers by username, for the names and teams a list shows.
     workers: dict[str, UserAccount]
     teams: dict[int, str] = field(default_factory=dict)
+    #: Each child's allocation history, oldest first.
+    holdings: dict[uuid.UUID, list[Holding]] = field(default_factory=dict)
 
 
 def load(session: Session) -> Records:
@@ -127,7 +140,17 @@ def load(session: Session) -> Records:
             carers[household].append(item)
     workers = {user.username: user for user in session.scalars(select(UserAccount))}
     teams = {team.id: team.name for team in session.scalars(select(Team))}
-    return Records(children, households, dict(carers), workers, teams)
+    by_id = {user.id: user for user in workers.values()}
+    holdings: dict[uuid.UUID, list[Holding]] = defaultdict(list)
+    for held in session.scalars(
+        select(AllocationHistory)
+        .where(AllocationHistory.subject_type == "child")
+        .order_by(AllocationHistory.start_date, AllocationHistory.id)
+    ):
+        holdings[held.subject_id].append(
+            Holding(by_id[held.worker_id], held.start_date, held.end_date, held.reason)
+        )
+    return Records(children, households, dict(carers), workers, teams, dict(holdings))
 
 
 def _uuid(value: Any) -> uuid.UUID | None:

@@ -18,7 +18,11 @@ Every table is computed from the service's records:
 - **UASC**: children recorded as unaccompanied asylum-seeking, with the date that ceased.
 - **Missing**: signed-off "missing or away from placement" forms
   (``resources/forms/missing_episode``) of periods open in the year.
-- **OC3**, **SWEpisodes** and (from 2026/27) **DoLo**: the records do not
+- **SWEpisodes** (from 2023/24): the child's allocation history (``allocation_history``, kept
+  by every allocation) in the year, SW_ID the worker's Social Work England number
+  (``user set-swe``), SW_REASON the reason recorded with the allocation. A holding that began
+  and ended the same day (a same-day correction) is left out: the 903 counts whole days.
+- **OC3** and (from 2026/27) **DoLo**: the records do not
   yet hold what these need (see ``server/README.md``); the files are written with their header
   only, so nothing is reported that was not recorded.
 
@@ -39,7 +43,7 @@ from typing import Any, Final
 
 import resources
 from server.reports import files
-from server.services.returns.source import ChildFile, Item, Records, as_date
+from server.services.returns.source import ChildFile, Holding, Item, Records, as_date
 
 #: Each file's name and columns, in the DfE's order.
 TABLES: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
@@ -116,10 +120,7 @@ FIRST_YEAR: Final[dict[str, int]] = {"SWEpisodes": 2024, "DoLo": 2027}
 SUPPORTED: Final = range(2023, 2028)
 
 #: Tables the year's return has that the service cannot make, and why (printed with the files).
-NOT_HELD: Final[dict[str, str]] = {
-    "SWEpisodes": "the service does not hold its workers' Social Work England registration "
-    "numbers (SW_ID), so social worker episodes cannot be reported from its allocations",
-}
+NOT_HELD: Final[dict[str, str]] = {}
 HEALTH_KIND: Final = "CHILD_HEALTH_OUTCOMES"
 ADOPTION_KIND: Final = "ADOPTION_DECISIONS"
 MISSING_KIND: Final = "MISSING_EPISODE"
@@ -272,6 +273,8 @@ def build(records: Records, year: CollectionYear) -> Return:
             _add(made, "PlacedAdoption", child, decision, _placed_row(child, code, decision))
         for form in _missing(child, year):
             _add(made, "Missing", child, form, _missing_row(child, code, form, year))
+        for holding in _holdings(records, child, year):
+            _add(made, "SWEpisodes", child, holding, _sw_row(child, code, holding, year))
         adopted = [e for e in episodes if e.rec in _ADOPTED and e.end and e.end <= year.end]
         if adopted:
             _add(made, "AD1", child, adopted[-1], _ad1(child, code, adopted[-1], records))
@@ -582,6 +585,31 @@ def _ad1(child: ChildFile, code: str, adopted: Episode, records: Records) -> dic
         "NB_ADOPTR": answers.get("number_of_adopters") or "",
         "SEX_ADOPTR": answers.get("sex_of_adopters") or "",
         "LS_ADOPTR": answers.get("legal_status_of_adopters") or "",
+    }
+
+
+# ---- social worker episodes
+
+
+def _holdings(records: Records, child: ChildFile, year: CollectionYear) -> list[Holding]:
+    """The child's holdings that overlap the year, less any that lasted no whole day."""
+    return [
+        h
+        for h in records.holdings.get(child.child_id, [])
+        if h.start <= year.end
+        and (h.end is None or h.end >= year.start)
+        and (h.end is None or h.end > h.start)
+    ]
+
+
+def _sw_row(child: ChildFile, code: str, holding: Holding, year: CollectionYear) -> dict[str, str]:
+    return {
+        "CHILD": code,
+        "DOB": _d(child.born),
+        "SW_ID": holding.worker.swe_number or "",
+        "SW_DECOM": _d(holding.start),
+        "SW_DEC": _d(holding.end) if holding.end and holding.end <= year.end else "",
+        "SW_REASON": holding.reason,
     }
 
 

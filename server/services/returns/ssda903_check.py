@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from server.services.returns.source import ChildFile, Item
+from server.services.returns.source import ChildFile, Holding, Item
 from server.services.returns.ssda903 import Episode, Return
 
 RUNNER: Final = Path(__file__).with_name("lac_validator_run.py")
@@ -74,6 +74,10 @@ COLUMN_SOURCES: Final[dict[str, tuple[str, str, str]]] = {
     "NB_ADOPTR": ("form", "number_of_adopters", "number of adopters"),
     "SEX_ADOPTR": ("form", "sex_of_adopters", "adopters' sex"),
     "LS_ADOPTR": ("form", "legal_status_of_adopters", "adopters' legal status"),
+    "SW_ID": ("allocation", "swe_number", "worker's Social Work England number (user set-swe)"),
+    "SW_DECOM": ("allocation", "start_date", "date the worker was allocated"),
+    "SW_DEC": ("allocation", "end_date", "date the worker's allocation ended"),
+    "SW_REASON": ("allocation", "reason", "reason for the change of social worker"),
     "FOSTER_CARE": ("placement", "placement_type", "placement type (adopted by foster carers)"),
 }
 #: Where a rule's columns are not where the mistake is put right: "information on previous
@@ -85,6 +89,7 @@ _WHERE: Final = {
     "placement": "the placement",
     "review": "the review",
     "form": "the form",
+    "allocation": "the allocation history",
 }
 
 
@@ -178,6 +183,11 @@ def explain(made: Return, issue: dict[str, Any]) -> list[Finding]:
         elif record is not None and record_type in ("review", "form"):
             day = record.get("review_date") or record.get("started_date") or ""
             where = f"{where} dated {day}"
+        elif isinstance(origin, Holding):
+            where = (
+                f"the allocation to {origin.worker.username} from "
+                f"{origin.start.strftime('%d/%m/%Y')}"
+            )
         elif record is None and record_type == "form":
             where = "a signed-off form for the year (none recorded)"
         out.append(
