@@ -107,6 +107,45 @@ def test_the_demo_services_return_passes_the_dfe_rules(
     assert [f.line() for f in result.findings] == []
 
 
+def test_a_change_of_social_worker_in_the_year_passes_and_a_gap_is_reported(
+    demo_service: DemoService, lac_validator: Path, tmp_path: Path
+) -> None:
+    """The demo's children each have one social worker; here some change worker a hundred
+    days into the year (one episode ends the day the next begins: no errors), and one child's
+    new worker starts a month after the last left, which the validator reports for that child."""
+    records = demo_service.records
+    year = _last_complete_year()
+    made = ssda903.build(records, year)
+    held_all_year = [
+        child
+        for child, holding in made.origins["SWEpisodes"]
+        if holding.start < year.start and holding.end is None
+    ]
+    assert len(held_all_year) >= 6
+    other = next(u for u in records.workers.values() if u.swe_number and u.role == "worker")
+    changed = dict(records.holdings)
+    handover = year.start + timedelta(days=100)
+    for n, child in enumerate(held_all_year[:6]):
+        first = changed[child.child_id][-1]
+        starts = handover + timedelta(days=30 if n == 5 else 0)
+        changed[child.child_id] = [
+            *changed[child.child_id][:-1],
+            dataclasses.replace(first, end=handover),
+            source.Holding(other, starts, None, "LEFTRL"),
+        ]
+    gap = held_all_year[5]
+    seeded = Records(
+        records.children, records.households, records.carers, records.workers, holdings=changed
+    )
+    made = ssda903.build(seeded, year)
+    ssda903.write(made, tmp_path)
+    result = ssda903_check.check(made, tmp_path, lac_validator, demo_returns.LA_CODE)
+    assert result.findings, "a month without a social worker is reported"
+    assert {f.child_id for f in result.findings} == {str(gap.child_id)}
+    assert all(f.table == "SWEpisodes" and f.rule.startswith("SW") for f in result.findings)
+    assert any("the allocation to" in f.line() for f in result.findings)
+
+
 def _seeded(records: Records) -> tuple[Records, dict[str, tuple[uuid.UUID, str]]]:
     """A copy of the records with one known mistake in each of several children's records:
     the rule expected, and the child and field it must name."""
