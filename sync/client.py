@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode
 
 import orjson
 import requests
+import urllib3
 from pydantic import BaseModel, ValidationError
 from requests.hooks import dispatch_hook
 from requests.structures import CaseInsensitiveDict
@@ -367,8 +368,15 @@ class ServiceClient:
                 "The service took too long to answer. Your work is saved on this laptop and "
                 "will be sent next time."
             ) from None
-        except requests.exceptions.ConnectionError:
-            raise ServiceUnavailable(UNREACHABLE, unreachable=True) from None
+        except requests.exceptions.ConnectionError as exc:
+            if _never_connected(exc):
+                raise ServiceUnavailable(UNREACHABLE, unreachable=True) from None
+            # The request may have reached the service and only its answer was lost: as unknown
+            # as a timeout, so it is tried again (the same change ids are recognised).
+            raise ServiceUnavailable(
+                "The connection to the service dropped before its answer arrived. Your work is "
+                "saved on this laptop and will be sent again."
+            ) from None
         except (
             requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError,
@@ -483,3 +491,15 @@ def _code(response: requests.Response) -> str | None:
         return str(response.json().get("code"))
     except (ValueError, AttributeError):
         return None
+
+
+def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    """Whether no connection was made at all (refused, no route, name not found), as against
+    one that broke after the request went: only the first means nothing is there to answer, so
+    trying again at once would only keep the worker waiting."""
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, urllib3.exceptions.MaxRetryError):
+        reason = reason.reason
+    return isinstance(
+        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
+    )
