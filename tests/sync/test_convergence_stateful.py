@@ -658,7 +658,6 @@ def new_root(tmp_path: Path) -> Iterator[Callable[[], Path]]:
 
 @pytest.mark.slow
 @pytest.mark.xfail(
-    raises=AssertionError,
     strict=False,
     reason=(
         "Open defect found 2026-12-07 by this test's fixed examples (issue 23 left open for it): "
