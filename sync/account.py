@@ -17,12 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import ProfileState
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, profile_values
 from sync.client import Credentials, ServiceClient
 from sync.protocol.messages import TokenPair
 
@@ -112,12 +111,8 @@ def forget(store: Store) -> None:
 
 def _get(store: Store, key: str) -> str | None:
     with store.read() as session:
-        return session.scalar(select(ProfileState.value).where(ProfileState.key == key))
+        return profile_values.read(session, key)
 
 
 def _put(session: Session, key: str, value: str) -> None:
-    state = session.get(ProfileState, key)
-    if state is None:
-        session.add(ProfileState(key=key, value=value))
-    else:
-        state.value = value
+    profile_values.put(session, key, value)

@@ -12,11 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 
-from app.models import ProfileState
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, profile_values
 from sync import account
 from sync.client import ServiceUnavailable
 from sync.team import OFFLINE, NoFigures
@@ -100,18 +98,13 @@ def fetch(store: Store, settings: Settings) -> Fetched:
     finally:
         client.close()
     with store.write(remote=True) as session:
-        text = figures.model_dump_json()
-        state = session.get(ProfileState, FIGURES_KEY)
-        if state is None:
-            session.add(ProfileState(key=FIGURES_KEY, value=text))
-        else:
-            state.value = text
+        profile_values.put(session, FIGURES_KEY, figures.model_dump_json())
     return Fetched(figures=figures, live=True)
 
 
 def kept(store: Store) -> Figures | None:
     with store.read() as session:
-        raw = session.scalar(select(ProfileState.value).where(ProfileState.key == FIGURES_KEY))
+        raw = profile_values.read(session, FIGURES_KEY)
     return Figures.model_validate_json(raw) if raw else None
 
 

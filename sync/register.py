@@ -11,11 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from app.models import ProfileState
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, profile_values
 from sync import account
 from sync.client import ServiceUnavailable
 from sync.protocol.register import CarerRegister
@@ -52,19 +49,14 @@ def fetch(store: Store, settings: Settings) -> RegisterAnswer:
     finally:
         client.close()
     with store.write(remote=True) as session:
-        state = session.get(ProfileState, REGISTER_KEY)
-        text = register.model_dump_json()
-        if state is None:
-            session.add(ProfileState(key=REGISTER_KEY, value=text))
-        else:
-            state.value = text
+        profile_values.put(session, REGISTER_KEY, register.model_dump_json())
     return RegisterAnswer(register, live=True)
 
 
 def kept(store: Store) -> CarerRegister | None:
     """The last register the service sent, or None."""
     with store.read() as session:
-        raw = session.scalar(select(ProfileState.value).where(ProfileState.key == REGISTER_KEY))
+        raw = profile_values.read(session, REGISTER_KEY)
     return CarerRegister.model_validate_json(raw) if raw else None
 
 

@@ -12,11 +12,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select
-
-from app.models import ProfileState
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, profile_values
 from sync import account
 from sync.client import ServiceRefused, ServiceUnavailable
 from sync.protocol.team import AllocationDone, AllocationRequest, TeamOverview
@@ -55,19 +52,14 @@ def fetch(store: Store, settings: Settings) -> TeamFigures:
     finally:
         client.close()
     with store.write(remote=True) as session:
-        state = session.get(ProfileState, TEAM_KEY)
-        text = overview.model_dump_json()
-        if state is None:
-            session.add(ProfileState(key=TEAM_KEY, value=text))
-        else:
-            state.value = text
+        profile_values.put(session, TEAM_KEY, overview.model_dump_json())
     return TeamFigures(overview, live=True)
 
 
 def kept(store: Store) -> TeamOverview | None:
     """The last figures the service sent, or None."""
     with store.read() as session:
-        raw = session.scalar(select(ProfileState.value).where(ProfileState.key == TEAM_KEY))
+        raw = profile_values.read(session, TEAM_KEY)
     return TeamOverview.model_validate_json(raw) if raw else None
 
 
