@@ -73,6 +73,10 @@ def get_figures(
 
 
 def body(figures: ServiceFigures) -> ServiceFiguresBody:
+    """The figures as the wire schema. The reports name their measures and groups as plain
+    strings taken from resources/reports/figures.toml (data a service may change); the schema
+    lists them as Literals for the laptop, so pydantic checks each value here at run time, which
+    is what the arg-type ignores below stand for."""
     return ServiceFiguresBody(
         period_start=figures.period.start,
         period_end=figures.period.end,
