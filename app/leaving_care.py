@@ -12,34 +12,32 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 
+import resources
 from app import clock, codes
 from app.errors import FieldProblem, ValidationError
 from app.models import LegalStatus, Placement
 from app.store import Store
 
-#: The reasons a worker records most, in the order the dialog offers them: going home as
-#: planned first. The words are the SSDA903 list's (``resources/codes/ssda903.toml``).
-COMMON_REASONS: tuple[str, ...] = (
-    "E4A",
-    "E4B",
-    "E13",
-    "E41",
-    "E45",
-    "E46",
-    "E47",
-    "E48",
-    "E11",
-    "E12",
-    "E17",
-    "E5",
-    "E6",
-    "E7",
-    "E3",
-    "E8",
-)
+#: The service's list of reasons (``resources/codes/service.toml``), in the dialog's order.
+REASON_LIST = "leaving_care_reason"
+
+
+class ReasonListError(ValueError):
+    """The service's list of reasons for leaving care names an SSDA903 reason the 903 list
+    does not have (a typo in ``resources/codes/service.toml``): said at once, not recorded."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a worker may give: the service's words and the SSDA903 REC it records."""
+
+    key: str
+    words: str
+    ssda903: str
 
 
 class NotLookedAfter(LookupError):
@@ -60,10 +58,30 @@ class LeftCare:
     placement_ids: tuple[uuid.UUID, ...]
 
 
+@cache
+def reason_list() -> tuple[Reason, ...]:
+    """The reasons the service offers, in its order. Each maps to a REC on the 903's list;
+    one that does not is a mistake in the data, refused here rather than written to a record
+    the 903 return would then refuse."""
+    rec = codes.code_list("reason_episode_ceased")
+    found = []
+    for key, entry in resources.load_toml("codes", "service.toml")[REASON_LIST].items():
+        if entry["ssda903"] not in rec:
+            raise ReasonListError(
+                f"Leaving care reason {key} maps to {entry['ssda903']!r}, which is not an SSDA903 "
+                "reason an episode ceased (resources/codes/ssda903.toml)."
+            )
+        found.append(Reason(key, str(entry["label"]), str(entry["ssda903"])))
+    return tuple(found)
+
+
 def reasons() -> dict[str, str]:
-    """The common reasons, code to words (codes a service removed from the list are left out)."""
-    words = codes.code_list("reason_episode_ceased")
-    return {code: words[code].label for code in COMMON_REASONS if code in words}
+    """The reasons offered, SSDA903 code to the service's words, in the service's order (the
+    first reason given for a code names it)."""
+    out: dict[str, str] = {}
+    for reason in reason_list():
+        out.setdefault(reason.ssda903, reason.words)
+    return out
 
 
 def record_leaving_care(store: Store, child_id: uuid.UUID, on: date, reason: str) -> LeftCare:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import clock, leaving_care
+from app import clock, codes, leaving_care
 from app.errors import ValidationError
 from app.models import LegalStatus, OutboxEntry, Placement
 from app.store import Store
@@ -83,3 +83,25 @@ def test_a_wrong_day_or_no_reason_is_refused_in_words_and_nothing_ends(
 def test_going_home_as_planned_is_offered_first() -> None:
     offered = list(leaving_care.reasons())
     assert offered[0] == "E4A" and "X1" not in offered
+
+
+def test_the_reasons_are_the_services_data_each_recording_a_903_reason() -> None:
+    offered = leaving_care.reason_list()
+    rec = codes.code_list("reason_episode_ceased")
+    assert all(r.ssda903 in rec for r in offered)
+    assert offered[0].words == "Went home to parent(s) as part of the care plan"
+    assert leaving_care.reasons()["E4A"] == offered[0].words
+
+
+def test_a_reason_mapped_to_no_903_code_is_refused_when_the_list_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    typo = {"leaving_care_reason": {"HOME": {"label": "Went home", "ssda903": "E4Z"}}}
+    monkeypatch.setattr(leaving_care.resources, "load_toml", lambda *_parts: typo)
+    leaving_care.reason_list.cache_clear()
+    try:
+        with pytest.raises(leaving_care.ReasonListError, match="HOME maps to 'E4Z'"):
+            leaving_care.reason_list()
+    finally:
+        monkeypatch.undo()
+        leaving_care.reason_list.cache_clear()
