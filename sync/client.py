@@ -245,6 +245,11 @@ class ServiceClient:
         """The signed-in manager's team, as the service works it out (managers only)."""
         return _read(team_protocol.TeamOverview, self._call("GET", "/v1/team/overview", raw=True))
 
+    def team_reentries(self) -> team_protocol.TeamReentries:
+        """The signed-in manager's team's re-entries to care after going home (managers only;
+        a service too old to say answers 404)."""
+        return _read(team_protocol.TeamReentries, self._call("GET", "/v1/team/reentries", raw=True))
+
     def carer_register(self) -> register_protocol.CarerRegister:
         """Every approved carer household with its placements and free places (the service's
         workers and managers only)."""

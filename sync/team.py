@@ -15,10 +15,11 @@ from typing import Literal
 from app.settings import Settings
 from app.store import Store, profile_values
 from sync import account
-from sync.client import ServiceRefused, ServiceUnavailable
-from sync.protocol.team import AllocationDone, AllocationRequest, TeamOverview
+from sync.client import ServiceClient, ServiceRefused, ServiceUnavailable
+from sync.protocol.team import AllocationDone, AllocationRequest, TeamOverview, TeamReentries
 
 TEAM_KEY = "team_overview"
+REENTRIES_KEY = "team_reentries"
 OFFLINE = (
     "This laptop is not connected to a service, so it has no team figures. Connect it in Settings."
 )
@@ -31,6 +32,9 @@ class TeamFigures:
     live: bool
     #: Why the figures are not live, in the worker's words.
     reason: str = ""
+    #: Children back in care within the window after going home (None: a service too old to
+    #: say, and none kept).
+    reentries: TeamReentries | None = None
 
 
 class NoFigures(Exception):
@@ -47,13 +51,16 @@ def fetch(store: Store, settings: Settings) -> TeamFigures:
         return _kept_or_raise(store, OFFLINE)
     try:
         overview = client.team_overview()
+        reentries = _reentries(client)
     except ServiceUnavailable as exc:
         return _kept_or_raise(store, str(exc))
     finally:
         client.close()
     with store.write(remote=True) as session:
         profile_values.put(session, TEAM_KEY, overview.model_dump_json())
-    return TeamFigures(overview, live=True)
+        if reentries is not None:
+            profile_values.put(session, REENTRIES_KEY, reentries.model_dump_json())
+    return TeamFigures(overview, live=True, reentries=reentries)
 
 
 def kept(store: Store) -> TeamOverview | None:
@@ -61,6 +68,23 @@ def kept(store: Store) -> TeamOverview | None:
     with store.read() as session:
         raw = profile_values.read(session, TEAM_KEY)
     return TeamOverview.model_validate_json(raw) if raw else None
+
+
+def kept_reentries(store: Store) -> TeamReentries | None:
+    """The last re-entries to care the service sent, or None."""
+    with store.read() as session:
+        raw = profile_values.read(session, REENTRIES_KEY)
+    return TeamReentries.model_validate_json(raw) if raw else None
+
+
+def _reentries(client: ServiceClient) -> TeamReentries | None:
+    """The team's re-entries to care; None from a service too old to say (404)."""
+    try:
+        return client.team_reentries()
+    except ServiceRefused as exc:
+        if exc.status == 404:
+            return None
+        raise
 
 
 def allocate(
@@ -86,7 +110,15 @@ def _kept_or_raise(store: Store, reason: str) -> TeamFigures:
     overview = kept(store)
     if overview is None:
         raise NoFigures(reason)
-    return TeamFigures(overview, live=False, reason=reason)
+    return TeamFigures(overview, live=False, reason=reason, reentries=kept_reentries(store))
 
 
-__all__ = ["NoFigures", "ServiceRefused", "TeamFigures", "allocate", "fetch", "kept"]
+__all__ = [
+    "NoFigures",
+    "ServiceRefused",
+    "TeamFigures",
+    "allocate",
+    "fetch",
+    "kept",
+    "kept_reentries",
+]

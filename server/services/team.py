@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.deadlines import from_documents
+from app import codes
+from app.deadlines import from_documents, return_home
+from app.deadlines import rules as rule_table
+from app.deadlines.calendar import add
 from app.deadlines.engine import Status
 from server.core.caller import Caller
 from server.core.errors import ServiceError, not_found
@@ -33,8 +38,10 @@ from sync.protocol.team import (
     AllocationDone,
     AllocationRequest,
     Laptop,
+    Reentry,
     SubjectFigures,
     TeamOverview,
+    TeamReentries,
     WorkerFigures,
 )
 
@@ -55,6 +62,9 @@ DEADLINE_TYPES = (
 #: A draft older than this is shown to the manager as one that may have been forgotten.
 OLD_DRAFT = timedelta(days=7)
 KINDS = {"child": "child", "carer_household": "household"}
+#: How far back the Team page lists re-entries to care: a year, the period the service's
+#: figures count returns home over.
+REENTRIES_SHOWN_MONTHS = 12
 
 
 def overview(
@@ -71,16 +81,7 @@ def overview(
             .order_by(UserAccount.display_name, UserAccount.username)
         )
     )
-    by_id = {member.id: member for member in members}
-    holders: dict[uuid.UUID, UserAccount] = {}
-    kinds: dict[uuid.UUID, str] = {}
-    for subject_type, subject_id, worker_id in session.execute(
-        select(Allocation.subject_type, Allocation.subject_id, Allocation.worker_id).where(
-            Allocation.worker_id.in_(list(by_id))
-        )
-    ):
-        holders[subject_id] = by_id[worker_id]
-        kinds[subject_id] = subject_type
+    holders, kinds = _holders(session, members)
 
     in_team = scope.in_scope_clause(caller, Record.subject_type, Record.subject_id)
     documents = [
@@ -110,8 +111,8 @@ def overview(
     open_actions: dict[int, int] = defaultdict(int)
     for doc in documents:
         if doc.record_type == "child" and doc.record_id in holders:
-            given = doc.fields.get("preferred_name") or doc.fields["given_name"]
-            names[doc.record_id] = f"{given} {doc.fields['family_name']}"
+            if doc.fields.get("case_open", True):  # a closed case is off the caseload
+                names[doc.record_id] = _child_name(doc.fields)
         elif doc.record_type == "carer_household" and doc.record_id in holders:
             names[doc.record_id] = str(doc.fields.get("name", ""))
         elif doc.record_type == "action" and not doc.fields.get("completed_date"):
@@ -180,6 +181,79 @@ def overview(
     return TeamOverview(team=team.name, as_of=now, today=today, workers=workers, subjects=subjects)
 
 
+def reentries(
+    session: Session, *, caller: Caller, today: date | None = None, now: datetime | None = None
+) -> TeamReentries:
+    """The caller's team's children who came back into care within the rule table's
+    ``reentry_months`` of going home, on a day in the last ``REENTRIES_SHOWN_MONTHS`` up to
+    ``today``, latest first. Read from the legal status history the laptops pushed, by
+    ``app.deadlines.return_home`` as the child's record and the service figures read it."""
+    team = _own_team(session, caller)
+    now = now or utcnow()
+    today = today or now.date()
+    table = rule_table.load()
+    members = list(
+        session.scalars(
+            select(UserAccount).where(
+                UserAccount.team_id == team.id, UserAccount.disabled.is_(False)
+            )
+        )
+    )
+    holders, kinds = _holders(session, members)
+    children = {s for s, kind in kinds.items() if kind == "child"}
+    in_team = scope.in_scope_clause(caller, Record.subject_type, Record.subject_id)
+    names: dict[uuid.UUID, str] = {}
+    periods: dict[uuid.UUID, list[return_home.Ended]] = defaultdict(list)
+    for record_id, record_type, fields in session.execute(
+        select(Record.record_id, Record.record_type, Record.fields).where(
+            Record.deleted.is_(False), Record.record_type.in_(("child", "legal_status")), in_team
+        )
+    ):
+        if record_type == "child" and record_id in children:
+            names[record_id] = _child_name(fields)
+        elif record_type == "legal_status":
+            child_id = uuid.UUID(str(fields["child_id"]))
+            end = fields.get("end_date")
+            periods[child_id].append(
+                (
+                    date.fromisoformat(fields["start_date"]),
+                    date.fromisoformat(end) if end else None,
+                    str(fields["code"]),
+                    fields.get("reason_ceased"),
+                )
+            )
+    since = add(today, -REENTRIES_SHOWN_MONTHS, "months")
+    looked_after = set(codes.code_list("legal_status"))
+    found: list[Reentry] = []
+    for child_id, name in names.items():
+        for back in return_home.returns_home(
+            periods.get(child_id, []), looked_after, table.return_home_reasons
+        ):
+            came_back = back.came_back
+            if (
+                came_back is not None
+                and since < came_back <= today
+                and back.reentered_within(table.reentry_months)
+            ):
+                found.append(
+                    Reentry(
+                        subject_id=child_id,
+                        name=name,
+                        worker=holders[child_id].username,
+                        returned_home=back.returned,
+                        came_back=came_back,
+                    )
+                )
+    found.sort(key=lambda r: (r.came_back, r.name), reverse=True)
+    return TeamReentries(
+        as_of=now,
+        today=today,
+        window_months=table.reentry_months,
+        shown_months=REENTRIES_SHOWN_MONTHS,
+        reentries=found,
+    )
+
+
 def reallocate(session: Session, *, caller: Caller, request: AllocationRequest) -> AllocationDone:
     """Move a child or household held in the caller's team to another member of it, through
     the same allocation as the admin command (scope events, the record's worker field, audit)."""
@@ -237,6 +311,28 @@ def _own_team(session: Session, caller: Caller) -> Team:
     if team is None:
         raise not_found("team")
     return team
+
+
+def _holders(
+    session: Session, members: list[UserAccount]
+) -> tuple[dict[uuid.UUID, UserAccount], dict[uuid.UUID, str]]:
+    """Who in the team holds each child and household, and each one's record type."""
+    by_id = {member.id: member for member in members}
+    holders: dict[uuid.UUID, UserAccount] = {}
+    kinds: dict[uuid.UUID, str] = {}
+    for subject_type, subject_id, worker_id in session.execute(
+        select(Allocation.subject_type, Allocation.subject_id, Allocation.worker_id).where(
+            Allocation.worker_id.in_(list(by_id))
+        )
+    ):
+        holders[subject_id] = by_id[worker_id]
+        kinds[subject_id] = subject_type
+    return holders, kinds
+
+
+def _child_name(fields: Mapping[str, Any]) -> str:
+    given = fields.get("preferred_name") or fields["given_name"]
+    return f"{given} {fields['family_name']}"
 
 
 def _laptops(session: Session, members: list[UserAccount]) -> dict[int, list[Laptop]]:

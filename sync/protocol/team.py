@@ -60,6 +60,32 @@ class TeamOverview(WireModel):
     subjects: list[SubjectFigures]
 
 
+class Reentry(WireModel):
+    """A child of the team who came back into care within the service's window after going
+    home: the service is judged on returns home that last, so the manager sees each one."""
+
+    subject_id: uuid.UUID
+    name: str
+    worker: str
+    #: The day their looked-after status ended with a return-home reason (903 REC E4A).
+    returned_home: date
+    #: The day a looked-after status began again.
+    came_back: date
+
+
+class TeamReentries(WireModel):
+    """The team's re-entries to care (``GET /v1/team/reentries``): children who came back into
+    care within ``window_months`` of going home, on a day in the last ``shown_months``, latest
+    first. A route of its own, not a field on the overview, because answers refuse unknown
+    fields and an older laptop would then refuse the whole overview."""
+
+    as_of: datetime
+    today: date
+    window_months: int
+    shown_months: int
+    reentries: list[Reentry]
+
+
 class AllocationRequest(WireModel):
     kind: Literal["child", "household"]
     subject_id: uuid.UUID

@@ -6,6 +6,7 @@ offline shows the last figures kept, marked as of when the service worked them o
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,17 @@ from PySide6.QtWidgets import QPushButton, QToolBar
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from app.models import Child
+from app import clock
+from app.models import Child, LegalStatus
 from app.settings import Settings
+from sync import team as team_sync
 from tests.app import factories
 from tests.server.conftest import LiveServer
 from tests.ui import manager_support, page_walk, sync_support
 from ui import tasks
 from ui.main_window import MainWindow
 from ui.views.case_view import CaseView
+from ui.views.common import uk_date
 from ui.views.household_view import HouseholdView
 from ui.views.team import ReallocateDialog, TeamView
 
@@ -183,3 +187,50 @@ def test_a_household_opens_from_the_team_page(
     assert isinstance(opened, HouseholdView)
     qtbot.waitUntil(lambda: opened.file is not None, timeout=10_000)
     assert opened.file is not None and opened.file.profile.household_id == made.id
+
+
+def test_a_child_back_in_care_soon_after_going_home_is_flagged_to_the_manager(
+    qtbot: QtBot, server: LiveServer, team: manager_support.Team
+) -> None:
+    """The worker records that Child0 went home (E4A) ten weeks ago and came back into care
+    three weeks later; after one sync each the manager's Team page names the child, when
+    they went home and came back and how long they were at home, and opens their case."""
+    today = clock.today()
+    went, back = today - timedelta(weeks=10), today - timedelta(weeks=7)
+    with team.worker.store.write() as session:
+        child = session.scalars(select(Child).where(Child.given_name == "Child0")).one()
+        child_id = child.id
+        session.add(
+            LegalStatus(
+                child_id=child_id,
+                code="C2",
+                start_date=went - timedelta(days=200),
+                end_date=went,
+                reason_ceased="E4A",
+            )
+        )
+        session.add(LegalStatus(child_id=child_id, code="V2", start_date=back))
+    team.worker.sync()
+    team.manager.sync()
+    window = _window(qtbot, team.manager, server)
+    page = _team_page(qtbot, window)
+    qtbot.waitUntil(lambda: page.reentries_table.isVisible(), timeout=10_000)
+    assert "1 child came back into care within 12 months of going home" in (
+        page.reentries_label.text()
+    )
+    [shown] = page.shown_reentries()
+    assert (shown.subject_id, shown.returned_home, shown.came_back) == (child_id, went, back)
+    cells = [page.reentries_table.item(0, c).text() for c in range(5)]
+    assert cells[0].startswith("Child0") and cells[4] == "3 weeks"
+    assert cells[2] == uk_date(went) and cells[3] == uk_date(back)
+    manager_support.shoot(window, "team-page-reentry")
+    page.reentries_table.setCurrentCell(0, 0)
+    qtbot.keyClick(page.reentries_table, Qt.Key.Key_Return)
+    case = window.current_page
+    assert isinstance(case, CaseView)
+    qtbot.waitUntil(lambda: case.case is not None, timeout=10_000)
+    assert case.case is not None and case.case.profile.reentered
+
+    # Offline, the page still names the child, from the last answer kept.
+    window.back()
+    assert team_sync.kept_reentries(team.manager.store) is not None

@@ -39,7 +39,7 @@ from app.settings import Settings
 from app.store import Store
 from sync import team
 from sync.client import ServiceRefused, ServiceUnavailable
-from sync.protocol.team import SubjectFigures, TeamOverview, WorkerFigures
+from sync.protocol.team import Reentry, SubjectFigures, TeamOverview, TeamReentries, WorkerFigures
 from ui.tasks import run_task
 from ui.views.common import alive, uk_date
 from ui.views.fetched_page import FetchedPage, when
@@ -57,6 +57,9 @@ WORKER_COLUMNS = (
     "Laptops last in touch",
 )
 CASE_COLUMNS = ("Child or household", "Worker", "Overdue", "Due soon", "Next item", "Due")
+REENTRY_COLUMNS = ("Child", "Worker", "Went home", "Came back into care", "At home for")
+#: Rows of re-entries shown before the table scrolls, so the cases keep their room.
+REENTRY_ROWS = 3
 ALL_WORKERS = "Everyone in the team"
 
 
@@ -109,6 +112,23 @@ class TeamView(FetchedPage):
     @property
     def cases_table(self) -> QTableWidget:
         return self._cases
+
+    @property
+    def reentries_table(self) -> QTableWidget:
+        return self._reentries
+
+    @property
+    def reentries_label(self) -> QLabel:
+        return self._reentries_label
+
+    def shown_reentries(self) -> list[Reentry]:
+        """The re-entries to care the page lists, latest first."""
+        found = []
+        for row in range(self._reentries.rowCount()):
+            item = self._reentries.item(row, 0)
+            if item is not None:
+                found.append(item.data(Qt.ItemDataRole.UserRole))
+        return found
 
     @property
     def reallocate_button(self) -> QPushButton:
@@ -179,6 +199,14 @@ class TeamView(FetchedPage):
         bar.addWidget(self._open)
         bar.addWidget(self._reallocate)
 
+        self._reentries_label = QLabel("")
+        self._reentries_label.setWordWrap(True)
+        self._reentries_label.setAccessibleName("Children back in care after going home")
+        self._reentries = _table(REENTRY_COLUMNS, "Children back in care after going home")
+        self._reentries.cellActivated.connect(lambda row, _col: self._open_reentry(row))
+        self._reentries.cellDoubleClicked.connect(lambda row, _col: self._open_reentry(row))
+        self._reentries.setVisible(False)
+
         self._cases = _table(CASE_COLUMNS, "The team's children and households")
         self._cases.cellActivated.connect(lambda row, _col: self.open_case(row))
         self._cases.cellDoubleClicked.connect(lambda row, _col: self.open_case(row))
@@ -188,6 +216,8 @@ class TeamView(FetchedPage):
         layout.addLayout(top)
         layout.addWidget(self._status)
         layout.addWidget(self._workers, 2)
+        layout.addWidget(self._reentries_label)
+        layout.addWidget(self._reentries)
         layout.addLayout(bar)
         layout.addWidget(self._cases, 3)
 
@@ -211,6 +241,7 @@ class TeamView(FetchedPage):
         self._filter.setCurrentIndex(max(0, self._filter.findData(chosen)))
         self._filter.blockSignals(False)
         self._fill_cases()
+        self._fill_reentries(figures.reentries)
 
     def _fill_workers(self, workers: list[WorkerFigures]) -> None:
         table = self._workers
@@ -265,6 +296,62 @@ class TeamView(FetchedPage):
                 table.setItem(row, column, item)
         table.resizeColumnsToContents()
         self._update_buttons()
+
+    def _fill_reentries(self, answer: TeamReentries | None) -> None:
+        """Who came back into care soon after going home: the service is judged on returns
+        home that last, so these are shown strongly, whoever holds the child."""
+        table, label = self._reentries, self._reentries_label
+        if answer is None:
+            label.setText("This service does not yet say which children came back into care.")
+            table.setRowCount(0)
+            table.setVisible(False)
+            return
+        workers = self._overview.workers if self._overview is not None else []
+        names = {w.username: w.display_name for w in workers}
+        window, shown = answer.window_months, answer.shown_months
+        if not answer.reentries:
+            label.setText(
+                f"No child came back into care within {window} months of going home "
+                f"in the last {shown} months."
+            )
+            label.setProperty("role", "")
+            table.setRowCount(0)
+            table.setVisible(False)
+            return
+        count = len(answer.reentries)
+        label.setText(
+            f"<b>{count} {'child' if count == 1 else 'children'} came back into care within "
+            f"{window} months of going home</b> (in the last {shown} months):"
+        )
+        label.setProperty("role", "error")
+        table.setRowCount(count)
+        for row, back in enumerate(answer.reentries):
+            values = [
+                back.name,
+                names.get(back.worker, back.worker),
+                uk_date(back.returned_home),
+                uk_date(back.came_back),
+                time_at_home(back),
+            ]
+            for column, value in enumerate(values):
+                item = _item(value)
+                if column == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, back)
+                    item.setToolTip("Enter or double-click opens the child's case.")
+                table.setItem(row, column, item)
+        table.resizeColumnsToContents()
+        rows = min(count, REENTRY_ROWS)
+        height = table.horizontalHeader().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(r) for r in range(rows))
+        table.setFixedHeight(height)
+        table.setVisible(True)
+        label.style().unpolish(label)
+        label.style().polish(label)
+
+    def _open_reentry(self, row: int) -> None:
+        item = self._reentries.item(row, 0)
+        if item is not None:
+            self.sig_open_child.emit(item.data(Qt.ItemDataRole.UserRole).subject_id)
 
     def _open_current(self) -> None:
         self.open_case(self._cases.currentRow())
@@ -368,6 +455,21 @@ class ReallocateDialog(QDialog):
         if username:
             self.sig_chosen.emit(username)
         self.accept()
+
+
+def time_at_home(back: Reentry) -> str:
+    """How long the child was at home before coming back, as a manager would say it: whole
+    months, or weeks (days under a fortnight) for a return that broke down sooner."""
+    months = (back.came_back.year - back.returned_home.year) * 12
+    months += back.came_back.month - back.returned_home.month
+    if back.came_back.day < back.returned_home.day:
+        months -= 1
+    if months >= 1:
+        return f"{months} month{'s' if months != 1 else ''}"
+    days = (back.came_back - back.returned_home).days
+    if days >= 14:
+        return f"{days // 7} weeks"
+    return f"{days} day{'s' if days != 1 else ''}"
 
 
 def _table(columns: tuple[str, ...], name: str) -> QTableWidget:

@@ -6,7 +6,7 @@ from server.api.deps import DatabaseDep, SignInDep
 from server.api.json_route import api_router
 from server.api.routes import AUTHED, errors
 from server.services import audit, team
-from sync.protocol.team import AllocationDone, AllocationRequest, TeamOverview
+from sync.protocol.team import AllocationDone, AllocationRequest, TeamOverview, TeamReentries
 
 router = api_router(prefix="/v1/team", tags=["team"])
 
@@ -24,6 +24,28 @@ def overview(sign_in: SignInDep, database: DatabaseDep) -> TeamOverview:
     database.run_write(
         lambda session: audit.record_caller_event(
             session, caller=caller, action="team.overview", detail=answer.team
+        )
+    )
+    return answer
+
+
+@router.get(
+    "/reentries",
+    response_model=TeamReentries,
+    responses=errors(401, 403),
+    summary="The caller's team's children back in care within the window after going home",
+)
+def reentries(sign_in: SignInDep, database: DatabaseDep) -> TeamReentries:
+    with database.read() as session:
+        caller = sign_in.caller(session)
+        answer = team.reentries(session, caller=caller)
+    database.run_write(
+        lambda session: audit.record_caller_event(
+            session,
+            caller=caller,
+            action="team.reentries",
+            record_type="child",
+            record_ids=sorted({r.subject_id for r in answer.reentries}),
         )
     )
     return answer
