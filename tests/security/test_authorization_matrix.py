@@ -88,6 +88,7 @@ POLICY: dict[tuple[str, str], Cells] = {
     ("GET", "/v1/rules/{name}"): signed_in(),
     # A manager's own team only: there is no team to name, and another team's child is missing.
     ("GET", "/v1/team/overview"): {**signed_in("403"), "manager": ("200", "200")},
+    ("GET", "/v1/team/reentries"): {**signed_in("403"), "manager": ("200", "200")},
     ("POST", "/v1/team/allocations"): {**signed_in("403"), "manager": ("200", "404")},
     # The service's figures: a manager their own team's (no case is named, so own and other
     # alike); a worker, and an admin without a reports grant, are refused.

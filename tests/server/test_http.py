@@ -197,6 +197,7 @@ def test_openapi_describes_every_route_with_models_and_errors(documented: LiveSe
         "/v1/rules",
         "/v1/rules/{name}",
         "/v1/team/overview",
+        "/v1/team/reentries",
         "/v1/team/allocations",
         "/v1/reports/figures",
         "/v1/people",
