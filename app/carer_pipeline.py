@@ -15,8 +15,10 @@ withdraws. Problems come back as ``ValidationError`` naming the household's fiel
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -44,6 +46,16 @@ PANEL = "panel_date"
 APPLICATION = "application_date"
 #: Kinds of carer the fostering assessment is for.
 FOSTERING_TYPES = ("MAINSTREAM_FOSTER", "CONNECTED_PERSON", "FOSTERING_FOR_ADOPTION")
+#: The assessment report each kind of applicant is assessed with (resources/forms): Form C for
+#: a connected person, Form F for everyone else (DOMAIN.md section 3).
+FORM_F = "fostering_form_f"
+FORM_C = "connected_person_form_c"
+ASSESSMENT_FORMS = (FORM_F, FORM_C)
+
+
+def assessment_form_for(carer_type: str) -> str:
+    """The template id of the assessment report a household of ``carer_type`` is assessed with."""
+    return FORM_C if carer_type == CONNECTED else FORM_F
 
 
 class PipelineNotFound(LookupError):
@@ -340,16 +352,14 @@ def record_stage(
         raise ValueError(f"not a stage recorded this way: {column!r}")
     with store.write() as session:
         household = _open_household(session, household_id)
-        _check_order(household, column)
-        setattr(household, column, on)
         if column == PANEL:
-            if not recommendation:
-                raise ValidationError(
-                    [FieldProblem("panel_recommendation", "Choose the panel's recommendation.")]
-                )
-            household.panel_recommendation = recommendation
-        if column == APPLICATION and household.approval_status == ENQUIRY:
-            household.approval_status = APPLICANT
+            changes = recommendation_changes(_fields(household), on, recommendation or "")
+        else:
+            _check_order(_fields(household), column)
+            changes = {column: on}
+            if column == APPLICATION and household.approval_status == ENQUIRY:
+                changes["approval_status"] = APPLICANT
+        _apply(household, changes)
         session.flush()
 
 
@@ -364,36 +374,87 @@ def record_decision(
     day on its terms, which starts its first review, TSD and unannounced visit deadlines."""
     with store.write() as session:
         household = _open_household(session, household_id)
-        _check_order(household, DECISION)
-        household.decision_date = on
-        household.decision = decision or None
-        if decision == "APPROVE":
-            if terms is None:
-                raise ValidationError(
-                    [FieldProblem("approval_type", "Enter the terms of approval.")]
-                )
-            household.approval_status = APPROVED
-            household.approval_date = on
-            household.approval_type = terms.approval_type
-            household.max_children = terms.max_children
-            household.age_range_min = terms.age_range_min
-            household.age_range_max = terms.age_range_max
-            household.approval_terms = terms.terms.strip()
-            if household.max_children is None or household.max_children < 1:
-                raise ValidationError(
-                    [
-                        FieldProblem(
-                            "max_children", "Enter how many children the household may care for."
-                        )
-                    ]
-                )
-            if not household.approval_type:
-                raise ValidationError(
-                    [FieldProblem("approval_type", "Choose the type of fostering approved.")]
-                )
-        elif decision:
-            household.approval_status = NOT_APPROVED
+        _apply(household, decision_changes(_fields(household), on, decision, terms))
         session.flush()
+
+
+def recommendation_changes(
+    household: Mapping[str, Any], on: date, recommendation: str
+) -> dict[str, Any]:
+    """What the fostering panel's recommendation changes on the household's record (the
+    panel's day and its recommendation), checked: the same on the laptop (the worker records
+    it) and at the service (the panel administrator does, ``server.services.panels``).
+    ``household`` holds the record's values (dates as dates); raises ``ValidationError``."""
+    _check_open(household)
+    _check_order(household, PANEL)
+    if not recommendation:
+        raise ValidationError(
+            [FieldProblem("panel_recommendation", "Choose the panel's recommendation.")]
+        )
+    if not codes.is_valid("panel_recommendation", recommendation):
+        raise ValidationError(
+            [
+                FieldProblem(
+                    "panel_recommendation", "That is not one of the panel's recommendations."
+                )
+            ]
+        )
+    before = household.get("stage2_completed")
+    if isinstance(before, date) and on < before:
+        raise ValidationError(
+            [FieldProblem(PANEL, "The panel cannot sit before the assessment report was complete.")]
+        )
+    return {PANEL: on, "panel_recommendation": recommendation}
+
+
+def decision_changes(
+    household: Mapping[str, Any], on: date, decision: str, terms: ApprovalTerms | None
+) -> dict[str, Any]:
+    """What the agency decision maker's decision changes on the household's record, checked;
+    as ``recommendation_changes``, shared by the laptop and the service. Approval makes the
+    household approved from ``on`` on its ``terms``."""
+    _check_open(household)
+    _check_order(household, DECISION)
+    if not decision or not codes.is_valid("agency_decision", decision):
+        raise ValidationError([FieldProblem("decision", "Choose the agency decision.")])
+    panel = household.get(PANEL)
+    if isinstance(panel, date) and on < panel:
+        raise ValidationError(
+            [FieldProblem(DECISION, "The decision cannot be made before the panel sat.")]
+        )
+    changes: dict[str, Any] = {DECISION: on, "decision": decision}
+    if decision != "APPROVE":
+        changes["approval_status"] = NOT_APPROVED
+        return changes
+    if terms is None:
+        raise ValidationError([FieldProblem("approval_type", "Enter the terms of approval.")])
+    if terms.max_children is None or terms.max_children < 1:
+        raise ValidationError(
+            [FieldProblem("max_children", "Enter how many children the household may care for.")]
+        )
+    if not terms.approval_type:
+        raise ValidationError(
+            [FieldProblem("approval_type", "Choose the type of fostering approved.")]
+        )
+    if not codes.is_valid("fostering_approval_type", terms.approval_type):
+        raise ValidationError(
+            [FieldProblem("approval_type", "That is not one of the types of fostering.")]
+        )
+    low, high = terms.age_range_min, terms.age_range_max
+    if low is not None and high is not None and low > high:
+        raise ValidationError(
+            [FieldProblem("age_range_max", "The oldest age cannot be below the youngest.")]
+        )
+    changes.update(
+        approval_status=APPROVED,
+        approval_date=on,
+        approval_type=terms.approval_type,
+        max_children=terms.max_children,
+        age_range_min=low,
+        age_range_max=high,
+        approval_terms=terms.terms.strip(),
+    )
+    return changes
 
 
 def withdraw(store: Store, household_id: uuid.UUID, on: date, reason: str) -> None:
@@ -417,28 +478,47 @@ def _open_household(session: Session, household_id: uuid.UUID) -> CarerHousehold
     household = session.get(CarerHousehold, household_id)
     if household is None or household.deleted:
         raise PipelineNotFound("This carer household's record is not on this laptop.")
-    if household.approval_status not in OPEN:
-        status = codes.label("approval_status", household.approval_status)
+    _check_open(_fields(household))
+    return household
+
+
+def _fields(household: CarerHousehold) -> dict[str, Any]:
+    """The household's values the checks read, as the service's documents hold them."""
+    return {
+        "approval_status": household.approval_status,
+        "carer_type": household.carer_type,
+        **{s.column: getattr(household, s.column) for s in STAGES},
+    }
+
+
+def _apply(household: CarerHousehold, changes: Mapping[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(household, name, value)
+
+
+def _check_open(household: Mapping[str, Any]) -> None:
+    status = household.get("approval_status") or ""
+    if status not in OPEN:
+        words = codes.label("approval_status", status)
         raise ValidationError(
             [
                 FieldProblem(
                     "approval_status",
-                    f"This household's assessment has ended ({status}); nothing more can be "
+                    f"This household's assessment has ended ({words}); nothing more can be "
                     "recorded on it here.",
                 )
             ]
         )
-    return household
 
 
-def _check_order(household: CarerHousehold, column: str) -> None:
+def _check_order(household: Mapping[str, Any], column: str) -> None:
     """A stage is recorded only once the stage before it is (a connected person's begins at
     the application: their viability assessment)."""
     index = next(i for i, s in enumerate(STAGES) if s.column == column)
     if index == 0:
         return
     before = STAGES[index - 1]
-    if household.carer_type == CONNECTED and before.column in _CONNECTED_SKIPS:
+    if household.get("carer_type") == CONNECTED and before.column in _CONNECTED_SKIPS:
         return
-    if getattr(household, before.column) is None:
+    if household.get(before.column) is None:
         raise ValidationError([FieldProblem(column, f"Record the {before.label.lower()} first.")])

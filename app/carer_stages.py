@@ -34,6 +34,12 @@ STAGES: Final[tuple[Stage, ...]] = (
 
 BY_COLUMN: Final[dict[str, Stage]] = {s.column: s for s in STAGES}
 
+#: The day the household is booked to go to the fostering panel: set by the service, where the
+#: panel administrator keeps the panel's dates and items (``server.services.panels``), and
+#: carried to the laptop on the household's record, read-only. Not a stage (nothing is reached
+#: on it) but a trigger: the panel is due on the day booked (rule FA6).
+PANEL_BOOKED = "panel_booked_date"
+
 #: The rule table's obligation for a stage -> the column that meets it.
 STAGE_OBLIGATIONS: Final[dict[str, str]] = {
     s.obligation: s.column for s in STAGES if s.obligation is not None
@@ -41,10 +47,11 @@ STAGE_OBLIGATIONS: Final[dict[str, str]] = {
 
 
 def stage_dates(household: Any) -> dict[str, date]:
-    """The stages a household has reached, column -> day (only those recorded)."""
+    """The stages a household has reached, column -> day (only those recorded), with the day
+    it is booked for panel (``PANEL_BOOKED``) if it is."""
     out: dict[str, date] = {}
-    for stage in STAGES:
-        value = getattr(household, stage.column, None)
+    for column in (*(s.column for s in STAGES), PANEL_BOOKED):
+        value = getattr(household, column, None)
         if value is not None:
-            out[stage.column] = value
+            out[column] = value
     return out

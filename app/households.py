@@ -233,6 +233,8 @@ class AssessmentView:
     started_date: date
     status: str
     approved_at: datetime | None
+    #: Finalised or approved (``status`` is in words).
+    signed_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -620,6 +622,7 @@ def _assessments(
             started_date=a.started_date,
             status=_status(a.status),
             approved_at=a.approved_at,
+            signed_off=a.is_finalised,
         )
         is_plan = a.kind == SUPPORT_PLAN_KIND or a.template_id == SUPPORT_PLAN_TEMPLATE
         (plans if is_plan else others).append(view)

@@ -487,7 +487,7 @@ class _HouseholdView(_View):
             case "last_review":
                 found = self.reviews(rule.review_kind or "")
                 return found[-1].on if found else None
-            case "enquiry_date" | "application_date" | "panel_date":
+            case "enquiry_date" | "application_date" | "panel_date" | "panel_booked_date":
                 return f.stages.get(rule.trigger)
         return None
 

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app import codes
-from app.carer_stages import STAGES
+from app.carer_stages import PANEL_BOOKED, STAGES
 from app.deadlines import periods as spells
 from app.deadlines import return_home
 from app.deadlines import rules as rule_table
@@ -242,10 +242,10 @@ def _stages(fields: Mapping[str, Any]) -> dict[str, date]:
     prospective household has reached, so the service's Team page and figures count the same
     recruitment items (FA1 to FA5) as the laptop."""
     out: dict[str, date] = {}
-    for stage in STAGES:
-        day = _day(fields.get(stage.column))
+    for column in (*(s.column for s in STAGES), PANEL_BOOKED):
+        day = _day(fields.get(column))
         if day is not None:
-            out[stage.column] = day
+            out[column] = day
     return out
 
 

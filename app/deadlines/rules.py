@@ -34,6 +34,7 @@ TRIGGERS = frozenset(
         "enquiry_date",
         "application_date",
         "panel_date",
+        "panel_booked_date",
     }
 )
 CONDITIONS = frozenset(

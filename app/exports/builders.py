@@ -43,7 +43,7 @@ from app.forms.template import FormTemplate, Question, is_answered
 from app.models import APPROVED, Addendum, Assessment, Attachment, CarerHousehold, Child, Visit
 
 #: The statuses a record may be exported in.
-_SIGNED_OFF = {"finalised", APPROVED}
+SIGNED_OFF = {"finalised", APPROVED}
 
 
 def visit_document(session: Session, visit_id: uuid.UUID, context: ExportContext) -> Document:
@@ -52,7 +52,7 @@ def visit_document(session: Session, visit_id: uuid.UUID, context: ExportContext
     visit = session.get(Visit, visit_id)
     if visit is None or visit.deleted:
         raise NotExportable("This visit is not on this laptop, so it cannot be exported.")
-    if visit.status not in _SIGNED_OFF:
+    if visit.status not in SIGNED_OFF:
         raise NotExportable(
             "This visit is still a draft. Finalise it first: only signed-off visits can be "
             "exported, so a printed copy always matches the record."
@@ -163,7 +163,7 @@ def assessment_document(
     assessment = session.get(Assessment, assessment_id)
     if assessment is None or assessment.deleted:
         raise NotExportable("This assessment is not on this laptop, so it cannot be exported.")
-    if assessment.status not in _SIGNED_OFF:
+    if assessment.status not in SIGNED_OFF:
         raise NotExportable(
             "This assessment is still a draft. Finalise it first: only signed-off assessments "
             "can be exported, so a printed copy always matches the record."

@@ -96,6 +96,8 @@ class Section:
     table: Table | None = None
     #: Shown in place of the content when the section has nothing in it.
     empty: str = ""
+    #: Begins on a new page (a part of a pack: a panel member finds each report's start).
+    starts_page: bool = False
 
 
 @dataclass(frozen=True)

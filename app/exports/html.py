@@ -102,7 +102,7 @@ def _new_page(starts_page: bool) -> str:
 
 
 def _section(section: Section, px_per_point: float, pieces: list[tuple[int, int, bool]]) -> str:
-    parts = [f"<h2>{_text(section.title)}</h2>"]
+    parts = [f"<h2{_new_page(section.starts_page)}>{_text(section.title)}</h2>"]
     for answer in section.answers:
         parts.append(_answer(answer))
     for paragraph in section.paragraphs:

@@ -20,6 +20,7 @@ from app import audit, clock, people
 from app import service_name as service_names
 from app.exports.builders import assessment_document, chronology_document, visit_document
 from app.exports.document import DEFAULT_SERVICE_NAME, Document, ExportContext
+from app.exports.panel_pack import panel_pack_document
 from app.store import Store
 
 #: The audit trail's action for a PDF leaving Casebook.
@@ -57,6 +58,12 @@ def chronology(store: Store, child_id: uuid.UUID) -> Document:
     made = context(store)
     with store.read() as session:
         return chronology_document(session, child_id, made)
+
+
+def panel_pack(store: Store, household_id: uuid.UUID) -> Document:
+    made = context(store)
+    with store.read() as session:
+        return panel_pack_document(session, household_id, made)
 
 
 def record_export(store: Store, document: Document, *, pages: int) -> None:

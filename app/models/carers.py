@@ -47,6 +47,9 @@ class CarerHousehold(Record, Base):
     stage1_completed: Mapped[date | None] = mapped_column(Date, default=None)
     stage2_completed: Mapped[date | None] = mapped_column(Date, default=None)
     panel_date: Mapped[date | None] = mapped_column(Date, default=None)
+    #: The fostering panel the household is booked to go to: set by the service's panel
+    #: administrator and only read here (``app.carer_stages.PANEL_BOOKED``).
+    panel_booked_date: Mapped[date | None] = mapped_column(Date, default=None)
     panel_recommendation: Mapped[str | None] = mapped_column(String(32), default=None)
     decision_date: Mapped[date | None] = mapped_column(Date, default=None)
     decision: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -86,6 +86,7 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "stage1_completed": "date?",
         "stage2_completed": "date?",
         "panel_date": "date?",
+        "panel_booked_date": "date?",
         "panel_recommendation": "str?",
         "decision_date": "date?",
         "decision": "str?",

@@ -56,6 +56,8 @@ def test_shipped_templates_are_found_by_id_and_version(store: Store) -> None:
         "carer_household_summary",
         "sgo_support_needs",
         "support_plan",
+        "fostering_form_f",
+        "connected_person_form_c",
     }
 
 

@@ -51,6 +51,8 @@ def test_the_promised_templates_are_shipped() -> None:
         ("return_home_support_plan", 1),
         ("return_home_outcome", 1),
         ("placement_with_parents", 1),
+        ("fostering_form_f", 1),
+        ("connected_person_form_c", 1),
     }
 
 

@@ -166,6 +166,15 @@ def export_chronology(parent: QWidget, store: Store, child_id: uuid.UUID) -> Exp
     )
 
 
+def export_panel_pack(parent: QWidget, store: Store, household_id: uuid.UUID) -> Export:
+    return Export(
+        parent,
+        store,
+        "Save the panel pack as a PDF",
+        lambda: service.panel_pack(store, household_id),
+    )
+
+
 # ---- Private API
 
 

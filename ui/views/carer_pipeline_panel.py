@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from app import codes
-from app.carer_pipeline import DECISION, PANEL, Pipeline, StageView
+from app.carer_pipeline import DECISION, PANEL, Pipeline, StageView, assessment_form_for
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import DueItem
-from app.households import HouseholdFile
+from app.households import AssessmentView, HouseholdFile
 from app.store import Store
+from ui.exports.actions import Export, export_panel_pack
 from ui.models.chronology_model import RowsModel
 from ui.views.carer_stage_dialog import EXTEND, WITHDRAW, StageDialog
 from ui.views.common import heading_font, status_words, uk_date
@@ -38,6 +39,22 @@ from ui.views.common import heading_font, status_words, uk_date
 class PipelinePanel(QWidget):
     #: A stage or a withdrawal was saved: the page should read the household again.
     sig_changed = Signal()
+
+    sig_new_assessment = Signal(str)
+    """The worker asked to start the household's assessment report (Form F or Form C).
+
+    Parameters
+    ----------
+    template_id : str
+    """
+
+    sig_open_assessment = Signal(uuid.UUID)
+    """The worker asked to open the household's assessment report.
+
+    Parameters
+    ----------
+    assessment_id : uuid.UUID
+    """
 
     def __init__(self, store: Store, household_id: uuid.UUID, parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,6 +97,23 @@ class PipelinePanel(QWidget):
     def extend_button(self) -> QPushButton:
         return self._extend
 
+    @property
+    def report_button(self) -> QPushButton:
+        """Starts the household's Form F (or Form C) assessment, or opens the one started."""
+        return self._report
+
+    @property
+    def report_label(self) -> QLabel:
+        return self._report_words
+
+    @property
+    def pack_button(self) -> QPushButton:
+        return self._pack
+
+    def export_pack(self) -> Export:
+        """Make the panel pack from the signed-off reports and ask where to save it."""
+        return export_panel_pack(self, self._store, self._household_id)
+
     def show_file(self, found: HouseholdFile) -> None:
         pipeline = self._pipeline = found.pipeline
         self._found = found
@@ -92,6 +126,7 @@ class PipelinePanel(QWidget):
         )
         self._extend.setVisible(temporary)
         self._extend.setEnabled(temporary and found.profile.temporary_extension_until is None)
+        self._show_report(found)
         if pipeline is None:
             self._next.setText("This household was not recorded from an enquiry.")
             self._model.set_rows([])
@@ -134,7 +169,38 @@ class PipelinePanel(QWidget):
             return None
         return self._open(WITHDRAW, None)
 
+    def open_report(self) -> None:
+        """Open the household's assessment report, or start it if there is none yet."""
+        found = self._found
+        if found is None or found.pipeline is None:
+            return
+        report = _report_of(found)
+        if report is not None:
+            self.sig_open_assessment.emit(report.assessment_id)
+        elif found.pipeline.open:
+            self.sig_new_assessment.emit(assessment_form_for(found.profile.carer_type_code))
+
     # ---- Private API
+
+    def _show_report(self, found: HouseholdFile) -> None:
+        pipeline = found.pipeline
+        report = _report_of(found)
+        form = "Form C" if found.profile.carer_type_code == "CONNECTED_PERSON" else "Form F"
+        self._report.setVisible(pipeline is not None)
+        self._pack.setVisible(pipeline is not None)
+        self._pack.setEnabled(report is not None and report.signed_off)
+        self._report_words.setVisible(pipeline is not None)
+        if report is not None:
+            self._report.setText(f"Open the &assessment report ({form})")
+            self._report.setEnabled(True)
+            self._report_words.setText(
+                f"Assessment report ({form}) started {uk_date(report.started_date)}: "
+                f"{report.status}"
+            )
+        else:
+            self._report.setText(f"Start the &assessment report ({form})…")
+            self._report.setEnabled(pipeline is not None and pipeline.open)
+            self._report_words.setText(f"No assessment report ({form}) started yet.")
 
     def _build(self) -> None:
         self._next = QLabel("")
@@ -156,13 +222,26 @@ class PipelinePanel(QWidget):
         self._extend.setAccessibleName("Extend temporary approval")
         self._extend.clicked.connect(self.record_extension)
         self._extend.setVisible(False)
+        self._report = QPushButton("Start the &assessment report…")
+        self._report.setAccessibleName("Assessment report")
+        self._report.clicked.connect(self.open_report)
+        self._report.setVisible(False)
+        self._pack = QPushButton("Panel pac&k (PDF)…")
+        self._pack.setAccessibleName("Panel pack")
+        self._pack.setToolTip("One PDF of the household's signed-off reports for the panel")
+        self._pack.clicked.connect(self.export_pack)
+        self._pack.setVisible(False)
+        self._report_words = QLabel("")
+        self._report_words.setAccessibleName("Assessment report state")
+        self._report_words.setWordWrap(True)
+        self._report_words.setVisible(False)
         self._temporary = QLabel("")
         self._temporary.setAccessibleName("Temporary approval")
         self._temporary.setWordWrap(True)
         self._temporary.setVisible(False)
         for button in (self._record, self._withdraw, self._extend):
             button.setEnabled(False)
-        for label in (self._next, self._panel_words, self._temporary):
+        for label in (self._next, self._panel_words, self._temporary, self._report_words):
             # Wrapped lines keep their height when the table below takes the rest.
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self._model = RowsModel(("Stage", "Reached", "Due by", "Status", "Why due then"), self)
@@ -185,6 +264,11 @@ class PipelinePanel(QWidget):
         layout.addWidget(self._temporary)
         layout.addWidget(self._panel_words)
         layout.addLayout(row)
+        report = QHBoxLayout()
+        report.addWidget(self._report)
+        report.addWidget(self._pack)
+        report.addWidget(self._report_words, 1)
+        layout.addLayout(report)
         layout.addWidget(self._table, 1)
 
     def _open(self, mode: str, earliest: date | None) -> StageDialog:
@@ -194,6 +278,12 @@ class PipelinePanel(QWidget):
         self._dialog = dialog
         dialog.open()
         return dialog
+
+
+def _report_of(found: HouseholdFile) -> AssessmentView | None:
+    """The household's Form F or Form C assessment (the latest started), if any."""
+    wanted = assessment_form_for(found.profile.carer_type_code)
+    return next((a for a in found.assessments if a.template_id == wanted), None)
 
 
 def _row(stage: StageView, pipeline: Pipeline) -> tuple[str, ...]:

@@ -299,6 +299,12 @@ class HouseholdView(QWidget):
         self._tabs.addTab(self._actions_page(), "&Follow-up actions")
         self._pipeline = PipelinePanel(self._store, self._household_id)
         self._pipeline.sig_changed.connect(self.refresh)
+        self._pipeline.sig_new_assessment.connect(
+            lambda template_id: self.sig_new_assessment.emit(self._household_id, template_id)
+        )
+        self._pipeline.sig_open_assessment.connect(
+            lambda assessment_id: self.sig_open_assessment.emit(self._household_id, assessment_id)
+        )
         self._pipeline_tab = self._tabs.addTab(self._pipeline, "Enquir&y to approval")
         self._tabs.setTabVisible(self._pipeline_tab, False)
 
