@@ -181,7 +181,7 @@ def load_case(session: Session, child_id: uuid.UUID, today: date) -> CaseFile:
     current = next(
         (s for s in statuses if s.start <= today and (s.end is None or s.end >= today)), None
     )
-    home_words, reentered = _return_home(statuses, today)
+    home_words, reentered = _return_home(statuses, today, open_case=child.case_open)
     profile = ChildProfile(
         child_id=child.id,
         name=child.display_name,
@@ -271,7 +271,9 @@ def _status(value: str) -> str:
     return _STATUS_WORDS.get(value, value.capitalize())
 
 
-def _return_home(statuses: list[LegalStatusPeriod], today: date) -> tuple[str, bool]:
+def _return_home(
+    statuses: list[LegalStatusPeriod], today: date, *, open_case: bool = True
+) -> tuple[str, bool]:
     """The child's returns home from care in words, and whether one ended in a re-entry to care
     within the service's window (``reentry_months`` in the rule table): the service is judged on
     returns home that last, so the worker and the manager see a re-entry on the record."""
@@ -296,7 +298,9 @@ def _return_home(statuses: list[LegalStatusPeriod], today: date) -> tuple[str, b
             )
     home = return_home.returned_home(periods, today, looked_after, table.return_home_reasons)
     if home is not None:
-        words.append(f"Returned home on {_long(home)}: support after return home")
+        words.append(
+            f"Returned home on {_long(home)}" + (": support after return home" if open_case else "")
+        )
     return " · ".join(words), reentered
 
 

@@ -30,7 +30,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app import clock, codes, people
+from app import case_closing, clock, codes, people
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.forms import answers as form_answers
 from app.forms import registry
@@ -174,6 +174,9 @@ def finalise(
             started_date=started_date,
             status=FINALISED,
         )
+        # An outcome after a return home may close the case: in this same transaction, so a
+        # signed-off "close the case" never leaves the case open, nor a refusal a signed form.
+        case_closing.after_outcome(session, assessment, clock.today())
         session.flush()
         return _state(session, assessment)
 

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app import clock
@@ -25,6 +25,7 @@ from tests.server.conftest import LiveServer
 from tests.sync.devices import Device
 from tests.ui import manager_support, sync_support, views_support
 from tests.ui.form_typist import click, fill_required
+from ui.forms.inputs import ComboChoiceInput, RadioChoiceInput
 from ui.main_window import MainWindow
 from ui.views.assessment_form import AssessmentForm
 from ui.views.case_view import CaseView
@@ -34,7 +35,7 @@ from ui.views.new_assessment import NewAssessmentDialog
 
 HISTORY_TAB = 1
 DUE_TAB = 3
-SHOTS = Path("/work/notes/shots/w30-leave")
+SHOTS = Path("/work/notes/shots/w30-home")
 
 
 @pytest.fixture
@@ -89,8 +90,15 @@ def _case(qtbot: QtBot, window: MainWindow, child_id: uuid.UUID) -> CaseView:
     return case
 
 
-def _assess(qtbot: QtBot, window: MainWindow, case: CaseView, template_id: str) -> AssessmentForm:
-    """New assessment from the child's case, with this form, typed in full and finalised."""
+def _assess(
+    qtbot: QtBot,
+    window: MainWindow,
+    case: CaseView,
+    template_id: str,
+    choose: dict[str, str] | None = None,
+) -> AssessmentForm:
+    """New assessment from the child's case, with this form, typed in full and finalised;
+    ``choose`` picks these choice questions' answers (by value) first, as a worker clicks."""
     new = [b for b in case.findChildren(QPushButton) if b.accessibleName() == "New assessment"]
     click(qtbot, new[0])
     qtbot.waitUntil(lambda: bool(window.findChildren(NewAssessmentDialog)), timeout=5000)
@@ -103,6 +111,15 @@ def _assess(qtbot: QtBot, window: MainWindow, case: CaseView, template_id: str) 
     assert isinstance(form, AssessmentForm)
     qtbot.waitUntil(lambda: form.renderer is not None, timeout=5000)
     assert form.renderer is not None
+    for question, value in (choose or {}).items():
+        field = form.renderer.input(question)
+        if isinstance(field, RadioChoiceInput):
+            values = [option.value for option in field.question.options]
+            click(qtbot, field.buttons[values.index(value)])
+        else:
+            assert isinstance(field, ComboChoiceInput)
+            field.box.setCurrentIndex(field.box.findData(value))
+        assert field.value() == value
     fill_required(qtbot, form.renderer)
     _shot(window, f"{template_id}-filled")
     with qtbot.waitSignal(form.sig_finalised, timeout=10_000):
@@ -233,3 +250,47 @@ def test_a_child_goes_home_and_support_after_return_follows(
         _shot(window, "due-tab-six-months-on")
     summary = worker.sync()
     assert summary.ok, summary.errors
+
+    # 6. Twelve months on, the outcome says the return has lasted and the case can close:
+    #    signing it off closes the case (off the dashboard, no more items, a chronology entry)
+    #    and the sync carries the closure to the service.
+    later = datetime.combine(home_on + timedelta(days=367), time(10)).astimezone()
+    with clock.frozen_at(later):
+        window.back()
+        case = _case(qtbot, window, child_id)
+        assert _due(case)["Outcome twelve months after return home"] is Status.OVERDUE
+        _assess(
+            qtbot,
+            window,
+            case,
+            "return_home_outcome",
+            {"point": "TWELVE_MONTHS", "where": "AT_HOME", "support_next": "CLOSE"},
+        )
+        window.back()
+        window.back()
+        case = _case(qtbot, window, child_id)
+        assert case.case is not None and not case.case.profile.case_open
+        [facts] = [
+            label
+            for label in case.findChildren(QLabel)
+            if label.accessibleName() == "Age and legal status"
+        ]
+        assert "Case closed" in facts.text()
+        assert "support after return home" not in facts.text()  # support has ended
+        assert facts.height() >= facts.heightForWidth(facts.width())  # every line shown
+        closed = [e for e in case.case.chronology if e.title.startswith("Case closed")]
+        assert len(closed) == 1 and "twelve months" in closed[0].summary
+        case.tabs.setCurrentIndex(DUE_TAB)
+        assert _due(case) == {}
+        _shot(window, "case-closed-twelve-months-on")
+        assert all(r.child_id != child_id for r in build(store, clock.today()).children)
+    summary = worker.sync()
+    assert summary.ok, summary.errors
+    pulled = server.client(worker.user).pull_all()
+    assert pulled.records[str(child_id)]["fields"]["case_open"] is False
+    notes = [
+        r["fields"]
+        for r in pulled.records.values()
+        if r["record_type"] == "case_note" and r["fields"].get("child_id") == str(child_id)
+    ]
+    assert [(n["kind"], n["status"]) for n in notes] == [("CASE_CLOSED", "finalised")]

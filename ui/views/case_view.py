@@ -39,6 +39,7 @@ from ui.tasks import run_task
 from ui.views.actions_panel import ActionsPanel
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
 from ui.views.leaving_care_dialog import LeavingCareDialog
+from ui.views.wrapped_label import WrappedLabel
 
 
 def _load(store: Store, child_id: uuid.UUID) -> CaseFile:
@@ -229,12 +230,12 @@ class CaseView(QWidget):
         self._name = QLabel("Loading…")
         self._name.setFont(heading_font(self.font(), 1.6))
         self._name.setAccessibleName("Child's name")
-        self._facts = QLabel("")
+        # Wrapped labels that keep the height their lines need: beside the buttons a return
+        # home spelt out runs to two lines at 1366 wide, and a plain QLabel was cut to one.
+        self._facts = WrappedLabel("")
         self._facts.setAccessibleName("Age and legal status")
-        self._facts.setWordWrap(True)
-        self._placement = QLabel("")
+        self._placement = WrappedLabel("")
         self._placement.setAccessibleName("Current placement")
-        self._placement.setWordWrap(True)
         self._record = QPushButton("&Record a visit")
         self._record.setAccessibleName("Record a visit")
         self._record.setEnabled(False)

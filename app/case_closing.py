@@ -1,0 +1,95 @@
+"""Closing a child's case when the service's support ends.
+
+A child who went home keeps an open case for support after return home (rules RH1 to RH6)
+until the worker closes it; answering "Close the case" on a signed-off six- or twelve-month
+outcome form is that decision. Signing the form off closes the case in the same transaction:
+the child's record is marked closed, so the child leaves the caseload and the dashboard and
+their due items stop (on this laptop at once; at the service and on the manager's Team page
+after the next sync), and a signed-off case note of kind ``CASE_CLOSED`` puts the closure in
+the child's chronology with why. A child who is looked after again keeps their case open: the
+outcome cannot close it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import codes
+from app.deadlines.return_home import OUTCOME_KIND
+from app.errors import FieldProblem, ValidationError
+from app.models import FINALISED, Assessment, CaseNote, Child, LegalStatus
+
+#: The case note kind that records a closure (``note_kind`` in ``resources/codes/service.toml``);
+#: written here, never offered on the case note form.
+CLOSED_NOTE_KIND = "CASE_CLOSED"
+#: The outcome form's question and answer that close the case.
+CLOSE_QUESTION, CLOSE_ANSWER = "support_next", "CLOSE"
+_POINT_WORDS = {"SIX_MONTHS": "six months", "TWELVE_MONTHS": "twelve months"}
+
+
+def closes_case(assessment: Assessment) -> bool:
+    """Whether signing this assessment off closes the child's case."""
+    return (
+        assessment.kind == OUTCOME_KIND
+        and assessment.child_id is not None
+        and assessment.answers.get(CLOSE_QUESTION) == CLOSE_ANSWER
+    )
+
+
+def after_outcome(session: Session, assessment: Assessment, on: date) -> uuid.UUID | None:
+    """Close the child's case if the signed-off outcome says so; returns the closing note's id
+    (None when the form does not close the case, or it is closed already). Raises
+    ``ValidationError`` on the form's question when the child is looked after again."""
+    if not closes_case(assessment) or assessment.child_id is None:
+        return None
+    point = _POINT_WORDS.get(str(assessment.answers.get("point")), "")
+    return close_case(
+        session,
+        assessment.child_id,
+        on=on,
+        why="Support after return home ended: the outcome "
+        + (f"at {point} " if point else "")
+        + "recorded that the case should close.",
+    )
+
+
+def close_case(session: Session, child_id: uuid.UUID, *, on: date, why: str) -> uuid.UUID | None:
+    """Mark the child's case closed on ``on`` and note it in their chronology, within the
+    caller's transaction. None if the case is already closed (nothing written twice)."""
+    child = session.get(Child, child_id)
+    if child is None or child.deleted or not child.case_open:
+        return None
+    looked_after = codes.code_list("legal_status")
+    current = session.scalars(
+        select(LegalStatus.code).where(
+            LegalStatus.child_id == child_id,
+            LegalStatus.deleted.is_(False),
+            LegalStatus.start_date <= on,
+            (LegalStatus.end_date.is_(None)) | (LegalStatus.end_date > on),
+        )
+    )
+    if any(code in looked_after for code in current):
+        raise ValidationError(
+            [
+                FieldProblem(
+                    CLOSE_QUESTION,
+                    f"{child.display_name} is looked after again, so their case stays open: "
+                    "choose another answer for the service's support.",
+                )
+            ]
+        )
+    child.case_open = False
+    note = CaseNote(
+        child_id=child_id,
+        kind=CLOSED_NOTE_KIND,
+        event_date=on,
+        subject="Case closed",
+        text=why,
+        status=FINALISED,
+    )
+    session.add(note)
+    return note.id
