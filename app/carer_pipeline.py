@@ -35,6 +35,10 @@ APPROVED = "APPROVED"
 NOT_APPROVED = "NOT_APPROVED"
 WITHDRAWN = "WITHDRAWN"
 TEMPORARY = "TEMPORARY"
+ENDED = "ENDED"
+#: Approval statuses of a household approved and still registered (on the register when
+#: APPROVED; on hold or suspended it stays approved, so it can still be deregistered).
+REGISTERED = (APPROVED, "ON_HOLD", "SUSPENDED")
 CONNECTED = "CONNECTED_PERSON"
 #: Approval statuses in which a household is still on its way to a decision.
 OPEN = (ENQUIRY, APPLICANT, TEMPORARY)
@@ -103,6 +107,8 @@ class Pipeline:
     extension_decided_by: str = ""
     extension_decided_on: date | None = None
     extension_panel_view: str = ""
+    deregistered_date: date | None = None
+    deregistration_reason: str | None = None
 
     def not_needed(self, stage: StageView) -> bool:
         """A stage a connected person does not go through (their viability assessment is
@@ -140,6 +146,8 @@ class Pipeline:
         if self.status_code == WITHDRAWN and self.withdrawn_date is not None:
             reason = codes.label("fostering_withdrawal_reason", self.withdrawal_reason or "")
             return f"Withdrew on {self.withdrawn_date:%d %b %Y}: {reason}"
+        if self.status_code == ENDED and self.deregistered_date is not None:
+            return deregistration_words(self.deregistered_date, self.deregistration_reason)
         decided = next((s.on for s in self.stages if s.column == DECISION), None)
         if self.decision and decided is not None:
             words = codes.label("agency_decision", self.decision)
@@ -175,7 +183,14 @@ def pipeline_of(household: CarerHousehold, due: tuple[DueItem, ...]) -> Pipeline
         extension_decided_by=household.extension_decided_by or "",
         extension_decided_on=household.extension_decided_on,
         extension_panel_view=household.extension_panel_view or "",
+        deregistered_date=household.deregistered_date,
+        deregistration_reason=household.deregistration_reason,
     )
+
+
+def deregistration_words(on: date, reason: str | None) -> str:
+    words = codes.label("fostering_deregistration_reason", reason or "")
+    return f"Approval ended on {on:%d %b %Y}: {words}"
 
 
 def recommendations() -> dict[str, str]:
@@ -192,6 +207,10 @@ def approval_types() -> dict[str, str]:
 
 def withdrawal_reasons() -> dict[str, str]:
     return _labels("fostering_withdrawal_reason")
+
+
+def deregistration_reasons() -> dict[str, str]:
+    return _labels("fostering_deregistration_reason")
 
 
 # ---- Writing
@@ -464,6 +483,34 @@ def withdraw(store: Store, household_id: uuid.UUID, on: date, reason: str) -> No
         household.approval_status = WITHDRAWN
         household.withdrawn_date = on
         household.withdrawal_reason = reason or None
+        session.flush()
+
+
+def deregister(store: Store, household_id: uuid.UUID, on: date, reason: str) -> None:
+    """An approved household's approval ended on ``on`` (the carers resigned, or the service
+    ended it after the panel and the agency decision maker), for Ofsted's ``reason``.
+
+    The household leaves the carer register (which lists approved households only), its
+    annual review, TSD and unannounced visit stop being due, and the fostering data collection
+    counts it by reason. Children still placed there are the child's worker's to move: the
+    placements are the children's records, not the household's, so nothing is ended here."""
+    with store.write() as session:
+        household = session.get(CarerHousehold, household_id)
+        if household is None or household.deleted:
+            raise PipelineNotFound("This carer household's record is not on this laptop.")
+        if household.approval_status not in REGISTERED:
+            status = codes.label("approval_status", household.approval_status)
+            raise ValidationError(
+                [
+                    FieldProblem(
+                        "approval_status",
+                        f"Only an approved household can be deregistered; this one is {status}.",
+                    )
+                ]
+            )
+        household.approval_status = ENDED
+        household.deregistered_date = on
+        household.deregistration_reason = reason or None
         session.flush()
 
 

@@ -306,8 +306,9 @@ def _household(obj: CarerHousehold, c: Check) -> None:
 
 def _household_pipeline(obj: CarerHousehold, c: Check) -> None:
     """A prospective household's stages: each on or after the one before it, none in the
-    future, the panel's and the decision maker's answers from their lists, and a withdrawal
-    with its day and Ofsted's reason (so the fostering data collection can count it)."""
+    future, the panel's and the decision maker's answers from their lists, and a withdrawal or
+    a deregistration with its day and Ofsted's reason (so the fostering data collection can
+    count it)."""
     previous: tuple[str, date] | None = None
     for stage in carer_stages.STAGES:
         on = getattr(obj, stage.column)
@@ -339,6 +340,22 @@ def _household_pipeline(obj: CarerHousehold, c: Check) -> None:
             c.add("withdrawn_date", "Enter the date the household withdrew.")
         if not obj.withdrawal_reason:
             c.add("withdrawal_reason", "Choose why the household withdrew.")
+    c.code(
+        "deregistration_reason",
+        obj.deregistration_reason,
+        "fostering_deregistration_reason",
+        "reason",
+    )
+    c.not_future("deregistered_date", obj.deregistered_date, "date of deregistration")
+    if obj.deregistered_date is not None and not obj.deregistration_reason:
+        c.add("deregistration_reason", "Choose why the household's approval ended.")
+    if obj.deregistration_reason and obj.deregistered_date is None:
+        c.add("deregistered_date", "Enter the date the household's approval ended.")
+    if obj.deregistered_date and obj.approval_date and obj.deregistered_date < obj.approval_date:
+        c.add(
+            "deregistered_date",
+            f"Approval cannot end before it began ({_day(obj.approval_date)}).",
+        )
     started = obj.enquiry_date or obj.application_date
     if obj.withdrawn_date and started and obj.withdrawn_date < started:
         c.add(

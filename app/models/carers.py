@@ -56,6 +56,10 @@ class CarerHousehold(Record, Base):
     approval_type: Mapped[str | None] = mapped_column(String(32), default=None)
     withdrawn_date: Mapped[date | None] = mapped_column(Date, default=None)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(16), default=None)
+    #: When an approved household's approval ended (deregistration: the carers resigned or the
+    #: service ended it) and Ofsted's reason, so the fostering data collection can count it.
+    deregistered_date: Mapped[date | None] = mapped_column(Date, default=None)
+    deregistration_reason: Mapped[str | None] = mapped_column(String(16), default=None)
     #: An extension of a connected person's temporary approval (CPPCR reg 25): the fostering
     #: panel's views, sought first, and the nominated officer who approved it, and when.
     extension_panel_date: Mapped[date | None] = mapped_column(Date, default=None)

@@ -97,6 +97,8 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "extension_panel_view": "str",
         "extension_decided_by": "str",
         "extension_decided_on": "date?",
+        "deregistered_date": "date?",
+        "deregistration_reason": "str?",
     },
     "carer": {
         "household_id": "uuid",

@@ -246,6 +246,55 @@ def test_withdrawal_needs_ofsteds_reason(store: Store, pinned: None) -> None:
     assert found.due == ()
 
 
+def test_deregistration_ends_approval_with_ofsteds_reason_and_stops_the_carers_deadlines(
+    store: Store, pinned: None
+) -> None:
+    household_id = carer_pipeline.start_enquiry(
+        store,
+        name="The Murray household",
+        carer_type="MAINSTREAM_FOSTER",
+        supervising_worker="alice",
+        enquiry_date=date(2025, 1, 6),
+    )
+    with pytest.raises(ValidationError) as not_yet:  # an enquiry is withdrawn, not deregistered
+        carer_pipeline.deregister(store, household_id, date(2025, 2, 1), "DR1")
+    assert not_yet.value.fields == ["approval_status"]
+    for column, on in (
+        ("initial_visit_date", date(2025, 1, 10)),
+        ("application_date", date(2025, 2, 3)),
+        ("stage1_completed", date(2025, 4, 1)),
+        ("stage2_completed", date(2025, 6, 2)),
+    ):
+        carer_pipeline.record_stage(store, household_id, column, on)
+    carer_pipeline.record_stage(
+        store, household_id, "panel_date", date(2025, 7, 1), recommendation="APPROVE"
+    )
+    carer_pipeline.record_decision(
+        store,
+        household_id,
+        date(2025, 7, 8),
+        "APPROVE",
+        ApprovalTerms("SHORT_TERM", 1, 0, 17, "One child"),
+    )
+    assert open_household(store, household_id, clock.today()).item("carer_review") is not None
+    with pytest.raises(ValidationError) as no_reason:
+        carer_pipeline.deregister(store, household_id, date(2026, 11, 30), "")
+    assert no_reason.value.fields == ["deregistration_reason"]
+    with pytest.raises(ValidationError) as before:
+        carer_pipeline.deregister(store, household_id, date(2025, 7, 1), "DR1")
+    assert "cannot end before it began (08/07/2025)" in str(before.value)
+
+    carer_pipeline.deregister(store, household_id, date(2026, 11, 30), "DR1")
+    ended = open_household(store, household_id, clock.today())
+    assert ended.profile.approval_code == "ENDED"
+    assert ended.pipeline is not None
+    assert ended.pipeline.outcome_words == "Approval ended on 30 Nov 2026: Retirement"
+    # No annual review, TSD or unannounced visit is due for a household no longer approved.
+    assert {i.obligation for i in ended.due if i.status is not Status.DONE} == set()
+    with pytest.raises(ValidationError):  # once only
+        carer_pipeline.deregister(store, household_id, date(2026, 12, 1), "DR0")
+
+
 def test_a_connected_person_from_temporary_approval_through_an_extension_to_approval(
     store: Store, pinned: None
 ) -> None:

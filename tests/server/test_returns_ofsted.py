@@ -187,3 +187,73 @@ def test_fostering_figures_are_counted_as_worked_out_by_hand() -> None:
     # 2024/25: Ava with A (01/05/2024) and Ben with C (01/01/2025); Cara's with B began on
     # 01/03/2024, in the year before.
     assert previous["placements_begun_in_year"]["total"] == "2"
+
+
+def test_the_way_in_and_out_is_counted_by_the_day_each_step_happened() -> None:
+    """Enquiries, applications, decisions, withdrawals and deregistrations (by Ofsted's
+    reasons) in 2025/26 (1 April 2025 to 31 March 2026), worked out by hand:
+
+    - D: enquiry 20/03/2025 (the year before), applied 10/04/2025, approved 01/10/2025 for two
+      children, resigned on 01/05/2026 (retirement): still approved at 31 March 2026.
+    - E: enquiry 01/05/2025, withdrew 01/06/2025 (AW2).
+    - F: enquiry 01/06/2025, applied 01/07/2025, withdrew 10/01/2026 for a reason no longer on
+      Ofsted's list (counted as AW0).
+    - G: a connected person: viability assessment (their application) 01/09/2025, temporarily
+      approved 02/09/2025, approved 05/01/2026, deregistered 01/03/2026 when the child stayed
+      under a special guardianship order (DR5).
+    - H: enquiry 02/04/2026 (the year after).
+    - I: approved 2019, retired 01/08/2025 (DR1).
+    - J: applied 01/05/2025, not approved 01/12/2025.
+    """
+
+    def household(**fields: Any) -> Item:
+        return _item(carer_type="MAINSTREAM_FOSTER", **fields)
+
+    households = [
+        household(approval_status="ENDED", enquiry_date="2025-03-20", application_date="2025-04-10",
+                  approval_date="2025-10-01", max_children=2, deregistered_date="2026-05-01",
+                  deregistration_reason="DR1"),
+        household(approval_status="WITHDRAWN", enquiry_date="2025-05-01",
+                  withdrawn_date="2025-06-01", withdrawal_reason="AW2"),
+        household(approval_status="WITHDRAWN", enquiry_date="2025-06-01",
+                  application_date="2025-07-01", withdrawn_date="2026-01-10",
+                  withdrawal_reason="MOVED"),
+        _item(carer_type="CONNECTED_PERSON", approval_status="ENDED", max_children=1,
+              application_date="2025-09-01", temporary_approval_date="2025-09-02",
+              approval_date="2026-01-05", deregistered_date="2026-03-01",
+              deregistration_reason="DR5"),
+        household(approval_status="ENQUIRY", enquiry_date="2026-04-02"),
+        household(approval_status="ENDED", approval_date="2019-06-01", max_children=3,
+                  deregistered_date="2025-08-01", deregistration_reason="DR1"),
+        household(approval_status="NOT_APPROVED", application_date="2025-05-01",
+                  decision="NOT_APPROVE", decision_date="2025-12-01"),
+    ]  # fmt: skip
+    records = Records({}, {h.record_id: h for h in households}, {}, {})
+    rows = {r["figure"]: r for r in ofsted.fostering(records, CollectionYear(2026))}
+
+    def values(figure: str) -> tuple[str, str, str]:
+        row = rows[figure]
+        return (row["mainstream"], row["family_and_friends"], row["total"])
+
+    assert values("enquiries_in_year") == ("2", "0", "2")  # E, F
+    assert values("applications_in_year") == ("3", "1", "4")  # D, F, J; G
+    assert values("households_newly_approved_in_year") == ("1", "1", "2")  # D; G
+    assert values("households_not_approved_in_year") == ("1", "0", "1")  # J
+    assert values("temporary_approvals_in_year") == ("0", "1", "1")  # G
+    assert values("withdrawals_in_year") == ("2", "0", "2")
+    assert values("withdrawals_in_year_AW2") == ("1", "0", "1")  # E
+    assert values("withdrawals_in_year_AW0") == ("1", "0", "1")  # F's unlisted reason
+    assert values("withdrawals_in_year_AW1") == ("0", "0", "0")
+    assert values("deregistrations_in_year") == ("1", "1", "2")
+    assert values("deregistrations_in_year_DR1") == ("1", "0", "1")  # I
+    assert values("deregistrations_in_year_DR5") == ("0", "1", "1")  # G
+    # At 31 March 2026 only D is approved (its approval ended after), with its two places.
+    assert values("households_approved_at_31_march") == ("1", "0", "1")
+    assert values("places_approved_at_31_march") == ("2", "0", "2")
+    assert rows["withdrawals_in_year_AW5"]["label"] == (
+        "Withdrew: Applicant was concerned about the risk of allegations (AW5)"
+    )
+    following = {r["figure"]: r for r in ofsted.fostering(records, CollectionYear(2027))}
+    assert following["deregistrations_in_year_DR1"]["total"] == "1"  # D, 01/05/2026
+    assert following["enquiries_in_year"]["total"] == "1"  # H
+    assert following["households_approved_at_31_march"]["total"] == "0"

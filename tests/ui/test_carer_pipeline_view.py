@@ -19,6 +19,7 @@ from app import carer_pipeline, clock
 from app.deadlines.engine import Status
 from app.settings import Settings
 from app.store import Profile
+from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.ui import views_support
 from tests.ui.test_main_window import quiet_sync
@@ -194,6 +195,62 @@ def test_a_withdrawal_is_recorded_with_ofsteds_reason(
     )
     assert not panel.record_button.isEnabled()
     assert view.file is not None and view.file.due == ()
+
+
+def test_an_approved_household_is_deregistered_with_a_reason_and_its_deadlines_stop(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A household approved before Casebook recorded enquiries (no stages): the tab still
+    offers its deregistration; without a reason the problem is beside the field; with one the
+    approval ends, the page says when and why, and its carer deadlines leave the dashboard."""
+    with window.store.write() as session:
+        approved = factories.household(
+            name="The Whitfield household",
+            supervising_worker="alice",
+            approval_date=clock.today() - timedelta(days=800),
+            max_children=2,
+        )
+        session.add(approved)
+        session.flush()
+        household_id = approved.id
+    dashboard = window.dashboard
+    assert dashboard is not None
+    with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
+        dashboard.refresh()
+    assert dashboard.model.row_of(household_id) >= 0
+    view = window.open_household(household_id)
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    panel = view.pipeline_panel
+    assert view.tabs.isTabVisible(view.tabs.indexOf(panel))
+    view.tabs.setCurrentWidget(panel)
+    assert panel.deregister_button.isVisible() and panel.deregister_button.isEnabled()
+    qtbot.mouseClick(panel.deregister_button, Qt.MouseButton.LeftButton)
+    dialog = panel.dialog
+    assert dialog is not None and dialog.mode == "deregister"
+    with qtbot.waitSignal(dialog.sig_failed, timeout=5000):
+        dialog.save()
+    assert dialog.error_text("deregistration_reason") == (
+        "Choose why the household's approval ended."
+    )
+    reason = dialog.field("deregistration_reason")
+    assert isinstance(reason, QComboBox)
+    reason.setCurrentIndex(reason.findData("DR1"))
+    dialog.grab().save(str(views_support.SCREENSHOTS / "carers-07-deregistration-dialog.png"))
+    with qtbot.waitSignal(view.sig_loaded, timeout=10_000):
+        dialog.save()
+    assert view.file is not None and view.file.profile.approval_code == "ENDED"
+    assert view.label("Approval status").text() == "Approval ended"
+    assert not panel.deregister_button.isVisible()
+    views_support.screenshot(window, "carers-08-deregistered")
+    with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
+        dashboard.refresh()
+    row = dashboard.model.row_of(household_id)
+    open_items = (
+        {o for o, status in dashboard.model.row_at(row).items if status != Status.DONE}
+        if row >= 0
+        else set()
+    )
+    assert open_items == set()
 
 
 def test_a_connected_persons_temporary_approval_is_extended_from_the_household_page(

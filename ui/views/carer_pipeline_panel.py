@@ -1,6 +1,7 @@
 """The household page's "Enquiry to approval" tab: a prospective fostering household's stages,
 each with the day it was reached and when it is (or was) due by the rule table, what is due
-next, and buttons to record the next stage or a withdrawal.
+next, and buttons to record the next stage or a withdrawal; and, once the household is approved,
+a button to record its deregistration (its approval ending, with Ofsted's reason).
 
 It shows what the household page has already read (``HouseholdFile.pipeline``); a save goes
 through ``StageDialog`` on a worker thread and asks the page to read the household again, so
@@ -25,14 +26,22 @@ from PySide6.QtWidgets import (
 )
 
 from app import codes
-from app.carer_pipeline import DECISION, PANEL, Pipeline, StageView, assessment_form_for
+from app.carer_pipeline import (
+    DECISION,
+    FOSTERING_TYPES,
+    PANEL,
+    REGISTERED,
+    Pipeline,
+    StageView,
+    assessment_form_for,
+)
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import DueItem
 from app.households import AssessmentView, HouseholdFile
 from app.store import Store
 from ui.exports.actions import Export, export_panel_pack
 from ui.models.chronology_model import RowsModel
-from ui.views.carer_stage_dialog import EXTEND, WITHDRAW, StageDialog
+from ui.views.carer_stage_dialog import DEREGISTER, EXTEND, WITHDRAW, StageDialog
 from ui.views.common import heading_font, status_words, uk_date
 
 
@@ -90,6 +99,16 @@ class PipelinePanel(QWidget):
         return self._withdraw
 
     @property
+    def deregister_button(self) -> QPushButton:
+        return self._deregister
+
+    @property
+    def can_deregister(self) -> bool:
+        """Whether the household shown is an approved fostering household (so the tab is
+        worth showing even for one approved before Casebook recorded its enquiry)."""
+        return self._deregister.isEnabled()
+
+    @property
     def temporary_label(self) -> QLabel:
         return self._temporary
 
@@ -127,6 +146,12 @@ class PipelinePanel(QWidget):
         self._extend.setVisible(temporary)
         self._extend.setEnabled(temporary and found.profile.temporary_extension_until is None)
         self._show_report(found)
+        registered = (
+            found.profile.approval_code in REGISTERED
+            and found.profile.carer_type_code in FOSTERING_TYPES
+        )
+        self._deregister.setVisible(registered)
+        self._deregister.setEnabled(registered)
         if pipeline is None:
             self._next.setText("This household was not recorded from an enquiry.")
             self._model.set_rows([])
@@ -163,6 +188,13 @@ class PipelinePanel(QWidget):
             return None
         ends = rule_table.temporary_approval_ends(rule_table.load(), started)
         return self._open(EXTEND, ends[1] if ends else None)
+
+    def record_deregistration(self) -> StageDialog | None:
+        """Open the dialog ending an approved household's approval (None if it is not
+        approved)."""
+        if not self._deregister.isEnabled():
+            return None
+        return self._open(DEREGISTER, None)
 
     def record_withdrawal(self) -> StageDialog | None:
         if self._pipeline is None or not self._pipeline.open:
@@ -235,11 +267,15 @@ class PipelinePanel(QWidget):
         self._report_words.setAccessibleName("Assessment report state")
         self._report_words.setWordWrap(True)
         self._report_words.setVisible(False)
+        self._deregister = QPushButton("Record a &deregistration…")
+        self._deregister.setAccessibleName("Record a deregistration")
+        self._deregister.clicked.connect(self.record_deregistration)
+        self._deregister.setVisible(False)
         self._temporary = QLabel("")
         self._temporary.setAccessibleName("Temporary approval")
         self._temporary.setWordWrap(True)
         self._temporary.setVisible(False)
-        for button in (self._record, self._withdraw, self._extend):
+        for button in (self._record, self._withdraw, self._extend, self._deregister):
             button.setEnabled(False)
         for label in (self._next, self._panel_words, self._temporary, self._report_words):
             # Wrapped lines keep their height when the table below takes the rest.
@@ -258,6 +294,7 @@ class PipelinePanel(QWidget):
         row.addWidget(self._record)
         row.addWidget(self._extend)
         row.addWidget(self._withdraw)
+        row.addWidget(self._deregister)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self._next)

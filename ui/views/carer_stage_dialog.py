@@ -1,7 +1,8 @@
 """The dialog that records one stage of a prospective fostering household's assessment: the
 day it was reached, and for the panel its recommendation, for the agency decision maker the
 decision and the terms of approval; or, in its withdrawal mode, the day the household withdrew
-and Ofsted's reason.
+and Ofsted's reason; or, in its deregistration mode, the day an approved household's approval
+ended and why.
 
 Saved on a worker thread through ``app.carer_pipeline``; each problem is shown beside its own
 field in plain English, and what the worker entered stays in the dialog until it is saved.
@@ -36,9 +37,12 @@ from app.store import Store
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, date_box, qdate
 
-#: The dialog's modes for a withdrawal, and for extending a temporary approval, not a stage.
+#: The dialog's modes for a withdrawal, for extending a temporary approval and for a
+#: deregistration, not a stage.
 WITHDRAW = "withdraw"
 EXTEND = "extend"
+DEREGISTER = "deregister"
+_MODES = (WITHDRAW, EXTEND, DEREGISTER)
 
 
 class StageDialog(QDialog):
@@ -59,7 +63,7 @@ class StageDialog(QDialog):
         """``mode`` is a stage's column (``app.carer_stages``) or ``WITHDRAW``; ``earliest``
         the day of the stage before, where the date box starts."""
         super().__init__(parent)
-        if mode not in (WITHDRAW, EXTEND) and mode not in BY_COLUMN:
+        if mode not in _MODES and mode not in BY_COLUMN:
             raise ValueError(f"no such stage: {mode!r}")
         self._store = store
         self._household_id = household_id
@@ -70,6 +74,8 @@ class StageDialog(QDialog):
         title = (
             "Record a withdrawal"
             if mode == WITHDRAW
+            else "Record a deregistration (approval ended)"
+            if mode == DEREGISTER
             else "Extend temporary approval (regulation 25)"
             if mode == EXTEND
             else f"Record: {BY_COLUMN[mode].label}"
@@ -104,6 +110,12 @@ class StageDialog(QDialog):
 
             def work() -> None:
                 carer_pipeline.withdraw(store, household_id, on, reason)
+
+        elif mode == DEREGISTER:
+            reason = str(self._reason.currentData() or "")
+
+            def work() -> None:
+                carer_pipeline.deregister(store, household_id, on, reason)
 
         elif mode == EXTEND:
             extension = Extension(
@@ -158,6 +170,7 @@ class StageDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         column, caption = {
             WITHDRAW: ("withdrawn_date", "Date &withdrawn:"),
+            DEREGISTER: ("deregistered_date", "Approval &ended on:"),
             EXTEND: ("temporary_extension_until", "&Extended until:"),
         }.get(self._mode, (self._mode, "&Date:"))
         if self._mode == EXTEND and earliest is not None:
@@ -201,6 +214,9 @@ class StageDialog(QDialog):
         if self._mode == WITHDRAW:
             self._reason = _combo(carer_pipeline.withdrawal_reasons(), "Choose a reason…")
             self._add(form, "withdrawal_reason", "&Reason (Ofsted's code):", self._reason, "Reason")
+        if self._mode == DEREGISTER:
+            self._reason = _combo(carer_pipeline.deregistration_reasons(), "Choose a reason…")
+            self._add(form, "deregistration_reason", "&Reason:", self._reason, "Reason")
         if self._mode == PANEL:
             self._recommendation = _combo(carer_pipeline.recommendations(), "Choose…")
             self._add(

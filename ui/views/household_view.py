@@ -469,7 +469,9 @@ class HouseholdView(QWidget):
             button.setEnabled(True)
         # A prospective household's stages (after the loop: the panel decides its buttons).
         self._pipeline.show_file(found)
-        self._tabs.setTabVisible(self._pipeline_tab, found.pipeline is not None)
+        self._tabs.setTabVisible(
+            self._pipeline_tab, found.pipeline is not None or self._pipeline.can_deregister
+        )
         for table in self.findChildren(QTableView):
             if not self._actions_panel.isAncestorOf(table):  # the panel sizes its own
                 _fit(table)

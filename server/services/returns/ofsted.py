@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import resources
+from app import codes
 from server.reports import files
 from server.services.returns.source import ChildFile, Item, Records, as_date
 from server.services.returns.ssda903 import (
@@ -194,8 +195,12 @@ def fostering(records: Records, year: CollectionYear) -> list[dict[str, str]]:
     31 March), by kind of foster carer: mainstream (including fostering for adoption) and
     family and friends (connected persons).
 
-    Approval status is as each household's record holds it now: a household whose approval
-    ended is counted as ended, not as it stood on 31 March (its record's history would tell).
+    The way in is counted by the day each step happened in the year: enquiries, applications
+    (a connected person's viability assessment is their application), approvals, decisions not
+    to approve, withdrawals before a decision (by Ofsted's AW code) and deregistrations (by
+    reason). A household counts as approved at 31 March if it was approved by then and its
+    approval had not ended by then; a household whose approval ended with no recorded day (an
+    ENDED status from before deregistrations were recorded) is counted as ended.
     """
     kinds = {"MAINSTREAM_FOSTER": "mainstream", "FOSTERING_FOR_ADOPTION": "mainstream"}
     kinds["CONNECTED_PERSON"] = "family_and_friends"
@@ -204,6 +209,9 @@ def fostering(records: Records, year: CollectionYear) -> list[dict[str, str]]:
     def add(figure: str, kind: str, amount: int = 1) -> None:
         row = counts.setdefault(figure, {"mainstream": 0, "family_and_friends": 0})
         row[kind] += amount
+
+    def in_year(day: date | None) -> bool:
+        return day is not None and year.start <= day <= year.end
 
     for figure in FOSTERING_FIGURES:
         counts[figure] = {"mainstream": 0, "family_and_friends": 0}
@@ -216,13 +224,30 @@ def fostering(records: Records, year: CollectionYear) -> list[dict[str, str]]:
         status = household.get("approval_status")
         approved = household.day("approval_date")
         temporary = household.day("temporary_approval_date")
-        if status in ("APPROVED", "ON_HOLD", "SUSPENDED") and approved and approved <= year.end:
+        ended = household.day("deregistered_date")
+        still_approved = status in _REGISTERED or (
+            status == "ENDED" and ended is not None and ended > year.end
+        )
+        if still_approved and approved and approved <= year.end:
             add("households_approved_at_31_march", kind)
             add("places_approved_at_31_march", kind, int(household.get("max_children") or 0))
-        if approved and year.start <= approved <= year.end:
+        if in_year(household.day("enquiry_date")):
+            add("enquiries_in_year", kind)
+        if in_year(household.day("application_date")):
+            add("applications_in_year", kind)
+        if in_year(approved):
             add("households_newly_approved_in_year", kind)
-        if temporary and year.start <= temporary <= year.end:
+        if household.get("decision") == "NOT_APPROVE" and in_year(household.day("decision_date")):
+            add("households_not_approved_in_year", kind)
+        if in_year(temporary):
             add("temporary_approvals_in_year", kind)
+        if in_year(household.day("withdrawn_date")):
+            add("withdrawals_in_year", kind)
+            add(_reason("withdrawals_in_year", household.get("withdrawal_reason"), "AW0"), kind)
+        if in_year(ended):
+            add("deregistrations_in_year", kind)
+            reason = household.get("deregistration_reason")
+            add(_reason("deregistrations_in_year", reason, "DR0"), kind)
         if status == "APPLICANT":
             add("households_being_assessed_now", kind)
     for child in records.children.values():
@@ -248,11 +273,36 @@ def fostering(records: Records, year: CollectionYear) -> list[dict[str, str]]:
     ]
 
 
+def _reason(prefix: str, code: Any, other: str) -> str:
+    """The figure counting ``code``; a reason not (or no longer) on Ofsted's list counts as
+    Ofsted's "other or unknown"."""
+    figure = f"{prefix}_{code}"
+    return figure if figure in FOSTERING_FIGURES else f"{prefix}_{other}"
+
+
+def _by_reason(prefix: str, heading: str, code_list: str) -> dict[str, str]:
+    """One figure per reason in Ofsted's code list (data in ``resources/codes``)."""
+    return {
+        f"{prefix}_{code}": f"{heading}: {entry.label} ({code})"
+        for code, entry in codes.code_list(code_list).items()
+    }
+
+
+#: Approval statuses of a household still approved (on hold or suspended it stays approved).
+_REGISTERED: Final = frozenset({"APPROVED", "ON_HOLD", "SUSPENDED"})
 FOSTERING_FIGURES: Final = {
     "households_approved_at_31_march": "Fostering households approved at 31 March",
     "places_approved_at_31_march": "Approved places in those households",
+    "enquiries_in_year": "Initial enquiries in the year",
+    "applications_in_year": "Applications received in the year (connected persons: viability "
+    "assessments)",
     "households_newly_approved_in_year": "Households newly approved in the year",
+    "households_not_approved_in_year": "Households the decision maker did not approve in the year",
     "temporary_approvals_in_year": "Connected persons temporarily approved (reg 24) in the year",
+    "withdrawals_in_year": "Households that withdrew before a decision in the year",
+    **_by_reason("withdrawals_in_year", "Withdrew", "fostering_withdrawal_reason"),
+    "deregistrations_in_year": "Households deregistered in the year",
+    **_by_reason("deregistrations_in_year", "Deregistered", "fostering_deregistration_reason"),
     "households_being_assessed_now": "Households being assessed (applicants) now",
     "children_placed_at_31_march": "Children placed with the service's foster carers at 31 March",
     "placements_begun_in_year": "Placements with the service's foster carers begun in the year",
