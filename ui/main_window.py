@@ -185,18 +185,18 @@ class MainWindow(QMainWindow):
 
     def open_child(self, child_id: uuid.UUID) -> CaseView:
         view = CaseView(self._store, child_id)
-        view.record_visit.connect(lambda child: self.open_visit(child, None))
-        view.open_visit.connect(self.open_visit)
-        view.record_review.connect(lambda child: self.open_review(child_id=child))
-        view.open_review.connect(
+        view.sig_record_visit.connect(lambda child: self.open_visit(child, None))
+        view.sig_open_visit.connect(self.open_visit)
+        view.sig_record_review.connect(lambda child: self.open_review(child_id=child))
+        view.sig_open_review.connect(
             lambda child, review: self.open_review(child_id=child, review_id=review)
         )
-        view.record_assessment.connect(
+        view.sig_record_assessment.connect(
             lambda child: self.new_assessment(
                 child_id=child, name=view.case.profile.name if view.case else ""
             )
         )
-        view.open_assessment.connect(
+        view.sig_open_assessment.connect(
             lambda child, assessment: self.open_assessment(child_id=child, assessment_id=assessment)
         )
         view.sig_open_household.connect(self.open_household)
@@ -457,7 +457,7 @@ class MainWindow(QMainWindow):
     def _open_pages(self) -> None:
         self._install_sync()
         dashboard = DashboardView(self._store)
-        dashboard.child_opened.connect(self.open_child)
+        dashboard.sig_child_opened.connect(self.open_child)
         self._dashboard = dashboard
         self._push(dashboard)
         dashboard.refresh()

@@ -27,9 +27,31 @@ T = TypeVar("T")
 
 class _Signals(QObject):
     # ``object`` so any Python value (a list of rows, an exception) crosses threads as is.
-    done = Signal(object)
-    failed = Signal(object)
-    progress = Signal(object)
+    sig_done = Signal(object)
+    """The work returned.
+
+    Parameters
+    ----------
+    result : object
+        What the work returned.
+    """
+
+    sig_failed = Signal(object)
+    """The work raised.
+
+    Parameters
+    ----------
+    exception : BaseException
+    """
+
+    sig_progress = Signal(object)
+    """The work reported how far it has got.
+
+    Parameters
+    ----------
+    progress : object
+        Whatever the work passed to its ``report``.
+    """
 
 
 class Task(QRunnable, Generic[T]):
@@ -54,15 +76,15 @@ class Task(QRunnable, Generic[T]):
     def run(self) -> None:
         try:
             if self._wants_progress:
-                result = self._work(self.signals.progress.emit, self._cancelled.is_set)
+                result = self._work(self.signals.sig_progress.emit, self._cancelled.is_set)
             else:
                 result = self._work()
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
             # Type only: the exception's message may quote case text.
             log.info("background task failed: %s", type(exc).__name__)
-            self.signals.failed.emit(exc)
+            self.signals.sig_failed.emit(exc)
         else:
-            self.signals.done.emit(result)
+            self.signals.sig_done.emit(result)
 
 
 _running: set[Task[Any]] = set()
@@ -115,10 +137,10 @@ def _start(
         if callback is not None:
             callback(value)
 
-    task.signals.done.connect(lambda value: finish(on_done, value), queued)
-    task.signals.failed.connect(lambda exc: finish(on_error or _unhandled, exc), queued)
+    task.signals.sig_done.connect(lambda value: finish(on_done, value), queued)
+    task.signals.sig_failed.connect(lambda exc: finish(on_error or _unhandled, exc), queued)
     if on_progress is not None:
-        task.signals.progress.connect(on_progress, queued)
+        task.signals.sig_progress.connect(on_progress, queued)
     (pool or QThreadPool.globalInstance()).start(task)
     return task
 

@@ -71,11 +71,11 @@ def test_enter_on_a_visit_or_its_addendum_opens_the_visit(
     signed = model.entry_at(rows["visitFinalised"])
     view.chronology.setFocus()
     view.chronology.selectRow(rows["visitFinalised"])
-    with qtbot.waitSignal(view.open_visit, timeout=2000) as opened:
+    with qtbot.waitSignal(view.sig_open_visit, timeout=2000) as opened:
         qtbot.keyClick(view.chronology, Qt.Key.Key_Return)
     assert opened.args == [child_id, signed.record_id]
     view.chronology.selectRow(rows["addendum"])
-    with qtbot.waitSignal(view.open_visit, timeout=2000) as opened:
+    with qtbot.waitSignal(view.sig_open_visit, timeout=2000) as opened:
         qtbot.keyClick(view.chronology, Qt.Key.Key_Return)
     assert opened.args == [child_id, signed.record_id]
 
@@ -96,7 +96,7 @@ def test_record_a_visit_and_the_other_tabs(
     assert case is not None
     assert [s.code for s in case.legal_statuses] == ["C2", "C1"]
     assert case.actions[0].overdue and case.actions[0].description == "Book a dental check-up"
-    with qtbot.waitSignal(view.record_visit, timeout=2000) as asked:
+    with qtbot.waitSignal(view.sig_record_visit, timeout=2000) as asked:
         qtbot.keyClick(view, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
     assert asked.args == [child_id]
 

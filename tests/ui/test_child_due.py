@@ -167,11 +167,11 @@ def test_enter_on_a_due_item_starts_what_meets_it(
     rows = {model.item_at(r).obligation: r for r in range(model.rowCount())}
     table.setFocus()
     table.selectRow(rows["child_visit"])
-    with qtbot.waitSignal(view.record_visit, timeout=2000) as asked:
+    with qtbot.waitSignal(view.sig_record_visit, timeout=2000) as asked:
         qtbot.keyClick(table, Qt.Key.Key_Return)
     assert asked.args == [child_id]
     table.selectRow(rows["child_review"])
-    with qtbot.waitSignal(view.record_review, timeout=2000) as asked:
+    with qtbot.waitSignal(view.sig_record_review, timeout=2000) as asked:
         qtbot.keyClick(table, Qt.Key.Key_Return)
     assert asked.args == [child_id]
     qtbot.waitUntil(lambda: view.actions_panel.loaded, timeout=5000)

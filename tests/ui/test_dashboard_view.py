@@ -112,7 +112,7 @@ def test_search_as_you_type_finds_a_child_by_case_text_and_enter_opens_them(
     assert view.results.count() == 1
     assert view.results.item(0).data(Qt.ItemDataRole.UserRole) == noted_child
     assert "a case note" in view.results.item(0).text()
-    with qtbot.waitSignal(view.child_opened, timeout=2000) as opened:
+    with qtbot.waitSignal(view.sig_child_opened, timeout=2000) as opened:
         qtbot.keyClick(view.search_box, Qt.Key.Key_Return)
     assert opened.args == [noted_child]
     qtbot.keyClick(view.search_box, Qt.Key.Key_Escape)
@@ -120,12 +120,12 @@ def test_search_as_you_type_finds_a_child_by_case_text_and_enter_opens_them(
 
 
 def test_enter_on_a_row_opens_the_child(view: DashboardView, qtbot: QtBot) -> None:
-    """Selecting a child's row and pressing Enter emits child_opened with their id."""
+    """Selecting a child's row and pressing Enter emits sig_child_opened with their id."""
     view.set_filters(kind="child")
     view.table.setFocus()
     view.table.selectRow(2)
     expected = view.proxy.row_at(2).subject_id
-    with qtbot.waitSignal(view.child_opened, timeout=2000) as opened:
+    with qtbot.waitSignal(view.sig_child_opened, timeout=2000) as opened:
         qtbot.keyClick(view.table, Qt.Key.Key_Return)
     assert opened.args == [expected]
 

@@ -44,7 +44,7 @@ def _active(window: MainWindow, qtbot: QtBot) -> None:
 
 def _visit_with_words(window: MainWindow, qtbot: QtBot, words: str) -> VisitForm:
     case = _open_mara(window, qtbot)
-    case.record_visit.emit(case.child_id)
+    case.sig_record_visit.emit(case.child_id)
     form = window.current_page
     assert isinstance(form, VisitForm)
     qtbot.waitUntil(lambda: form.field("observations").isEnabled(), timeout=5000)

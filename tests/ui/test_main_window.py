@@ -121,7 +121,7 @@ def test_open_a_child_then_back_to_the_dashboard(window: MainWindow, qtbot: QtBo
 def test_a_visit_left_with_back_keeps_its_draft(window: MainWindow, qtbot: QtBot) -> None:
     """Record visit from the case opens the form; going Back saves the draft to the store."""
     case = _open_mara(window, qtbot)
-    case.record_visit.emit(case.child_id)
+    case.sig_record_visit.emit(case.child_id)
     form = window.current_page
     assert isinstance(form, VisitForm)
     qtbot.waitUntil(lambda: form.field("observations").isEnabled(), timeout=5000)
@@ -147,7 +147,7 @@ def test_ctrl_l_locks_everything_and_the_passphrase_unlocks(
     drops the store's key and shows the unlock window; the passphrase brings the dashboard
     back over a new store, with the visit that was open on top of it again."""
     case = _open_mara(window, qtbot)
-    case.record_visit.emit(case.child_id)
+    case.sig_record_visit.emit(case.child_id)
     form = window.current_page
     assert isinstance(form, VisitForm)
     qtbot.waitUntil(lambda: form.field("observations").isEnabled(), timeout=5000)

@@ -30,7 +30,7 @@ def test_a_new_visit_starts_with_the_cursor_in_its_first_field(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     case = _open_mara(window, qtbot)
-    case.record_visit.emit(case.child_id)
+    case.sig_record_visit.emit(case.child_id)
     form = window.current_page
     assert isinstance(form, VisitForm)
     first = form.field("visit_type")

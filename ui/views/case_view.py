@@ -65,7 +65,7 @@ def _table(name: str, model: RowsModel | ChronologyModel | ActionsModel | DueMod
 
 
 class CaseView(QWidget):
-    record_visit = Signal(uuid.UUID)
+    sig_record_visit = Signal(uuid.UUID)
     """The worker asked to record a new visit.
 
     Parameters
@@ -74,7 +74,7 @@ class CaseView(QWidget):
         The child the visit is for.
     """
 
-    open_visit = Signal(uuid.UUID, uuid.UUID)
+    sig_open_visit = Signal(uuid.UUID, uuid.UUID)
     """The worker asked to open a visit (or the visit an addendum corrects).
 
     Parameters
@@ -83,7 +83,7 @@ class CaseView(QWidget):
     visit_id : uuid.UUID
     """
 
-    record_assessment = Signal(uuid.UUID)
+    sig_record_assessment = Signal(uuid.UUID)
     """The worker asked to start a new assessment (the form is chosen next).
 
     Parameters
@@ -91,7 +91,7 @@ class CaseView(QWidget):
     child_id : uuid.UUID
     """
 
-    open_assessment = Signal(uuid.UUID, uuid.UUID)
+    sig_open_assessment = Signal(uuid.UUID, uuid.UUID)
     """The worker asked to open an assessment (or the assessment an addendum corrects).
 
     Parameters
@@ -100,7 +100,7 @@ class CaseView(QWidget):
     assessment_id : uuid.UUID
     """
 
-    record_review = Signal(uuid.UUID)
+    sig_record_review = Signal(uuid.UUID)
     """The worker asked to record a review of the child.
 
     Parameters
@@ -108,7 +108,7 @@ class CaseView(QWidget):
     child_id : uuid.UUID
     """
 
-    open_review = Signal(uuid.UUID, uuid.UUID)
+    sig_open_review = Signal(uuid.UUID, uuid.UUID)
     """The worker asked to open a review (or the review an addendum corrects).
 
     Parameters
@@ -239,11 +239,11 @@ class CaseView(QWidget):
         self._record = QPushButton("&Record a visit")
         self._record.setAccessibleName("Record a visit")
         self._record.setEnabled(False)
-        self._record.clicked.connect(lambda: self.record_visit.emit(self._child_id))
+        self._record.clicked.connect(lambda: self.sig_record_visit.emit(self._child_id))
         self._review = QPushButton("Record a re&view")
         self._review.setAccessibleName("Record a review")
         self._review.setEnabled(False)
-        self._review.clicked.connect(lambda: self.record_review.emit(self._child_id))
+        self._review.clicked.connect(lambda: self.sig_record_review.emit(self._child_id))
         self._note = QPushButton("New case &note")
         self._note.setAccessibleName("New case note")
         self._note.setEnabled(False)
@@ -255,7 +255,7 @@ class CaseView(QWidget):
         self._assess = QPushButton("New a&ssessment…")
         self._assess.setAccessibleName("New assessment")
         self._assess.setEnabled(False)
-        self._assess.clicked.connect(lambda: self.record_assessment.emit(self._child_id))
+        self._assess.clicked.connect(lambda: self.sig_record_assessment.emit(self._child_id))
 
         self._chronology_model = ChronologyModel(self)
         self._chronology = _table("Chronology", self._chronology_model)
@@ -374,14 +374,14 @@ class CaseView(QWidget):
                 panel.table.selectRow(row)
                 panel.table.setFocus()
         elif item.obligation == "child_visit":
-            self.record_visit.emit(self._child_id)
+            self.sig_record_visit.emit(self._child_id)
         elif item.obligation in (
             "child_review",
             "adoption_review",
             "sgo_support_review",
             "return_home_review",
         ):
-            self.record_review.emit(self._child_id)
+            self.sig_record_review.emit(self._child_id)
 
     def _show(self, seq: int, case: CaseFile) -> None:
         if not alive(self) or seq != self._seq:
@@ -495,17 +495,17 @@ class CaseView(QWidget):
     def _open_entry(self, index: QModelIndex | QPersistentModelIndex) -> None:
         entry = self._chronology_model.entry_at(index.row())
         if entry.kind == "visit":
-            self.open_visit.emit(self._child_id, entry.record_id)
+            self.sig_open_visit.emit(self._child_id, entry.record_id)
         elif entry.kind == "addendum" and entry.target_kind == "visit" and entry.target_id:
-            self.open_visit.emit(self._child_id, entry.target_id)
+            self.sig_open_visit.emit(self._child_id, entry.target_id)
         elif entry.kind == "review":
-            self.open_review.emit(self._child_id, entry.record_id)
+            self.sig_open_review.emit(self._child_id, entry.record_id)
         elif entry.kind == "addendum" and entry.target_kind == "review" and entry.target_id:
-            self.open_review.emit(self._child_id, entry.target_id)
+            self.sig_open_review.emit(self._child_id, entry.target_id)
         elif entry.kind == "assessment":
-            self.open_assessment.emit(self._child_id, entry.record_id)
+            self.sig_open_assessment.emit(self._child_id, entry.record_id)
         elif entry.kind == "addendum" and entry.target_kind == "assessment" and entry.target_id:
-            self.open_assessment.emit(self._child_id, entry.target_id)
+            self.sig_open_assessment.emit(self._child_id, entry.target_id)
         elif entry.kind == "case_note":
             self.sig_open_note.emit(self._child_id, entry.record_id)
         elif entry.kind == "addendum" and entry.target_kind == "case_note" and entry.target_id:
