@@ -31,11 +31,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app import case_closing, clock, codes, people
+from app.chronology import child_names
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.forms import answers as form_answers
 from app.forms import registry
 from app.forms.template import FormTemplate, Subject
-from app.models import APPROVED, DRAFT, FINALISED, Addendum, Assessment
+from app.models import APPROVED, DRAFT, FINALISED, Addendum, Assessment, CarerHousehold
 from app.services.visits import AddendumView
 from app.store import Store
 
@@ -109,6 +110,48 @@ def load(store: Store, *, assessment_id: uuid.UUID) -> AssessmentState:
     laptop yet (a record made on another laptop with a form published since the last sync)."""
     with store.read() as session:
         return _state(session, _live(session, assessment_id))
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What an assessment form needs before it can show anything, read in one go."""
+
+    name: str
+    template: FormTemplate
+    current_version: int
+    state: AssessmentState | None
+
+
+def opening(
+    store: Store,
+    *,
+    child_id: uuid.UUID | None,
+    household_id: uuid.UUID | None,
+    assessment_id: uuid.UUID | None,
+    template_id: str | None,
+) -> Opening:
+    """The record (with its own template version) or, for a new assessment, the newest
+    version of the chosen template; the subject's name; and the newest version this laptop
+    holds, to say when the record's is older."""
+    state = load(store, assessment_id=assessment_id) if assessment_id else None
+    with store.read() as session:
+        if state is not None:
+            template = state.template
+            child_id, household_id = state.child_id, state.household_id
+        elif template_id is not None:
+            template = registry.latest(session, template_id)
+        else:
+            raise ValueError("a new assessment needs a template")
+        try:
+            current = registry.latest(session, template.id).version
+        except registry.TemplateNotFound:
+            current = template.version
+        if child_id is not None:
+            name = child_names(session, {child_id}).get(child_id, "")
+        else:
+            household = session.get(CarerHousehold, household_id)
+            name = household.name if household is not None and not household.deleted else ""
+    return Opening(name, template, max(current, template.version), state)
 
 
 def save_draft(

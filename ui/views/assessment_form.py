@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
 from types import ModuleType
 from typing import Any, ClassVar
@@ -39,11 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.chronology import child_names
 from app.errors import FieldProblem
-from app.forms import registry
 from app.forms.template import FormTemplate
-from app.models import APPROVED, CarerHousehold
+from app.models import APPROVED
 from app.services import assessments
 from app.services.assessments import AssessmentState
 from app.store import Store
@@ -57,48 +54,6 @@ from ui.views.write_queue import Job
 
 #: At most this many problems are listed in the summary at the top; all are beside their fields.
 SUMMARY_LINES = 6
-
-
-@dataclass(frozen=True)
-class _Loaded:
-    """What the form needs before it can show anything (read on a worker thread)."""
-
-    name: str
-    template: FormTemplate
-    current_version: int
-    state: AssessmentState | None
-
-
-def _load(
-    store: Store,
-    *,
-    child_id: uuid.UUID | None,
-    household_id: uuid.UUID | None,
-    assessment_id: uuid.UUID | None,
-    template_id: str | None,
-) -> _Loaded:
-    """Runs on a worker thread: the record (with its own template version) or, for a new
-    assessment, the newest version of the chosen template; the subject's name; and the newest
-    version this laptop holds, to say when the record's is older."""
-    state = assessments.load(store, assessment_id=assessment_id) if assessment_id else None
-    with store.read() as session:
-        if state is not None:
-            template = state.template
-            child_id, household_id = state.child_id, state.household_id
-        elif template_id is not None:
-            template = registry.latest(session, template_id)
-        else:
-            raise ValueError("a new assessment needs a template")
-        try:
-            current = registry.latest(session, template.id).version
-        except registry.TemplateNotFound:
-            current = template.version
-        if child_id is not None:
-            name = child_names(session, {child_id}).get(child_id, "")
-        else:
-            household = session.get(CarerHousehold, household_id)
-            name = household.name if household is not None and not household.deleted else ""
-    return _Loaded(name, template, max(current, template.version), state)
 
 
 class AssessmentForm(DraftForm):
@@ -149,7 +104,7 @@ class AssessmentForm(DraftForm):
         self._build()
         self._start_loading(
             partial(
-                _load,
+                assessments.opening,
                 store,
                 child_id=child_id,
                 household_id=household_id,
@@ -311,7 +266,7 @@ class AssessmentForm(DraftForm):
 
     # ---- Private API: the record's lifecycle (``DraftForm``)
 
-    def _apply_loaded(self, loaded: _Loaded) -> AssessmentState | None:
+    def _apply_loaded(self, loaded: assessments.Opening) -> AssessmentState | None:
         template, state = loaded.template, loaded.state
         self._template, self._state = template, state
         if state is not None:

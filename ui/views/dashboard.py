@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import uuid
-from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -31,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock, dashboard, late_work
-from app.chronology import child_names, legal_status_words
+from app.child_search import SearchResult, find_children
+from app.chronology import legal_status_words
 from app.deadlines.engine import STATUS_WORDS, Status
-from app.search import SearchHit, matched_words, search
 from app.store import Store
 from ui.models.dashboard_model import (
     OBLIGATIONS,
@@ -60,68 +59,6 @@ SHOWN_ORDER = (
     Column.LEGAL,
     Column.WHERE,
 )
-
-#: What a search hit's record type is called when saying where the words were found.
-_FOUND_IN = {
-    "child": "name or profile",
-    "visit": "a visit",
-    "case_note": "a case note",
-    "review": "a review",
-    "action": "an action",
-    "addendum": "an addendum",
-    "assessment": "an assessment",
-    "care_plan": "a care plan",
-}
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """One child found by a search, with where the words were found (best match first)."""
-
-    child_id: uuid.UUID
-    name: str
-    found_in: tuple[str, ...]
-    #: The words around the best match, so the worker sees why the child was found.
-    matched: str = ""
-
-    @property
-    def text(self) -> str:
-        where = f"{self.name} — found in {', '.join(self.found_in)}"
-        return f"{where}: “{self.matched}”" if self.matched else where
-
-
-def group_hits(hits: list[SearchHit], names: dict[uuid.UUID, str]) -> list[SearchResult]:
-    """One result per child, in the order of their best hit, naming where the words matched.
-    Hits about a carer household alone are left out: the dashboard opens children."""
-    order: list[uuid.UUID] = []
-    found: dict[uuid.UUID, list[str]] = {}
-    for hit in hits:
-        if hit.child_id is None or hit.child_id not in names:
-            continue
-        if hit.child_id not in found:
-            order.append(hit.child_id)
-            found[hit.child_id] = []
-        where = _FOUND_IN.get(hit.record_type, "a record")
-        if where not in found[hit.child_id]:
-            found[hit.child_id].append(where)
-    return [SearchResult(c, names[c], tuple(found[c])) for c in order]
-
-
-def _search_children(store: Store, typed: str) -> list[SearchResult]:
-    """Runs on a worker thread: the search and the names of the children it found, in one
-    read transaction."""
-    with store.read() as session:
-        hits = search(session, typed)
-        names = child_names(session, {h.child_id for h in hits if h.child_id is not None})
-        grouped = group_hits(hits, names)
-        best = {}
-        for hit in hits:
-            if hit.child_id is not None and hit.child_id not in best:
-                best[hit.child_id] = hit
-        return [
-            replace(result, matched=matched_words(session, best[result.child_id], typed))
-            for result in grouped
-        ]
 
 
 def _load_rows(store: Store) -> dashboard.Caseload:
@@ -164,7 +101,7 @@ class _SearchBox(QLineEdit):
 
 
 class DashboardView(QWidget):
-    child_opened = Signal(uuid.UUID)
+    sig_child_opened = Signal(uuid.UUID)
     """The worker chose a child to open.
 
     Parameters
@@ -538,7 +475,7 @@ class DashboardView(QWidget):
     def _open_row(self, index: QModelIndex | QPersistentModelIndex) -> None:
         row = self._proxy.row_at(index.row())
         if row.kind == "child":
-            self.child_opened.emit(row.subject_id)
+            self.sig_child_opened.emit(row.subject_id)
 
     # ---- Private API: search
 
@@ -557,7 +494,7 @@ class DashboardView(QWidget):
         self._search_seq += 1
         seq = self._search_seq
         run_task(
-            lambda: _search_children(self._store, typed),
+            lambda: find_children(self._store, typed),
             lambda found: self._show_results(seq, found),
             lambda exc: self._search_failed(seq),
         )
@@ -620,4 +557,4 @@ class DashboardView(QWidget):
     def _open_result(self, item: QListWidgetItem) -> None:
         child_id = item.data(Qt.ItemDataRole.UserRole)
         if isinstance(child_id, uuid.UUID):
-            self.child_opened.emit(child_id)
+            self.sig_child_opened.emit(child_id)
