@@ -28,9 +28,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
 from app.store.atomic import write_bytes_atomically
+from sync import health
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +77,7 @@ def server_to_reuse(folder: Path, database: Path) -> ServerRecord | None:
     starting another; None after stopping any server left behind."""
     record = read_record(folder)
     if record is not None:
-        healthy = answers(record.url)
+        healthy = health.answers(record.url)
         if healthy and alive(record.pid) and alive(record.owner):
             log.info("the demo service is already running for another window: reusing it")
             return record
@@ -90,13 +89,6 @@ def server_to_reuse(folder: Path, database: Path) -> ServerRecord | None:
         log.warning("stopping a demo service process %d left behind on the demo database", pid)
         stop_process(pid)
     return None
-
-
-def answers(url: str) -> bool:
-    try:
-        return requests.get(f"{url}/health", timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
 
 
 def alive(pid: int) -> bool:

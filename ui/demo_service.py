@@ -38,8 +38,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import requests
-
 from app import settings as app_settings
 from app.errors import ProfileLockedOut, TryAgainLater
 from app.settings import Settings
@@ -47,7 +45,7 @@ from app.store import Profile, Store
 from app.store.atomic import write_bytes_atomically
 from app.store.keys import KdfParams
 from app.store.paths import data_root, profiles_root
-from sync import account
+from sync import account, health
 from sync.client import ServiceUnavailable
 from sync.engine import RetryPolicy, SyncSummary, run_sync
 from ui import demo_process
@@ -105,7 +103,7 @@ class DemoService:
     @property
     def running(self) -> bool:
         if self.process is None:
-            return demo_process.answers(self.url)
+            return health.answers(self.url)
         return self.process.poll() is None
 
     @property
@@ -419,11 +417,8 @@ def _wait_healthy(service: DemoService, timeout: float) -> None:
             raise DemoServiceFailed(
                 f"The demo service stopped as it started. Details are in {service.log_path}."
             )
-        try:
-            if requests.get(f"{service.url}/health", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
+        if health.answers(service.url):
+            return
         if time.monotonic() > deadline:
             raise DemoServiceFailed(
                 f"The demo service did not start within {timeout:.0f} seconds. Details are in "

@@ -34,7 +34,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -183,26 +182,13 @@ def _make_profile(folder: Path) -> Profile:
 
 
 def _write_and_read(store: object) -> None:
-    from app.models import Child
     from app.store import Store
+    from app.store.round_trip import write_and_read_back
 
     assert isinstance(store, Store)
     family = f"{_MARKER}-{uuid.uuid4().hex[:8]}"
-    with store.write() as session:
-        child = Child(
-            given_name=_MARKER,
-            family_name=family,
-            date_of_birth=date(2017, 3, 14),
-            sex="F",
-            allocated_worker=_WORKER,
-        )
-        session.add(child)
-        session.flush()
-        child_id = child.id
-    with store.read() as session:
-        found = session.get(Child, child_id)
-        if found is None or found.family_name != family:
-            raise SelfTestFailed("a record written to the store could not be read back")
+    if not write_and_read_back(store, given_name=_MARKER, family_name=family, worker=_WORKER):
+        raise SelfTestFailed("a record written to the store could not be read back")
 
 
 def _check_database(store: object) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from sync import health
 from ui import demo_process, demo_service
 from ui.demo_process import ServerRecord
 
@@ -93,7 +94,7 @@ def bare_server(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
         stdin=subprocess.DEVNULL,
         start_new_session=True,
     )
-    wait_for(lambda: demo_process.answers(f"http://127.0.0.1:{port}"), 30, "the bare server")
+    wait_for(lambda: health.answers(f"http://127.0.0.1:{port}"), 30, "the bare server")
     return server, port
 
 
@@ -107,13 +108,13 @@ def test_the_server_stops_when_the_app_is_killed(folder: Path) -> None:
         assert app.stdout is not None
         pid_text, url = app.stdout.readline().split()
         server_pid = int(pid_text)
-        assert demo_process.answers(url)
+        assert health.answers(url)
         assert demo_process.serving(database(folder)) == [server_pid]
     finally:
         app.send_signal(signal.SIGKILL)
         app.wait(timeout=10)
     wait_for(lambda: not demo_process.alive(server_pid), 20, "the server to stop")
-    assert not demo_process.answers(url)
+    assert not health.answers(url)
     assert demo_process.serving(database(folder)) == []
     # The next start finds the stale record, starts one server of its own and nothing else.
     with demo_service.running(folder) as again:
@@ -132,7 +133,7 @@ def test_a_second_window_signs_in_to_the_running_service(folder: Path) -> None:
         assert second.username == demo_service.PREFERRED_MANAGER
         assert demo_process.serving(database(folder)) == [first.process.pid]
         second.stop()
-        assert first.running and demo_process.answers(first.url)
+        assert first.running and health.answers(first.url)
     assert demo_process.serving(database(folder)) == []
     assert demo_process.read_record(folder) is None  # a clean stop forgets its server
 
