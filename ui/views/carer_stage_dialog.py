@@ -17,13 +17,9 @@ from datetime import date
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,10 +28,9 @@ from PySide6.QtWidgets import (
 from app import carer_pipeline, clock
 from app.carer_pipeline import DECISION, PANEL, ApprovalTerms, Extension
 from app.carer_stages import BY_COLUMN
-from app.errors import CasebookError, ValidationError
 from app.store import Store
-from ui.tasks import run_task
-from ui.views.common import FOCUS_STYLE, alive, date_box, qdate
+from ui.views.common import date_box, qdate
+from ui.views.fields_dialog import FieldsDialog
 
 #: The dialog's modes for a withdrawal, for extending a temporary approval and for a
 #: deregistration, not a stage.
@@ -45,11 +40,9 @@ DEREGISTER = "deregister"
 _MODES = (WITHDRAW, EXTEND, DEREGISTER)
 
 
-class StageDialog(QDialog):
+class StageDialog(FieldsDialog):
     #: The stage (or the withdrawal) was saved; the dialog closes.
     sig_saved = Signal()
-    #: A save failed; the problems are on screen beside their fields.
-    sig_failed = Signal()
 
     def __init__(
         self,
@@ -62,15 +55,8 @@ class StageDialog(QDialog):
     ) -> None:
         """``mode`` is a stage's column (``app.carer_stages``) or ``WITHDRAW``; ``earliest``
         the day of the stage before, where the date box starts."""
-        super().__init__(parent)
         if mode not in _MODES and mode not in BY_COLUMN:
             raise ValueError(f"no such stage: {mode!r}")
-        self._store = store
-        self._household_id = household_id
-        self._mode = mode
-        self._busy = False
-        self._errors: dict[str, QLabel] = {}
-        self._fields: dict[str, QWidget] = {}
         title = (
             "Record a withdrawal"
             if mode == WITHDRAW
@@ -80,28 +66,14 @@ class StageDialog(QDialog):
             if mode == EXTEND
             else f"Record: {BY_COLUMN[mode].label}"
         )
-        self.setWindowTitle(title)
-        self.setAccessibleName(title)
-        self.setStyleSheet(FOCUS_STYLE)
+        super().__init__(mode, title, parent)
+        self._store = store
+        self._household_id = household_id
         self._build(earliest)
 
     # ---- Public API
 
-    @property
-    def mode(self) -> str:
-        return self._mode
-
-    def field(self, name: str) -> QWidget:
-        return self._fields[name]
-
-    def error_text(self, name: str) -> str:
-        return self._errors[name].text() if name in self._errors else ""
-
     def save(self) -> None:
-        if self._busy:
-            return
-        self._busy = True
-        self._general.setVisible(False)
         store, household_id, mode = self._store, self._household_id, self._mode
         on = _to_date(self._date.date())
         work: Callable[[], None]
@@ -155,15 +127,11 @@ class StageDialog(QDialog):
                     recommendation=str(recommendation) if recommendation else None,
                 )
 
-        run_task(work, self._saved, self._failed)
+        self._run_save(work)
 
     # ---- Private API
 
     def _build(self, earliest: date | None) -> None:
-        self._general = QLabel("")
-        self._general.setProperty("role", "error")
-        self._general.setWordWrap(True)
-        self._general.setVisible(False)
         today = clock.today()
         self._date = date_box(latest=today, start=today)
         form = QFormLayout()
@@ -177,7 +145,7 @@ class StageDialog(QDialog):
             self._date.setMaximumDate(qdate(earliest))  # the latest regulation 25 allows
             self._date.setDate(qdate(earliest))
             earliest = None
-        self._add(form, column, caption, self._date, "Date")
+        self._add_row(form, column, caption, self._date, "Date")
         if earliest is not None:
             self._date.setToolTip(f"The stage before was on {earliest:%d %b %Y}.")
         if self._mode == EXTEND:
@@ -187,24 +155,24 @@ class StageDialog(QDialog):
             self._panel_view.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
             self._officer = QLineEdit()
             self._decided_on = date_box(latest=today)
-            self._add(
+            self._add_row(
                 form,
                 "extension_panel_date",
                 "&Panel's views given on:",
                 self._panel_date,
                 "Panel's views given on",
             )
-            self._add(
+            self._add_row(
                 form, "extension_panel_view", "Panel's &views:", self._panel_view, "Panel's views"
             )
-            self._add(
+            self._add_row(
                 form,
                 "extension_decided_by",
                 "&Nominated officer:",
                 self._officer,
                 "Nominated officer",
             )
-            self._add(
+            self._add_row(
                 form,
                 "extension_decided_on",
                 "&Officer approved on:",
@@ -213,13 +181,15 @@ class StageDialog(QDialog):
             )
         if self._mode == WITHDRAW:
             self._reason = _combo(carer_pipeline.withdrawal_reasons(), "Choose a reason…")
-            self._add(form, "withdrawal_reason", "&Reason (Ofsted's code):", self._reason, "Reason")
+            self._add_row(
+                form, "withdrawal_reason", "&Reason (Ofsted's code):", self._reason, "Reason"
+            )
         if self._mode == DEREGISTER:
             self._reason = _combo(carer_pipeline.deregistration_reasons(), "Choose a reason…")
-            self._add(form, "deregistration_reason", "&Reason:", self._reason, "Reason")
+            self._add_row(form, "deregistration_reason", "&Reason:", self._reason, "Reason")
         if self._mode == PANEL:
             self._recommendation = _combo(carer_pipeline.recommendations(), "Choose…")
-            self._add(
+            self._add_row(
                 form,
                 "panel_recommendation",
                 "&Recommendation:",
@@ -240,94 +210,26 @@ class StageDialog(QDialog):
             self._terms = QPlainTextEdit()
             self._terms.setTabChangesFocus(True)
             self._terms.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-            self._add(form, "decision", "De&cision:", self._decision, "Decision")
-            self._add(form, "approval_type", "&Type of fostering:", self._type, "Type of fostering")
-            self._add(
+            self._add_row(form, "decision", "De&cision:", self._decision, "Decision")
+            self._add_row(
+                form, "approval_type", "&Type of fostering:", self._type, "Type of fostering"
+            )
+            self._add_row(
                 form, "max_children", "&Children at most:", self._children, "Children at most"
             )
-            self._add(form, "age_range_min", "&Youngest age:", self._youngest, "Youngest age")
-            self._add(form, "age_range_max", "&Oldest age:", self._oldest, "Oldest age")
-            self._add(form, "approval_terms", "Terms in wo&rds:", self._terms, "Terms in words")
+            self._add_row(form, "age_range_min", "&Youngest age:", self._youngest, "Youngest age")
+            self._add_row(form, "age_range_max", "&Oldest age:", self._oldest, "Oldest age")
+            self._add_row(form, "approval_terms", "Terms in wo&rds:", self._terms, "Terms in words")
 
-        self._save_button = QPushButton("&Save")
-        self._save_button.setAccessibleName("Save stage")
-        self._save_button.setAutoDefault(False)
-        self._save_button.setDefault(True)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self._save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAutoDefault(False)
-        buttons.rejected.connect(self.reject)
-        self._save_button.clicked.connect(self.save)
+        buttons = self._save_buttons("Save stage")
         layout = QVBoxLayout(self)
         layout.addWidget(self._general)
         layout.addLayout(form)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
 
-    def _add(self, form: QFormLayout, name: str, caption: str, control: QWidget, what: str) -> None:
-        control.setAccessibleName(what)
-        label = QLabel(caption)
-        label.setBuddy(control)
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(control)
-        error = QLabel("")
-        error.setProperty("role", "error")
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setAccessibleName(f"Problem with {what.lower()}")
-        layout.addWidget(error)
-        form.addRow(label, box)
-        self._errors[name] = error
-        self._fields[name] = control
-
-    def _clear(self) -> None:
-        for name, label in self._errors.items():
-            label.clear()
-            label.setVisible(False)
-            self._fields[name].setAccessibleDescription("")
-        self._general.setVisible(False)
-
-    def _saved(self, _result: object) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        self._clear()
+    def _announce_saved(self, _result: object) -> None:
         self.sig_saved.emit()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        self._clear()
-        if isinstance(exc, ValidationError):
-            general: list[str] = []
-            first: QWidget | None = None
-            for problem in exc.problems:
-                label = self._errors.get(problem.field)
-                if label is None:
-                    general.append(problem.message)
-                    continue
-                label.setText(problem.message)
-                label.setVisible(True)
-                self._fields[problem.field].setAccessibleDescription(problem.message)
-                first = first or self._fields[problem.field]
-            if general:
-                self._general.setText(" ".join(general))
-                self._general.setVisible(True)
-            if first is not None:
-                first.setFocus()
-        elif isinstance(exc, CasebookError | LookupError):
-            self._general.setText(str(exc))
-            self._general.setVisible(True)
-        else:
-            self._general.setText("That could not be saved. Try again in a moment.")
-            self._general.setVisible(True)
-        self.sig_failed.emit()
 
 
 def _combo(choices: dict[str, str], prompt: str) -> QComboBox:
