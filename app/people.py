@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ProfileState
-
-PEOPLE_KEY = "people"
+from app.replica import state
 
 
 def directory(session: Session) -> dict[str, str]:
     """Login id -> display name, as the service last sent them."""
-    raw = session.scalar(select(ProfileState.value).where(ProfileState.key == PEOPLE_KEY))
+    raw = state.get(session, state.PEOPLE)
     if not raw:
         return {}
     try:
@@ -32,12 +29,7 @@ def directory(session: Session) -> dict[str, str]:
 
 
 def save(session: Session, names: dict[str, str]) -> None:
-    text = json.dumps(names, sort_keys=True)
-    state = session.get(ProfileState, PEOPLE_KEY)
-    if state is None:
-        session.add(ProfileState(key=PEOPLE_KEY, value=text))
-    elif state.value != text:
-        state.value = text
+    state.put(session, state.PEOPLE, json.dumps(names, sort_keys=True))
 
 
 def shown(names: dict[str, str], username: str | None) -> str | None:

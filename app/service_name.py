@@ -12,22 +12,14 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.models import ProfileState
-
-SERVICE_NAME_KEY = "service_name"
+from app.replica import state
 
 
 def stored(session: Session) -> str:
     """The name the service last sent; empty before the first sync that brought one."""
-    state = session.get(ProfileState, SERVICE_NAME_KEY)
-    return state.value.strip() if state is not None and state.value else ""
+    return (state.get(session, state.SERVICE_NAME) or "").strip()
 
 
 def save(session: Session, name: str) -> None:
     """Keep the service's name; an unchanged name writes nothing."""
-    name = name.strip()
-    state = session.get(ProfileState, SERVICE_NAME_KEY)
-    if state is None:
-        session.add(ProfileState(key=SERVICE_NAME_KEY, value=name))
-    elif state.value != name:
-        state.value = name
+    state.put(session, state.SERVICE_NAME, name.strip())

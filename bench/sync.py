@@ -188,7 +188,7 @@ def _timed_sync(store: Store, client: ServiceClient) -> tuple[float, SyncSummary
 
 
 #: What a store keeps beside the pulled tables so that search finds the pulled text: the index,
-#: its document table, and the pause switch its triggers read (``app.store.page_triggers``).
+#: its document table, and the pause switch its triggers read (``app.replica.page_triggers``).
 SEARCH_TABLES = ("search_doc", "search_index", "trigger_pause")
 
 

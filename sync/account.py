@@ -17,16 +17,11 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy.orm import Session
-
-from app.models import ProfileState
+from app.replica import state
 from app.settings import Settings
-from app.store import Store, profile_values
+from app.store import Store
 from sync.client import Credentials, ServiceClient
 from sync.protocol.messages import TokenPair
-
-CREDENTIALS_KEY = "service_credentials"
-ACCOUNT_KEY = "service_account"
 
 
 @dataclass(frozen=True)
@@ -70,12 +65,12 @@ def connect(
 
 def remember(store: Store, connection: Connection) -> None:
     with store.write(remote=True) as session:
-        _put(session, ACCOUNT_KEY, json.dumps(asdict(connection.account)))
-        _put(session, CREDENTIALS_KEY, json.dumps(asdict(connection.credentials)))
+        state.put(session, state.ACCOUNT, json.dumps(asdict(connection.account)))
+        state.put(session, state.CREDENTIALS, json.dumps(asdict(connection.credentials)))
 
 
 def account(store: Store) -> Account | None:
-    raw = _get(store, ACCOUNT_KEY)
+    raw = _get(store, state.ACCOUNT)
     return Account(**json.loads(raw)) if raw else None
 
 
@@ -84,13 +79,13 @@ def client_for(
 ) -> ServiceClient | None:
     """A client signed in as this laptop, or None for an offline-only or never-connected
     profile. New tokens from a refresh are saved in the same store at once."""
-    raw = _get(store, CREDENTIALS_KEY)
+    raw = _get(store, state.CREDENTIALS)
     if settings.offline_only or not raw:
         return None
 
     def save(credentials: Credentials) -> None:
         with store.write(remote=True) as session:
-            _put(session, CREDENTIALS_KEY, json.dumps(asdict(credentials)))
+            state.put(session, state.CREDENTIALS, json.dumps(asdict(credentials)))
 
     return ServiceClient(
         settings.service_url,
@@ -104,15 +99,9 @@ def client_for(
 def forget(store: Store) -> None:
     """Sign this laptop out (the service told it to sign in again)."""
     with store.write(remote=True) as session:
-        state = session.get(ProfileState, CREDENTIALS_KEY)
-        if state is not None:
-            session.delete(state)
+        state.forget(session, state.CREDENTIALS)
 
 
-def _get(store: Store, key: str) -> str | None:
+def _get(store: Store, key: state.Key[str]) -> str | None:
     with store.read() as session:
-        return profile_values.read(session, key)
-
-
-def _put(session: Session, key: str, value: str) -> None:
-    profile_values.put(session, key, value)
+        return state.get(session, key)

@@ -29,9 +29,9 @@ from app.models import (
     SyncBase,
 )
 from app.models.sync_state import PENDING, REJECTED
+from app.replica import outbox
+from app.replica.sent_mark import is_unsent, sent_through
 from app.serialize import record_fields
-from app.store import outbox_state
-from app.store.sent_mark import is_unsent, sent_through
 from sync import waiting
 from sync.codec import from_wire
 from sync.merge import merge
@@ -187,10 +187,8 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
                     # A record about a child (a placement, a visit) stays with the child.
                     query = query.where(child_link.is_(None))
                 doomed += session.scalars(query).all()
-        if any(outbox_state.unsettled(session, r.record_type, r.id) for r in doomed):
-            outbox_state.keep_removal(
-                session, removal.record_type, removal.record_id, removal.reason
-            )
+        if any(outbox.unsettled(session, r.record_type, r.id) for r in doomed):
+            outbox.keep_removal(session, removal.record_type, removal.record_id, removal.reason)
             tally.kept_for_worker += 1
             return
         if kept is not None:
@@ -209,7 +207,7 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
 def release_kept(session: Session, tally: ApplyTally) -> None:
     """Carry out the removals kept back for work that has since reached the service or been
     decided by a person (the rest stay kept). Subjects go last, after their records."""
-    kept = outbox_state.kept_removals(session)
+    kept = outbox.kept_removals(session)
     kept.sort(key=lambda k: k.record_type in _SUBJECT_LINKS)
     for removal in kept:
         apply_removal(
@@ -333,7 +331,7 @@ def _merge_into(
     if result.to_push:
         # Still the worker's earlier edits: made under the cursor they were first made under.
         earliest = min(pending, key=lambda e: e.seq or 0) if pending else None
-        outbox_state.queue(
+        outbox.queue(
             session,
             record_type=version.record_type,
             record_id=version.record_id,

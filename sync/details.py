@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from app.models import RECORD_TYPES, CarerHousehold, Child, OutboxEntry
 from app.models.sync_state import PENDING, REJECTED
-from app.store import Store, outbox_state
+from app.replica import outbox
+from app.store import Store
 from sync.engine import SyncItem
 
 #: The fields that give a record's date, in the order they are looked for.
@@ -109,7 +110,7 @@ def read(store: Store, items: list[SyncItem], moved: int) -> Details:
             _line(
                 session, k.record_type, k.record_id, "kept until your work on it is settled", None
             )
-            for k in outbox_state.kept_removals(session)
+            for k in outbox.kept_removals(session)
         ]
         refused = len(refused_records)
     return Details(waiting, held_back, last, max(0, moved - len(items)), refused, kept)

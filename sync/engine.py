@@ -28,24 +28,22 @@ import orjson
 from sqlalchemy import (
     Connection,
     LargeBinary,
-    String,
     bindparam,
     delete,
     exists,
-    literal_column,
     select,
     type_coerce,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from app import clock, gcpause
-from app.models import RECORD_TYPES, KeptRemoval, OutboxEntry, ProfileState, ResyncSeen
+from app.models import RECORD_TYPES, KeptRemoval, OutboxEntry, ResyncSeen
 from app.models.packed import unpack_text
-from app.models.sync_state import PENDING, PULL_CURSOR_KEY, REJECTED
-from app.store import Store, outbox_state
-from app.store.sent_mark import mark_sent_through
+from app.models.sync_state import PENDING, REJECTED
+from app.replica import outbox, state
+from app.replica.sent_mark import mark_sent_through
+from app.store import Store
 from sync import attachments, refused, waiting
 from sync.apply import ApplyTally, apply_removal, release_kept
 from sync.client import (
@@ -69,16 +67,13 @@ from sync.protocol.messages import (
 )
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 from sync.rows import Row, prepare_rows
-from sync.templates import CHECKED_KEY, check_due, fetch_templates, missing_versions
+from sync.templates import check_due, fetch_templates, missing_versions
 
-CURSOR_KEY = PULL_CURSOR_KEY
 #: The first page of a pull asks for this many records, and each next one for twice the last
 #: (up to the protocol's page): the laptop starts writing sooner and fetches the next page
 #: meanwhile. A first pull's first page of 5,000 was a quarter of a second the laptop only
 #: waited for. As many records as a day's colleagues' edits usually come to still fit in one.
 FIRST_PULL_PAGE = 500
-#: Present while a full re-sync is under way (its start time), so an interrupted one resumes.
-RESYNC_KEY = "full_resync"
 #: The protocol's most changes a push may carry: fewer round trips and commits per sync.
 PUSH_BATCH = MAX_CHANGES_PER_PUSH
 #: The first batch of a push is smaller, and each next one twice the last (up to the limit):
@@ -295,7 +290,7 @@ def _run_sync(
         # A record naming a form version this laptop lacks fetches the forms now, whenever
         # they were last checked, so it opens without another sync.
         lacking = bool(tally.received) and bool(missing_versions(store))
-        if lacking or check_due(outlook.state.get(CHECKED_KEY)):
+        if lacking or check_due(outlook.states.get(state.TEMPLATES_CHECKED)):
             summary.templates_fetched, problems = fetch_templates(
                 store, client, attempt, force=lacking
             )
@@ -331,7 +326,7 @@ def _hold_wipe_for_unsettled_work(store: Store, summary: SyncSummary) -> None:
     """A disabled account's laptop wipes itself only once nothing its worker recorded is left
     unsent or undecided (a revoked device, a lost laptop, wipes at once whatever it holds)."""
     with store.read() as session:
-        count = outbox_state.unsettled_count(session)
+        count = outbox.unsettled_count(session)
     if count:
         summary.action = None
         summary.errors.append(WIPE_HELD.format(count=count))
@@ -509,7 +504,7 @@ def _settle(
         if response.cursor is not None:
             # With the answers it stands for: the feed up to it holds only this laptop's own
             # writes, which it now has.
-            _set_state(session, CURSOR_KEY, response.cursor)
+            state.put(session, state.PULL_CURSOR, response.cursor)
     summary.sent += len(changes)
     missing = 0
     for change in changes:
@@ -581,7 +576,7 @@ def _next_batch(
             if count and total > PUSH_BYTES:
                 rows, texts = rows[:count], texts[:count]
                 break
-        # From here on these entries' meaning is fixed (``app.store.sent_mark``).
+        # From here on these entries' meaning is fixed (``app.replica.sent_mark``).
         mark_sent_through(session, rows[-1].seq)
     changes: list[OutgoingChange] = []
     for row, text in zip(rows, texts, strict=True):
@@ -661,8 +656,8 @@ def _pull_all(
                 with store.write(remote=True) as session:
                     session.execute(delete(ResyncSeen))
                     waiting.forget(session)  # the whole feed comes again
-                    _set_state(session, RESYNC_KEY, clock.utcnow().isoformat())
-                    _set_state(session, CURSOR_KEY, "")
+                    state.put(session, state.FULL_RESYNC, clock.utcnow().isoformat())
+                    state.put(session, state.PULL_CURSOR, "")
                 summary.full_resync, resyncing, cursor = True, True, None
                 first = False
                 continue
@@ -692,7 +687,7 @@ def _pull_all(
                         )
                     if resyncing:
                         _note_seen(session, page.records)
-                    _set_state(session, CURSOR_KEY, page.cursor)
+                    state.put(session, state.PULL_CURSOR, page.cursor)
                     if resyncing and not page.more:
                         reconcile_after_resync(session, tally)
             except BaseException:
@@ -730,9 +725,7 @@ def reconcile_after_resync(session: Session, tally: ApplyTally) -> None:
                 tally,
             )
     session.execute(delete(ResyncSeen))
-    state = session.get(ProfileState, RESYNC_KEY)
-    if state is not None:
-        session.delete(state)
+    state.forget(session, state.FULL_RESYNC)
 
 
 def _note_seen(session: Session, records: list[RecordVersion]) -> None:
@@ -747,7 +740,7 @@ class _Outlook:
     transaction: most syncs have nothing to send, no files to move and no forms to fetch, and
     one read for each of those (about a millisecond apiece) was half of a quiet sync."""
 
-    state: dict[str, str]
+    states: dict[state.Key[str], str]
     pending: bool
     uploads: list[str]
     downloads: list[str]
@@ -758,11 +751,11 @@ class _Outlook:
 
     @property
     def cursor(self) -> str | None:
-        return self.state.get(CURSOR_KEY) or None
+        return self.states.get(state.PULL_CURSOR) or None
 
     @property
     def resyncing(self) -> bool:
-        return bool(self.state.get(RESYNC_KEY))
+        return bool(self.states.get(state.FULL_RESYNC))
 
 
 def _outlook(store: Store) -> _Outlook:
@@ -831,31 +824,9 @@ _WAITING_REFUSALS = (
     .where(_OUTBOX.c.state == REJECTED, _OUTBOX.c.waits_for.is_not(None))
     .limit(1)
 )
-_STATE = ProfileState.__table__
-_SYNC_STATES = select(_STATE.c.key, _STATE.c.value).where(
-    _STATE.c.key.in_((CURSOR_KEY, RESYNC_KEY, CHECKED_KEY))
-)
 
 
-def _states(session: Session | Connection) -> dict[str, str]:
+def _states(session: Session | Connection) -> dict[state.Key[str], str]:
     """The profile state a sync reads: the pull cursor, a re-sync under way, the last check
     for new forms."""
-    return {key: value for key, value in session.execute(_SYNC_STATES)}
-
-
-#: One named value set, whether or not it is there yet: one statement, built once (a sync sets
-#: its cursor with every batch and page it settles, where a look-up and then an ORM write cost
-#: half a millisecond each time, most of it setting up the flush).
-_SET_STATE = (
-    sqlite_insert(ProfileState)
-    .values(key=bindparam("key", type_=String), value=bindparam("value", type_=String))
-    .on_conflict_do_update(index_elements=["key"], set_={"value": literal_column("excluded.value")})
-)
-
-
-def _set_state(session: Session, key: str, value: str) -> None:
-    loaded = session.identity_map.get(identity_key(ProfileState, key))
-    if loaded is not None:
-        loaded.value = value  # held by this session: written with its next flush, as before
-        return
-    session.connection().execute(_SET_STATE, {"key": key, "value": value})
+    return state.get_many(session, state.PULL_CURSOR, state.FULL_RESYNC, state.TEMPLATES_CHECKED)

@@ -13,13 +13,12 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from app.replica import state
 from app.settings import Settings
-from app.store import Store, profile_values
+from app.store import Store
 from sync import account
 from sync.client import ServiceUnavailable
 from sync.team import OFFLINE, NoFigures
-
-FIGURES_KEY = "service_figures"
 
 
 class _Read(BaseModel):
@@ -98,13 +97,13 @@ def fetch(store: Store, settings: Settings) -> Fetched:
     finally:
         client.close()
     with store.write(remote=True) as session:
-        profile_values.put(session, FIGURES_KEY, figures.model_dump_json())
+        state.put(session, state.SERVICE_FIGURES, figures.model_dump_json())
     return Fetched(figures=figures, live=True)
 
 
 def kept(store: Store) -> Figures | None:
     with store.read() as session:
-        raw = profile_values.read(session, FIGURES_KEY)
+        raw = state.get(session, state.SERVICE_FIGURES)
     return Figures.model_validate_json(raw) if raw else None
 
 

@@ -13,7 +13,7 @@ Statements here go straight to the tables, past the ORM's flush hooks, which is 
 server versions: they are already validated, stamped and audited by the service, and must not
 be queued back to it. The store's own SQL triggers (search index, stale deadlines) still fire,
 except for records new to the laptop: those are inserted with the insert triggers paused and
-their work done once per page (``app.store.page_triggers``).
+their work done once per page (``app.replica.page_triggers``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES, OutboxEntry, SyncBase, record_table
 from app.models.sync_state import PENDING
-from app.store import page_triggers
+from app.replica import page_triggers
 from sync import waiting
 from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.lookup import id_array, listed, rows_with_ids
@@ -308,7 +308,7 @@ def _write_versions(
     ``held``: whether the laptop holds these records. None of them: they are inserted with the
     insert triggers paused and the triggers' work done once for the page; all of them: they
     are rewritten with the search update triggers paused and re-indexed once for the page
-    (``app.store.page_triggers``). On a first sync, and for a page of colleagues' edits, that
+    (``app.replica.page_triggers``). On a first sync, and for a page of colleagues' edits, that
     is most of the time saved. Unknown: every trigger fires row by row.
     """
     table = record_table(record_type)

@@ -25,7 +25,8 @@ from app.exports.refused import HIDDEN as HIDDEN_FIELDS
 from app.exports.refused import label, refused_document, shown
 from app.models import RECORD_TYPES, AuditEvent, Child, OutboxEntry, SyncBase
 from app.models.sync_state import PENDING, REJECTED
-from app.store import Store, outbox_state
+from app.replica import outbox
+from app.store import Store
 from sync import apply
 from sync.apply import ApplyTally, release_kept
 from sync.codec import from_wire
@@ -120,7 +121,7 @@ def retry(session: Session, entry_id: uuid.UUID, *, actor: str) -> uuid.UUID:
     for held in later:
         fields.update(held.fields)
         operation = "delete" if held.operation == "delete" else operation
-    again = outbox_state.queue(
+    again = outbox.queue(
         session,
         record_type=entry.record_type,
         record_id=entry.record_id,
@@ -158,7 +159,7 @@ def retry_ready(session: Session) -> int:
         )
         if held is None or held.server_revision is None:
             continue
-        if outbox_state.unsettled(session, held.record_type, held.id):
+        if outbox.unsettled(session, held.record_type, held.id):
             continue
         retry(session, entry.id, actor=SYNC_ACTOR)
         queued += 1
@@ -186,7 +187,7 @@ def _settle_record(session: Session, record_type: str, record_id: uuid.UUID) -> 
     on the laptop still point at it."""
     cls = RECORD_TYPES.get(record_type)
     record = session.get(cls, record_id) if cls is not None else None
-    if record is None or outbox_state.unsettled(session, record_type, record_id):
+    if record is None or outbox.unsettled(session, record_type, record_id):
         return
     base = session.get(SyncBase, (record_type, record_id))
     if record.server_revision is None:

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.replica import state
 from app.settings import Settings
-from app.store import Store, profile_values
+from app.store import Store
 from sync import account
 from sync.client import ServiceUnavailable
 from sync.protocol.register import CarerRegister
 from sync.team import NoFigures
 
-REGISTER_KEY = "carer_register"
 OFFLINE = (
     "This laptop is not connected to a service, so it has no carer register. Connect it in "
     "Settings."
@@ -49,14 +49,14 @@ def fetch(store: Store, settings: Settings) -> RegisterAnswer:
     finally:
         client.close()
     with store.write(remote=True) as session:
-        profile_values.put(session, REGISTER_KEY, register.model_dump_json())
+        state.put(session, state.CARER_REGISTER, register.model_dump_json())
     return RegisterAnswer(register, live=True)
 
 
 def kept(store: Store) -> CarerRegister | None:
     """The last register the service sent, or None."""
     with store.read() as session:
-        raw = profile_values.read(session, REGISTER_KEY)
+        raw = state.get(session, state.CARER_REGISTER)
     return CarerRegister.model_validate_json(raw) if raw else None
 
 

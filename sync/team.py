@@ -12,14 +12,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
+from app.replica import state
 from app.settings import Settings
-from app.store import Store, profile_values
+from app.store import Store
 from sync import account
 from sync.client import ServiceClient, ServiceRefused, ServiceUnavailable
 from sync.protocol.team import AllocationDone, AllocationRequest, TeamOverview, TeamReentries
 
-TEAM_KEY = "team_overview"
-REENTRIES_KEY = "team_reentries"
 OFFLINE = (
     "This laptop is not connected to a service, so it has no team figures. Connect it in Settings."
 )
@@ -57,23 +56,23 @@ def fetch(store: Store, settings: Settings) -> TeamFigures:
     finally:
         client.close()
     with store.write(remote=True) as session:
-        profile_values.put(session, TEAM_KEY, overview.model_dump_json())
+        state.put(session, state.TEAM_OVERVIEW, overview.model_dump_json())
         if reentries is not None:
-            profile_values.put(session, REENTRIES_KEY, reentries.model_dump_json())
+            state.put(session, state.TEAM_REENTRIES, reentries.model_dump_json())
     return TeamFigures(overview, live=True, reentries=reentries)
 
 
 def kept(store: Store) -> TeamOverview | None:
     """The last figures the service sent, or None."""
     with store.read() as session:
-        raw = profile_values.read(session, TEAM_KEY)
+        raw = state.get(session, state.TEAM_OVERVIEW)
     return TeamOverview.model_validate_json(raw) if raw else None
 
 
 def kept_reentries(store: Store) -> TeamReentries | None:
     """The last re-entries to care the service sent, or None."""
     with store.read() as session:
-        raw = profile_values.read(session, REENTRIES_KEY)
+        raw = state.get(session, state.TEAM_REENTRIES)
     return TeamReentries.model_validate_json(raw) if raw else None
 
 

@@ -29,7 +29,8 @@ from app import clock
 from app.forms import registry
 from app.forms.registry import TemplateNotFound
 from app.forms.template import TemplateError
-from app.models import Assessment, ProfileState
+from app.models import Assessment
+from app.replica import state
 from app.store import Store
 from sync.client import ServiceClient, ServiceRefused
 
@@ -39,8 +40,6 @@ log = logging.getLogger(__name__)
 #: times a year, while a quiet sync should stay a single round trip (``../shared/PERF.md``):
 #: once an hour is plenty, and a laptop's first sync always asks.
 CHECK_INTERVAL = timedelta(hours=1)
-CHECKED_KEY = "templates_checked_at"
-
 T = TypeVar("T")
 
 
@@ -84,8 +83,8 @@ def fetch_templates(
     """
     now = clock.utcnow()
     with store.read() as session:
-        last = session.get(ProfileState, CHECKED_KEY)
-        if not force and not check_due(last.value if last is not None else None):
+        last = state.get(session, state.TEMPLATES_CHECKED)
+        if not force and not check_due(last):
             return 0, []
     try:
         listing = _read(_Listing, attempt(client.templates))
@@ -122,7 +121,7 @@ def fetch_templates(
         held.add(document.sha256)
         stored += 1
     with store.write(remote=True) as session:
-        session.merge(ProfileState(key=CHECKED_KEY, value=now.isoformat()))
+        state.put(session, state.TEMPLATES_CHECKED, now.isoformat())
     return stored, problems
 
 
@@ -152,8 +151,8 @@ def missing_versions(store: Store) -> list[tuple[str, int]]:
 
 def check_due(checked_at: str | None) -> bool:
     """Whether a sync should ask the service for its forms, given the stored time of the last
-    check (``CHECKED_KEY``; None if never): lets a sync that has read it already skip
-    ``fetch_templates`` without another read."""
+    check (``app.replica.state.TEMPLATES_CHECKED``; None if never): lets a sync that has read it
+    already skip ``fetch_templates`` without another read."""
     return checked_at is None or not _recent(checked_at, clock.utcnow())
 
 

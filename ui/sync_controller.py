@@ -22,16 +22,15 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
-from sqlalchemy import func, select
 
 from app import clock
 from app.errors import CasebookError
-from app.models import RECORD_TYPES, OutboxEntry, ProfileState
-from app.models.sync_state import PENDING, REJECTED
+from app.models import RECORD_TYPES
+from app.replica import status
 from app.services import conflicts
 from app.settings import Settings
 from app.store import Store
@@ -41,9 +40,6 @@ from sync.engine import Cancelled, Progress, RetryPolicy, SyncSummary, run_sync
 from ui.tasks import Task, run_cancellable, run_task
 
 log = logging.getLogger(__name__)
-
-#: ``profile_state`` key holding the UTC time of the last sync that finished without errors.
-LAST_SYNC_KEY = "last_sync_at"
 
 AUTO_SYNC_INTERVAL_MS = 5 * 60 * 1000
 PROBE_INTERVAL_MS = 60 * 1000
@@ -109,35 +105,24 @@ class SyncOutcome:
 
 def read_counts(store: Store) -> Counts:
     """Changes waiting, open conflicts, rejected changes and the last sync time."""
-    with store.read() as session:
-        by_state = dict(
-            session.execute(
-                select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
-            ).all()
-        )
-        raw = session.scalar(select(ProfileState.value).where(ProfileState.key == LAST_SYNC_KEY))
+    waiting = status.waiting(store)
     return Counts(
-        pending=int(by_state.get(PENDING, 0)),
+        pending=waiting.pending,
         conflicts=conflicts.open_count(store),
-        rejected=int(by_state.get(REJECTED, 0)),
-        last_sync=_parse_time(raw),
+        rejected=waiting.refused,
+        last_sync=waiting.last_sync,
     )
 
 
 def rejected_changes(store: Store) -> list[RejectedChange]:
     """Every change the service refused, oldest first, with its reason in plain words."""
-    with store.read() as session:
-        rows = session.scalars(
-            select(OutboxEntry).where(OutboxEntry.state == REJECTED).order_by(OutboxEntry.seq)
-        ).all()
-        out = []
-        for row in rows:
-            cls = RECORD_TYPES.get(row.record_type)
-            noun = cls.noun if cls is not None else row.record_type.replace("_", " ")
-            what = f"A deletion of a {noun}" if row.operation == "delete" else f"A {noun}"
-            reason = row.rejection_reason or "The service refused this change."
-            out.append(RejectedChange(what, row.record_id, reason))
-        return out
+    out = []
+    for refused in status.refused_changes(store):
+        cls = RECORD_TYPES.get(refused.record_type)
+        noun = cls.noun if cls is not None else refused.record_type.replace("_", " ")
+        what = f"A deletion of a {noun}" if refused.operation == "delete" else f"A {noun}"
+        out.append(RejectedChange(what, refused.record_id, refused.reason))
+    return out
 
 
 def probe(settings: Settings) -> bool:
@@ -196,7 +181,7 @@ def sync_once(
     finally:
         client.close()
     if summary.ok:
-        _remember_last_sync(store, clock.utcnow())
+        status.note_clean_sync(store, clock.utcnow())
     elif summary.action is None:
         # The errors are sentences; whether the service is there at all is one cheap question.
         online = probe(settings)
@@ -205,25 +190,6 @@ def sync_once(
     if summary.action == "reauthenticate":
         account.forget(store)  # the tokens are dead: never send them again
     return SyncOutcome(summary, online, read_counts(store))
-
-
-def _remember_last_sync(store: Store, moment: datetime) -> None:
-    with store.write(remote=True) as session:
-        state = session.get(ProfileState, LAST_SYNC_KEY)
-        if state is None:
-            session.add(ProfileState(key=LAST_SYNC_KEY, value=moment.isoformat()))
-        else:
-            state.value = moment.isoformat()
-
-
-def _parse_time(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # ---- The controller

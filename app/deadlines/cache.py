@@ -57,7 +57,6 @@ from sqlalchemy import (
     select,
     type_coerce,
 )
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 import resources
@@ -65,8 +64,9 @@ from app.deadlines import rules as rule_table
 from app.deadlines.engine import _ORDER, ACTION_SOURCE, DueItem, Status, is_action
 from app.deadlines.engine import ACTION as ACTION_PREFIX
 from app.deadlines.from_store import CaseloadDeadlines, Subjects, caseload_deadlines_until
-from app.models import CarerHousehold, Child, DeadlineStale, DueItemRow, DueSubject, ProfileState
+from app.models import CarerHousehold, Child, DeadlineStale, DueItemRow, DueSubject
 from app.models.due_cache import CHILD, HOUSEHOLD
+from app.replica import state
 
 if TYPE_CHECKING:
     from app.store import Store
@@ -79,9 +79,6 @@ log = logging.getLogger(__name__)
 #: items too, their titles packed with them, migration 0010. 4: most specific rule wins a tie;
 #: T2 worked out from the temporary approval; S1 from the support plan, migration 0018.)
 FORMAT = 4
-
-#: The ``profile_state`` key under which the fingerprint of the saved answers is kept.
-FINGERPRINT_KEY = "deadline_cache_fingerprint"
 
 #: The resource files whose content the answers depend on.
 _INPUTS = (
@@ -133,8 +130,7 @@ def current(store: Store, today: date) -> Iterator[Session]:
 def is_current(session: Session, today: date) -> bool:
     """Whether nothing needs redoing for ``today``: one query of a few index lookups, plus a
     pass over the saved subjects' days and the open subjects' ids."""
-    stored = session.scalar(select(ProfileState.value).where(ProfileState.key == FINGERPRINT_KEY))
-    if stored != fingerprint():
+    if state.get(session, state.DEADLINE_FINGERPRINT) != fingerprint():
         return False
     needs = select(
         exists(select(DeadlineStale.subject_id))
@@ -149,8 +145,7 @@ def refresh(session: Session, today: date) -> Refreshed:
     """Redo every subject whose saved answer does not hold for ``today`` (see the module
     docstring), in the caller's write transaction, and empty ``deadline_stale``."""
     started = time.perf_counter()
-    stored = session.scalar(select(ProfileState.value).where(ProfileState.key == FINGERPRINT_KEY))
-    everything = stored != fingerprint()
+    everything = state.get(session, state.DEADLINE_FINGERPRINT) != fingerprint()
     if everything:
         _forget_all(session)
         deadlines, until = caseload_deadlines_until(session, today)
@@ -460,12 +455,7 @@ def _save(
 
 
 def _save_fingerprint(session: Session) -> None:
-    statement = sqlite_insert(ProfileState).values(key=FINGERPRINT_KEY, value=fingerprint())
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["key"], set_={"value": statement.excluded.value}
-        )
-    )
+    state.put(session, state.DEADLINE_FINGERPRINT, fingerprint())
 
 
 #: What ``pack`` uses between an item's parts and between items.

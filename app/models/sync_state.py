@@ -20,16 +20,13 @@ from app.models.packed import PackedJSON
 
 PENDING = "pending"
 REJECTED = "rejected"
-#: The profile state key of the laptop's pull cursor (written by ``sync.engine``; read when a
-#: change is queued, see ``OutboxEntry.made_under``).
-PULL_CURSOR_KEY = "pull_cursor"
 
 
 class OutboxEntry(Base):
     """One change waiting for the server.
 
     ``id`` is the idempotency id the server dedupes on. Further local edits are folded into an
-    entry only while it has not left the laptop (its seq is above ``app.store.sent_mark``'s
+    entry only while it has not left the laptop (its seq is above ``app.replica.sent_mark``'s
     mark): once an entry may have reached the server its meaning is fixed, and a later edit
     gets an entry of its own. ``seq`` is never reused, which that mark relies on.
     """

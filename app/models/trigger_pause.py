@@ -2,7 +2,7 @@
 
 While this table holds a row, every AFTER INSERT trigger on a record table does nothing. It
 only ever holds one inside the transaction that writes a pulled page of new records, which
-removes it again before committing (``app.store.page_triggers.paused``) and does the triggers'
+removes it again before committing (``app.replica.page_triggers.paused``) and does the triggers'
 work itself, once for the whole page. No other code writes here.
 """
 

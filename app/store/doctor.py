@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from app.errors import StoreDamaged
-from app.models import OutboxEntry
-from app.models.sync_state import PENDING, REJECTED
+from app.replica import outbox as replica_outbox
 from app.store import migrate
 from app.store.store import Store
 
@@ -89,10 +87,8 @@ def run(store: Store) -> list[CheckResult]:
 
     def outbox() -> tuple[bool, str]:
         with store.read() as session:
-            grouped = select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
-            counts = {state: n for state, n in session.execute(grouped)}
-        rejected = counts.get(REJECTED, 0)
-        detail = f"{counts.get(PENDING, 0)} waiting, {rejected} set aside by the service"
+            pending, rejected = replica_outbox.counts_by_state(session)
+        detail = f"{pending} waiting, {rejected} set aside by the service"
         if rejected:
             detail += (
                 ": open Sync details, Open changes not accepted, and retry each or mark it "

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from app import audit, clock
@@ -30,7 +29,7 @@ from app.errors import (
     StoreDamaged,
     WrongPassphrase,
 )
-from app.models import ProfileState
+from app.replica import state
 from app.store import migrate, passphrase_policy
 from app.store.atomic import fsync_directory, write_bytes_atomically
 from app.store.attempts import LOCKOUT_AFTER, Attempts
@@ -104,7 +103,7 @@ class Profile:
             store = _open_store(cls(staging), data_key, new=True)
             try:
                 with store.write(actor=worker) as session:
-                    session.add(ProfileState(key="worker", value=worker))
+                    state.put(session, state.WORKER, worker)
                     audit.record(session, actor=worker, action="profile_created")
             finally:
                 store.lock()
@@ -234,7 +233,7 @@ def _open_store(profile: Profile, data_key: bytes, *, new: bool) -> Store:
     store = Store(profile_path=profile.path, engine=engine, data_key=bytearray(data_key))
     if not new:
         with store.read() as session:
-            worker = session.scalar(select(ProfileState.value).where(ProfileState.key == "worker"))
+            worker = state.get(session, state.WORKER)
         store.worker = worker or ""
     return store
 

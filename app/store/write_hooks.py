@@ -18,9 +18,9 @@ from app.errors import RecordFinalised
 from app.models import AuditEvent, OutboxEntry, Record, SyncBase
 from app.models.base import APPROVED, FINALISED, Finalisable
 from app.models.sync_state import PENDING
+from app.replica import outbox
+from app.replica.sent_mark import never_sent
 from app.serialize import content_fields, record_fields, to_json_value
-from app.store import outbox_state
-from app.store.sent_mark import never_sent
 from app.store.session import WRITE_CONTEXT, CasebookSession, WriteContext
 from app.validation import validate
 
@@ -68,7 +68,7 @@ def _on_new(session: Session, ctx: WriteContext, obj: Record) -> None:
         obj.finalised_at, obj.finalised_by = now, ctx.actor
     validate(obj, today=clock.today(), session=session)
     fields = content_fields(type(obj))
-    outbox_state.queue(
+    outbox.queue(
         session,
         record_type=obj.record_type,
         record_id=obj.id,
@@ -130,7 +130,7 @@ def _queue(session: Session, obj: Record, changed: list[str], *, delete: bool) -
         .limit(1)
     ).first()
     if entry is None:
-        outbox_state.queue(
+        outbox.queue(
             session,
             record_type=obj.record_type,
             record_id=obj.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 FORBIDDEN = (
@@ -38,3 +39,88 @@ def test_app_imports_neither_qt_nor_http_nor_outer_layers() -> None:
     }
     assert {k: v for k, v in offenders.items() if v} == {}
     assert len(offenders) > 20  # the scan really looked at the package
+
+
+#: The laptop's sync tables and the models that map them: ``app.replica`` owns them.
+SYNC_TABLES = (
+    "outbox",
+    "profile_state",
+    "sync_base",
+    "sync_waiting",
+    "sync_kept_removal",
+    "resync_seen",
+    "trigger_pause",
+)
+SYNC_MODELS = (
+    "OutboxEntry",
+    "ProfileState",
+    "SyncBase",
+    "WaitingVersion",
+    "KeptRemoval",
+    "ResyncSeen",
+    "TriggerPause",
+)
+#: Where those tables may be named: their owner, the store under it, the models and the
+#: migrations that make them.
+OWNERS = ("app/replica/", "app/store/", "app/models/", "app/migrations/")
+#: Modules that still reach those tables themselves, each to be routed through
+#: ``app.replica`` (the list only shrinks; a module not on it that starts to touch them fails).
+NOT_YET_ROUTED = {
+    "sync/apply.py",
+    "sync/details.py",
+    "sync/engine.py",
+    "sync/pages.py",
+    "sync/refused.py",
+    "sync/waiting.py",
+}
+_SQL_VERB = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|REPLACE)\b")
+_TABLE = re.compile(r"\b(" + "|".join(SYNC_TABLES) + r")\b")
+
+
+def _touches_sync_tables(path: Path) -> list[str]:
+    """The sync models this module imports, and the SQL text in it naming a sync table."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("app."):
+            found += [alias.name for alias in node.names if alias.name in SYNC_MODELS]
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and _SQL_VERB.search(node.value)
+            and _TABLE.search(node.value)
+        ):
+            found.append(node.value[:60])
+    return found
+
+
+def test_only_the_replica_touches_the_laptops_sync_tables() -> None:
+    """Outside ``app.replica`` (and the store, models and migrations under it) no module of the
+    laptop's code imports a sync table's model or holds SQL naming one of those tables."""
+    touching = {}
+    for package in ("app", "sync", "ui"):
+        for path in (ROOT / package).rglob("*.py"):
+            name = path.relative_to(ROOT).as_posix()
+            if name.startswith(OWNERS):
+                continue
+            found = _touches_sync_tables(path)
+            if found:
+                touching[name] = found
+    assert set(touching) - NOT_YET_ROUTED == set(), {
+        k: v for k, v in touching.items() if k not in NOT_YET_ROUTED
+    }
+    # Each module still listed really does still touch them (else take it off the list).
+    assert NOT_YET_ROUTED - set(touching) == set()
+
+
+def test_the_scan_for_sync_tables_sees_a_model_import_and_raw_sql(tmp_path: Path) -> None:
+    """The check above would notice a module that imports ``ProfileState`` or runs SQL on the
+    outbox."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from app.models import Child, ProfileState\n"
+        "QUERY = 'DELETE FROM outbox WHERE id = ?'\n"
+        "WORDS = 'select the outbox in the menu'\n",
+        encoding="utf-8",
+    )
+    assert _touches_sync_tables(sample) == ["ProfileState", "DELETE FROM outbox WHERE id = ?"]

@@ -25,9 +25,9 @@ from app.models import (
     DueSubject,
     LegalStatus,
     Placement,
-    ProfileState,
 )
 from app.models.due_cache import CHILD, HOUSEHOLD
+from app.replica import state
 from app.serialize import record_fields
 from app.store import Store
 from sync.apply import ApplyTally
@@ -207,7 +207,7 @@ def test_a_new_rule_table_redoes_everything(demo: Store, monkeypatch: pytest.Mon
     assert done.everything and len(done.children) == 60
     assert done.households == {h.household_id for h in _engine(demo).households}
     with demo.read() as session:
-        assert session.get(ProfileState, cache.FINGERPRINT_KEY) is not None
+        assert state.get(session, state.DEADLINE_FINGERPRINT) is not None
     # Back on the real table: everything again, and the engine's answers.
     assert not _is_current(demo)
     _same_as_engine(demo)

@@ -15,11 +15,11 @@ from sqlalchemy import Connection, create_engine, delete, select, text
 
 from app.errors import MigrationFailed
 from app.models import Base, Child, OutboxEntry, ProfileState, Visit, WaitingVersion
+from app.replica.sent_mark import never_sent, sent_through
 from app.search import search
 from app.store import Profile, migrate
 from app.store.engine import create_store_engine
 from app.store.keys import WrappedKey
-from app.store.sent_mark import never_sent, sent_through
 from tests.conftest import PASSPHRASE
 
 

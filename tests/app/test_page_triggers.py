@@ -19,8 +19,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES
+from app.replica import page_triggers
 from app.search import fts_query, search
-from app.store import Store, page_triggers
+from app.store import Store
 from tests.conftest import unlocked_store
 
 #: The record tables in the order their rows can be inserted (subjects first).
@@ -193,7 +194,7 @@ def test_a_paused_rewrite_reindexes_as_the_update_triggers_do(
 
 def test_every_insert_trigger_can_be_paused_and_is_mirrored(store: Store) -> None:
     """A new insert trigger must carry the pause guard and have its set-based twin in
-    ``app.store.page_triggers``, or a first sync would skip its work."""
+    ``app.replica.page_triggers``, or a first sync would skip its work."""
     with store.read() as session:
         triggers = session.execute(
             text("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
@@ -210,7 +211,7 @@ def test_every_insert_trigger_can_be_paused_and_is_mirrored(store: Store) -> Non
         assert "WHEN NOT EXISTS (SELECT 1 FROM trigger_pause)" in sql, name
         family = name.split("_", 1)[0]
         assert family in mirrored and table in mirrored[family], (
-            f"{name} has no set-based twin in app/store/page_triggers.py"
+            f"{name} has no set-based twin in app/replica/page_triggers.py"
         )
     assert seen == len(page_triggers.SEARCH) + len(page_triggers.DEADLINE)
 

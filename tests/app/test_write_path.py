@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.errors import RecordFinalised, ValidationError
 from app.models import Addendum, Assessment, AuditEvent, Child, OutboxEntry, Visit
+from app.replica.sent_mark import mark_sent_through, sent_through
 from app.store import Store
-from app.store.sent_mark import mark_sent_through, sent_through
 from app.store.write_hooks import WriteOutsideTransaction
 from tests.app import factories
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Child, FieldConflictRecord, OutboxEntry, Record, SyncBase, Visit
+from app.replica.sent_mark import mark_sent_through
 from app.serialize import record_fields
 from app.store import Store
-from app.store.sent_mark import mark_sent_through
 from sync import engine
 from sync.apply import ApplyTally, apply_push_result, apply_removal, apply_version
 from sync.engine import SyncSummary

@@ -66,8 +66,8 @@ from app.models import (
 )
 from app.models.base import FINALISED
 from app.models.sync_state import PENDING
+from app.replica.sent_mark import never_sent
 from app.services import conflicts
-from app.store.sent_mark import never_sent
 from server.models import Record as ServerRecord
 from server.models import RecordVersion as ServerRecordVersion
 from server.services import accounts

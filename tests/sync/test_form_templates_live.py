@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from app.models import ProfileState
+from app.replica import state as replica_state
 from app.services import assessments
 from app.store import Profile, Store
 from sync import templates
@@ -199,7 +199,7 @@ def test_a_quiet_sync_within_the_hour_does_not_ask_for_forms(
     service.publish("child_asset_based.v3", _new_version(3, "Asset-based assessment, 2027"))
     assert one.sync().templates_fetched == 0 and len(asked) == 1
     with one.store.write() as session:
-        session.merge(ProfileState(key=templates.CHECKED_KEY, value="2020-01-01T00:00:00+00:00"))
+        replica_state.put(session, replica_state.TEMPLATES_CHECKED, "2020-01-01T00:00:00+00:00")
     assert one.sync().templates_fetched == 1 and len(asked) == 2
 
 

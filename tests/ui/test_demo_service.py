@@ -19,6 +19,7 @@ from app import clock, dashboard, validation
 from app.deadlines.engine import ACTION, Status
 from app.households import open_household
 from app.models import RECORD_TYPES, Action, Assessment, CarerHousehold, Child, Review
+from app.replica import state as replica_state
 from app.services import assessments
 from app.services.reviews import carer_parts
 from app.settings import load
@@ -81,10 +82,11 @@ def test_refused_tokens_register_the_laptop_again(service: DemoService, tmp_path
     opened = demo_service.open_profile(service, root=root, kdf=fast_kdf(), device_name="Test")
     first = account.account(opened.store)
     with opened.store.write(remote=True) as session:
-        state = session.get(account.ProfileState, account.CREDENTIALS_KEY)
-        assert state is not None
-        state.value = state.value.replace('"refresh_token": "', '"refresh_token": "x')
-        state.value = state.value.replace('"access_token": "', '"access_token": "x')
+        kept = replica_state.get(session, replica_state.CREDENTIALS)
+        assert kept is not None
+        kept = kept.replace('"refresh_token": "', '"refresh_token": "x')
+        kept = kept.replace('"access_token": "', '"access_token": "x')
+        replica_state.put(session, replica_state.CREDENTIALS, kept)
     opened.store.lock()
     again = demo_service.open_profile(service, root=root, device_name="Test")
     try:

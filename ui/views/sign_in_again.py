@@ -28,10 +28,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from app.errors import CasebookError
-from app.models import ProfileState
+from app.replica import state
 from app.settings import Settings
 from app.store import Store
 from sync import account
@@ -40,9 +39,6 @@ from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive
 
 log = logging.getLogger(__name__)
-
-#: ``profile_state`` key holding the name this laptop last signed in under.
-DEVICE_NAME_KEY = "service_device_name"
 
 EXPLANATION = (
     "The service asked you to sign in again. Your unsent work is safe on this laptop. "
@@ -82,7 +78,7 @@ def read_prefill(store: Store) -> Prefill:
     previous name (else the machine's own name)."""
     found = account.account(store)
     with store.read() as session:
-        name = session.scalar(select(ProfileState.value).where(ProfileState.key == DEVICE_NAME_KEY))
+        name = state.get(session, state.DEVICE_NAME)
     return Prefill(found.worker if found else store.worker, name or socket.gethostname())
 
 
@@ -100,11 +96,7 @@ def sign_in_again(
         raise WrongWorker(store.worker)
     account.remember(store, connection)
     with store.write(remote=True) as session:
-        state = session.get(ProfileState, DEVICE_NAME_KEY)
-        if state is None:
-            session.add(ProfileState(key=DEVICE_NAME_KEY, value=device_name))
-        else:
-            state.value = device_name
+        state.put(session, state.DEVICE_NAME, device_name)
     return connection
 
 

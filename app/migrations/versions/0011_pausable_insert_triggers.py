@@ -14,7 +14,7 @@ and 10,700-15,000 with no index at all.
 So every AFTER INSERT trigger on a record table now carries
 ``WHEN NOT EXISTS (SELECT 1 FROM trigger_pause)``. The table is empty at every commit: sync puts
 a row there only inside the transaction writing a page of new records and takes it out again
-before committing (``app.store.page_triggers``), having done the triggers' work for the page.
+before committing (``app.replica.page_triggers``), having done the triggers' work for the page.
 Every other write (the worker's own, sync's updates and deletions) fires the triggers as
 before. The update and delete triggers are not touched.
 

@@ -8,7 +8,7 @@ A sync that brings newer versions of records the laptop holds (a colleague's edi
 each with one upsert, and ``search_<table>_au`` then re-indexed it row by row: on a 50,000-record
 profile that was most of the time to apply 450 edited case notes. The search update triggers now
 carry the same guard as the insert triggers, and sync re-indexes the page's records in a few
-statements instead (``app.store.page_triggers.reindex``). The deadline update triggers are left
+statements instead (``app.replica.page_triggers.reindex``). The deadline update triggers are left
 as they are: they fire only when a column the deadlines read has changed, which a per-row
 comparison does exactly and cheaply.
 """

@@ -8,7 +8,7 @@ Each entry's ``first_sent_at`` (and ``attempts``, which nothing read) was writte
 its batch left the laptop, rewriting every queued change, whole records' text included, only
 to record "this may have arrived". A push takes entries strictly in seq order, so the entries
 that may have arrived are always a prefix of the outbox: the highest such seq, kept in
-``profile_state`` (``app.store.sent_mark``), says the same with one row.
+``profile_state`` (``app.replica.sent_mark``), says the same with one row.
 
 That needs seqs never to be reused, or an entry queued after the outbox emptied could take a
 seq under the mark and be taken as sent. The table is rebuilt ``AUTOINCREMENT``, keeping every
@@ -26,7 +26,7 @@ down_revision = "0013"
 branch_labels = None
 depends_on = None
 
-# A copy of app.store.sent_mark's key, not an import: a migration keeps doing what it did.
+# A copy of app.replica.sent_mark's key, not an import: a migration keeps doing what it did.
 KEY = "outbox_sent_through"
 
 

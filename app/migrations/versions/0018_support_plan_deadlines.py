@@ -11,7 +11,7 @@ support plan is signed off, moved, or deleted. A plan is recorded on the child o
 guardians, on their household: these triggers list the child, the household and the children
 placed with that household as stale, in the same transaction, as 0006's do for its tables. Only
 the columns the facts read fire the update trigger, so autosaving a plan's answers redoes
-nothing. The insert trigger carries 0011's pause guard; ``app.store.page_triggers`` does its
+nothing. The insert trigger carries 0011's pause guard; ``app.replica.page_triggers`` does its
 work for a sync page.
 
 Nothing is filled here: ``app.deadlines.cache.FORMAT`` changed with this revision, so the first

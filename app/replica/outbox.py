@@ -14,14 +14,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import FieldConflictRecord, KeptRemoval, OutboxEntry, ProfileState
-from app.models.sync_state import PENDING, PULL_CURSOR_KEY, REJECTED
+from app.models import FieldConflictRecord, KeptRemoval, OutboxEntry
+from app.models.sync_state import PENDING, REJECTED
+from app.replica import state
 
 
 def pull_cursor(session: Session) -> str | None:
     """How far this laptop has heard from the service (None before its first pull)."""
-    state = session.get(ProfileState, PULL_CURSOR_KEY)
-    return state.value if state is not None and state.value else None
+    return state.get(session, state.PULL_CURSOR) or None
 
 
 def queue(
@@ -108,3 +108,19 @@ def unsettled_count(session: Session) -> int:
         .where(FieldConflictRecord.resolved_at.is_(None))
     )
     return int(entries or 0) + int(conflicts or 0)
+
+
+def counts_by_state(session: Session) -> tuple[int, int]:
+    """How many changes are waiting to be sent, and how many the service refused."""
+    grouped = select(OutboxEntry.state, func.count()).group_by(OutboxEntry.state)
+    counts = {entry_state: n for entry_state, n in session.execute(grouped)}
+    return int(counts.get(PENDING, 0)), int(counts.get(REJECTED, 0))
+
+
+def refused_entries(session: Session) -> list[OutboxEntry]:
+    """Every change the service refused, oldest first."""
+    return list(
+        session.scalars(
+            select(OutboxEntry).where(OutboxEntry.state == REJECTED).order_by(OutboxEntry.seq)
+        )
+    )

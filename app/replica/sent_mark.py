@@ -31,14 +31,14 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
 from app.models import OutboxEntry, ProfileState
+from app.replica import state
 
-SENT_THROUGH_KEY = "outbox_sent_through"
+SENT_THROUGH_KEY = state.SENT_THROUGH.name
 
 
 def sent_through(session: Session) -> int:
     """The highest seq that may have left the laptop (0 if nothing has)."""
-    value = session.scalar(select(ProfileState.value).where(ProfileState.key == SENT_THROUGH_KEY))
-    return int(value) if value is not None else 0
+    return state.get(session, state.SENT_THROUGH) or 0
 
 
 #: The mark set to a seq unless it is there or beyond already: one statement, built once. A
