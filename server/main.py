@@ -27,6 +27,7 @@ from server.api.routes import (
     devices,
     documents,
     health,
+    panels,
     register,
     reports,
     sync,
@@ -188,6 +189,16 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
-    for module in (health, devices, sync, attachments, documents, team, reports, register):
+    for module in (
+        health,
+        devices,
+        sync,
+        attachments,
+        documents,
+        team,
+        reports,
+        register,
+        panels,
+    ):
         app.include_router(module.router)
     return app

@@ -26,6 +26,7 @@ from requests.hooks import dispatch_hook
 from requests.structures import CaseInsensitiveDict
 
 from sync.protocol import compression
+from sync.protocol import panels as panel_protocol
 from sync.protocol import register as register_protocol
 from sync.protocol import team as team_protocol
 from sync.protocol.messages import (
@@ -254,6 +255,33 @@ class ServiceClient:
         """Every approved carer household with its placements and free places (the service's
         workers and managers only)."""
         return _read(register_protocol.CarerRegister, self._call("GET", "/v1/register", raw=True))
+
+    def panels(self) -> panel_protocol.PanelList:
+        """The fostering panel's dates, each with the households on it this account may see."""
+        return _read(panel_protocol.PanelList, self._call("GET", "/v1/panels", raw=True))
+
+    def add_panel(self, body: panel_protocol.NewPanelMeeting) -> panel_protocol.PanelMeetingView:
+        return self._panel_change("/v1/panels", body)
+
+    def add_panel_item(
+        self, meeting_id: uuid.UUID, body: panel_protocol.NewPanelItem
+    ) -> panel_protocol.PanelMeetingView:
+        return self._panel_change(f"/v1/panels/{meeting_id}/items", body)
+
+    def recommend(
+        self, item_id: uuid.UUID, body: panel_protocol.PanelRecommendation
+    ) -> panel_protocol.PanelMeetingView:
+        return self._panel_change(f"/v1/panel-items/{item_id}/recommendation", body)
+
+    def decide(
+        self, item_id: uuid.UUID, body: panel_protocol.PanelDecision
+    ) -> panel_protocol.PanelMeetingView:
+        return self._panel_change(f"/v1/panel-items/{item_id}/decision", body)
+
+    def _panel_change(self, path: str, body: Any) -> panel_protocol.PanelMeetingView:
+        return panel_protocol.PanelMeetingView.model_validate(
+            self._call("POST", path, body.model_dump(mode="json"))
+        )
 
     def allocate(self, request: team_protocol.AllocationRequest) -> team_protocol.AllocationDone:
         """Give a child or household of the manager's team to another member of it."""

@@ -14,6 +14,7 @@ from server.models.accounts import (
 from server.models.audit import AuditEvent
 from server.models.base import Base, table_of, utcnow
 from server.models.files import Blob, BlobChunk
+from server.models.panels import PanelItem, PanelMeeting
 from server.models.records import (
     Allocation,
     AllocationHistory,
@@ -36,6 +37,8 @@ __all__ = [
     "ChangeReceipt",
     "Device",
     "LoginAttempt",
+    "PanelItem",
+    "PanelMeeting",
     "Record",
     "RecordVersion",
     "ReportGrant",

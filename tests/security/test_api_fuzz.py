@@ -77,6 +77,11 @@ FUZZED: tuple[tuple[str, str], ...] = (
     ("POST", "/v1/team/allocations"),
     ("GET", "/v1/reports/figures"),
     ("GET", "/v1/register"),
+    ("GET", "/v1/panels"),
+    ("POST", "/v1/panels"),
+    ("POST", "/v1/panels/{meeting_id}/items"),
+    ("POST", "/v1/panel-items/{item_id}/recommendation"),
+    ("POST", "/v1/panel-items/{item_id}/decision"),
 )
 
 #: Operations that take no input (no parameter, no body): no request can break their schema, so
@@ -91,6 +96,7 @@ NO_INPUT: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/v1/templates"),
         ("GET", "/v1/rules"),
         ("GET", "/v1/team/overview"),
+        ("GET", "/v1/panels"),
     }
 )
 

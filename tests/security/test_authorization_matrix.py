@@ -18,6 +18,7 @@ import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from fastapi import FastAPI
 
 from server.main import create_app
 from server.services import accounts
+from sync.protocol.records import RECORD_FIELDS
 from tests.server.conftest import PASSWORD, Client, LiveServer, ServerFactory, backends
 from tests.server.helpers import new_child, upsert
 
@@ -102,6 +104,25 @@ POLICY: dict[tuple[str, str], Cells] = {
     ("GET", "/v1/register"): {
         **signed_in("403"),
         "worker": ("200", "200"),
+        "manager": ("200", "200"),
+    },
+    # The fostering panel: its dates are read by workers and managers of any team (a worker
+    # sees only their own households' items); it is changed by managers as the service's panel
+    # administrator, for a household of any team (the panel sits for the whole service). Own
+    # and other: a household held in the caller's team or in another.
+    ("GET", "/v1/panels"): {
+        **signed_in("403"),
+        "worker": ("200", "200"),
+        "manager": ("200", "200"),
+    },
+    ("POST", "/v1/panels"): {**signed_in("403"), "manager": ("200", "200")},
+    ("POST", "/v1/panels/{meeting_id}/items"): {**signed_in("403"), "manager": ("200", "200")},
+    ("POST", "/v1/panel-items/{item_id}/recommendation"): {
+        **signed_in("403"),
+        "manager": ("200", "200"),
+    },
+    ("POST", "/v1/panel-items/{item_id}/decision"): {
+        **signed_in("403"),
         "manager": ("200", "200"),
     },
 }
@@ -373,7 +394,78 @@ def allocate(world: World, method: str, path: str, role: str, scope: str) -> str
     return _answer(response, method)
 
 
+def _applicant(world: World, scope: str) -> str:
+    """A household being assessed, its report complete, held in the team or in another."""
+    laptop = world.clients["worker"] if scope == "own" else world.other_laptop
+    day = date.today().isoformat()
+    fields: dict[str, Any] = {name: None for name in RECORD_FIELDS["carer_household"]}
+    fields.update(
+        {k: "" for k, kind in RECORD_FIELDS["carer_household"].items() if kind == "str"},
+        name="Matrix household",
+        carer_type="MAINSTREAM_FOSTER",
+        approval_status="APPLICANT",
+        enquiry_date=day,
+        initial_visit_date=day,
+        application_date=day,
+        stage1_completed=day,
+        stage2_completed=day,
+    )
+    household = uuid.uuid4()
+    [result] = laptop.push(upsert("carer_household", household, fields))
+    assert result["status"] == "applied", result
+    return str(household)
+
+
+def _panel_today(world: World, scope: str, stage: str) -> tuple[str, str]:
+    """A panel sitting today with the household on it (and, past ``booked``, recommended)."""
+    manager = world.clients["manager"]
+    meeting = str(uuid.uuid4())
+    made = manager.post(
+        "/v1/panels", json={"meeting_id": meeting, "sits_on": date.today().isoformat()}
+    )
+    assert made.status_code == 200, made.text
+    if stage == "meeting":
+        return meeting, ""
+    item = str(uuid.uuid4())
+    body = {"item_id": item, "household_id": _applicant(world, scope), "kind": "APPROVAL"}
+    booked = manager.post(f"/v1/panels/{meeting}/items", json=body)
+    assert booked.status_code == 200, booked.text
+    if stage == "recommended":
+        said = manager.post(
+            f"/v1/panel-items/{item}/recommendation", json={"recommendation": "APPROVE"}
+        )
+        assert said.status_code == 200, said.text
+    return meeting, item
+
+
+def panel_change(world: World, method: str, path: str, role: str, scope: str) -> str:
+    """Each change asked with a body that is right, on a household of the cell's scope."""
+    if path == "/v1/panels":
+        body: dict[str, Any] = {"meeting_id": str(uuid.uuid4()), "sits_on": "2031-01-09"}
+        url = path
+    elif path.endswith("/items"):
+        meeting, _ = _panel_today(world, scope, "meeting")
+        body = {"item_id": str(uuid.uuid4()), "household_id": _applicant(world, scope)}
+        body["kind"] = "APPROVAL"
+        url = path.format(meeting_id=meeting)
+    elif path.endswith("/recommendation"):
+        _, item = _panel_today(world, scope, "booked")
+        body, url = {"recommendation": "APPROVE"}, path.format(item_id=item)
+    else:
+        _, item = _panel_today(world, scope, "recommended")
+        body = {"decision": "NOT_APPROVE", "decided_on": date.today().isoformat()}
+        url = path.format(item_id=item)
+    response = requests.post(
+        world.server.url + url, json=body, headers=world.headers(role), timeout=30
+    )
+    return _answer(response, method)
+
+
 PROBES: dict[tuple[str, str], Probe] = {
+    ("POST", "/v1/panels"): panel_change,
+    ("POST", "/v1/panels/{meeting_id}/items"): panel_change,
+    ("POST", "/v1/panel-items/{item_id}/recommendation"): panel_change,
+    ("POST", "/v1/panel-items/{item_id}/decision"): panel_change,
     ("POST", "/v1/team/allocations"): allocate,
     ("POST", "/v1/devices"): register,
     ("POST", "/v1/auth/refresh"): refresh,

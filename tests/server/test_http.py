@@ -203,6 +203,10 @@ def test_openapi_describes_every_route_with_models_and_errors(documented: LiveSe
         "/v1/people",
         "/v1/service",
         "/v1/register",
+        "/v1/panels",
+        "/v1/panels/{meeting_id}/items",
+        "/v1/panel-items/{item_id}/recommendation",
+        "/v1/panel-items/{item_id}/decision",
     }
     assert set(spec["paths"]) == expected
     for path, operations in spec["paths"].items():
