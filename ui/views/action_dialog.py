@@ -20,22 +20,18 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app import clock
-from app.errors import CasebookError, ValidationError
 from app.services import actions
 from app.services.actions import ActionView
 from app.store import Store
-from ui.tasks import run_task
-from ui.views.common import alive, qdate, uk_date
+from ui.views.common import qdate, uk_date
 from ui.views.fields_dialog import FieldsDialog
 
 ADD, EDIT, REASSIGN, DONE = "add", "edit", "reassign", "done"
@@ -64,9 +60,6 @@ class ActionDialog(FieldsDialog):
     ----------
     action : app.services.actions.ActionView
     """
-
-    #: A save failed; the problems are on screen beside their fields.
-    sig_failed = Signal()
 
     def __init__(
         self,
@@ -97,15 +90,10 @@ class ActionDialog(FieldsDialog):
 
     # ---- Public API
 
-    @property
-    def save_button(self) -> QPushButton:
-        return self._save
-
     def save(self) -> None:
         """Save on a worker thread; the dialog closes when the action is stored."""
         if self._busy:
             return
-        self._busy = True
         self._clear_problems()
         store, mode = self._store, self._mode
         description = self._description.toPlainText()
@@ -158,7 +146,7 @@ class ActionDialog(FieldsDialog):
                 def work() -> ActionView:
                     return actions.complete(store, action_id=action_id, on=on, note=note)
 
-        run_task(work, self._saved, self._failed)
+        self._run_save(work)
 
     # ---- Qt methods
 
@@ -261,24 +249,13 @@ class ActionDialog(FieldsDialog):
         if action is not None and action.due is not None and self._mode in (REASSIGN, DONE):
             form.addRow("Due by:", QLabel(uk_date(action.due)))
 
-        self._problem = QLabel("")
-        self._problem.setProperty("role", "error")
-        self._problem.setWordWrap(True)
-        self._problem.setVisible(False)
-        self._problem.setAccessibleName("Problem saving the action")
-
-        buttons = QDialogButtonBox()
-        self._save = buttons.addButton(
-            _SAVE_WORDS[self._mode], QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self._save.setDefault(True)
-        cancel = buttons.addButton("Cancel", QDialogButtonBox.ButtonRole.RejectRole)
-        self._save.clicked.connect(self.save)
-        cancel.clicked.connect(self.reject)
+        self._general.setAccessibleName("Problem saving the action")
+        save_words = _SAVE_WORDS[self._mode]
+        buttons = self._save_buttons(save_words.replace("&", ""), save_words)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self._problem)
+        layout.addWidget(self._general)
         layout.addWidget(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
 
@@ -306,44 +283,5 @@ class ActionDialog(FieldsDialog):
             label.setText("")
             label.setVisible(False)
 
-    def _clear_problems(self) -> None:
-        for name in self._errors:
-            self._clear(name)
-        self._problem.setVisible(False)
-
-    def _saved(self, saved: ActionView) -> None:
-        if not alive(self):
-            return
-        self._busy = False
+    def _announce_saved(self, saved: ActionView) -> None:
         self.sig_saved.emit(saved)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        first: QWidget | None = None
-        if isinstance(exc, ValidationError):
-            loose = []
-            for problem in exc.problems:
-                label = self._errors.get(problem.field or "")
-                if label is None:
-                    loose.append(problem.message)
-                    continue
-                label.setText(problem.message)
-                label.setVisible(True)
-                if first is None:
-                    first = self._fields.get(problem.field or "")
-            if loose:
-                self._problem.setText(" ".join(loose))
-                self._problem.setVisible(True)
-        elif isinstance(exc, LookupError | CasebookError):
-            self._problem.setText(str(exc))
-            self._problem.setVisible(True)
-        else:
-            self._problem.setText("That could not be saved. Try again in a moment.")
-            self._problem.setVisible(True)
-        self.adjustSize()  # room for the problems under their fields
-        if first is not None and first.isEnabled() and first.isVisible():
-            first.setFocus()
-        self.sig_failed.emit()

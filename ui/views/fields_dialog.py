@@ -113,14 +113,17 @@ class FieldsDialog(QDialog):
         what: str,
         *,
         shown: QWidget | None = None,
+        problem_with: str = "",
     ) -> None:
         """A labelled row for field ``name``: ``caption`` (with its mnemonic) as the label of
         ``control``, which a screen reader calls ``what``; ``shown`` is what sits in the row
-        when the control comes with other widgets (a date with its tick box)."""
+        when the control comes with other widgets (a date with its tick box). Its error line
+        is "Problem with ``problem_with``" (``what`` unless given)."""
         control.setAccessibleName(what)
         label = QLabel(caption)
         label.setBuddy(control)
-        form.addRow(label, self._with_error(name, shown or control, what.lower()))
+        problem_with = problem_with or what.lower()
+        form.addRow(label, self._with_error(name, shown or control, problem_with))
         self._fields[name] = control
 
     def _save_buttons(self, accessible_name: str, words: str = "&Save") -> QDialogButtonBox:

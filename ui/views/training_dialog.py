@@ -17,25 +17,20 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app import clock
-from app.errors import CasebookError, ValidationError
 from app.households import CarerView, TrainingView
 from app.services import training
 from app.services.training import TrainingFields, TrainingState
 from app.store import Store
-from ui.tasks import run_task
-from ui.views.common import alive, date_box, qdate
+from ui.views.common import date_box, qdate
 from ui.views.fields_dialog import FieldsDialog
 
 ADD, EDIT, TSD = "add", "edit", "tsd"
@@ -51,9 +46,6 @@ class TrainingDialog(FieldsDialog):
     ----------
     state : app.services.training.TrainingState
     """
-
-    #: A save failed; the problems are on screen beside their fields.
-    sig_failed = Signal()
 
     def __init__(
         self,
@@ -90,13 +82,6 @@ class TrainingDialog(FieldsDialog):
 
     def save(self) -> None:
         """Save on a worker thread; the dialog closes when the record is stored."""
-        if self._busy:
-            return
-        # The button stays enabled (a second press is ignored while busy): disabling it would
-        # hand focus, and with it Enter, to Cancel, and an Enter after a problem would then
-        # throw away what the worker typed.
-        self._busy = True
-        self._general.setVisible(False)
         values, store, household_id = self.values(), self._store, self._household_id
         work: Callable[[], TrainingState]
         if self._mode == TSD:
@@ -122,16 +107,11 @@ class TrainingDialog(FieldsDialog):
             def work() -> TrainingState:
                 return training.add(store, household_id=household_id, values=values)
 
-        run_task(work, self._saved, self._failed)
+        self._run_save(work)
 
     # ---- Private API
 
     def _build(self, carers: tuple[CarerView, ...]) -> None:
-        self._general = QLabel("")
-        self._general.setProperty("role", "error")
-        self._general.setWordWrap(True)
-        self._general.setVisible(False)
-
         self._who = QComboBox()
         self._who.addItem("The household as a whole", None)
         for carer in carers:
@@ -171,24 +151,12 @@ class TrainingDialog(FieldsDialog):
             ("notes", "N&otes:", self._notes, self._notes, "Notes"),
         ]
         for name, caption, shown, control, accessible in rows:
-            control.setAccessibleName(accessible)
-            label = QLabel(caption)
-            label.setBuddy(control)
-            form.addRow(label, self._with_error(name, shown, name.replace("_", " ")))
-            self._fields[name] = control
+            problem_with = name.replace("_", " ")
+            self._add_row(
+                form, name, caption, control, accessible, shown=shown, problem_with=problem_with
+            )
 
-        self._save_button = QPushButton("&Save")
-        self._save_button.setAccessibleName("Save training")
-        # Enter saves wherever the focus is: Save is the default and no button takes that
-        # over when it gets focus (which a click, or a problem moving focus, would do).
-        self._save_button.setAutoDefault(False)
-        self._save_button.setDefault(True)
-        buttons = QDialogButtonBox()
-        buttons.addButton(self._save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAutoDefault(False)
-        buttons.rejected.connect(self.reject)
-        self._save_button.clicked.connect(self.save)
+        buttons = self._save_buttons("Save training")
         self._completed.toggled.connect(self._date.setEnabled)
 
         layout = QVBoxLayout(self)
@@ -209,51 +177,8 @@ class TrainingDialog(FieldsDialog):
             self._date.setDate(qdate(record.completed_date))
         self._notes.setPlainText(record.notes)
 
-    def _clear_problems(self) -> None:
-        for name, label in self._errors.items():
-            label.clear()
-            label.setVisible(False)
-            self._fields[name].setAccessibleDescription("")
-        self._general.setVisible(False)
-
-    def _saved(self, state: TrainingState) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        self._clear_problems()
+    def _announce_saved(self, state: TrainingState) -> None:
         self.sig_saved.emit(state)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        if not alive(self):
-            return
-        self._busy = False
-        self._clear_problems()
-        if isinstance(exc, ValidationError):
-            general: list[str] = []
-            first: QWidget | None = None
-            for problem in exc.problems:
-                label = self._errors.get(problem.field)
-                if label is None:
-                    general.append(problem.message)
-                    continue
-                label.setText(problem.message)
-                label.setVisible(True)
-                self._fields[problem.field].setAccessibleDescription(problem.message)
-                first = first or self._fields[problem.field]
-            if general:
-                self._show_general(" ".join(general))
-            if first is not None:
-                first.setFocus()
-        elif isinstance(exc, CasebookError | LookupError):
-            self._show_general(str(exc))
-        else:
-            self._show_general("That could not be saved. Try again in a moment.")
-        self.sig_failed.emit()
-
-    def _show_general(self, message: str) -> None:
-        self._general.setText(message)
-        self._general.setVisible(True)
 
 
 def _to_date(qdate: QDate) -> date:
