@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from app.replica import state
 from app.settings import Settings
-from app.store import Store, profile_values
+from app.store import Store
 from sync import account
 from sync.client import ServiceClient, ServiceUnavailable
 from sync.protocol.panels import (
@@ -30,7 +31,6 @@ from sync.protocol.panels import (
 )
 from sync.team import NoFigures
 
-PANELS_KEY = "fostering_panels"
 OFFLINE = (
     "This laptop is not connected to a service, so it has no fostering panel dates. Connect it "
     "in Settings."
@@ -75,7 +75,7 @@ def fetch(store: Store, settings: Settings) -> PanelAnswer:
 
 def kept(store: Store) -> PanelList | None:
     with store.read() as session:
-        raw = profile_values.read(session, PANELS_KEY)
+        raw = state.get(session, state.FOSTERING_PANELS)
     return PanelList.model_validate_json(raw) if raw else None
 
 
@@ -124,7 +124,7 @@ def _change(
 
 def _keep(store: Store, panels: PanelList) -> None:
     with store.write(remote=True) as session:
-        profile_values.put(session, PANELS_KEY, panels.model_dump_json())
+        state.put(session, state.FOSTERING_PANELS, panels.model_dump_json())
 
 
 def _kept_or_raise(store: Store, reason: str) -> PanelAnswer:

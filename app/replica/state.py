@@ -84,9 +84,11 @@ SERVICE_NAME = _text("service_name")
 #: What the saved deadlines were worked out under (``app.deadlines.cache``).
 DEADLINE_FINGERPRINT = _text("deadline_cache_fingerprint")
 #: The service's last answers kept for offline pages, JSON: the carer register, the team's
-#: overview and its children looked after again, and the service's figures (``sync.register``,
+#: overview and its children looked after again, the service's figures and the fostering
+#: panel's dates (``sync.register``, ``sync.panels``,
 #: ``sync.team``, ``sync.figures``).
 CARER_REGISTER = _text("carer_register")
+FOSTERING_PANELS = _text("fostering_panels")
 TEAM_OVERVIEW = _text("team_overview")
 TEAM_REENTRIES = _text("team_reentries")
 SERVICE_FIGURES = _text("service_figures")
