@@ -96,6 +96,16 @@ def client_for(
     )
 
 
+def device_name(store: Store) -> str | None:
+    """The name this laptop last registered under (offered again when signing in again)."""
+    return _get(store, state.DEVICE_NAME)
+
+
+def remember_device_name(store: Store, name: str) -> None:
+    with store.write(remote=True) as session:
+        state.put(session, state.DEVICE_NAME, name)
+
+
 def forget(store: Store) -> None:
     """Sign this laptop out (the service told it to sign in again)."""
     with store.write(remote=True) as session:

@@ -124,3 +124,57 @@ def test_the_scan_for_sync_tables_sees_a_model_import_and_raw_sql(tmp_path: Path
         encoding="utf-8",
     )
     assert _touches_sync_tables(sample) == ["ProfileState", "DELETE FROM outbox WHERE id = ?"]
+
+
+#: What the desktop client's screens never import: SQL and HTTP go through app/ and sync/.
+UI_FORBIDDEN = ("sqlalchemy", "sqlcipher3", "requests", "urllib3", "httpx")
+
+#: Demo code still inside ui/ that reads the store for itself; it leaves ui/ with the rest of
+#: the demo (issue 24), and then leaves this list.
+UI_EXEMPT = {"ui/text_demo.py"}
+
+
+def _ui_modules() -> list[Path]:
+    found = sorted((ROOT / "ui").rglob("*.py"))
+    assert len(found) > 40  # the scan really looked at the package
+    return [p for p in found if str(p.relative_to(ROOT)) not in UI_EXEMPT]
+
+
+def _store_transactions(path: Path) -> list[int]:
+    """Lines calling ``read()``, ``read_rows()`` or ``write()`` on something named a store
+    (``store``, ``self._store``, ``opened.store``...)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    lines = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in ("read", "read_rows", "write"):
+            continue
+        owner = node.func.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        if "store" in name.lower():
+            lines.append(node.lineno)
+    return lines
+
+
+def test_ui_imports_neither_sql_nor_http() -> None:
+    """No module under ui/ imports SQLAlchemy, the database driver or an HTTP library: the
+    screens are handed plain values by app/ and sync/."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & set(UI_FORBIDDEN))
+        for path in _ui_modules()
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_ui_never_opens_a_store_transaction() -> None:
+    """No module under ui/ opens a read or write on the store: app/ functions take the
+    ``Store`` and return plain values, so a screen never holds a session."""
+    offenders = {str(path.relative_to(ROOT)): _store_transactions(path) for path in _ui_modules()}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_transaction_check_sees_one() -> None:
+    """The check above finds a store transaction where there is one (else it could not fail)."""
+    sample = ROOT / "app" / "child_search.py"
+    assert _store_transactions(sample)

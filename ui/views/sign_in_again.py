@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import CasebookError
-from app.replica import state
 from app.settings import Settings
 from app.store import Store
 from sync import account
@@ -77,8 +76,7 @@ def read_prefill(store: Store) -> Prefill:
     """The username this laptop signed in as (else the profile's worker) and the laptop's
     previous name (else the machine's own name)."""
     found = account.account(store)
-    with store.read() as session:
-        name = state.get(session, state.DEVICE_NAME)
+    name = account.device_name(store)
     return Prefill(found.worker if found else store.worker, name or socket.gethostname())
 
 
@@ -95,8 +93,7 @@ def sign_in_again(
     if store.worker and connection.account.worker != store.worker:
         raise WrongWorker(store.worker)
     account.remember(store, connection)
-    with store.write(remote=True) as session:
-        state.put(session, state.DEVICE_NAME, device_name)
+    account.remember_device_name(store, device_name)
     return connection
 
 
