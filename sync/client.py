@@ -16,14 +16,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import orjson
 import requests
 import urllib3
 from pydantic import BaseModel, ValidationError
-from requests.hooks import dispatch_hook
-from requests.structures import CaseInsensitiveDict
 
 from sync.protocol import compression
 from sync.protocol import panels as panel_protocol
@@ -163,7 +161,6 @@ class ServiceClient:
         self.session.proxies = requests.utils.get_environ_proxies(self.base_url)
         self.session.verify = ca_bundle or _environment_ca_bundle() or True
         self.session.headers["User-Agent"] = "Casebook"
-        self._base: tuple[str, str] | None = None
         self.credentials = credentials
         self._on_new_credentials = on_new_credentials
         self._clock = clock
@@ -429,51 +426,23 @@ class ServiceClient:
         headers: dict[str, str],
         data: bytes | None,
     ) -> requests.Response:
-        """One request through the session's pooled adapter, its answer read whole.
+        """One request through the session's pool, its answer read whole (here, where a
+        broken answer is caught).
 
-        ``Session.request`` would first merge the session's settings into each request, look
-        for cookies and redirects, and check each argument's type against protocols (slow on
-        Python 3.11): 0.3-0.4 ms a request on this machine (``bench.client_request``), a
-        tenth of a quiet sync. The service's API sets no cookies and never redirects (an
-        answer that does, a captive portal's say, is refused as unreadable, as it was once
-        followed), so here the request is built as the session would build it (its headers,
-        proxies, CA bundle and response hooks) and handed to the adapter that holds the pool.
+        A redirect is never followed: the service's API never sends one, so an answer that
+        does (a captive portal's, say) is not the service's and reads as unreadable.
         """
-        url = self._prepared_base() + path
-        if params:
-            url += "?" + urlencode(params)
-        prepared = requests.PreparedRequest()
-        prepared.method = method
-        prepared.url = url
-        prepared.headers = CaseInsensitiveDict({**self.session.headers, **headers})
-        prepared.body = data
-        if data is not None:
-            prepared.headers["Content-Length"] = str(len(data))
-        elif method not in ("GET", "HEAD"):
-            prepared.headers["Content-Length"] = "0"
-        prepared.hooks = {"response": []}
-        response = self.session.get_adapter(url).send(
-            prepared,
-            stream=False,
+        response = self.session.request(
+            method,
+            self.base_url + path,
+            params=params,
+            headers=headers,
+            data=data,
             timeout=self._timeout,
-            verify=self.session.verify,
-            cert=self.session.cert,
-            proxies=self.session.proxies,
+            allow_redirects=False,
         )
-        response = dispatch_hook("response", self.session.hooks, response)
         response.content  # noqa: B018 (read whole here, where a broken answer is caught)
         return response
-
-    def _prepared_base(self) -> str:
-        """The base address as requests spells it (a host name in IDNA, the path quoted), made
-        once for each ``base_url`` set: a malformed address still fails at the first request,
-        as it always did."""
-        if self._base is None or self._base[0] != self.base_url:
-            probe = requests.PreparedRequest()
-            probe.prepare_url(self.base_url, None)
-            assert probe.url is not None
-            self._base = (self.base_url, probe.url.rstrip("/"))
-        return self._base[1]
 
     @staticmethod
     def _decode(response: requests.Response, *, raw: bool = False) -> Any:

@@ -1,10 +1,9 @@
 """What the laptop's client puts on the wire, and what it does with an answer that redirects.
 
-The client hands each request to its session's pooled adapter itself (``ServiceClient.
-_exchange``), not through ``Session.request``; these tests pin down what that must keep: the
-session's headers, the token, a compressed body with its length, the query, one connection
-for many requests, and a redirect never followed (the service never sends one, so an answer
-that does is not the service's).
+What each request must carry and keep, however the client hands it to ``requests``
+(``ServiceClient._exchange``): the session's headers, the token, a compressed body with its
+length, the query, one connection for many requests, and a redirect never followed (the
+service never sends one, so an answer that does is not the service's).
 """
 
 from __future__ import annotations
