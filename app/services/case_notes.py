@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import case_closing, clock, codes, late_work, validation
+from app import case_closing, clock, codes, late_work, leaving_care, validation
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.models import DRAFT, FINALISED, Addendum, CaseNote
 from app.services.visits import AddendumView
@@ -75,9 +75,13 @@ class NoteNotFound(LookupError):
 
 def kinds() -> dict[str, str]:
     """The kinds of note the service uses, code to words, in the order it lists them (not the
-    ones Casebook itself writes: late work flagged by the service, ``app.late_work``, and a
-    case's closure, ``app.case_closing``)."""
-    written = {late_work.LATE_NOTE_KIND, case_closing.CLOSED_NOTE_KIND}
+    ones Casebook itself writes: late work flagged by the service, ``app.late_work``, a
+    case's closure, ``app.case_closing``, and a corrected leaving date, ``app.leaving_care``)."""
+    written = {
+        late_work.LATE_NOTE_KIND,
+        case_closing.CLOSED_NOTE_KIND,
+        leaving_care.CORRECTED_NOTE_KIND,
+    }
     return {
         code: entry.label
         for code, entry in codes.code_list(NOTE_KINDS).items()

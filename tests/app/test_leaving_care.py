@@ -5,14 +5,16 @@ nothing changes."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from app import clock, codes, leaving_care
+from app.chronology import load_case
+from app.deadlines import cache
 from app.errors import ValidationError
-from app.models import LegalStatus, OutboxEntry, Placement
+from app.models import AuditEvent, LegalStatus, OutboxEntry, Placement
 from app.store import Store
 from tests.app import factories
 
@@ -105,3 +107,78 @@ def test_a_reason_mapped_to_no_903_code_is_refused_when_the_list_is_read(
     finally:
         monkeypatch.undo()
         leaving_care.reason_list.cache_clear()
+
+
+def _support_plan_due(store: Store, child_id: uuid.UUID) -> date:
+    with cache.current(store, clock.today()) as session:
+        items = cache.subject_items(session, clock.today(), cache.CHILD, child_id)
+    [plan] = [i for i in items if i.obligation == "return_home_support_plan"]
+    return plan.due
+
+
+def test_a_leaving_day_recorded_by_mistake_is_corrected_with_its_reason(store: Store) -> None:
+    """Worked by hand: the child went home on Monday 2 March 2026 but Monday 9 March was
+    recorded. The support plan (RH1, ten working days) moves from 23 March to 16 March; the
+    status and the placement move together; the chronology keeps both days and the reason;
+    the audit trail names the correction but not the reason; all of it waits for the sync."""
+    with clock.frozen_at(datetime(2026, 3, 12, 12, 0).astimezone()):
+        child_id = _looked_after(store)
+        leaving_care.record_leaving_care(store, child_id, date(2026, 3, 9), "E4A")
+        assert _support_plan_due(store, child_id) == date(2026, 3, 23)
+        assert leaving_care.last_left(store, child_id) == date(2026, 3, 9)
+
+        done = leaving_care.correct_leaving_date(
+            store, child_id, date(2026, 3, 2), "Typed the day of the review, not the discharge."
+        )
+
+        assert (done.was, done.now) == (date(2026, 3, 9), date(2026, 3, 2))
+        [status], [placement] = _open(store, child_id)
+        assert status.end_date == placement.end_date == date(2026, 3, 2)
+        assert status.reason_ceased == "E4A"
+        assert _support_plan_due(store, child_id) == date(2026, 3, 16)
+        with store.read() as session:
+            case = load_case(session, child_id, clock.today())
+            [note] = [e for e in case.chronology if e.kind == "case_note"]
+            assert note.title.startswith("Record corrected: Day the child left care corrected")
+            assert "9 March 2026 to 2 March 2026" in note.summary
+            assert "Typed the day of the review" in note.summary
+            [event] = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "leaving_care.corrected")
+            )
+            assert event.record_id == status.id and "review" not in event.detail
+            queued = {e.record_id: e.fields for e in session.scalars(select(OutboxEntry))}
+        assert queued[status.id].get("end_date") == "2026-03-02"
+        assert queued[placement.id].get("end_date") == "2026-03-02"
+        assert queued[done.note_id].get("kind") == "RECORD_CORRECTED"
+
+
+@pytest.mark.parametrize(
+    ("on", "reason", "field", "words"),
+    [
+        (date(2026, 3, 2), "  ", "reason", "Say why the day is being corrected"),
+        (date(2026, 3, 9), "Wrong day.", "end_date", "9 March 2026 is already the day recorded"),
+        (BEGAN - timedelta(days=1), "Wrong day.", "end_date", "before this legal status began"),
+        (date(2026, 4, 1), "Wrong day.", "end_date", "before they came back into care (20 March"),
+        (date(2026, 6, 1), "Wrong day.", "end_date", "cannot be in the future"),
+    ],
+)
+def test_a_correction_without_a_reason_or_to_an_impossible_day_is_refused(
+    store: Store, on: date, reason: str, field: str, words: str
+) -> None:
+    with clock.frozen_at(datetime(2026, 5, 1, 12, 0).astimezone()):
+        child_id = _looked_after(store)
+        leaving_care.record_leaving_care(store, child_id, date(2026, 3, 9), "E4A")
+        with store.write() as session:  # back into care on 20 March
+            session.add(LegalStatus(child_id=child_id, code="V2", start_date=date(2026, 3, 20)))
+        with pytest.raises(ValidationError) as refused:
+            leaving_care.correct_leaving_date(store, child_id, on, reason)
+        assert any(p.field == field and words in p.message for p in refused.value.problems), (
+            refused.value.problems
+        )
+        assert leaving_care.last_left(store, child_id) == date(2026, 3, 9)
+
+
+def test_a_child_who_never_left_care_has_no_day_to_correct(store: Store) -> None:
+    child_id = _looked_after(store)
+    with pytest.raises(leaving_care.NothingToCorrect):
+        leaving_care.correct_leaving_date(store, child_id, BEGAN, "Wrong day.")

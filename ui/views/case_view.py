@@ -9,6 +9,7 @@ record changed), then shown. The view never queries the store itself.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clock
+from app import clock, leaving_care
 from app.chronology import KINDS, CaseFile, ChildNotFound, LegalStatusPeriod, open_case
 from app.codes import code_list
 from app.deadlines.engine import ACTION, is_action
@@ -38,7 +39,7 @@ from ui.models.due_model import DueModel
 from ui.tasks import run_task
 from ui.views.actions_panel import ActionsPanel
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
-from ui.views.leaving_care_dialog import LeavingCareDialog
+from ui.views.leaving_care_dialog import CorrectLeavingDateDialog, LeavingCareDialog
 from ui.views.wrapped_label import WrappedLabel
 
 
@@ -206,11 +207,35 @@ class CaseView(QWidget):
         dialog.open()
         return dialog
 
+    def correct_leaving_date(self) -> CorrectLeavingDateDialog | None:
+        """Open the dialog that corrects the day the child last left care (None if they have
+        not left care)."""
+        left = self._left_on()
+        if self._case is None or left is None:
+            return None
+        dialog = CorrectLeavingDateDialog(
+            self._store, self._child_id, name=self._case.profile.name, recorded=left, parent=self
+        )
+        dialog.sig_saved.connect(self.refresh)
+        dialog.open()
+        return dialog
+
     @property
     def leaving_care_button(self) -> QPushButton:
         return self._leave
 
+    @property
+    def correct_leaving_button(self) -> QPushButton:
+        return self._correct_leaving
+
     # ---- Private API
+
+    def _left_on(self) -> date | None:
+        if self._case is None:
+            return None
+        return leaving_care.left_on(
+            (s.code, s.end, s.reason_code) for s in self._case.legal_statuses
+        )
 
     def _current_status(self) -> LegalStatusPeriod | None:
         if self._case is None:
@@ -302,8 +327,14 @@ class CaseView(QWidget):
         self._leave.setToolTip("End the current legal status and placement, with the reason.")
         self._leave.setEnabled(False)
         self._leave.clicked.connect(self.record_leaving_care)
+        self._correct_leaving = QPushButton("Correct the day they &left care…")
+        self._correct_leaving.setAccessibleName("Correct the day they left care")
+        self._correct_leaving.setToolTip("A day recorded by mistake: give the right day and why.")
+        self._correct_leaving.setEnabled(False)
+        self._correct_leaving.clicked.connect(self.correct_leaving_date)
         leave_row = QHBoxLayout()
         leave_row.addStretch(1)
+        leave_row.addWidget(self._correct_leaving)
         leave_row.addWidget(self._leave)
         history.insertLayout(0, leave_row)
         self._placement_table.activated.connect(self._open_placement_household)
@@ -409,6 +440,7 @@ class CaseView(QWidget):
         self._export.setEnabled(True)
         self._assess.setEnabled(True)
         self._leave.setEnabled(self._current_status() is not None)
+        self._correct_leaving.setEnabled(self._left_on() is not None)
         self._chronology_model.set_entries(case.chronology)
         self._statuses.set_rows(
             [
