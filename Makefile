@@ -70,15 +70,16 @@ test: lint typecheck
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -r app sync server ui -c pyproject.toml
+	$(BIN)/bandit -q -r app sync server ui demo -c pyproject.toml
 
-# The laptop's code (app, sync, ui) is also checked as Windows and macOS see it, so a POSIX-only
-# call without a path for them fails here rather than on a council laptop. Each platform keeps
-# its own cache, so the three runs do not throw each other's away.
+# The laptop's code (app, sync, ui, and the demo that `casebook --demo --text` builds on it) is
+# also checked as Windows and macOS see it, so a POSIX-only call without a path for them fails
+# here rather than on a council laptop. Each platform keeps its own cache, so the three runs do
+# not throw each other's away.
 typecheck: $(STAMP)
 	$(BIN)/mypy
-	$(BIN)/mypy --platform win32 --cache-dir .mypy_cache/win32 -p app -p sync -p ui
-	$(BIN)/mypy --platform darwin --cache-dir .mypy_cache/darwin -p app -p sync -p ui
+	$(BIN)/mypy --platform win32 --cache-dir .mypy_cache/win32 -p app -p sync -p ui -p demo
+	$(BIN)/mypy --platform darwin --cache-dir .mypy_cache/darwin -p app -p sync -p ui -p demo
 
 ## make bench: benchmarks, printed as one table (median and ratio to a baseline from the same run).
 bench: $(STAMP)

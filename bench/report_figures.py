@@ -26,6 +26,7 @@ def main() -> None:
 
     from sqlalchemy import select
 
+    from demo.service import build as demo
     from server.core.config import Settings
     from server.core.security import password_hasher
     from server.db import migrate, open_database
@@ -33,7 +34,6 @@ def main() -> None:
     from server.reports.access import ReportScope
     from server.reports.figures import compute
     from server.reports.period import Period
-    from server.services import demo
 
     with tempfile.TemporaryDirectory(prefix="casebook-bench-figures-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'service.db'}"

@@ -1,6 +1,6 @@
 """The local store's figures: unlock, dashboard, saving a visit, search, and bulk inserts.
 
-Everything runs on one generated caseload (``app.demo``: 5,000 children, 50,000 visits to them,
+Everything runs on one generated caseload (``demo.laptop``: 5,000 children, 50,000 visits to them,
 plus their carers' households) built once per run in a temporary folder, through the real store.
 Each figure is compared with a baseline measured in the same run, because this machine is
 shared and its speed drifts; a ratio survives that, an absolute time does not.
@@ -25,7 +25,6 @@ from sqlalchemy import Boolean, Date, Uuid, select, text
 from app import clock
 from app.dashboard import KIND, caseload
 from app.deadlines.from_store import caseload_deadlines
-from app.demo import populate
 from app.models import Child, Visit
 from app.models.due_cache import CHILD
 from app.search import search
@@ -33,6 +32,7 @@ from app.store import Profile, Store
 from app.store.engine import _PRAGMAS as STORE_PRAGMAS
 from app.store.keys import KdfParams, WrappedKey
 from bench.table import Baseline, Figure
+from demo.laptop import populate
 
 CHILDREN = 5_000
 VISITS_PER_CHILD = 10

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from app import clock
 from app.dashboard import build, caseload
-from app.demo import populate
 from app.store import Profile, Store
 from app.store.keys import KdfParams
+from demo.laptop import populate
 
 PASSPHRASE = "benchmark passphrase, not a secret"
 

@@ -29,7 +29,7 @@ from server.core.security import password_hasher
 from server.db import SchemaOutOfDate, check_schema, migrate, open_database
 from server.models import ROLES
 from server.reports import cli as report_cli
-from server.services import accounts, allocation, audit, demo, purge
+from server.services import accounts, allocation, audit, purge
 from server.services.accounts import AdminError, as_datetime
 from server.services.returns import cli as returns_cli
 
@@ -454,7 +454,10 @@ def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> in
     elif command == "demo":
         if args.children < 1:
             raise AdminError("--children must be at least 1.")
-        loaded = demo.build_demo(
+        # Only this command needs the demo package (top-level ``demo``, not part of the service).
+        from demo.service.build import build_demo
+
+        loaded = build_demo(
             session, hasher=password_hasher(settings), children=args.children, seed=args.seed
         )
         print(

@@ -23,7 +23,6 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from app import clock, codes
 from app.dashboard import Dashboard, DashboardRow, build
 from app.deadlines.engine import STATUS_WORDS, DueItem, Status
-from app.demo import populate
 from app.errors import (
     CasebookError,
     InsecureBuild,
@@ -219,6 +218,9 @@ def _create_demo(root: Path) -> None:
 
 
 def _fill(store: Store) -> None:
+    # The demo builder is not part of the app: only a first run (or a refill) imports it.
+    from demo.laptop import populate
+
     populate(
         store,
         children=DEMO_CHILDREN,

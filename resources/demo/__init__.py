@@ -1,10 +1,10 @@
 """The demo assessments' words (``assessments.toml``), for both demos.
 
-The desktop's own demo (``app.demo_assessments``) and the central service's (``server.services.
-demo_permanency``) show the same assessments, and the service is deployed without ``app``: so the
-answers are data here, read by both, and the only code they share is this small reader, which
-fills in the child's name and turns the file's relative dates into real ones for the day the
-demo is built.
+The desktop's own demo (``demo.laptop.assessments``) and the central service's
+(``demo.service.records``) show the same assessments, and the service is deployed without
+``app``: so the answers are data here, read by both, and the only code they share is this small
+reader, which fills in the child's name and turns the file's relative dates into real ones for
+the day the demo is built.
 """
 
 from __future__ import annotations

@@ -25,11 +25,11 @@ from app.deadlines.engine import (
 )
 from app.deadlines.facts import ActionFact, ChildFacts
 from app.deadlines.rules import load as load_rules
-from app.demo import populate
 from app.models import Action, DeadlineStale
 from app.models.due_cache import CHILD, HOUSEHOLD
 from app.services import actions
 from app.store import Store
+from demo.laptop import populate
 
 TODAY = date(2026, 6, 15)
 

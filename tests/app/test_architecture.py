@@ -16,6 +16,7 @@ FORBIDDEN = (
     "ui",
     "sync",
     "server",
+    "demo",
 )
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +33,7 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_app_imports_neither_qt_nor_http_nor_outer_layers() -> None:
-    """No module under app/ imports Qt, an HTTP library, or the ui/sync/server packages."""
+    """No module under app/ imports Qt, an HTTP library, or the ui/sync/server/demo packages."""
     offenders = {
         str(path.relative_to(ROOT)): sorted(_imports(path) & set(FORBIDDEN))
         for path in (ROOT / "app").rglob("*.py")

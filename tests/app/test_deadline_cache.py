@@ -14,7 +14,6 @@ import resources
 from app import clock
 from app.dashboard import Dashboard, build, caseload, caseload_of, rows, worked_out
 from app.deadlines import cache
-from app.demo import populate
 from app.models import (
     Assessment,
     CarePlan,
@@ -30,6 +29,7 @@ from app.models.due_cache import CHILD, HOUSEHOLD
 from app.replica import state
 from app.serialize import record_fields
 from app.store import Store
+from demo.laptop import populate
 from sync.apply import ApplyTally
 from sync.pages import apply_pulled
 from sync.protocol.messages import RecordVersion

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from app.deadlines import from_documents
 from app.deadlines.engine import Status
 from app.deadlines.from_store import caseload_deadlines
-from app.demo import SCENARIOS, populate
 from app.models import RECORD_TYPES
 from app.serialize import record_fields
 from app.store import Store
+from demo.laptop import SCENARIOS, populate
 
 TODAY = date(2026, 11, 20)
 

@@ -23,10 +23,12 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
+from demo.service import build as demo
+from demo.service import returns as demo_returns
 from server.cli import main
 from server.db import Database, migrate, open_database
 from server.models import UserAccount
-from server.services import accounts, audit, demo, demo_returns
+from server.services import accounts, audit
 from server.services.returns import source, ssda903, ssda903_check
 from server.services.returns.source import ChildFile, Item, Records
 from tests.server.conftest import PgSchemas, backends

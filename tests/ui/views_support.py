@@ -14,9 +14,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from app import clock
-from app.demo import populate
 from app.models import Action, Addendum, Carer, CaseNote, LegalStatus, Placement, Visit
 from app.store import Profile, Store
+from demo.laptop import populate
 from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
 

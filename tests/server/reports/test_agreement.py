@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from app.deadlines import from_documents
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import evaluate_child, evaluate_household
-from app.demo import SCENARIOS, populate
 from app.models import RECORD_TYPES
 from app.serialize import record_fields
 from app.store import Store
+from demo.laptop import SCENARIOS, populate
 from server.reports import casefile
 from server.reports.facts import child_facts, household_facts
 from server.services.records import WriteBatch

@@ -17,12 +17,12 @@ import uuid
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from demo.service.writer import DemoWriter, age_on, at, signed
 from server.models import UserAccount
-from server.services.demo_writer import DemoWriter, age_on, at, signed
 
-if TYPE_CHECKING:  # demo_records writes the fields made here
-    from server.services.demo_households import Household
-    from server.services.demo_records import Child
+if TYPE_CHECKING:  # demo.service.records writes the fields made here
+    from demo.service.households import Household
+    from demo.service.records import Child
 
 #: The local authority the demo's postcodes are in (give it to ``returns ssda903 --check``).
 LA_CODE = "E06000014"
@@ -139,7 +139,7 @@ def adopted_child(
     order), fostered, the agency's decision that she should be placed for adoption, matched,
     placed with the adopters, adopted. Her case is closed; every step is what the SSDA903
     return's AD1 and placed-for-adoption tables report."""
-    from server.services.demo_records import Child
+    from demo.service.records import Child
 
     today = w.today
     year_end = date(today.year if today.month >= 4 else today.year - 1, 3, 31)

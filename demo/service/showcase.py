@@ -24,22 +24,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from server.models import UserAccount
-from server.services.demo_households import (
+from demo.service.households import (
     KIN_TERMS,
     STREETS,
     Household,
     HouseholdPlan,
     write_household,
 )
-from server.services.demo_records import (
+from demo.service.records import (
     Child,
     child_review,
     review_actions,
     write_assessment,
     write_child,
 )
-from server.services.demo_writer import DemoWriter
+from demo.service.writer import DemoWriter
+from server.models import UserAccount
 
 #: How many children ``showcase`` writes.
 SHOWCASE_CHILDREN = 6

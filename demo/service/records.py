@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from demo.service import returns
+from demo.service.households import Household, write_action
+from demo.service.writer import DemoWriter, age_on, at, draft, signed
 from resources import demo as demo_data
 from server.models import UserAccount
-from server.services import demo_returns
-from server.services.demo_households import Household, write_action
-from server.services.demo_writer import DemoWriter, age_on, at, draft, signed
 
 GIVEN = (
     "Amelia", "Olivia", "Isla", "Ava", "Mia", "Ivy", "Lily", "Freya", "Grace", "Ruby", "Noah",
@@ -123,7 +123,7 @@ class Child:
     entered: date
     household: Household | None
     reviews: list[tuple[uuid.UUID, date]] = field(default_factory=list)
-    #: The legal statuses written, and when care ended (for ``demo_returns``).
+    #: The legal statuses written, and when care ended (for ``demo.service.returns``).
     legal: list[tuple[str, date]] = field(default_factory=list)
     left_care: date | None = None
 
@@ -159,7 +159,7 @@ def write_child(
     child.legal, child.left_care = list(legal), left_care[0] if left_care else None
     w.allocate(child.subject, owner, since=entered)
     sex = rng.choice(("M", "F"))
-    for_return = demo_returns.child_fields(cid, born, sex, w.today, entered)
+    for_return = returns.child_fields(cid, born, sex, w.today, entered)
     w.write(
         "child",
         {
@@ -218,7 +218,7 @@ def write_child(
             "child_agrees_less_frequent_visits": False,
             "before_assessment_complete": False,
             "placement_plan_date": (entered + timedelta(days=rng.randint(0, 4))).isoformat(),
-            **demo_returns.placement_fields(
+            **returns.placement_fields(
                 cid,
                 household.household_id if household else None,
                 place,

@@ -19,8 +19,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from demo.service.writer import DemoWriter, signed
 from server.models import UserAccount
-from server.services.demo_writer import DemoWriter, signed
 
 #: Kinds of carer who foster: supervised, visited unannounced, held to the TSD standards and
 #: reviewed every year.

@@ -3,9 +3,8 @@ record a wire-schema version through ``WriteBatch`` (the path a real push takes)
 subject allocated with the scope event a real allocation makes, so pulls and scope treat the demo
 exactly as they would production data.
 
-Shared by ``server.services.demo`` (accounts and the broad caseload) and ``server.services.
-demo_permanency`` (assessments, reviews with their actions, carer households' visits and
-training), which is why it is a module of its own.
+Shared by every module of ``demo.service`` (accounts and the broad caseload, households,
+children's records, the return's facts, the showcase), which is why it is a module of its own.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Assessments for the demo caseload (``app.demo``): a few, written the way a worker would, so
+"""Assessments for the demo caseload (``demo.laptop``): a few, written the way a worker would, so
 the demo shows each stage an assessment goes through.
 
 - an asset-based assessment (current form) finalised and approved by a manager;

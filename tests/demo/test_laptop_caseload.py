@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from app import clock, codes
 from app.dashboard import rows
 from app.deadlines.engine import Status
-from app.demo import SCENARIOS, populate
 from app.models import (
     RECORD_TYPES,
     Action,
@@ -27,6 +26,7 @@ from app.models import (
 )
 from app.store import Profile, Store
 from app.validation import problems
+from demo.laptop import SCENARIOS, populate
 from tests.conftest import PASSPHRASE, fast_kdf
 
 TODAY = date(2026, 11, 20)

@@ -6,9 +6,10 @@ demo exercises pulls, scope and conflicts exactly as production data would. All 
 the past (only the due dates of open actions are later). Passwords are random and returned once
 for the CLI to print.
 
-The work is split by what it writes: ``demo_writer`` (the seeded writer every record goes
-through), ``demo_households`` (carers, their training, visits and annual reviews),
-``demo_records`` (children, their reviews and actions, assessments) and ``demo_showcase`` (the
+The work is split by what it writes: ``writer`` (the seeded writer every record goes
+through), ``households`` (carers, their training, visits and annual reviews),
+``records`` (children, their reviews and actions, assessments), ``returns`` (what the SSDA903
+return needs) and ``showcase`` (the
 demo laptop's worker's own cases, one of each stage of the permanency workflow, so ``make
 run`` never opens on an empty tab). Everything written is what the laptop's validation accepts.
 """
@@ -24,12 +25,13 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from demo.service import returns
+from demo.service.households import STREETS, Household, random_plan, write_household
+from demo.service.records import Child, review_actions, write_assessment, write_child
+from demo.service.showcase import SHOWCASE_CHILDREN, showcase
+from demo.service.writer import DemoWriter, age_on
 from server.models import UserAccount
-from server.services import accounts, audit, demo_returns
-from server.services.demo_households import STREETS, Household, random_plan, write_household
-from server.services.demo_records import Child, review_actions, write_assessment, write_child
-from server.services.demo_showcase import SHOWCASE_CHILDREN, showcase
-from server.services.demo_writer import DemoWriter, age_on
+from server.services import accounts, audit
 from server.services.records import WriteBatch
 
 TEAMS = ("North Permanency", "South Permanency", "Fostering Support")
@@ -176,7 +178,7 @@ def build_demo(
     _assessments(w, made, households, managers)
     foster_homes = [h for h in homes if h.plan.carer_type == "MAINSTREAM_FOSTER"] or homes
     made += showcase(w, workers[0], managers[workers[0].team_id], foster_homes)
-    demo_returns.write(w, made, managers, foster_homes[0] if foster_homes else None)
+    returns.write(w, made, managers, foster_homes[0] if foster_homes else None)
     w.batch.finish()
     result.children = len(made)
     result.households = len(households)
