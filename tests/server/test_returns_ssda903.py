@@ -30,6 +30,7 @@ from server.db import Database, migrate, open_database
 from server.models import UserAccount
 from server.services import accounts, audit
 from server.services.returns import source, ssda903, ssda903_check
+from server.services.returns.episodes import episodes_of
 from server.services.returns.source import ChildFile, Item, Records
 from tests.server.conftest import PgSchemas, backends
 from tests.server.lac_validator_env import validator_python
@@ -282,7 +283,7 @@ def _hand_made_child() -> ChildFile:
 
 
 def test_episodes_are_cut_at_each_change_with_the_reason_for_each() -> None:
-    episodes = ssda903.episodes_of(_hand_made_child())
+    episodes = episodes_of(_hand_made_child())
     placed = [e.placement.get("placement_type") if e.placement else None for e in episodes]
     assert [
         (e.start, e.end, e.rne, e.legal.get("code"), place, e.rec, e.reason_place_change)

@@ -22,14 +22,9 @@ from typing import Any, Final
 import resources
 from app import codes
 from server.reports import files
+from server.services.returns.episodes import Episode, episodes_of
 from server.services.returns.source import ChildFile, Item, Records, as_date
-from server.services.returns.ssda903 import (
-    ADOPTION_KIND,
-    CollectionYear,
-    Episode,
-    child_code,
-    episodes_of,
-)
+from server.services.returns.ssda903 import ADOPTION_KIND, CollectionYear, child_code
 
 LIST_8: Final = (
     "Child Unique ID",

@@ -5,7 +5,8 @@ Every table is computed from the service's records:
 - **Header**: one row per child looked after at any time in the year (the child's record).
 - **Episodes**: the child's legal statuses and placements cut into episodes, a new one at every
   change of legal status or placement, with the reason for the new episode worked out from
-  what changed (and whether the carers stayed the same).
+  what changed and whether the carers stayed the same (``episodes``, shared with Ofsted's
+  return).
 - **Reviews**: the child's signed-off looked-after reviews in the year, with the participation
   code the review recorded.
 - **OC2**: for children looked after for twelve months at 31 March, the latest signed-off
@@ -35,14 +36,13 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-import resources
 from server.reports import files
+from server.services.returns.episodes import Episode, episodes_of, looked_after_statuses, periods
 from server.services.returns.source import ChildFile, Holding, Item, Records, as_date
 
 #: Each file's name and columns, in the DfE's order.
@@ -191,30 +191,6 @@ def child_code(child_id: uuid.UUID) -> str:
 
 
 @dataclass
-class Episode:
-    """One row of the Episodes table, with where each value came from, so an error the
-    validator finds in a column can be traced to the record a worker would correct."""
-
-    start: date
-    end: date | None
-    rne: str
-    legal: Item
-    placement: Item | None
-    rec: str | None
-    reason_place_change: str | None
-
-    def source(self, column: str) -> tuple[str, Item | None]:
-        """The record type and record a column was taken from."""
-        if column in ("LS", "DEC", "REC") or column == "DECOM" and self.placement is None:
-            return ("legal_status", self.legal)
-        if column in ("PLACE", "PLACE_PROVIDER", "PL_POST", "URN", "REASON_PLACE_CHANGE"):
-            return ("placement", self.placement)
-        if column in ("DECOM", "RNE"):
-            return ("placement", self.placement)
-        return ("child", None)
-
-
-@dataclass
 class Return:
     """A made return: each table's rows, and for every row the child and records behind it."""
 
@@ -295,91 +271,7 @@ def write(made: Return, folder: Path) -> list[Path]:
     return written
 
 
-# ---- episodes
-
-
-def looked_after_statuses(child: ChildFile) -> list[Item]:
-    """The child's SSDA903 legal statuses (not the orders made when care ends)."""
-    codes = _codes("legal_status")
-    return [item for item in child.legal if item.get("code") in codes and item.day("start_date")]
-
-
-def episodes_of(child: ChildFile) -> list[Episode]:
-    """Every episode of care the records show, oldest first."""
-    statuses = looked_after_statuses(child)
-    placements = [p for p in child.placements if p.day("start_date")]
-    episodes: list[Episode] = []
-    for period in _periods(statuses):
-        first = period[0].day("start_date")
-        assert first is not None  # filtered above
-        last = period[-1].day("end_date")
-        cuts = {item.day("start_date") for item in period}
-        for moved in placements:
-            begun = moved.day("start_date")
-            if begun is not None and first < begun and (last is None or begun < last):
-                cuts.add(begun)
-        days = sorted(day for day in cuts if day is not None)
-        previous: Episode | None = None
-        for day in days:
-            legal = _in_force(period, day)
-            placement = _in_force(placements, day)
-            if legal is None:
-                continue
-            if previous is not None:
-                rne = _reason_new_episode(previous, legal, placement)
-                if rne is None:  # nothing the return counts changed on this day
-                    continue
-                previous.end, previous.rec = day, "X1"
-                if previous.placement is not placement and previous.placement is not None:
-                    previous.reason_place_change = previous.placement.get("reason_changed")
-            else:
-                rne = "S"
-            episode = Episode(day, None, rne, legal, placement, None, None)
-            episodes.append(episode)
-            previous = episode
-        if previous is not None and last is not None:
-            previous.end, previous.rec = last, period[-1].get("reason_ceased")
-    return episodes
-
-
-def _periods(statuses: list[Item]) -> Iterator[list[Item]]:
-    """Legal statuses grouped into periods of care: one follows on from the last when it starts
-    the day the last ended."""
-    period: list[Item] = []
-    for item in sorted(statuses, key=lambda i: i.day("start_date") or date.min):
-        if period and period[-1].day("end_date") != item.day("start_date"):
-            yield period
-            period = []
-        period.append(item)
-    if period:
-        yield period
-
-
-def _in_force(items: Iterable[Item], day: date) -> Item | None:
-    found = None
-    for item in items:
-        start, end = item.day("start_date"), item.day("end_date")
-        if start is not None and start <= day and (end is None or day < end):
-            found = item
-    return found
-
-
-def _reason_new_episode(previous: Episode, legal: Item, placement: Item | None) -> str | None:
-    status_changed = legal.get("code") != previous.legal.get("code")
-    moved = placement is not previous.placement
-    if moved and placement is not None and previous.placement is not None:
-        same_carers = placement.get("household_id") is not None and placement.get(
-            "household_id"
-        ) == previous.placement.get("household_id")
-    else:
-        same_carers = False
-    if status_changed and moved:
-        return "U" if same_carers else "B"
-    if moved:
-        return "T" if same_carers else "P"
-    if status_changed:
-        return "L"
-    return None
+# ---- episodes in the year (cut by ``episodes``)
 
 
 def _in_year(episode: Episode, year: CollectionYear) -> bool:
@@ -416,7 +308,7 @@ def _continuously_looked_after(
 ) -> bool:
     """Looked after throughout the twelve months to 31 March (not under short breaks)."""
     a_year_before = year.end - timedelta(days=365)
-    for period in _periods(looked_after_statuses(child)):
+    for period in periods(looked_after_statuses(child)):
         start, end = period[0].day("start_date"), period[-1].day("end_date")
         if start is None or start > a_year_before or (end is not None and end <= year.end):
             continue
@@ -624,8 +516,3 @@ def _add(made: Return, table: str, child: ChildFile, origin: Any, row: dict[str,
 
 def _d(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
-
-
-def _codes(name: str) -> set[str]:
-    data = resources.load_toml("codes", "ssda903.toml")
-    return set(data[name])

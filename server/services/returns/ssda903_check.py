@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from server.services.returns.episodes import Episode
 from server.services.returns.source import ChildFile, Holding, Item
-from server.services.returns.ssda903 import Episode, Return
+from server.services.returns.ssda903 import Return
 
 RUNNER: Final = Path(__file__).with_name("lac_validator_run.py")
 #: Where each column's value comes from: (record, field, what a worker calls it). "child" is
