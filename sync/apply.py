@@ -36,7 +36,7 @@ from sync import waiting
 from sync.codec import from_wire
 from sync.merge import merge
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion, Removal
-from sync.protocol.records import SERVER_CONTROLLED
+from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
 
 
 @dataclass
@@ -137,6 +137,33 @@ def _show_service_version(session: Session, entry: OutboxEntry, record: Record |
     if entry.operation == "delete":
         record.deleted = False
     record.dirty = False
+
+
+def show_worker_version(session: Session, entry: OutboxEntry) -> None:
+    """A refused change queued again (``entry``, its retry): the record shows the worker's
+    values once more, undoing ``_show_service_version``. The laptop must hold what it sends:
+    a change the service applies as sent is answered with its stamps alone, and its next pull
+    skips the record as its own echo, so a record left showing the service's old version
+    would stay so for good (a case note left a draft here that the service holds signed off).
+
+    A record the laptop holds from the service keeps a base to merge against, as a worker's
+    edit would: the one kept since the change was made, or else the service's version the
+    laptop holds now (a pull may have brought a newer one while the change waited)."""
+    cls = RECORD_TYPES.get(entry.record_type)
+    record = session.get(cls, entry.record_id) if cls is not None else None
+    if record is None:
+        return
+    if record.server_revision is not None:
+        key = (entry.record_type, entry.record_id)
+        if session.get(SyncBase, key) is None:
+            names = [n for n in RECORD_FIELDS[entry.record_type] if hasattr(record, n)]
+            _set_base(session, *key, record.server_revision, record_fields(record, names))
+    for name, value in from_wire(entry.record_type, dict(entry.fields)).items():
+        if hasattr(record, name):
+            setattr(record, name, value)
+    if entry.operation == "delete":
+        record.deleted = True
+    record.dirty = True
 
 
 # ---- Pull

@@ -134,6 +134,9 @@ def retry(session: Session, entry_id: uuid.UUID, *, actor: str) -> uuid.UUID:
     for held in [entry, *later]:
         session.delete(held)
     session.flush()
+    # The refusal put the service's version back on screen; what goes again is shown again.
+    apply.show_worker_version(session, again)
+    session.flush()
     return again.id
 
 
