@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app import clock
 from app.models import CaseNote, Child, OutboxEntry
 from app.models.sync_state import PENDING
-from app.store.sent_mark import never_sent
+from app.replica.sent_mark import never_sent
 from sync import refused
 from sync.apply import ApplyTally, apply_push_result
 from sync.protocol.messages import ChangeResult, ChangeStatus
