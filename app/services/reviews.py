@@ -23,8 +23,8 @@ deadline rules count them for the child under the order) name the child; the fos
 annual review names the household. The carer annual review's considerations (DOMAIN.md §3:
 continued suitability, whether the terms of approval remain appropriate, the views of the
 carers, the children placed and the placing authorities, and whether it goes to panel) are
-kept in the review's ``decisions`` text under fixed headings (``carer_decisions``), so nothing
-new has to travel to the service, and are read back from it into their own fields.
+kept in the review's ``decisions`` text under fixed headings (``app.services.carer_review``,
+whose names this module also offers), so nothing new has to travel to the service.
 """
 
 from __future__ import annotations
@@ -40,6 +40,11 @@ from app import codes, people
 from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.models import DRAFT, FINALISED, Action, Addendum, Review
 from app.models.base import APPROVED
+from app.services.carer_review import CARER_ANSWERS as CARER_ANSWERS
+from app.services.carer_review import CARER_TEXTS as CARER_TEXTS
+from app.services.carer_review import CarerReview as CarerReview
+from app.services.carer_review import carer_decisions as carer_decisions
+from app.services.carer_review import carer_parts as carer_parts
 from app.services.visits import AddendumView
 from app.store import Store
 
@@ -62,38 +67,6 @@ FREQUENCY_KINDS = frozenset({"ADOPTION_PLACEMENT"})
 #: An action's ``source_type`` when it was agreed at a review.
 SOURCE = "review"
 
-#: The carer annual review's answers: field -> (heading, {answer code: words}).
-CARER_ANSWERS: dict[str, tuple[str, dict[str, str]]] = {
-    "suitability": (
-        "Continued suitability",
-        {
-            "YES": "The carers and their household continue to be suitable",
-            "NO": "The carers or their household are no longer suitable",
-        },
-    ),
-    "terms": (
-        "Terms of approval",
-        {
-            "YES": "The terms of approval remain appropriate",
-            "CHANGE": "The terms of approval should change (see the recommendation)",
-        },
-    ),
-    "panel": (
-        "Fostering panel",
-        {
-            "YES": "The review goes to the fostering panel",
-            "NO": "The review does not go to the fostering panel",
-        },
-    ),
-}
-#: The carer annual review's written parts: field -> heading.
-CARER_TEXTS: dict[str, str] = {
-    "carers_views": "Carers' views",
-    "children_views": "Views of children placed (as their age and understanding allow)",
-    "authorities_views": "Views of the authorities that placed children in the last year",
-    "recommendation": "Recommendation and other decisions",
-}
-
 
 @dataclass(frozen=True)
 class ActionLine:
@@ -109,20 +82,6 @@ class ActionLine:
     @property
     def is_blank(self) -> bool:
         return not self.description.strip() and not self.owner.strip() and self.due_date is None
-
-
-@dataclass(frozen=True)
-class CarerReview:
-    """What a foster carer annual review considers (DOMAIN.md §3), answer codes from
-    ``CARER_ANSWERS`` (None: not answered yet)."""
-
-    suitability: str | None = None
-    terms: str | None = None
-    panel: str | None = None
-    carers_views: str = ""
-    children_views: str = ""
-    authorities_views: str = ""
-    recommendation: str = ""
 
 
 @dataclass(frozen=True)
@@ -316,62 +275,7 @@ def add_addendum(store: Store, *, review_id: uuid.UUID, text: str) -> AddendumVi
         return AddendumView(addendum.id, addendum.text, addendum.created_at, addendum.created_by)
 
 
-def carer_decisions(carer: CarerReview) -> str:
-    """A carer annual review's parts as the review's ``decisions`` text: the answers one to a
-    line, then each written part under its heading. Empty when nothing is filled in, so the
-    review's own sign-off rule (decisions recorded) still applies."""
-    lines = []
-    for name, (heading, answers) in CARER_ANSWERS.items():
-        code = getattr(carer, name)
-        if code is not None:
-            lines.append(f"{heading}: {answers[code]}.")
-    blocks = ["\n".join(lines)] if lines else []
-    for name, heading in CARER_TEXTS.items():
-        text = getattr(carer, name).strip()
-        if text:
-            blocks.append(f"{heading}:\n{text}")
-    return "\n\n".join(blocks)
-
-
-def carer_parts(decisions: str) -> CarerReview:
-    """``carer_decisions`` read back. Text under no known heading (a review written before
-    these headings, or received from elsewhere) is kept as the recommendation, so nothing is
-    lost or hidden."""
-    answers: dict[str, str | None] = dict.fromkeys(CARER_ANSWERS)
-    texts: dict[str, list[str]] = {name: [] for name in CARER_TEXTS}
-    headings = {f"{heading}:": name for name, heading in CARER_TEXTS.items()}
-    section = "recommendation"
-    for line in decisions.splitlines():
-        stripped = line.strip()
-        if stripped in headings:
-            section = headings[stripped]
-            continue
-        answer = _answer_in(stripped)
-        if answer is not None and not any(texts[section]) and answers[answer[0]] is None:
-            answers[answer[0]] = answer[1]
-            continue
-        texts[section].append(line)
-    text = {name: "\n".join(found).strip() for name, found in texts.items()}
-    return CarerReview(
-        suitability=answers["suitability"],
-        terms=answers["terms"],
-        panel=answers["panel"],
-        carers_views=text["carers_views"],
-        children_views=text["children_views"],
-        authorities_views=text["authorities_views"],
-        recommendation=text["recommendation"],
-    )
-
-
 # ---- Private API
-
-
-def _answer_in(line: str) -> tuple[str, str] | None:
-    for name, (heading, answers) in CARER_ANSWERS.items():
-        for code, words in answers.items():
-            if line == f"{heading}: {words}.":
-                return name, code
-    return None
 
 
 def _subject_problems(

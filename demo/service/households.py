@@ -238,7 +238,7 @@ def carer_review_decisions(
     recommendation: str,
 ) -> str:
     """A foster carer annual review's considerations under the headings the laptop's review
-    form reads them back from (``app.services.reviews.carer_decisions``): continued
+    form reads them back from (``app.services.carer_review.carer_parts``): continued
     suitability, the terms of approval, whether it goes to panel, then the views of the
     carers, the children placed and the placing authorities, and the recommendation."""
     to_panel = "goes" if panel else "does not go"
