@@ -6,18 +6,18 @@ Qt-free so the household pages show exactly what is tested here, the same for ev
 carer (foster carers, connected persons, adopters, special guardians...).
 
 The due items are the deadline engine's answers as saved by ``app.deadlines.cache`` (read in a
-session from ``cache.current``, as the dashboard reads them), never worked out again here: the
-TSD deadline, for one, depends on the kind of carer (12 months from approval for foster carers,
-18 for family and friends carers), and that rule lives in the rule table only. Everything is
-read in a fixed handful of queries, never one per household or per record.
+session from ``cache.current``, as the dashboard reads them, by ``app.household_due``), never
+worked out again here: the TSD deadline, for one, depends on the kind of carer (12 months from
+approval for foster carers, 18 for family and friends carers), and that rule lives in the rule
+table only. Everything is read in a fixed handful of queries, never one per household or per
+record.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
@@ -28,20 +28,20 @@ from app.carer_pipeline import Pipeline
 from app.chronology import summarise
 from app.deadlines import cache
 from app.deadlines import rules as rule_table
-from app.deadlines.engine import STATUS_WORDS, DueItem, Status
+from app.deadlines.engine import DueItem, Status
+from app.household_due import item_words as item_words
+from app.household_due import next_open, rule_words, saved_items, urgency, worst
 from app.models import (
     Assessment,
     Carer,
     CarerHousehold,
     Child,
-    DueItemRow,
     Placement,
     Review,
     TrainingRecord,
     Visit,
 )
 from app.models.base import APPROVED, FINALISED
-from app.models.due_cache import HOUSEHOLD
 
 if TYPE_CHECKING:
     from app.store import Store
@@ -59,18 +59,8 @@ HOUSEHOLD_REVIEW_KINDS = ("CARER_ANNUAL", "SGO_SUPPORT")
 TSD = "tsd"
 UNANNOUNCED = "unannounced_visit"
 
-#: Most urgent first; a household with nothing open sorts after everyone with something due.
-URGENCY = (Status.OVERDUE, Status.DUE_SOON, Status.UPCOMING, Status.DONE)
-_RANK = {status: rank for rank, status in enumerate(URGENCY)}
 _SIGNED = (FINALISED, APPROVED)
 _STATUS_WORDS = {"draft": "Draft", "finalised": "Finalised", "approved": "Approved"}
-_UNIT_WORDS = {"working_days": "working days"}
-_TRIGGER_WORDS = {
-    "approval_date": "approval",
-    "temporary_approval_date": "temporary approval",
-    "last_unannounced_or_approval": "the last unannounced visit (or approval)",
-    "last_review": "the last review",
-}
 #: What a placement row says when the child's record is not on this laptop (the child is on
 #: another worker's caseload, so only the placement itself has reached this laptop).
 CHILD_NOT_HERE = "A child on another worker's caseload"
@@ -108,7 +98,7 @@ class HouseholdRow:
     @property
     def sort_key(self) -> tuple[int, date, str]:
         """Most urgent first, then the soonest due date, then by name."""
-        return _RANK[self.worst], self.next_due or date.max, self.name.casefold()
+        return urgency(self.worst), self.next_due or date.max, self.name.casefold()
 
 
 @dataclass(frozen=True)
@@ -391,77 +381,6 @@ def household_names(session: Session, household_ids: set[uuid.UUID | None]) -> d
         CarerHousehold.id.in_(wanted), CarerHousehold.deleted.is_(False)
     )
     return {household_id: name for household_id, name in session.execute(query).all()}
-
-
-def saved_items(
-    session: Session, today: date, *, household_id: uuid.UUID | None = None
-) -> dict[uuid.UUID, list[DueItem]]:
-    """The households' saved due items (one household's if given), each household's most
-    urgent first, with their status for ``today`` worked out from the due date exactly as
-    ``cache.read`` does. One query; the children's items are not read at all."""
-    soon = today + timedelta(days=rule_table.load().due_soon_days)
-    query = select(DueItemRow).where(DueItemRow.subject_type == HOUSEHOLD)
-    if household_id is not None:
-        query = query.where(DueItemRow.subject_id == household_id)
-    found: dict[uuid.UUID, list[DueItem]] = {}
-    for row in session.scalars(query):
-        if row.done:
-            status = Status.DONE
-        elif row.due < today:
-            status = Status.OVERDUE
-        elif row.due <= soon:
-            status = Status.DUE_SOON
-        else:
-            status = Status.UPCOMING
-        found.setdefault(row.subject_id, []).append(
-            DueItem(
-                row.subject_id,
-                row.obligation,
-                row.title,
-                row.due,
-                status,
-                row.rule_ref,
-                row.regulation,
-                row.last_done,
-                row.unverified,
-            )
-        )
-    for items in found.values():
-        items.sort(key=lambda i: (_RANK[i.status], i.due, i.obligation))
-    return found
-
-
-def rule_words(ref: str) -> str | None:
-    """How long a rule allows, in words, e.g. "within 12 months of approval" (None for a rule
-    the table no longer has)."""
-    rule = next((r for r in rule_table.load().rules if r.ref == ref), None)
-    if rule is None:
-        return None
-    unit = _UNIT_WORDS.get(rule.unit, rule.unit)
-    if rule.amount == 1:
-        unit = unit.removesuffix("s")
-    start = _TRIGGER_WORDS.get(rule.trigger, rule.trigger.replace("_", " "))
-    return f"within {rule.amount} {unit} of {start}"
-
-
-def worst(items: Iterable[DueItem]) -> Status:
-    """The most urgent status among the items (DONE when there are none)."""
-    return min((i.status for i in items), key=_RANK.__getitem__, default=Status.DONE)
-
-
-def next_open(items: Iterable[DueItem]) -> DueItem | None:
-    """The open item that falls due first."""
-    live = [i for i in items if i.status is not Status.DONE]
-    return min(live, key=lambda i: (i.due, _RANK[i.status])) if live else None
-
-
-def item_words(item: DueItem) -> str:
-    """An item in words, e.g. "Unannounced visit to the foster home: Overdue (due 03 Nov
-    2026)"; a done item says when it was done."""
-    if item.status is Status.DONE:
-        done = f" on {item.last_done:%d %b %Y}" if item.last_done else ""
-        return f"{item.title}: Done{done}"
-    return f"{item.title}: {STATUS_WORDS[item.status]} (due {item.due:%d %b %Y})"
 
 
 # ---- Private API
