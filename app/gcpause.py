@@ -3,10 +3,10 @@
 Why: opening the dashboard reads one line per child and household (9,000 on the benchmark
 caseload), about 100,000 tuples and strings. Allocating that many triggers collections, and an
 oldest-generation collection walks every object the process holds (in the desktop app, every
-Qt wrapper too), so the time of the same read varied by more than half. With the collector
-paused for the read, "dashboard opens in the client" in ``make bench`` went from 118.3 to
-77.5 ms. Nothing such a read makes needs the collector (plain rows are
-freed by reference counting), and it resumes as soon as the read is done.
+Qt wrapper too), so the time of the same read varied widely; pausing the collector for the
+read made it both shorter and steadier (the figures: bench/README.md, "Figures behind the
+code"). Nothing such a read makes needs the collector (plain rows are freed by reference
+counting), and it resumes as soon as the read is done.
 """
 
 from __future__ import annotations

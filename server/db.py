@@ -173,8 +173,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=60000")
         # Checkpoints run on a thread of their own (``_Checkpoints``), not in whichever commit
-        # takes the log past 1,000 pages: on a 50,000-record database that commit took about
-        # 95 ms instead of 40.
+        # takes the log past 1,000 pages, which made that commit take twice as long or more on
+        # a large database (bench/README.md, "Figures behind the code").
         cursor.execute("PRAGMA wal_autocheckpoint=0")
         record.info["default_cache_size"] = cursor.execute("PRAGMA cache_size").fetchone()[0]
         cursor.close()

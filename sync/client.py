@@ -474,9 +474,10 @@ _Answer = TypeVar("_Answer", bound=BaseModel)
 
 def _read(model: type[_Answer], response: requests.Response) -> _Answer:
     """A sync answer read straight from its JSON by the model (pydantic's own parser), not
-    parsed to Python objects and then validated: a page of 1,000 pulled records took 3.3 ms
-    instead of 4.3, an answer to 1,000 pushed changes 2.3 instead of 3.1. An answer that is
-    not what the protocol says is unreadable, as a broken one is: sent again later."""
+    parsed to Python objects and then validated, which takes about a quarter less time for a
+    page of pulled records or the answer to a push (bench/README.md, "Figures behind the
+    code"). An answer that is not what the protocol says is unreadable, as a broken one is:
+    sent again later."""
     try:
         return model.model_validate_json(response.content)
     except ValidationError:

@@ -62,7 +62,8 @@ def bundled() -> list[FormTemplate]:
 def bundled_hashes() -> frozenset[str]:
     """The SHA-256 of each shipped template file. Hashed from the files alone: a sync asks for
     these to know what not to fetch, and parsing every template to learn them (what
-    ``bundled`` does, once per process) took about 30 ms of the first sync."""
+    ``bundled`` does, once per process) was a noticeable part of the first sync (bench/
+    README.md, "Figures behind the code")."""
     return frozenset(hashlib.sha256(entry.read_bytes()).hexdigest() for entry in _shipped_files())
 
 

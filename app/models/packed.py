@@ -3,9 +3,9 @@
 An outbox entry for a new record holds all its fields, about 2.4 KB of JSON for a visit, so
 each entry took a 4 KB page to itself. Writing a day's entries, reading them back to push and
 deleting them once the service has them each moved a page per entry, encrypted, logged and
-copied back. Deflated, an entry is about a third of that, and several share a page: pushing
-10,000 new records took 119 instead of 145 µs of the laptop's CPU a record, and went at 6,627
-instead of 5,690 records a second (medians of three runs each, alternating).
+copied back. Deflated, an entry is about a third of that, and several share a page, so a push
+of new records costs the laptop less CPU a record and goes faster (the figures:
+bench/README.md, "Figures behind the code").
 
 The text deflated is exactly what the column held before (``json.dumps``, ASCII only), so its
 length still bounds the bytes the change takes on the wire (``sync.engine``'s batch limit).
@@ -23,7 +23,7 @@ from sqlalchemy.types import TypeDecorator
 
 _zlib: ModuleType
 try:
-    from isal import isal_zlib as _zlib  # ISA-L: the same deflate, about three times faster
+    from isal import isal_zlib as _zlib  # ISA-L: the same deflate, faster (bench/README.md)
 except ImportError:  # no wheel for this platform
     _zlib = zlib
 

@@ -42,8 +42,8 @@ def sent_through(session: Session) -> int:
 
 
 #: The mark set to a seq unless it is there or beyond already: one statement, built once. A
-#: sync moves it before every batch it sends, and a small sync's read, then write, through
-#: the ORM cost about a millisecond (``bench.small_sync``).
+#: sync moves it before every batch it sends, and a read, then write, through the ORM was a
+#: visible share of a small sync (``bench.small_sync``; bench/README.md).
 _RAISE_MARK = (
     insert(ProfileState)
     .values(key=SENT_THROUGH_KEY, value=bindparam("seq", type_=String))

@@ -7,10 +7,11 @@ this module the same nine keys were defined in six modules across three layers a
 six different ways (``session.add``, ``session.merge``, three upserts, an identity-map probe);
 a key spelt twice, or a value written as text one way and read another, is now a type error.
 
-Reads and writes are Core statements on the session's connection, built once: a sync sets
-its cursor with every batch and page it settles, where an ORM look-up and then a flush cost
-about half a millisecond each time. No code loads ``ProfileState`` as an ORM object, so there
-is no session copy of a value for these statements to go stale against.
+Reads and writes are Core statements on the session's connection, built once: a sync sets its
+cursor with every batch and page it settles, where an ORM look-up and then a flush were a
+visible share of a small sync each time (bench/README.md, "Figures behind the code"). No code
+loads ``ProfileState`` as an ORM object, so there is no session copy of a value for these
+statements to go stale against.
 """
 
 from __future__ import annotations

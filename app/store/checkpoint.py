@@ -1,12 +1,12 @@
 """Copying the write-ahead log back into the database file, beside the work rather than in it.
 
 SQLite's automatic checkpoint runs inside whichever commit takes the log past 1,000 pages: a
-sync page's commit, or a worker's save. On a 50,000-record profile one commit of 450 edited
-case notes took 120-500 ms with it and 60-85 ms without (search-index pages make such commits
-large). So the store's connections never checkpoint on their own (``engine.PRAGMAS``), and
-after every write transaction the store asks for a checkpoint on a background thread: it runs
-while the next page is being prepared, copies only what is new since the last one, and never
-waits for readers or writers (PASSIVE), so nobody waits for it either.
+sync page's commit, or a worker's save, which then takes several times as long (search-index
+pages make such commits large; bench/README.md, "Figures behind the code"). So the store's
+connections never checkpoint on their own (``engine.PRAGMAS``), and after every write
+transaction the store asks for a checkpoint on a background thread: it runs while the next page
+is being prepared, copies only what is new since the last one, and never waits for readers or
+writers (PASSIVE), so nobody waits for it either.
 
 Durability is unchanged: a commit is durable once it is in the log (``synchronous=FULL``),
 whether or not it has been copied into the file yet, and the log is encrypted like the file.
@@ -31,8 +31,8 @@ logger = logging.getLogger(__name__)
 
 #: How long a checkpoint waits after it is asked for, gathering the commits that follow: a
 #: worker saving twice in quick succession, or a sync's pages, share one checkpoint instead of
-#: each save's commit contending with a checkpoint of its own (which made a single save about
-#: 20% slower).
+#: each save's commit contending with a checkpoint of its own (which made a single save
+#: slower: bench/README.md, "Figures behind the code").
 DELAY_SECONDS = 0.25
 #: While a sync writes its pages, checkpoints wait for it to finish (:meth:`Checkpointer.
 #: deferred`), unless the log grows past this.
@@ -78,9 +78,9 @@ class Checkpointer:
 
         For a sync: each of its pages rewrites many of the same index and search pages, and a
         checkpoint after each copied them into the file again every time, on the same two
-        cores as the sync. A first pull of 50,000 records went from 8,765 and 9,191 to 9,730
-        and 9,865 records a second (two pairs), its one checkpoint afterwards taking 0.85 s
-        in the background. Nothing is less durable: a commit is durable once in the log.
+        cores as the sync; one checkpoint afterwards, in the background, makes a first pull
+        faster (bench/README.md, "Figures behind the code"). Nothing is less durable: a
+        commit is durable once in the log.
         """
         with self._guard:
             self._deferring += 1

@@ -11,9 +11,9 @@
 - ``secure_delete=ON``: freed pages are zeroed, so deleted text does not linger in free space.
 - ``cipher_memory_security=OFF``, on purpose: SQLCipher always locks and wipes its key
   material whatever this says; the setting only adds wiping of every page buffer, which made the
-  dashboard's queries ten times slower (0.43 s against 0.046 s for the 50,000-visit aggregate,
-  measured) while protecting little, because Python necessarily holds plaintext copies of what
-  it reads in its own heap. Encryption at rest, not memory scrubbing, is what protects a lost
+  dashboard's queries many times slower (bench/README.md, "Figures behind the code") while
+  protecting little, because Python necessarily holds plaintext copies of what it reads in its
+  own heap. Encryption at rest, not memory scrubbing, is what protects a lost
   laptop; the lock screen and the OS protect a running one.
 - ``foreign_keys=ON`` and a busy timeout, because a sync thread and the UI's DB thread share it.
 

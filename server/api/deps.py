@@ -51,8 +51,8 @@ async def get_secret(request: Request) -> str:
     """The signing key, read once per process (it only changes by redeploying with a new one).
 
     Asynchronous so that every request after the first gets it without a hop to the threadpool
-    (about 0.2 ms each on the development machine, a tenth of a quiet sync); the first read
-    goes to the threadpool, as the database may be across a network.
+    (a noticeable share of a quiet sync: bench/README.md, "Figures behind the code"); the
+    first read goes to the threadpool, as the database may be across a network.
     """
     state = request.app.state
     secret: str | None = getattr(state, "secret", None)
@@ -104,9 +104,9 @@ async def sign_in(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> SignIn:
     """The signing key and the caller's address are read here, not declared as dependencies of
-    their own: FastAPI's solving of each declared dependency cost more than reading it (a
-    quiet pull is answered in about 2.5 ms, and solving its dependencies took a third of that
-    before; ``bench.small_sync``)."""
+    their own: FastAPI's solving of each declared dependency cost more than reading it, and
+    was a large share of a quiet pull's answer (``bench.small_sync``; bench/README.md,
+    "Figures behind the code")."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise ServiceError(
             401,

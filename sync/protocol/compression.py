@@ -2,10 +2,10 @@
 
 Compressed with Intel's ISA-L (the ``isal`` package) where it is installed, else with ``zlib``:
 the output is ordinary gzip either way, so either end may use either. ISA-L matters because a
-sync moves a lot of text: a page of 1,000 records is about 2.4 MB of JSON, which ``zlib`` at
-level 1 compressed in 13.7 ms and ISA-L at level 1 in 4.1 ms (slightly smaller, too), and
-decompressed in 5.5 against 2.0 ms, on the development machine. That is CPU both the laptop and
-the service otherwise spend on every record pushed or pulled.
+sync moves a lot of text (a page of 1,000 records is about 2.4 MB of JSON), and ISA-L
+compresses and decompresses it at a fraction of ``zlib``'s CPU, slightly smaller too
+(bench/README.md, "Figures behind the code"). That is CPU both the laptop and the service
+otherwise spend on every record pushed or pulled.
 """
 
 from __future__ import annotations
