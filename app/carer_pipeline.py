@@ -107,6 +107,8 @@ class Pipeline:
     extension_decided_by: str = ""
     extension_decided_on: date | None = None
     extension_panel_view: str = ""
+    #: The fostering panel the household is booked for by the service's panel administrator.
+    panel_booked: date | None = None
     deregistered_date: date | None = None
     deregistration_reason: str | None = None
 
@@ -183,6 +185,7 @@ def pipeline_of(household: CarerHousehold, due: tuple[DueItem, ...]) -> Pipeline
         extension_decided_by=household.extension_decided_by or "",
         extension_decided_on=household.extension_decided_on,
         extension_panel_view=household.extension_panel_view or "",
+        panel_booked=household.panel_booked_date,
         deregistered_date=household.deregistered_date,
         deregistration_reason=household.deregistration_reason,
     )

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from app.errors import FieldProblem, ValidationError
 from app.replica import state
 from app.settings import Settings
 from app.store import Store
 from sync import account
-from sync.client import ServiceClient, ServiceUnavailable
+from sync.client import ServiceClient, ServiceRefused, ServiceUnavailable
 from sync.protocol.panels import (
     NewPanelItem,
     NewPanelMeeting,
@@ -116,6 +117,12 @@ def _change(
         panels = client.panels()
     except ServiceUnavailable as exc:
         raise PanelOffline(CHANGE_OFFLINE) from exc
+    except ServiceRefused as exc:
+        if exc.status in (404, 409, 422):
+            # What the service found wrong, beside the field it names (the same words the
+            # laptop's own checks give, ``app.carer_pipeline``).
+            raise ValidationError([FieldProblem(exc.error.field or "", exc.error.message)]) from exc
+        raise
     finally:
         client.close()
     _keep(store, panels)

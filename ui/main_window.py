@@ -49,6 +49,7 @@ from ui.views.draft_form import DraftForm
 from ui.views.household_view import HouseholdView
 from ui.views.households import HouseholdsView
 from ui.views.new_assessment import NewAssessmentDialog
+from ui.views.panel_page import PanelPage
 from ui.views.passphrase_dialog import PassphraseDialog
 from ui.views.review_form import ReviewForm
 from ui.views.settings_dialog import SettingsDialog
@@ -268,6 +269,20 @@ class MainWindow(QMainWindow):
             return page
         view = CarerRegisterView(self._store, self.settings)
         view.setProperty("pageTitle", "Carer register")
+        self._push(view)
+        return view
+
+    def open_panel(self) -> PanelPage | None:
+        """The Fostering panel page (the one on show, if it is the current page); a manager
+        may change the panel from it."""
+        if self._locked:
+            return None
+        page = self._stack.currentWidget()
+        if isinstance(page, PanelPage):
+            page.refresh()
+            return page
+        view = PanelPage(self._store, self.settings, can_change=self._role == "manager")
+        view.setProperty("pageTitle", "Fostering panel")
         self._push(view)
         return view
 
@@ -677,6 +692,10 @@ class MainWindow(QMainWindow):
         self.register_action.setToolTip(
             "Approved carers' free places, from the service (Ctrl+Shift+R)"
         )
+        self.panel_action = action(
+            "Fostering &panel", self._show_panel, QKeySequence("Ctrl+Shift+P")
+        )
+        self.panel_action.setToolTip("The fostering panel's dates and decisions (Ctrl+Shift+P)")
         self.conflicts_action = action("&Conflicts…", self.show_conflicts)
         self.settings_action = action("S&ettings…", self.show_settings)
         self.passphrase_action = action("Change &passphrase…", self.show_passphrase)
@@ -698,6 +717,7 @@ class MainWindow(QMainWindow):
         go.addAction(self.back_action)
         go.addAction(self.households_action)
         go.addAction(self.register_action)
+        go.addAction(self.panel_action)
 
         bar = QToolBar("Navigation", self)
         bar.setObjectName("Navigation")
@@ -760,11 +780,15 @@ class MainWindow(QMainWindow):
     def _show_register(self) -> None:
         self.open_register()
 
+    def _show_panel(self) -> None:
+        self.open_panel()
+
     def _set_actions_enabled(self, enabled: bool) -> None:
         for act in (
             self.back_action,
             self.households_action,
             self.register_action,
+            self.panel_action,
             self.sync_action,
             self.conflicts_action,
             self.settings_action,

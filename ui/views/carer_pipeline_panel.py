@@ -360,6 +360,8 @@ def _next_words(pipeline: Pipeline, expiry: DueItem | None) -> str:
 
 def _panel_words(pipeline: Pipeline) -> str:
     parts = []
+    if pipeline.panel_booked is not None and not pipeline.panel_recommendation:
+        parts.append(f"Booked for the fostering panel on {uk_date(pipeline.panel_booked)}")
     if pipeline.panel_recommendation:
         panel = next(s.on for s in pipeline.stages if s.column == PANEL)
         words = codes.label("panel_recommendation", pipeline.panel_recommendation)

@@ -49,6 +49,8 @@ class FetchedPage(QWidget):
     NONE_OF: ClassVar[str]
     #: What could not be read, e.g. "The team's figures".
     UNREADABLE: ClassVar[str]
+    #: The Refresh button's words.
+    REFRESH: ClassVar[str] = "&Refresh figures"
 
     def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,7 +101,7 @@ class FetchedPage(QWidget):
         self._status = WrappedLabel("")
         self._status.setWordWrap(True)
         self._status.setAccessibleName("Where these figures come from")
-        refresh = QPushButton("&Refresh figures")
+        refresh = QPushButton(self.REFRESH)
         refresh.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(self._title, 1)

@@ -1,0 +1,291 @@
+"""The Fostering panel page: the panel's dates and, for the one chosen, the households on it,
+with the panel's recommendation and the agency decision maker's decision.
+
+The service owns the panel (``server.services.panels``); the page reads it online on a worker
+thread and, offline, shows the last list the service sent, as of its time (``FetchedPage``). A
+worker sees every date and their own households on each; a manager, acting as the panel
+administrator, sees every household and changes the panel through ``PanelDialog``. What the
+panel decides about a household's approval reaches the household's record at the service, and
+the assessing worker's laptop with the next sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import clock, codes
+from app.households import HouseholdRow, households
+from app.settings import Settings
+from app.store import Store
+from sync import panels
+from sync.protocol.panels import PanelItemView, PanelList, PanelMeetingView
+from ui.models.chronology_model import RowsModel
+from ui.tasks import run_task
+from ui.views.common import alive, uk_date
+from ui.views.fetched_page import FetchedPage, when
+from ui.views.panel_dialog import BOOK, DECIDE, MEETING, RECOMMEND, PanelDialog
+
+
+class PanelPage(FetchedPage):
+    TITLE = "Fostering panel"
+    ASKING_FOR = "the fostering panel's dates"
+    NONE_OF = "panel dates"
+    UNREADABLE = "The fostering panel's dates"
+    REFRESH = "&Refresh"
+
+    #: A panel dialog has opened (tests).
+    sig_dialog = Signal(object)
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        can_change: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(store, settings, parent)
+        self._can_change = can_change
+        self._list: PanelList | None = None
+        self._dialog: PanelDialog | None = None
+        self._build()
+        self.refresh()
+
+    # ---- Public API
+
+    @property
+    def meetings_table(self) -> QTableView:
+        return self._meetings_table
+
+    @property
+    def items_table(self) -> QTableView:
+        return self._items_table
+
+    @property
+    def dialog(self) -> PanelDialog | None:
+        return self._dialog if self._dialog is not None and alive(self._dialog) else None
+
+    def button(self, name: str) -> QPushButton:
+        return {b.accessibleName(): b for b in self._buttons}[name]
+
+    def meeting(self) -> PanelMeetingView | None:
+        """The panel date chosen in the list."""
+        row = self._meetings_table.currentIndex().row()
+        if self._list is None or not 0 <= row < len(self._list.meetings):
+            return None
+        return self._list.meetings[row]
+
+    def item(self) -> PanelItemView | None:
+        meeting = self.meeting()
+        row = self._items_table.currentIndex().row()
+        if meeting is None or not 0 <= row < len(meeting.items):
+            return None
+        return meeting.items[row]
+
+    def choose(self, meeting_row: int, item_row: int | None = None) -> None:
+        """Choose a panel date (and one of its households) as a worker would click them."""
+        self._meetings_table.selectRow(meeting_row)
+        if item_row is not None:
+            self._items_table.selectRow(item_row)
+
+    def new_meeting(self) -> None:
+        self._open(MEETING)
+
+    def book(self) -> None:
+        """Load this laptop's households on a worker thread, then ask which to book."""
+        if self.meeting() is None:
+            return
+        store = self._store
+        run_task(
+            lambda: households(store, clock.today()),
+            lambda rows: self._open(BOOK, rows),
+            lambda _exc: self._open(BOOK, []),
+        )
+
+    def recommend(self) -> None:
+        self._open(RECOMMEND)
+
+    def decide(self) -> None:
+        self._open(DECIDE)
+
+    # ---- FetchedPage
+
+    def _fetch(self, store: Store, settings: Settings) -> Callable[[], panels.PanelAnswer]:
+        return lambda: panels.fetch(store, settings)
+
+    def _shown(self, answer: panels.PanelAnswer) -> None:
+        chosen = self.meeting()
+        self._list = answer.panels
+        as_of = when(answer.panels.as_of)
+        self._say_where_from(
+            answer.live,
+            f"The fostering panel's dates from the service, as of {as_of}.",
+            f"these are the panel's dates as of {as_of}, the last the service sent.",
+            answer.reason,
+        )
+        self._meetings.set_rows(
+            [(uk_date(m.sits_on), m.details, _count(len(m.items))) for m in answer.panels.meetings]
+        )
+        self._meetings_table.resizeColumnsToContents()
+        ids = [m.meeting_id for m in answer.panels.meetings]
+        if chosen is not None and chosen.meeting_id in ids:
+            self._meetings_table.selectRow(ids.index(chosen.meeting_id))
+        elif ids:
+            upcoming = [
+                n for n, m in enumerate(answer.panels.meetings) if m.sits_on >= clock.today()
+            ]
+            self._meetings_table.selectRow(upcoming[0] if upcoming else len(ids) - 1)
+        self._show_items()
+
+    # ---- Private API
+
+    def _build(self) -> None:
+        top = self._header()
+        self._meetings = RowsModel(("Panel date", "Where and when", "Households"), self)
+        self._meetings_table = _table("Panel dates", self._meetings)
+        self._items = RowsModel(
+            ("Household", "Going for", "Assessing worker", "Recommendation", "Decision"), self
+        )
+        self._items_table = _table("Households on this panel", self._items)
+        self._meetings_table.selectionModel().currentRowChanged.connect(
+            lambda *_a: self._show_items()
+        )
+        self._items_table.selectionModel().currentRowChanged.connect(lambda *_a: self._enable())
+        self._buttons = []
+        row = QHBoxLayout()
+        for words, name, slot in (
+            ("New panel &date…", "New panel date", self.new_meeting),
+            ("&Book a household…", "Book a household", self.book),
+            ("Record the &recommendation…", "Record the recommendation", self.recommend),
+            ("Record the d&ecision…", "Record the decision", self.decide),
+        ):
+            button = QPushButton(words)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            button.setVisible(self._can_change)
+            row.addWidget(button)
+            self._buttons.append(button)
+        row.addStretch(1)
+        self._who = QLabel(
+            "The panel administrator (a manager) sets the dates and records what the panel "
+            "and the agency decision maker decide."
+        )
+        self._who.setWordWrap(True)
+        self._who.setVisible(not self._can_change)
+        self._chosen = QLabel("")
+        self._chosen.setAccessibleName("Panel chosen")
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self._status)
+        layout.addWidget(self._who)
+        layout.addLayout(row)
+        layout.addWidget(self._meetings_table, 2)
+        layout.addWidget(self._chosen)
+        layout.addWidget(self._items_table, 3)
+        self._enable()
+
+    def _show_items(self) -> None:
+        meeting = self.meeting()
+        if meeting is None:
+            self._items.set_rows([])
+            self._chosen.setText("Choose a panel date to see the households on it.")
+        else:
+            self._chosen.setText(
+                f"Households on the panel of {uk_date(meeting.sits_on)}"
+                + ("" if self._can_change else " that you hold")
+                + ":"
+            )
+            self._items.set_rows([_item_row(i) for i in meeting.items])
+            self._items_table.resizeColumnsToContents()
+            if meeting.items:
+                self._items_table.selectRow(0)
+        self._enable()
+
+    def _enable(self) -> None:
+        meeting, item = self.meeting(), self.item()
+        live = self._live
+        new, book, recommend, decide = self._buttons
+        new.setEnabled(live)
+        book.setEnabled(live and meeting is not None)
+        recommend.setEnabled(
+            live
+            and item is not None
+            and item.decision is None
+            and meeting is not None
+            and meeting.sits_on <= clock.today()
+        )
+        decide.setEnabled(
+            live and item is not None and item.recommendation is not None and item.decision is None
+        )
+
+    def _open(self, mode: str, rows: list[HouseholdRow] | None = None) -> None:
+        if not alive(self):
+            return
+        dialog = PanelDialog(
+            self._store,
+            self._settings,
+            mode,
+            meeting=self.meeting(),
+            item=self.item(),
+            households=rows,
+            parent=self,
+        )
+        dialog.sig_saved.connect(self._changed)
+        self._dialog = dialog
+        dialog.open()
+        self.sig_dialog.emit(dialog)
+
+    def _changed(self, answer: panels.PanelAnswer) -> None:
+        if alive(self):
+            self._shown(answer)
+            self.sig_loaded.emit()
+
+
+def _table(name: str, model: RowsModel) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _count(n: int) -> str:
+    return "None" if n == 0 else f"{n} household{'s' if n != 1 else ''}"
+
+
+def _item_row(item: PanelItemView) -> tuple[str, ...]:
+    said = (
+        codes.label("panel_recommendation", item.recommendation)
+        if item.recommendation
+        else "Not yet"
+    )
+    decided = (
+        f"{codes.label('agency_decision', item.decision)} on {uk_date(item.decided_on)}"
+        + (f" by {item.decided_by}" if item.decided_by else "")
+        if item.decision
+        else "Not yet"
+    )
+    return (
+        item.household_name,
+        codes.label("panel_item_kind", item.kind),
+        item.supervising_worker_name,
+        said,
+        decided,
+    )
