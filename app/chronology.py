@@ -189,7 +189,7 @@ def load_case(session: Session, child_id: uuid.UUID, today: date) -> CaseFile:
         date_of_birth=child.date_of_birth,
         age=age_on(child.date_of_birth, today),
         legal_status_code=current.code if current else None,
-        legal_status=current.label
+        legal_status=_until(current)
         if current
         else ("Not looked after" if home_words else "No legal status recorded"),
         allocated_worker=child.allocated_worker,
@@ -302,6 +302,15 @@ def _return_home(
             f"Returned home on {_long(home)}" + (": support after return home" if open_case else "")
         )
     return " · ".join(words), reentered
+
+
+def _until(status: LegalStatusPeriod) -> str:
+    """The current legal status in words; one ending (the day a child leaves care is their last
+    day looked after, so it is still current that day) says until when, so a worker who has
+    just recorded leaving care today sees it took."""
+    if status.end is None:
+        return status.label
+    return f"{status.label}, until {_long(status.end)}"
 
 
 def _long(day: date) -> str:

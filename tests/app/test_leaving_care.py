@@ -182,3 +182,17 @@ def test_a_child_who_never_left_care_has_no_day_to_correct(store: Store) -> None
     child_id = _looked_after(store)
     with pytest.raises(leaving_care.NothingToCorrect):
         leaving_care.correct_leaving_date(store, child_id, BEGAN, "Wrong day.")
+
+
+def test_leaving_care_today_shows_on_the_record_at_once(store: Store) -> None:
+    """The day a child leaves care is their last day looked after, so the status is still
+    current that day; the record says until when, so the worker sees the save took."""
+    with clock.frozen_at(datetime(2026, 3, 9, 12, 0).astimezone()):
+        child_id = _looked_after(store)
+        leaving_care.record_leaving_care(store, child_id, clock.today(), "E4A")
+        with store.read() as session:
+            profile = load_case(session, child_id, clock.today()).profile
+            tomorrow = load_case(session, child_id, date(2026, 3, 10)).profile
+    assert profile.legal_status == "Full care order (s31), until 9 March 2026"
+    assert tomorrow.legal_status == "Not looked after"
+    assert tomorrow.return_home == "Returned home on 9 March 2026: support after return home"

@@ -440,6 +440,9 @@ class CaseView(QWidget):
         self._export.setEnabled(True)
         self._assess.setEnabled(True)
         self._leave.setEnabled(self._current_status() is not None)
+        # Shown only when there is a recorded day to correct: a button that can never be
+        # used on this child's case is only something to wonder about.
+        self._correct_leaving.setVisible(self._left_on() is not None)
         self._correct_leaving.setEnabled(self._left_on() is not None)
         self._chronology_model.set_entries(case.chronology)
         self._statuses.set_rows(

@@ -80,8 +80,9 @@ class LeavingCareDialog(FieldsDialog):
     def _build(self, name: str, status: str, started: date) -> None:
         intro = QLabel(
             f"{name}'s current legal status: {status}, since {uk_date(started)}. Saving ends "
-            "this legal status and the current "
-            "placement on the day you give; the case stays open for any support after."
+            "this legal status and the current placement on the day you give, their last day "
+            "in care; from the next day they are no longer looked after, and the case stays "
+            "open for any support after."
         )
         intro.setWordWrap(True)
         self._date = date_box(
