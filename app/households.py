@@ -201,6 +201,20 @@ class TrainingView:
     title: str
     completed_date: date | None
     notes: str
+    #: A booking on one of the service's courses: its day and ``course_booking_status``.
+    course_date: date | None = None
+    booking_status: str | None = None
+
+    @property
+    def completed_words(self) -> str:
+        """When it was completed, or where a booking stands ("Booked for 20/01/2027")."""
+        if self.completed_date is not None:
+            return f"{self.completed_date:%d %b %Y}"
+        if self.booking_status and self.course_date is not None:
+            status = codes.label("course_booking_status", self.booking_status)
+            joiner = " for " if self.booking_status == "BOOKED" else ": course on "
+            return f"{status}{joiner}{self.course_date:%d %b %Y}"
+        return "Not completed yet"
 
 
 @dataclass(frozen=True)
@@ -487,6 +501,8 @@ def _training(
             title=t.title,
             completed_date=t.completed_date,
             notes=t.notes,
+            course_date=t.course_date,
+            booking_status=t.booking_status,
         )
         for t in rows
     )

@@ -375,6 +375,11 @@ def _training(obj: TrainingRecord, c: Check) -> None:
     c.required_text("title", obj.title, "Enter the name of the training.")
     c.single_line("title", obj.title, "name of the training")
     c.no_control_chars("notes", obj.notes, "notes")
+    c.code("booking_status", obj.booking_status, "course_booking_status", "booking")
+    if obj.booking_status == "ATTENDED" and obj.completed_date is None:
+        c.add("completed_date", "Enter the day the carer attended the course.")
+    if obj.booking_status and obj.booking_status != "ATTENDED" and obj.completed_date:
+        c.add("booking_status", "A course the carer did not attend cannot be completed.")
     c.not_future("completed_date", obj.completed_date, "completion date")
 
 

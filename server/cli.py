@@ -18,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import make_url
@@ -29,7 +29,7 @@ from server.core.security import password_hasher
 from server.db import SchemaOutOfDate, check_schema, migrate, open_database
 from server.models import ROLES
 from server.reports import cli as report_cli
-from server.services import accounts, allocation, audit, purge
+from server.services import accounts, allocation, audit, courses, purge
 from server.services.accounts import AdminError, as_datetime
 from server.services.returns import cli as returns_cli
 
@@ -116,6 +116,18 @@ def _parser() -> argparse.ArgumentParser:
     team = sub.add_parser("team", help="manage teams").add_subparsers(dest="action", required=True)
     team.add_parser("create", help="create a team").add_argument("name")
     team.add_parser("list", help="list teams")
+
+    course = sub.add_parser(
+        "course", help="the courses the service runs for its foster carers"
+    ).add_subparsers(dest="action", required=True)
+    add_course = course.add_parser("add", help="add a course (laptops see it at their next look)")
+    add_course.add_argument("title")
+    add_course.add_argument("--date", required=True, type=_day, help="the day it runs (ISO)")
+    add_course.add_argument("--venue", default="")
+    add_course.add_argument("--places", type=int, help="how many carers it takes")
+    add_course.add_argument("--summary", default="", help="what it covers, in a line or two")
+    course.add_parser("cancel", help="cancel a course").add_argument("course_id")
+    course.add_parser("list", help="list every course")
 
     for name in ("allocate", "reallocate"):
         alloc = sub.add_parser(name, help="allocate a child's case or a household to a worker")
@@ -397,6 +409,27 @@ def _admin(session: Session, args: argparse.Namespace, settings: Settings) -> in
     elif command == "team":
         for team in accounts.list_teams(session):
             print(team.name)
+    elif command == "course" and action == "add":
+        added = courses.add_course(
+            session,
+            title=args.title,
+            starts_on=args.date,
+            venue=args.venue,
+            places=args.places,
+            summary=args.summary,
+            actor=actor,
+        )
+        print(f"Added course {added.course_id}: {added.title} on {added.starts_on:%d %b %Y}.")
+    elif command == "course" and action == "cancel":
+        cancelled = courses.cancel_course(session, course_id=_uuid(args.course_id), actor=actor)
+        print(f"Cancelled {cancelled.title} on {cancelled.starts_on:%d %b %Y}.")
+    elif command == "course":
+        for listed in courses.all_courses(session):
+            state = " (cancelled)" if listed.cancelled else ""
+            places = f", {listed.places} places" if listed.places else ""
+            print(
+                f"{listed.course_id}  {listed.starts_on.isoformat()}  {listed.title}{places}{state}"
+            )
     elif command in ("allocate", "reallocate"):
         subject_id = _uuid(args.subject_id)
         result = allocation.allocate(
@@ -492,6 +525,13 @@ def _run_value(url: str, fn: Callable[[Session], T]) -> T:
         return database.run_write(fn)
     finally:
         database.dispose()
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2027-01-20") from exc
 
 
 def _uuid(text: str) -> uuid.UUID:

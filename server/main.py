@@ -24,6 +24,7 @@ from server.api.gzip_answers import GzipAnswers
 from server.api.middleware import BodyLimitMiddleware
 from server.api.routes import (
     attachments,
+    courses,
     devices,
     documents,
     health,
@@ -199,6 +200,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         reports,
         register,
         panels,
+        courses,
     ):
         app.include_router(module.router)
     return app

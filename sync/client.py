@@ -24,6 +24,7 @@ import urllib3
 from pydantic import BaseModel, ValidationError
 
 from sync.protocol import compression
+from sync.protocol import courses as courses_protocol
 from sync.protocol import panels as panel_protocol
 from sync.protocol import register as register_protocol
 from sync.protocol import team as team_protocol
@@ -279,6 +280,10 @@ class ServiceClient:
         return panel_protocol.PanelMeetingView.model_validate(
             self._call("POST", path, body.model_dump(mode="json"))
         )
+
+    def courses(self) -> courses_protocol.CourseList:
+        """The service's courses for foster carers, from a year back (workers and managers)."""
+        return _read(courses_protocol.CourseList, self._call("GET", "/v1/courses", raw=True))
 
     def allocate(self, request: team_protocol.AllocationRequest) -> team_protocol.AllocationDone:
         """Give a child or household of the manager's team to another member of it."""

@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         return view
 
     def open_household(self, household_id: uuid.UUID) -> HouseholdView:
-        view = HouseholdView(self._store, household_id)
+        view = HouseholdView(self._store, household_id, settings=self.settings)
         view.sig_record_visit.connect(
             lambda household, kind: self.open_household_visit(household, None, kind)
         )

@@ -82,7 +82,11 @@ class Carer(Record, Base):
 
 class TrainingRecord(Record, Base):
     """Training against the TSD standards and other courses; the TSD deadline (NMS 20) depends
-    on the household's kind of carer, so it is computed, not stored."""
+    on the household's kind of carer, so it is computed, not stored.
+
+    A booking on one of the service's courses is a training record too, recorded by the
+    household's supervising social worker (who agrees the carers' development plan with them
+    at supervision): booked, then attended (``completed_date`` the day of the course) or not."""
 
     __tablename__ = "training_record"
     record_type = "training_record"
@@ -94,3 +98,10 @@ class TrainingRecord(Record, Base):
     title: Mapped[str] = mapped_column(String(200))
     completed_date: Mapped[date | None] = mapped_column(Date, default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: A booking on one of the service's courses (``sync.courses``): the course's id and day
+    #: (kept here so the household's record reads whole offline and at the service), and
+    #: whether the carer is booked, attended or did not (``course_booking_status``). Empty for
+    #: training recorded without a booking.
+    course_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    course_date: Mapped[date | None] = mapped_column(Date, default=None)
+    booking_status: Mapped[str | None] = mapped_column(String(16), default=None)

@@ -27,6 +27,9 @@ from app.store import Store
 TSD = "TSD"
 #: The title a TSD completion gets when the worker does not name the course.
 TSD_TITLE = "Training, Support and Development standards"
+#: The kind of training a booking on one of the service's courses is.
+COURSE = "COURSE"
+BOOKED, ATTENDED, DID_NOT_ATTEND, CANCELLED = "BOOKED", "ATTENDED", "DID_NOT_ATTEND", "CANCELLED"
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,175 @@ def mark_tsd_complete(
         session.add(record)
         session.flush()
         return _state(record, created=True)
+
+
+# ---- Bookings on the service's courses
+
+
+@dataclass(frozen=True)
+class CourseChoice:
+    """One of the service's courses, as the laptop's list names it (``sync.courses``)."""
+
+    course_id: uuid.UUID
+    title: str
+    starts_on: date
+
+
+@dataclass(frozen=True)
+class Booking:
+    record_id: uuid.UUID
+    household_id: uuid.UUID
+    carer_id: uuid.UUID | None
+    course_id: uuid.UUID
+    title: str
+    course_date: date | None
+    status: str
+
+
+def book(
+    store: Store,
+    *,
+    household_id: uuid.UUID,
+    course: CourseChoice,
+    carer_id: uuid.UUID | None = None,
+    record_id: uuid.UUID | None = None,
+) -> Booking:
+    """Book a carer of the household (or the household) onto one of the service's courses.
+    Booking the same carer onto the same course again is the booking already made, not a
+    second one; the id may be made by the caller, so saving the same dialog twice is one."""
+    with store.write() as session:
+        values = TrainingFields(kind=COURSE, title=course.title.strip(), carer_id=carer_id)
+        _check(session, household_id, values)
+        same = session.scalars(
+            select(TrainingRecord).where(
+                TrainingRecord.household_id == household_id,
+                TrainingRecord.course_id == course.course_id,
+                TrainingRecord.deleted.is_(False),
+                TrainingRecord.carer_id.is_(None)
+                if carer_id is None
+                else TrainingRecord.carer_id == carer_id,
+            )
+        ).first()
+        if same is None and record_id is not None:
+            same = session.get(TrainingRecord, record_id)
+        if same is not None:
+            if same.booking_status == CANCELLED:
+                same.booking_status = BOOKED
+                session.flush()
+            return _booking(same)
+        record = TrainingRecord(
+            household_id=household_id,
+            **_columns(values),
+            course_id=course.course_id,
+            course_date=course.starts_on,
+            booking_status=BOOKED,
+        )
+        if record_id is not None:
+            record.id = record_id
+        session.add(record)
+        session.flush()
+        return _booking(record)
+
+
+def record_attendance(store: Store, *, record_id: uuid.UUID, status: str) -> Booking:
+    """Whether the carer went: ATTENDED completes the training on the course's day (so it
+    counts in the year of the household's annual review), DID_NOT_ATTEND or CANCELLED leave it
+    not completed. A course still to come cannot be attended yet."""
+    with store.write() as session:
+        record = session.get(TrainingRecord, record_id)
+        if record is None or record.deleted or record.course_id is None:
+            raise TrainingNotFound("This booking is not on this laptop.")
+        if status == ATTENDED and record.course_date and record.course_date > clock.today():
+            raise ValidationError(
+                [
+                    FieldProblem(
+                        "booking_status",
+                        f"The course is on {record.course_date:%d/%m/%Y}: record who attended "
+                        "on or after the day.",
+                    )
+                ]
+            )
+        record.booking_status = status
+        record.completed_date = record.course_date if status == ATTENDED else None
+        session.flush()
+        return _booking(record)
+
+
+def bookings(store: Store, household_id: uuid.UUID) -> list[Booking]:
+    """The household's bookings, soonest course first."""
+    with store.read() as session:
+        rows = session.scalars(
+            select(TrainingRecord)
+            .where(
+                TrainingRecord.household_id == household_id,
+                TrainingRecord.course_id.is_not(None),
+                TrainingRecord.deleted.is_(False),
+            )
+            .order_by(TrainingRecord.course_date, TrainingRecord.created_at)
+        )
+        return [_booking(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Completed:
+    """Training a carer completed: what an annual review looks back on."""
+
+    who: str
+    kind_label: str
+    title: str
+    completed_date: date
+
+
+def completed(store: Store, household_id: uuid.UUID) -> list[Completed]:
+    """Every completion of the household's training (courses attended, TSD, induction...),
+    newest first."""
+    with store.read() as session:
+        names = {
+            c.id: f"{c.given_name} {c.family_name}".strip()
+            for c in session.scalars(select(Carer).where(Carer.household_id == household_id))
+        }
+        rows = session.scalars(
+            select(TrainingRecord)
+            .where(
+                TrainingRecord.household_id == household_id,
+                TrainingRecord.completed_date.is_not(None),
+                TrainingRecord.deleted.is_(False),
+            )
+            .order_by(TrainingRecord.completed_date.desc(), TrainingRecord.created_at)
+        )
+        return [
+            Completed(
+                who=names.get(r.carer_id, "A former carer") if r.carer_id else "Household",
+                kind_label=codes.label("training_kind", r.kind),
+                title=r.title,
+                completed_date=r.completed_date,
+            )
+            for r in rows
+            if r.completed_date is not None
+        ]
+
+
+def in_year_to(items: list[Completed], until: date) -> list[Completed]:
+    """The completions in the year up to and including ``until`` (a review's date): after the
+    same day a year before."""
+    try:
+        since = until.replace(year=until.year - 1)
+    except ValueError:  # 29 February: a year before is 28 February
+        since = until.replace(year=until.year - 1, day=28)
+    return [i for i in items if since < i.completed_date <= until]
+
+
+def _booking(record: TrainingRecord) -> Booking:
+    assert record.course_id is not None
+    return Booking(
+        record_id=record.id,
+        household_id=record.household_id,
+        carer_id=record.carer_id,
+        course_id=record.course_id,
+        title=record.title,
+        course_date=record.course_date,
+        status=record.booking_status or BOOKED,
+    )
 
 
 # ---- Private API

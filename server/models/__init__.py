@@ -13,6 +13,7 @@ from server.models.accounts import (
 )
 from server.models.audit import AuditEvent
 from server.models.base import Base, table_of, utcnow
+from server.models.courses import CarerCourse
 from server.models.files import Blob, BlobChunk
 from server.models.panels import PanelItem, PanelMeeting
 from server.models.records import (
@@ -34,6 +35,7 @@ __all__ = [
     "Base",
     "Blob",
     "BlobChunk",
+    "CarerCourse",
     "ChangeReceipt",
     "Device",
     "LoginAttempt",

@@ -114,6 +114,9 @@ RECORD_FIELDS: Final[dict[str, dict[str, str]]] = {
         "title": "str",
         "completed_date": "date?",
         "notes": "str",
+        "course_id": "uuid?",
+        "course_date": "date?",
+        "booking_status": "str?",
     },
     "visit": {
         "visit_type": "str",

@@ -176,3 +176,58 @@ def test_a_missing_household_or_record_is_reported(store: Store) -> None:
         )
     with pytest.raises(training.TrainingNotFound):
         training.edit(store, record_id=uuid.uuid4(), values=TrainingFields(title="X"))
+
+
+# ---- Bookings on the service's courses
+
+
+def test_a_carer_is_booked_onto_a_course_once_and_attending_completes_it(
+    store: Store, household: Household
+) -> None:
+    today = clock.today()
+    past = training.CourseChoice(uuid.uuid4(), "Therapeutic parenting", today - timedelta(days=3))
+    coming = training.CourseChoice(uuid.uuid4(), "Life story work", today + timedelta(days=20))
+    booked = training.book(
+        store, household_id=household.household_id, course=past, carer_id=household.carer_id
+    )
+    again = training.book(
+        store, household_id=household.household_id, course=past, carer_id=household.carer_id
+    )
+    assert again.record_id == booked.record_id  # the same booking, not a second
+    later = training.book(store, household_id=household.household_id, course=coming)
+    assert [(b.title, b.status) for b in training.bookings(store, household.household_id)] == [
+        ("Therapeutic parenting", "BOOKED"),
+        ("Life story work", "BOOKED"),
+    ]
+    with pytest.raises(ValidationError) as early:
+        training.record_attendance(store, record_id=later.record_id, status="ATTENDED")
+    assert "record who attended on or after the day" in str(early.value)
+
+    training.record_attendance(store, record_id=booked.record_id, status="ATTENDED")
+    training.record_attendance(store, record_id=later.record_id, status="CANCELLED")
+    found = open_household(store, household.household_id, today)
+    words = {t.title: t.completed_words for t in found.training}
+    assert words["Therapeutic parenting"] == f"{past.starts_on:%d %b %Y}"
+    assert words["Life story work"] == f"Booking cancelled: course on {coming.starts_on:%d %b %Y}"
+    done = training.completed(store, household.household_id)
+    assert [(d.title, d.who) for d in done] == [("Therapeutic parenting", "Sandra Whitfield")]
+    with store.read() as session:  # each booking is one synced training record
+        queued = session.scalar(
+            select(func.count())
+            .select_from(OutboxEntry)
+            .where(OutboxEntry.record_type == "training_record")
+        )
+    assert queued is not None and queued >= 2
+
+
+def test_the_year_to_a_review_counts_back_to_the_same_day_a_year_before() -> None:
+    def done(on: date) -> training.Completed:
+        return training.Completed("Household", "Course or workshop", f"on {on}", on)
+
+    items = [done(date(2025, 3, 1)), done(date(2025, 3, 2)), done(date(2026, 3, 1))]
+    assert [i.title for i in training.in_year_to(items, date(2026, 3, 1))] == [
+        "on 2025-03-02",
+        "on 2026-03-01",
+    ]
+    leap = [done(date(2023, 2, 28)), done(date(2023, 3, 1))]
+    assert [i.title for i in training.in_year_to(leap, date(2024, 2, 29))] == ["on 2023-03-01"]

@@ -82,6 +82,7 @@ FUZZED: tuple[tuple[str, str], ...] = (
     ("POST", "/v1/panels/{meeting_id}/items"),
     ("POST", "/v1/panel-items/{item_id}/recommendation"),
     ("POST", "/v1/panel-items/{item_id}/decision"),
+    ("GET", "/v1/courses"),
 )
 
 #: Operations that take no input (no parameter, no body): no request can break their schema, so
@@ -97,6 +98,7 @@ NO_INPUT: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/v1/rules"),
         ("GET", "/v1/team/overview"),
         ("GET", "/v1/panels"),
+        ("GET", "/v1/courses"),
     }
 )
 

@@ -125,6 +125,13 @@ POLICY: dict[tuple[str, str], Cells] = {
         **signed_in("403"),
         "manager": ("200", "200"),
     },
+    # The service's courses for foster carers: case-holding staff book their carers onto
+    # them; a course names no case, so own and other alike. Admins are refused.
+    ("GET", "/v1/courses"): {
+        **signed_in("403"),
+        "worker": ("200", "200"),
+        "manager": ("200", "200"),
+    },
 }
 
 

@@ -207,6 +207,7 @@ def test_openapi_describes_every_route_with_models_and_errors(documented: LiveSe
         "/v1/panels/{meeting_id}/items",
         "/v1/panel-items/{item_id}/recommendation",
         "/v1/panel-items/{item_id}/decision",
+        "/v1/courses",
     }
     assert set(spec["paths"]) == expected
     for path, operations in spec["paths"].items():

@@ -36,12 +36,14 @@ from app.households import (
     item_words,
     open_household,
 )
+from app.settings import Settings
 from app.store import Store
 from ui.models.chronology_model import RowsModel
 from ui.tasks import run_task
 from ui.views.actions_panel import ActionsPanel
 from ui.views.carer_pipeline_panel import PipelinePanel
 from ui.views.common import FOCUS_STYLE, STATUS_COLOURS, alive, heading_font, uk_date
+from ui.views.course_bookings import CourseBookingsDialog
 from ui.views.training_dialog import ADD, EDIT, TSD, TrainingDialog
 
 #: Carers whose visits include special guardianship support visits.
@@ -187,10 +189,19 @@ class HouseholdView(QWidget):
     SUPPORT_PLAN_TEMPLATE = "support_plan"
 
     def __init__(
-        self, store: Store, household_id: uuid.UUID, parent: QWidget | None = None
+        self,
+        store: Store,
+        household_id: uuid.UUID,
+        parent: QWidget | None = None,
+        *,
+        settings: Settings | None = None,
     ) -> None:
+        """``settings`` name the service the list of courses comes from (None: the list kept
+        on this laptop only)."""
         super().__init__(parent)
         self._store = store
+        self._settings = settings
+        self._courses_dialog: CourseBookingsDialog | None = None
         self._household_id = household_id
         self._seq = 0
         self._file: HouseholdFile | None = None
@@ -271,6 +282,26 @@ class HouseholdView(QWidget):
             parent=self,
         )
         return self._open_dialog(dialog)
+
+    @property
+    def courses_dialog(self) -> CourseBookingsDialog | None:
+        """The courses and bookings dialog while it is open."""
+        found = self._courses_dialog
+        return found if found is not None and alive(found) else None
+
+    def open_courses(self) -> CourseBookingsDialog | None:
+        """Open the service's courses to book the household's carers onto them, and to record
+        who attended; each save reloads the page's training."""
+        if self._file is None:
+            return None
+        dialog = CourseBookingsDialog(
+            self._store, self._household_id, self._file.carers, self._settings, parent=self
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.sig_changed.connect(self.refresh)
+        self._courses_dialog = dialog
+        dialog.open()
+        return dialog
 
     # ---- Private API: building
 
@@ -389,12 +420,14 @@ class HouseholdView(QWidget):
         self._add_training.clicked.connect(lambda: self.add_training(ADD))
         self._mark_tsd.clicked.connect(lambda: self.add_training(TSD))
         self._change_training.clicked.connect(self._change_selected)
+        self._courses = _button("&Courses and bookings…")
+        self._courses.clicked.connect(self.open_courses)
         self._training = RowsModel(("Who", "Kind", "Training", "Completed", "Notes"), self)
         self._training_table = _table("Training records", self._training)
         self._training_table.activated.connect(lambda index: self.edit_training(index.row()))
         return _page(
             self._tsd,
-            _row(self._add_training, self._mark_tsd, self._change_training),
+            _row(self._add_training, self._mark_tsd, self._change_training, self._courses),
             self._training_table,
         )
 
@@ -544,7 +577,7 @@ class HouseholdView(QWidget):
                     t.who,
                     t.kind_label,
                     t.title,
-                    uk_date(t.completed_date, "Not completed yet"),
+                    t.completed_words,
                     t.notes,
                 )
                 for t in found.training

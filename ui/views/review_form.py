@@ -26,7 +26,7 @@ from functools import partial
 from types import ModuleType
 from typing import Any, ClassVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from app import clock, codes
 from app.errors import FieldProblem
 from app.ids import new_id
-from app.services import actions, reviews
+from app.services import actions, reviews, training
 from app.services.actions import ActionView
 from app.services.reviews import (
     CARER_ANNUAL,
@@ -56,6 +56,7 @@ from app.services.reviews import (
     ReviewFields,
     ReviewState,
 )
+from app.services.training import Completed
 from app.store import Store
 from app.subjects import subject_name
 from ui.errors import message_for
@@ -64,6 +65,8 @@ from ui.views.common import date_box, heading_font, local_time, qdate, uk_date
 from ui.views.draft_form import DraftForm, RecordState
 from ui.views.write_queue import Job
 
+#: The read-only row listing the household's training completed in the year to the review.
+TRAINING_ROW = "carer.training"
 PN0_HINT = "'Child under 4' is only for a child under 4 on the day of the review."
 
 
@@ -71,6 +74,9 @@ PN0_HINT = "'Child under 4' is only for a child under 4 on the day of the review
 class _Loaded:
     name: str
     state: ReviewState | None
+    #: A household's completed training (courses attended, TSD...), newest first: a carer
+    #: annual review shows what was completed in the year up to its date.
+    training: tuple[Completed, ...] = ()
 
 
 def _load(
@@ -83,7 +89,8 @@ def _load(
     state = reviews.load(store, review_id=review_id) if review_id is not None else None
     if state is not None:
         child_id, household_id = state.child_id, state.household_id
-    return _Loaded(subject_name(store, child_id, household_id), state)
+    done = training.completed(store, household_id) if household_id is not None else []
+    return _Loaded(subject_name(store, child_id, household_id), state, tuple(done))
 
 
 class ReviewForm(DraftForm):
@@ -203,6 +210,11 @@ class ReviewForm(DraftForm):
                 box.addItem(words, code)
             self._answers[name] = box
         self._carer_texts = {name: self._text_box(4) for name in CARER_TEXTS}
+        self._training: tuple[Completed, ...] = ()
+        self._training_words = QLabel("")
+        # One line a completion, unwrapped: a wrapped label in a form row is given the height
+        # of its narrowest layout and cuts the rest off.
+        self._training_words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -235,6 +247,16 @@ class ReviewForm(DraftForm):
             rows.append((f"carer.{name}", carer_captions[name], self._answers[name], heading))
         for name, heading in CARER_TEXTS.items():
             rows.append((f"carer.{name}", f"{heading}:", self._carer_texts[name], heading))
+        # What the carers completed in the year, beside the questions it informs.
+        rows.insert(
+            4,
+            (
+                TRAINING_ROW,
+                "Training in the year:",
+                self._training_words,
+                "Training completed in the year to the review",
+            ),
+        )
         self._form_rows(form, rows)
 
         self._actions_box = QGroupBox("Actions agreed (what, who, by when)")
@@ -262,6 +284,7 @@ class ReviewForm(DraftForm):
             combo.currentIndexChanged.connect(self._edited)
         self._kind.currentIndexChanged.connect(self._show_questions)
         self._date.dateChanged.connect(self._edited)
+        self._date.dateChanged.connect(self._show_training)
         self._chair.textEdited.connect(self._edited)
         self._weeks.valueChanged.connect(self._edited)
         for text in (self._attendees, self._decisions, *self._carer_texts.values()):
@@ -282,13 +305,29 @@ class ReviewForm(DraftForm):
             shown[f"carer.{name}"] = carer
         for name in CARER_TEXTS:
             shown[f"carer.{name}"] = carer
+        shown[TRAINING_ROW] = carer
         for name, visible in shown.items():
             self._rows[name].setVisible(visible)
             self._labels[name].setVisible(visible)
 
     # ---- Private API: the record's lifecycle (``DraftForm``)
 
+    def _show_training(self) -> None:
+        """What the household completed in the year to the review's date (NMS 20: the
+        carers' development is looked at each year)."""
+        until = to_date(self._date.date())
+        found = training.in_year_to(list(self._training), until)
+        self._training_words.setText(
+            "\n".join(
+                f"{uk_date(t.completed_date)}: {t.title} ({t.who}; {t.kind_label.lower()})"
+                for t in found
+            )
+            or "No training completed in the year to this review's date."
+        )
+
     def _apply_loaded(self, loaded: _Loaded) -> ReviewState | None:
+        self._training = loaded.training
+        self._show_training()
         state = loaded.state
         if state is not None:
             self._child_id, self._household_id = state.child_id, state.household_id
