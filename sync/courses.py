@@ -1,6 +1,6 @@
 """The service's courses for foster carers on a laptop: read from the service
 (``/v1/courses``) when it can be reached, with the last list kept in the encrypted store
-(``profile_state``) so a worker can book a carer at a visit with no signal, shown "as of" the
+(``app.replica.state``) so a worker can book a carer at a visit with no signal, shown "as of" the
 time the service sent it. The laptop only reads the list; its bookings are the household's own
 training records (``app.services.training``), synced like any other.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.replica import state
 from app.settings import Settings
-from app.store import Store, profile_values
+from app.store import Store
 from sync import account
 from sync.client import ServiceUnavailable
 from sync.protocol.courses import CourseList
 from sync.team import NoFigures
 
-COURSES_KEY = "carer_courses"
 OFFLINE = (
     "This laptop is not connected to a service, so it has no list of courses. Connect it in "
     "Settings."
@@ -47,14 +47,14 @@ def fetch(store: Store, settings: Settings) -> CoursesAnswer:
     finally:
         client.close()
     with store.write(remote=True) as session:
-        profile_values.put(session, COURSES_KEY, answer.model_dump_json())
+        state.put(session, state.CARER_COURSES, answer.model_dump_json())
     return CoursesAnswer(answer, live=True)
 
 
 def kept(store: Store) -> CourseList | None:
     """The last list the service sent, or None."""
     with store.read() as session:
-        raw = profile_values.read(session, COURSES_KEY)
+        raw = state.get(session, state.CARER_COURSES)
     return CourseList.model_validate_json(raw) if raw else None
 
 

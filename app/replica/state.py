@@ -90,6 +90,8 @@ DEADLINE_FINGERPRINT = _text("deadline_cache_fingerprint")
 #: ``sync.team``, ``sync.figures``).
 CARER_REGISTER = _text("carer_register")
 FOSTERING_PANELS = _text("fostering_panels")
+#: The service's courses for foster carers, kept to book carers offline (``sync.courses``).
+CARER_COURSES = _text("carer_courses")
 TEAM_OVERVIEW = _text("team_overview")
 TEAM_REENTRIES = _text("team_reentries")
 SERVICE_FIGURES = _text("service_figures")
