@@ -83,7 +83,11 @@ def panel_pack_document(
         sections.append(
             Section(
                 f"Part {n}: {part.title}",
-                table=Table(("", ""), tuple((m.label, m.value) for m in part.meta), (28, 72)),
+                table=Table(
+                    ("This report", "Details"),
+                    tuple((m.label, m.value) for m in part.meta),
+                    (28, 72),
+                ),
                 starts_page=True,
             )
         )
@@ -107,7 +111,7 @@ def panel_pack_document(
         meta=(
             MetaRow("Household", household.name),
             MetaRow("Kind of carer", codes.label("carer_type", household.carer_type)),
-            MetaRow("Fostering panel", day(household.panel_date) or "Not yet held"),
+            MetaRow("Fostering panel", _panel_words(household)),
             MetaRow("Reports in this pack", str(len(parts))),
         ),
         sections=tuple(sections),
@@ -130,6 +134,14 @@ def _way_so_far(household: CarerHousehold) -> Section:
     return Section(
         "The assessment so far", table=Table(("Stage", "Reached"), tuple(rows), (60, 40))
     )
+
+
+def _panel_words(household: CarerHousehold) -> str:
+    if household.panel_date is not None:
+        return f"Held on {day(household.panel_date)}"
+    if household.panel_booked_date is not None:
+        return f"Booked for {day(household.panel_booked_date)}"
+    return "Not yet booked"
 
 
 def _title(session: Session, assessment: Assessment) -> str:

@@ -6,15 +6,19 @@ recommendation or a decision changes a household."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from app import carer_pipeline, clock
 from app.carer_pipeline import ApprovalTerms, decision_changes, recommendation_changes
+from app.dashboard import build
 from app.deadlines.engine import DueItem, Status, evaluate_household
 from app.deadlines.facts import HouseholdFacts
 from app.deadlines.rules import load
 from app.errors import ValidationError
+from app.models import CarerHousehold
+from app.store import Store
 
 HOUSEHOLD = uuid.uuid4()
 
@@ -115,3 +119,38 @@ def test_approval_sets_the_terms_and_a_closed_household_is_refused() -> None:
             {**held, "approval_status": "APPROVED"}, date(2027, 1, 20), "APPROVE", terms
         )
     assert closed.value.problems[0].field == "approval_status"
+
+
+def test_the_booked_panel_reaches_the_dashboard_and_follows_a_moved_date(store: Store) -> None:
+    """The booking arrives on the household's record by sync; the dashboard lists the panel as
+    due soon on the day booked, and when the service moves the household to a later panel the
+    saved deadlines are redone (migration 0026's trigger) and the dashboard follows."""
+    today = clock.today()
+    household = carer_pipeline.start_enquiry(
+        store,
+        name="Booked household",
+        carer_type="MAINSTREAM_FOSTER",
+        supervising_worker=store.worker,
+        enquiry_date=today - timedelta(days=230),
+    )
+    for column, ago in (("initial_visit_date", 220), ("application_date", 200)):
+        carer_pipeline.record_stage(store, household, column, today - timedelta(days=ago))
+
+    def book(on: date) -> None:
+        with store.write(remote=True) as session:
+            found = session.get(CarerHousehold, household)
+            assert found is not None
+            found.panel_booked_date = on
+
+    def panel_item() -> DueItem:
+        [row] = [h for h in build(store, today).households if h.household_id == household]
+        [found] = [i for i in row.items if i.obligation == "fostering_panel"]
+        return found
+
+    # Unbooked: the six-month target (FA4) is already past.
+    assert (panel_item().rule_ref, panel_item().status) == ("FA4", Status.OVERDUE)
+    book(today + timedelta(days=10))
+    assert (panel_item().rule_ref, panel_item().due) == ("FA6", today + timedelta(days=10))
+    assert panel_item().status is Status.DUE_SOON
+    book(today + timedelta(days=40))
+    assert (panel_item().due, panel_item().status) == (today + timedelta(days=40), Status.UPCOMING)

@@ -17,6 +17,7 @@ from app.exports import service
 from app.exports.document import NotExportable
 from app.forms import registry
 from app.ids import new_id
+from app.models import CarerHousehold
 from app.services import assessments
 from app.store import Store
 from tests.app.form_f_answers import PEN_PICTURE, REFEREES, every_answer, form_f
@@ -133,3 +134,31 @@ def test_no_pack_before_the_households_report_is_signed_off(store: Store) -> Non
     )
     with pytest.raises(NotExportable, match=r"assessment report \(Form F\) is not signed off"):
         service.panel_pack(store, household)
+
+
+def test_a_connected_persons_pack_is_made_from_their_form_c(qapp: object, store: Store) -> None:
+    """A connected person's own report is Form C: a Form F signed off for them does not make a
+    pack; their Form C does, and the cover says when they are booked for panel."""
+    today = clock.today()
+    household = carer_pipeline.start_connected(
+        store,
+        name="Okafor household",
+        supervising_worker=store.worker,
+        viability_date=today - timedelta(days=40),
+        temporary_approval_date=today - timedelta(days=38),
+    )
+    with store.write(remote=True) as session:  # as the service's booking arrives by sync
+        found = session.get(CarerHousehold, household)
+        assert found is not None
+        found.panel_booked_date = today + timedelta(days=20)
+    _sign(store, household, carer_pipeline.FORM_F, form_f(today))
+    with pytest.raises(NotExportable, match=r"\(Form C\) is not signed off"):
+        service.panel_pack(store, household)
+    form_c = next(t for t in registry.bundled() if t.id == carer_pipeline.FORM_C)
+    _sign(store, household, form_c.id, every_answer(form_c, today, "Form C words"))
+    pages = _pages(render_pdf(service.panel_pack(store, household)).data)
+    assert "Connected person assessment (Form C style)" in pages[0]
+    assert f"Booked for {today + timedelta(days=20):%d %b %Y}" in pages[0]
+    part_one = next(n for n, p in enumerate(pages) if "Part 1:" in p)
+    assert "Part 1: Connected person assessment (Form C style)" in pages[part_one]
+    assert "Capacity to care for the child" in " ".join(pages)
