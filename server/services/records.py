@@ -1,15 +1,11 @@
-"""Writing record versions and scope events with revisions that follow commit order.
+"""Writing record versions and scope events with revisions a pull can never skip.
 
 A transaction first decides everything in memory, numbering what it writes with negative
-placeholders (-1, -2, ...). :meth:`WriteBatch.finish` then bumps the single ``revision_counter``
-row by the number needed — on PostgreSQL its row lock is held until the commit, so no transaction
-can be handed a revision until every lower one is visible — and only then writes the records,
-versions and scope events, already carrying their real revisions, in a few bulk statements. A
-pull that has seen revision N has therefore seen everything up to N: cursors never skip a change.
-
-Nothing with a placeholder ever reaches the database, and the time the counter's lock is held is
-a handful of bulk statements, not one round trip per row: that lock is what every concurrent push
-queues on.
+placeholders (-1, -2, ...). :meth:`WriteBatch.finish` then takes real revisions
+(:func:`server.services.revisions.take`: SQLite's counter row, PostgreSQL's sequence and a
+claim readers respect) and only then writes the records, versions and scope events, already
+carrying their real revisions, in a few bulk statements. Nothing with a placeholder ever
+reaches the database.
 
 A record's versions are its ``record`` row (the current one) and its ``record_version`` rows
 (every one it has replaced): a version moves into the history when a newer one takes its place,
@@ -20,7 +16,7 @@ what a laptop pushes is new.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -31,7 +27,8 @@ from sqlalchemy import Row, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from server.db import execute_many
-from server.models import Record, RecordVersion, RevisionCounter, ScopeEvent, table_of, utcnow
+from server.models import Record, RecordVersion, ScopeEvent, table_of, utcnow
+from server.services import revisions
 from server.services.id_lists import IdListStatement, listed
 from server.services.merge import SCOPE_DERIVED, FieldMeta
 from sync.protocol.messages import RecordVersion as WireRecordVersion
@@ -52,7 +49,6 @@ SERVER_OWNED: dict[str, tuple[str, ...]] = {
 _RECORD = table_of(Record)
 _VERSION = table_of(RecordVersion)
 _EVENT = table_of(ScopeEvent)
-_COUNTER = table_of(RevisionCounter)
 _RECORD_COLUMNS = (
     "record_id",
     "record_type",
@@ -239,7 +235,7 @@ class WriteBatch:
     #: write to it (``stored_version``).
     _stored: dict[uuid.UUID, tuple[int, dict[str, Any]]] = field(default_factory=dict)
     _events: list[dict[str, Any]] = field(default_factory=list)
-    _first: int | None = None
+    _numbers: Sequence[int] | None = None
 
     @cached_property
     def now_text(self) -> str:
@@ -365,20 +361,18 @@ class WriteBatch:
     def real(self, revision: int) -> int:
         """The final revision for a placeholder (after :meth:`finish`); others unchanged.
 
-        Placeholders count down from -1 in the order they were handed out and the counter hands
-        out a contiguous block, so placeholder ``-k`` becomes ``first + k - 1``.
+        Placeholders count down from -1 in the order they were handed out and revisions are
+        taken in ascending order, so placeholder ``-k`` becomes the ``k``-th revision taken.
         """
-        if revision >= 0 or self._first is None:
+        if revision >= 0 or self._numbers is None:
             return revision
-        return self._first - 1 - revision
+        return self._numbers[-1 - revision]
 
     @property
-    def numbered(self) -> tuple[int, int] | None:
-        """The revision counter's value before and after this batch took its revisions (once
-        :meth:`finish` has run); None if it wrote nothing."""
-        if self._first is None:
-            return None
-        return self._first - 1, self._first - 2 - self._next
+    def numbered(self) -> Sequence[int] | None:
+        """The revisions this batch took, ascending (once :meth:`finish` has run); None if it
+        wrote nothing."""
+        return self._numbers
 
     @property
     def moves_scope(self) -> bool:
@@ -386,17 +380,11 @@ class WriteBatch:
         return bool(self._events)
 
     def finish(self) -> None:
-        """Take revisions from the counter (last step before commit) and write everything."""
+        """Take revisions (last step before commit) and write everything."""
         count = -1 - self._next
         if count == 0:
             return
-        top = self.session.execute(
-            update(_COUNTER)
-            .where(_COUNTER.c.id == 1)
-            .values(value=_COUNTER.c.value + count)
-            .returning(_COUNTER.c.value)
-        ).scalar_one()
-        self._first = top - count + 1
+        self._numbers = revisions.take(self.session, count)
         self._write_records()
         for version in self._versions:
             version["revision"] = self.real(version["revision"])

@@ -52,7 +52,7 @@ from server.models import (
     ServerState,
     table_of,
 )
-from server.services import audit, late_work, merge, scope
+from server.services import audit, late_work, merge, revisions, scope
 from server.services.files import SHA256
 from server.services.id_lists import IdListStatement, in_ids, listed
 from server.services.merge import SCOPE_DERIVED, SUBJECT_TYPES, FieldError
@@ -752,8 +752,7 @@ def push(
     """Apply a batch in ``session``'s transaction; stored results answer re-sent changes.
 
     Reads are bulk (stored results, then every record the batch touches, locked) and writes are
-    bulk; the audit entry is written before the revision counter is taken, so the counter's lock
-    (which every concurrent push waits on) is held only for the numbered rows and the results.
+    bulk; revisions are taken last (``server.services.revisions``), after the audit entry.
     """
     stored = _stored_results(session, caller, changes)
     batch = WriteBatch(session)
@@ -789,11 +788,11 @@ def _cursor_past(
 ) -> str | None:
     """A pull cursor just past this batch, when the laptop's feed holds nothing new but it.
 
-    That is so when the laptop had read its whole feed up to the counter's value just before
-    this batch took its revisions (the counter's lock, held to commit, means nobody else can
-    have numbered anything in between), and everything the batch wrote is a version its pull
-    would skip as the laptop's own echo: written by this device, not a deletion (sent back as
-    a removal), and no new scope event (a subject entering the caseload is sent whole).
+    That is so when the laptop had read its whole feed up to the revision just below the ones
+    this batch took, the batch's revisions follow on without a gap (so nobody else numbered
+    anything in between), and everything the batch wrote is a version its pull would skip as
+    the laptop's own echo: written by this device, not a deletion (sent back as a removal), and
+    no new scope event (a subject entering the caseload is sent whole).
     """
     numbered = batch.numbered
     if not cursor_text or caller.device_id is None or numbered is None or batch.moves_scope:
@@ -804,10 +803,10 @@ def _cursor_past(
         cursor = decode_cursor(secret, cursor_text)
     except ServiceError:
         return None  # the pull that follows refuses it properly
-    before, after = numbered
-    if cursor.after is not None or cursor.key != before:
+    first, last = numbered[0], numbered[-1]
+    if cursor.after is not None or cursor.key != first - 1 or last - first + 1 != len(numbered):
         return None
-    return encode_cursor(secret, Cursor(after, None))
+    return encode_cursor(secret, Cursor(last, None))
 
 
 # ---- Pull
@@ -887,8 +886,9 @@ def _not_own_echo() -> ColumnElement[bool]:
     )
 
 
-#: How far deletions have been purged, and the revision counter's value, in one query built
-#: once: a quiet sync is answered from these two numbers alone.
+#: How far deletions have been purged, and the revision counter's value (SQLite's top; see
+#: ``server.services.revisions``), in one query built once: a quiet sync is answered from
+#: these two numbers alone.
 _HORIZON = select(
     select(table_of(ServerState).c.purged_through)
     .where(table_of(ServerState).c.id == 1)
@@ -901,9 +901,11 @@ _HORIZON = select(
 
 def one_snapshot(session: Session) -> None:
     """Read the whole page from one snapshot, so its records and removals agree with each other
-    (SQLite's read transactions are snapshots already). Call before ``session`` reads anything."""
+    (SQLite's read transactions are snapshots already), and work out first how far that
+    snapshot may be read (``revisions.settle_top``). Call before ``session`` reads anything."""
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    revisions.settle_top(session)
 
 
 def pull(
@@ -918,14 +920,14 @@ def pull(
     """One page of the caller's feed after the cursor, and the ids of records it returns
     (``session`` in :func:`one_snapshot`)."""
     cursor = decode_cursor(secret, cursor_text)
-    purged, top = session.execute(_HORIZON).one()
+    purged, counter = session.execute(_HORIZON).one()
     if cursor_text and cursor.key < (purged or 0):
         return PullPage(full_resync=True), []
-    # Every record version and scope event has a revision from the counter, taken in the same
-    # transaction that writes it (so in this snapshot, all with revisions up to ``top`` are
-    # visible). A laptop that has read everything up to ``top`` has nothing new: the quiet
-    # pull most syncs are answers from this one row, without reading the caseload.
-    top = top or 0
+    # Every revision up to ``top`` that will ever commit is visible in this snapshot; above it
+    # one may still be on its way, so the page stops there. A laptop that has read everything
+    # up to ``top`` has nothing new: the quiet pull most syncs are is answered from this one
+    # query, without reading the caseload.
+    top = revisions.reader_top(session, counter)
     if cursor_text and cursor.after is None and cursor.key >= top:
         return PullPage(cursor=cursor_text), []
 
@@ -949,6 +951,11 @@ def pull(
     ]
     items += [(int(xrev), record_id, None, record_type) for record_type, record_id, xrev in gone]
     items.sort(key=lambda item: (item[0], item[1]))
+    # On PostgreSQL the snapshot may hold revisions above ``top`` (committed while a lower one
+    # was not yet); they wait for a later page. All at or below it come first in this order.
+    beyond = next((n for n, item in enumerate(items) if item[0] > top), None)
+    if beyond is not None:
+        items = items[:beyond]
     more = len(items) > limit
     page = items[:limit]
     records: list[FeedRecord] = []

@@ -4,17 +4,18 @@ concurrent writers (the commit-order guarantee)."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 
 from server.models import Record, ScopeEvent, utcnow
 from server.services.purge import purge
 from sync.protocol.messages import PullResponse
 from tests.server.conftest import LiveServer
-from tests.server.helpers import delete, new_child, upsert, visit_fields
+from tests.server.helpers import delete, new_child, new_visit, upsert, visit_fields
 
 
 def test_pages_cover_everything_exactly_once(server: LiveServer) -> None:
@@ -151,6 +152,64 @@ def test_concurrent_writers_never_make_a_puller_skip_a_change(server: LiveServer
     reading.join()
     assert not errors
     assert seen == committed
+
+
+def test_a_push_committing_late_is_pulled_and_does_not_hold_up_others(
+    server: LiveServer,
+) -> None:
+    """One push has taken its revision but not yet committed (held here on a change result
+    another transaction is inserting); a later push still goes through at once, and a laptop
+    pulling meanwhile is not moved past the first: once it commits, it arrives."""
+    if server.backend != "postgresql":
+        pytest.skip("SQLite has one writer at a time: a later push waits for the first")
+    worker = server.user("worker", server.team())
+    pusher = server.client(worker)
+    child_id, _ = new_child(pusher)
+    reader = server.client(worker)
+    cursor = reader.pull_all().cursor
+    early_visit, _ = new_visit(pusher, child_id)  # committed before, pulled meanwhile
+    with server.database.engine.connect() as connection:
+        user_id = connection.execute(
+            text("SELECT id FROM user_account WHERE username = :u"), {"u": worker}
+        ).scalar_one()
+
+    slow_change, slow_visit, answers = uuid.uuid4(), uuid.uuid4(), []
+    with server.database.engine.connect() as blocker:
+        blocker.execute(
+            text(
+                "INSERT INTO change_receipt (change_id, user_id, result, created_at) "
+                "VALUES (:c, :u, '{}', now())"
+            ),
+            {"c": slow_change, "u": user_id},
+        )
+        slow = threading.Thread(
+            target=lambda: answers.extend(
+                pusher.push(upsert("visit", slow_visit, visit_fields(child_id), None, slow_change))
+            )
+        )
+        slow.start()
+        with server.database.engine.connect() as watch:
+            for _ in range(200):  # until the slow push has taken its revision (its claim)
+                claims = watch.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                        "AND classid = 'revision_seq'::regclass::oid"
+                    )
+                ).scalar_one()
+                watch.rollback()
+                if claims:
+                    break
+                time.sleep(0.05)
+        assert claims, "the slow push never took its revision"
+        later = server.client(worker)
+        quick_visit, _ = new_visit(later, child_id)
+        meanwhile = reader.pull_all(cursor)
+        assert set(meanwhile.records) == {str(early_visit)}
+        blocker.rollback()  # the slow push's own result can now be written; it commits
+    slow.join(timeout=30)
+    assert [a["status"] for a in answers] == ["applied"]
+    after = reader.pull_all(meanwhile.cursor)
+    assert {str(slow_visit), str(quick_visit)} <= set(after.records)
 
 
 @pytest.mark.slow
