@@ -38,8 +38,9 @@ if TYPE_CHECKING:
     # Imported where first needed instead: the main window (and sync, HTTP) only after the
     # worker has unlocked, the first-run wizard only on a first run, so the unlock window is
     # on screen sooner (DESIGN.md: under a second from start).
-    from ui.main_window import MainWindow, SyncFactory
+    from ui.main_window import MainWindow
     from ui.views.first_run import FirstRunWizard
+    from ui.window_sync import SyncFactory
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,10 @@ from tests.conftest import PASSPHRASE, fast_kdf
 from tests.ui.test_main_window import quiet_sync
 from ui import tasks
 from ui.app import AppFlow, choose_profile
-from ui.main_window import WIPED_MESSAGE, MainWindow
+from ui.main_window import MainWindow
 from ui.views.first_run import FirstRunWizard
 from ui.views.unlock import UnlockWindow
+from ui.views.wiped_notice import WIPED_MESSAGE
 
 
 @pytest.fixture

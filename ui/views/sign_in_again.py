@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -110,6 +111,27 @@ def plain_message(exc: BaseException) -> str:
 
 
 # ---- The dialog
+
+
+def ask_to_sign_in(
+    shown: SignInAgainDialog | None,
+    store: Store,
+    settings: Settings,
+    parent: QWidget,
+    *,
+    on_signed_in: Callable[[], None],
+) -> SignInAgainDialog:
+    """One dialog at a time: the one on show (``shown``) brought to the front, else a new one
+    opened over ``parent``; ``on_signed_in`` runs once the laptop is signed in again."""
+    if shown is not None and alive(shown) and shown.isVisible():
+        shown.raise_()
+        shown.activateWindow()
+        return shown
+    dialog = SignInAgainDialog(store, settings, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.sig_signed_in.connect(on_signed_in)
+    dialog.open()
+    return dialog
 
 
 class SignInAgainDialog(QDialog):
