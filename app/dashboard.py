@@ -36,12 +36,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app import codes, gcpause
-from app.deadlines import cache
+from app.deadlines import cache, return_home
 from app.deadlines import rules as rule_table
 from app.deadlines.engine import STATUS_WORDS, DueItem, Status, is_action
 from app.deadlines.from_store import CaseloadDeadlines, caseload_deadlines
 from app.models import CarerHousehold, Child, DueSubject, LegalStatus, Placement
 from app.models.due_cache import CHILD, HOUSEHOLD
+
+#: The legal status column of a child not looked after because they went home, whom the
+#: service supports after return (``_legal_now``): its own value, shown in words.
+RETURNED_HOME = "RETURNED_HOME"
 
 if TYPE_CHECKING:
     from app.store import Store
@@ -203,7 +207,7 @@ def _caseload(store: Store, today: date) -> Caseload:
     items = func.coalesce(DueSubject.items, "")
     with cache.current(store, today) as session:
         db = session.connection()
-        status_of = _current(db, LegalStatus, LegalStatus.code, today)
+        status_of = _legal_now(db, today)
         placed = _current_placements(db, today)
         children = db.execute(
             select(
@@ -333,7 +337,7 @@ def worked_out(session: Session, today: date) -> Dashboard:
 def _child_rows(session: Session, today: date, deadlines: CaseloadDeadlines) -> list[DashboardRow]:
     # Column queries run as Core statements: ORM rows cost more than the queries here.
     db = session.connection()
-    status_of = _current(db, LegalStatus, LegalStatus.code, today)
+    status_of = _legal_now(db, today)
     placed = _current_placements(db, today)
     household_names = _household_names(db)
     # Each child's id object is the one their items already hold, found by its stored form.
@@ -465,6 +469,45 @@ def _current(db: Connection, model: Any, column: Any, today: date) -> dict[str, 
     return {key: value for key, value in db.execute(query).all()}
 
 
+def _legal_now(db: Connection, today: date) -> dict[str, str]:
+    """Each child's current legal status code, and ``RETURNED_HOME`` for a child with none
+    whose last looked-after status ended with a return-home reason (read by
+    ``app.deadlines.return_home`` as their support items are): a child the service supports
+    after going home is shown as that, not as having no legal status recorded. Only children
+    who ever went home are read twice."""
+    status_of = _current(db, LegalStatus, LegalStatus.code, today)
+    reasons = rule_table.load().return_home_reasons
+    went_home = {
+        key
+        for (key,) in db.execute(
+            select(_hex(LegalStatus.child_id)).where(
+                LegalStatus.deleted.is_(False),
+                LegalStatus.reason_ceased.in_(reasons),
+                LegalStatus.end_date < today,
+            )
+        )
+        if key not in status_of
+    }
+    if not went_home:
+        return status_of
+    periods: dict[str, list[return_home.Ended]] = {key: [] for key in went_home}
+    for key, start, end, code, reason in db.execute(
+        select(
+            _hex(LegalStatus.child_id),
+            LegalStatus.start_date,
+            LegalStatus.end_date,
+            LegalStatus.code,
+            LegalStatus.reason_ceased,
+        ).where(LegalStatus.deleted.is_(False), _hex(LegalStatus.child_id).in_(went_home))
+    ):
+        periods[key].append((start, end, code, reason))
+    looked_after = set(codes.code_list("legal_status"))
+    for key, history in periods.items():
+        if return_home.returned_home(history, today, looked_after, reasons) is not None:
+            status_of[key] = RETURNED_HOME
+    return status_of
+
+
 def _current_placements(db: Connection, today: date) -> dict[str, tuple[str, str | None]]:
     """Each child's current placement type and carer household (stored id), if any, by the
     same rule as the deadline engine (a period ending today still covers today; the later
@@ -489,6 +532,8 @@ def _hex(column: Any) -> Any:
 def _status_label(code: str | None) -> str:
     if code is None:
         return "No legal status recorded"
+    if code == RETURNED_HOME:
+        return "Not looked after: returned home"
     if code in codes.code_list("legal_status"):
         return codes.label("legal_status", code)
     return codes.label("permanence_order", code)

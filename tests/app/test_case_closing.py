@@ -128,3 +128,17 @@ def test_a_child_back_in_care_keeps_their_case_open_and_nothing_is_signed(store:
         with store.read() as session:
             assert session.get(Child, child_id).case_open  # type: ignore[union-attr]
             assert session.scalars(select(Assessment)).first() is None
+
+
+def test_a_child_supported_after_going_home_says_so_on_the_dashboard(store: Store) -> None:
+    """Not 'No legal status recorded': the row and the caseload line say they went home."""
+    with clock.frozen_at(TWELVE_MONTHS_ON):
+        child_id = _went_home(store)
+        [row] = [r for r in dashboard.rows(store, clock.today()) if r.child_id == child_id]
+        assert row.legal_status == "Not looked after: returned home"
+        [line] = [
+            line
+            for line in dashboard.caseload(store, clock.today()).lines
+            if line[dashboard.KEY] == child_id.hex
+        ]
+        assert dashboard.status_label(line[dashboard.LEGAL]) == row.legal_status

@@ -362,6 +362,11 @@ class CaseView(QWidget):
         who.addWidget(self._name)
         who.addWidget(self._facts)
         who.addWidget(self._placement)
+        # A line that got shorter (a placement ended) leaves its room below the lines, not
+        # between them.
+        for label in (self._facts, self._placement):
+            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        who.addStretch(1)
         header.addLayout(who, 1)
         header.addWidget(self._record, 0, Qt.AlignmentFlag.AlignTop)
         header.addWidget(self._review, 0, Qt.AlignmentFlag.AlignTop)
