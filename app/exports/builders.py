@@ -40,7 +40,16 @@ from app.exports.document import (
 from app.forms import registry
 from app.forms.answers import display_value, item_fields, section_visible, visible_questions
 from app.forms.template import FormTemplate, Question, is_answered
-from app.models import APPROVED, Addendum, Assessment, Attachment, CarerHousehold, Child, Visit
+from app.models import (
+    APPROVED,
+    Addendum,
+    Assessment,
+    Attachment,
+    CarerHousehold,
+    Child,
+    Review,
+    Visit,
+)
 
 #: The statuses a record may be exported in.
 SIGNED_OFF = {"finalised", APPROVED}
@@ -206,6 +215,60 @@ def assessment_document(
             assessment.started_date,
         ),
         noun="assessment",
+    )
+
+
+def review_document(session: Session, review_id: uuid.UUID, context: ExportContext) -> Document:
+    """A signed-off review (a carer's annual review goes to the fostering panel in the panel
+    pack; the first one must, FS(E)R 2011 reg 28): its facts, decisions and addenda."""
+    review = session.get(Review, review_id)
+    if review is None or review.deleted:
+        raise NotExportable("This review is not on this laptop, so it cannot be exported.")
+    if review.status not in SIGNED_OFF:
+        raise NotExportable("This review is still a draft. Finalise it first.")
+    participation = (
+        codes.label("review_participation", review.participation) if review.participation else ""
+    )
+    return Document(
+        record_type=Review.record_type,
+        record_id=review.id,
+        title=codes.label("review_kind", review.kind),
+        subject=_subject(session, review.child_id, review.household_id),
+        header=context.header,
+        footer=context.footer,
+        meta=(
+            *_signed_meta(
+                session,
+                review.created_by,
+                review.created_at,
+                review.finalised_by,
+                review.finalised_at,
+            ),
+            MetaRow("Record reference", str(review.id)),
+        ),
+        sections=(
+            Section(
+                "The review",
+                answers=(
+                    Answer.of("Date of review", day(review.review_date)),
+                    Answer.of("Chair", review.chair),
+                    Answer.of("Who took part", review.attendees),
+                    *(
+                        (Answer.of("How the child took part", participation),)
+                        if review.child_id is not None
+                        else ()
+                    ),
+                ),
+            ),
+            Section("Decisions", paragraphs=_paragraphs(review.decisions), empty=NOT_ANSWERED),
+        ),
+        addenda=_addenda(session, Review.record_type, review.id),
+        suggested_name=file_name(
+            "Review",
+            _file_subject(session, review.child_id, review.household_id),
+            review.review_date,
+        ),
+        noun="review",
     )
 
 

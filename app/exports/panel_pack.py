@@ -4,9 +4,10 @@ assessment reports, for the panel members and the agency decision maker.
 What goes in and in what order: a contents list; the household's way so far (the stage dates
 and, once it has sat, the panel's recommendation and the decision); then each signed-off
 assessment of the household, its own assessment report first (Form F, or Form C for a connected
-person), each part starting a new page with its sign-off and its addenda, exactly as the
-single assessment's export prints it (``assessment_document``), so the pack and a report
-exported alone never disagree. Drafts are left out and named in the contents as left out: a
+person), then its signed-off reviews (a first review's report goes to panel), each part
+starting a new page with its sign-off and its addenda, exactly as the single record's export
+prints it (``assessment_document``, ``review_document``), so the pack and a report exported
+alone never disagree. Drafts are left out and named in the contents as left out: a
 panel member must not read a report that is still changing, and the worker must see why it is
 missing before sending the pack.
 
@@ -22,9 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import codes
-from app.carer_pipeline import FORM_F, assessment_form_for
+from app.carer_pipeline import FORM_F, OPEN, assessment_form_for
 from app.carer_stages import STAGES
-from app.exports.builders import SIGNED_OFF, assessment_document, file_name
+from app.exports.builders import SIGNED_OFF, assessment_document, file_name, review_document
 from app.exports.document import (
     Document,
     ExportContext,
@@ -35,7 +36,7 @@ from app.exports.document import (
     day,
 )
 from app.forms import registry
-from app.models import Assessment, CarerHousehold
+from app.models import Assessment, CarerHousehold, Review
 
 #: The title printed on the pack and the word for it in messages.
 TITLE = "Fostering panel pack"
@@ -56,13 +57,32 @@ def panel_pack_document(
     # The household's own report first, then the rest in the order they were started.
     rows = sorted(rows, key=lambda a: a.template_id != report_form)
     signed = [a for a in rows if a.status in SIGNED_OFF]
-    if not any(a.template_id == report_form for a in signed):
+    assessing = household.approval_status in OPEN
+    if assessing and not any(a.template_id == report_form for a in signed):
         form = "Form F" if report_form == FORM_F else "Form C"
         raise NotExportable(
             f"The household's assessment report ({form}) is not signed off yet. Finalise it "
             "first: the panel pack is made from signed-off reports only."
         )
     parts = [assessment_document(session, a.id, context) for a in signed]
+    # The household's signed-off reviews, oldest first: a first review goes to panel.
+    parts += [
+        review_document(session, review_id, context)
+        for review_id in session.scalars(
+            select(Review.id)
+            .where(
+                Review.household_id == household_id,
+                Review.deleted.is_(False),
+                Review.status.in_(SIGNED_OFF),
+            )
+            .order_by(Review.review_date, Review.created_at)
+        )
+    ]
+    if not parts:
+        raise NotExportable(
+            "This household has no signed-off assessment or review, so there is nothing to put "
+            "in a panel pack yet."
+        )
     contents = [
         (str(n), part.title, next((m.value for m in part.meta if m.label == "Signed off by"), ""))
         for n, part in enumerate(parts, start=1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pypdf
 import pytest
@@ -17,9 +17,10 @@ from app.exports import service
 from app.exports.document import NotExportable
 from app.forms import registry
 from app.ids import new_id
-from app.models import CarerHousehold
+from app.models import CarerHousehold, Review
 from app.services import assessments
 from app.store import Store
+from tests.app import factories
 from tests.app.form_f_answers import PEN_PICTURE, REFEREES, every_answer, form_f
 from ui.exports.pdf import render_pdf
 
@@ -162,3 +163,39 @@ def test_a_connected_persons_pack_is_made_from_their_form_c(qapp: object, store:
     part_one = next(n for n, p in enumerate(pages) if "Part 1:" in p)
     assert "Part 1: Connected person assessment (Form C style)" in pages[part_one]
     assert "Capacity to care for the child" in " ".join(pages)
+
+
+def test_an_approved_households_first_review_goes_into_its_pack(qapp: object, store: Store) -> None:
+    """For a first review at panel (FS(E)R 2011 reg 28): a household approved before Casebook
+    has no Form F here; its signed-off review makes the pack, a draft review does not."""
+    with store.write() as session:
+        household = factories.household(name="The Mensah household", approval_date=date(2026, 1, 6))
+        session.add(household)
+    with pytest.raises(NotExportable, match="nothing to put in a panel pack"):
+        service.panel_pack(store, household.id)
+    with store.write() as session:
+        session.add_all(
+            [
+                Review(
+                    household_id=household.id,
+                    kind="CARER_ANNUAL",
+                    review_date=date(2026, 12, 1),
+                    chair="Independent reviewing officer",
+                    attendees="Both carers; the supervising social worker",
+                    decisions="Approval continues on the same terms.",
+                    status="finalised",
+                ),
+                Review(
+                    household_id=household.id,
+                    kind="CARER_ANNUAL",
+                    review_date=date(2026, 12, 2),
+                    decisions="A draft nobody signed.",
+                    status="draft",
+                ),
+            ]
+        )
+    pages = _pages(render_pdf(service.panel_pack(store, household.id)).data)
+    text = " ".join(pages)
+    assert "Part 1: Foster carer annual review" in text
+    assert "Approval continues on the same terms." in text
+    assert "A draft nobody signed." not in text
