@@ -312,6 +312,43 @@ def test_when_only_this_laptop_changed_anything_a_sync_is_one_push(
     assert [c.split("?")[0] for c in calls] == ["/v1/sync/pull"]
 
 
+def test_a_days_work_with_nothing_new_on_the_service_is_one_request(
+    laptops: tuple[Laptop, Laptop, str],
+) -> None:
+    """End of day: thirty case notes written and the child's record edited on one laptop, and
+    nothing new waiting on the service. The sync is one request, the push, whose answer moves
+    the pull cursor past it: over a slow link the wait is one round trip. The other laptop's
+    next sync brings all of it, and then both are quiet in one request each."""
+    one, two, worker = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=worker)
+        session.add(child)
+    one.sync()
+    two.sync()
+    one.sync()  # the cursor is past everything now
+    with one.store.write() as session:
+        session.add_all(
+            CaseNote(
+                child_id=child.id,
+                event_date=date(2026, 11, 2),
+                subject=f"Visit note {n}",
+                text="Seen at home after school; settled and chatty. " * 10,
+            )
+            for n in range(30)
+        )
+    one.edit_child(child.id, about_me="likes drawing")
+    calls: list[str] = []
+    one.client.session.hooks["response"].append(
+        lambda response, *_args, **_kwargs: calls.append(response.request.path_url)
+    )
+    assert one.sync().sent == 31
+    assert [c.split("?")[0] for c in calls] == ["/v1/sync/push"]
+    assert two.sync().received == 31
+    calls.clear()
+    one.sync()
+    assert [c.split("?")[0] for c in calls] == ["/v1/sync/pull"]
+
+
 def test_a_record_made_and_deleted_offline_leaves_no_trace(
     laptops: tuple[Laptop, Laptop, str],
 ) -> None:
