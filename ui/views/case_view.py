@@ -13,7 +13,6 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -40,29 +39,13 @@ from ui.tasks import run_task
 from ui.views.actions_panel import ActionsPanel
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
 from ui.views.leaving_care_dialog import CorrectLeavingDateDialog, LeavingCareDialog
+from ui.views.record_table import record_table
 from ui.views.wrapped_label import WrappedLabel
 
 
 def _load(store: Store, child_id: uuid.UUID) -> CaseFile:
     """Runs on a worker thread."""
     return open_case(store, child_id, clock.today())
-
-
-def _table(name: str, model: RowsModel | ChronologyModel | ActionsModel | DueModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setHighlightSections(False)
-    return table
 
 
 class CaseView(QWidget):
@@ -283,7 +266,7 @@ class CaseView(QWidget):
         self._assess.clicked.connect(lambda: self.sig_record_assessment.emit(self._child_id))
 
         self._chronology_model = ChronologyModel(self)
-        self._chronology = _table("Chronology", self._chronology_model)
+        self._chronology = record_table("Chronology", self._chronology_model)
         self._kind_box = QComboBox()
         self._kind_box.setAccessibleName("Show kinds of record")
         self._kind_box.addItem("All records", None)
@@ -316,7 +299,7 @@ class CaseView(QWidget):
         ):
             label = QLabel(caption)
             label.setProperty("role", "heading")
-            table = _table(name, model)
+            table = record_table(name, model)
             label.setBuddy(table)
             tables.append(table)
             history.addWidget(label)
@@ -383,7 +366,7 @@ class CaseView(QWidget):
 
     def _due_page(self) -> QWidget:
         self._due = DueModel(self)
-        self._due_table = _table("Due items", self._due)
+        self._due_table = record_table("Due items", self._due)
         hint = QLabel(
             "Every statutory visit, review and plan due for this child, and the actions agreed "
             "for them, most urgent first, with the regulation that sets each date. Press Enter "

@@ -16,9 +16,7 @@ import uuid
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QTableView,
@@ -42,9 +40,12 @@ from ui.models.chronology_model import RowsModel
 from ui.tasks import run_task
 from ui.views.actions_panel import ActionsPanel
 from ui.views.carer_pipeline_panel import PipelinePanel
-from ui.views.common import FOCUS_STYLE, STATUS_COLOURS, alive, heading_font, uk_date
+from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
 from ui.views.course_bookings import CourseBookingsDialog
-from ui.views.training_dialog import ADD, EDIT, TSD, TrainingDialog
+from ui.views.household_training import TrainingTab
+from ui.views.record_table import fit_columns, record_table
+from ui.views.tab_parts import button_row, colour_by_status, record_button, tab_page
+from ui.views.training_dialog import ADD, TrainingDialog
 
 #: Carers whose visits include special guardianship support visits.
 _SGO_CARERS = ("SPECIAL_GUARDIAN", "CAO_CARER")
@@ -55,60 +56,6 @@ OVERVIEW, VISITS, TRAINING, REVIEWS, PLANS, DUE, ACTIONS = range(7)
 def _load(store: Store, household_id: uuid.UUID) -> HouseholdFile:
     """Runs on a worker thread."""
     return open_household(store, household_id, clock.today())
-
-
-def _table(name: str, model: RowsModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setHighlightSections(False)
-    return table
-
-
-def _fit(table: QTableView) -> None:
-    """Columns as wide as their words (up to a readable limit); the last, the longest text,
-    takes the rest of the width. The tables hold tens of rows, so measuring them is cheap."""
-    table.resizeColumnsToContents()
-    limit = table.fontMetrics().averageCharWidth() * 64
-    model = table.model()
-    for column in range(model.columnCount() - 1):
-        table.setColumnWidth(column, min(table.columnWidth(column), limit))
-
-
-def _button(text: str) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(text.replace("&", "").removesuffix("…"))
-    button.setEnabled(False)
-    return button
-
-
-def _page(*parts: QWidget | QHBoxLayout, stretch_last: bool = True) -> QWidget:
-    page = QWidget()
-    layout = QVBoxLayout(page)
-    for n, part in enumerate(parts):
-        last = n == len(parts) - 1
-        if isinstance(part, QHBoxLayout):
-            layout.addLayout(part)
-        else:
-            layout.addWidget(part, 1 if last and stretch_last else 0)
-    return page
-
-
-def _row(*buttons: QPushButton) -> QHBoxLayout:
-    row = QHBoxLayout()
-    for button in buttons:
-        row.addWidget(button)
-    row.addStretch(1)
-    return row
 
 
 class HouseholdView(QWidget):
@@ -201,11 +148,9 @@ class HouseholdView(QWidget):
         super().__init__(parent)
         self._store = store
         self._settings = settings
-        self._courses_dialog: CourseBookingsDialog | None = None
         self._household_id = household_id
         self._seq = 0
         self._file: HouseholdFile | None = None
-        self._dialog: TrainingDialog | None = None
         self._build()
         self.refresh()
 
@@ -227,7 +172,7 @@ class HouseholdView(QWidget):
     @property
     def training_dialog(self) -> TrainingDialog | None:
         """The training dialog while it is open."""
-        return self._dialog if self._dialog is not None and alive(self._dialog) else None
+        return self._training_tab.training_dialog
 
     def button(self, name: str) -> QPushButton:
         """A button by its accessible name (tests, and the shell's shortcuts)."""
@@ -260,48 +205,18 @@ class HouseholdView(QWidget):
         )
 
     def add_training(self, mode: str = ADD) -> TrainingDialog | None:
-        """Open the training dialog: add training, or (``TSD``) mark the TSD standards
-        complete. Saving it reloads the page."""
-        if self._file is None:
-            return None
-        dialog = TrainingDialog(
-            self._store, self._household_id, self._file.carers, mode=mode, parent=self
-        )
-        return self._open_dialog(dialog)
+        """Open the training dialog (``ui.views.household_training``)."""
+        return self._training_tab.add_training(mode)
 
     def edit_training(self, row: int) -> TrainingDialog | None:
-        """Open the training dialog to correct the record on ``row`` of the training table."""
-        if self._file is None or not 0 <= row < len(self._file.training):
-            return None
-        dialog = TrainingDialog(
-            self._store,
-            self._household_id,
-            self._file.carers,
-            mode=EDIT,
-            record=self._file.training[row],
-            parent=self,
-        )
-        return self._open_dialog(dialog)
+        return self._training_tab.edit_training(row)
 
     @property
     def courses_dialog(self) -> CourseBookingsDialog | None:
-        """The courses and bookings dialog while it is open."""
-        found = self._courses_dialog
-        return found if found is not None and alive(found) else None
+        return self._training_tab.courses_dialog
 
     def open_courses(self) -> CourseBookingsDialog | None:
-        """Open the service's courses to book the household's carers onto them, and to record
-        who attended; each save reloads the page's training."""
-        if self._file is None:
-            return None
-        dialog = CourseBookingsDialog(
-            self._store, self._household_id, self._file.carers, self._settings, parent=self
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.sig_changed.connect(self.refresh)
-        self._courses_dialog = dialog
-        dialog.open()
-        return dialog
+        return self._training_tab.open_courses()
 
     # ---- Private API: building
 
@@ -323,7 +238,9 @@ class HouseholdView(QWidget):
         self._tabs.setAccessibleName("Household sections")
         self._tabs.addTab(self._overview_page(), "O&verview")
         self._tabs.addTab(self._visits_page(), "V&isits")
-        self._tabs.addTab(self._training_page(), "&Training")
+        self._training_tab = TrainingTab(self._store, self._household_id, self._settings)
+        self._training_tab.sig_changed.connect(self.refresh)
+        self._tabs.addTab(self._training_tab, "&Training")
         self._tabs.addTab(self._reviews_page(), "&Reviews")
         self._tabs.addTab(self._plans_page(), "Support &plans and assessments")
         self._tabs.addTab(self._due_page(), "&Due")
@@ -373,8 +290,8 @@ class HouseholdView(QWidget):
         carers_caption.setProperty("role", "heading")
         placed_caption = QLabel("Children placed, now and before")
         placed_caption.setProperty("role", "heading")
-        self._carer_table = _table("Carers", self._carers)
-        self._placement_table = _table("Children placed", self._placements)
+        self._carer_table = record_table("Carers", self._carers)
+        self._placement_table = record_table("Children placed", self._placements)
         self._placement_table.activated.connect(self._open_placement)
         carers_caption.setBuddy(self._carer_table)
         placed_caption.setBuddy(self._placement_table)
@@ -391,79 +308,59 @@ class HouseholdView(QWidget):
         self._unannounced = QLabel("")
         self._unannounced.setAccessibleName("Unannounced visits")
         self._unannounced.setWordWrap(True)
-        self._record_supervising = _button("Record &supervising visit")
-        self._record_unannounced = _button("Record &unannounced visit")
-        self._record_sgo = _button("Record special guardianship supp&ort visit")
+        self._record_supervising = record_button("Record &supervising visit")
+        self._record_unannounced = record_button("Record &unannounced visit")
+        self._record_sgo = record_button("Record special guardianship supp&ort visit")
         self._record_sgo.setVisible(False)
         self._record_supervising.clicked.connect(lambda: self._record("SUPERVISING"))
         self._record_unannounced.clicked.connect(lambda: self._record("UNANNOUNCED"))
         self._record_sgo.clicked.connect(lambda: self._record("SGO_SUPPORT"))
         self._visits = RowsModel(("Date", "Visit", "Who was seen", "Status", "Summary"), self)
-        self._visit_table = _table("Household visits", self._visits)
+        self._visit_table = record_table("Household visits", self._visits)
         self._visit_table.activated.connect(self._open_visit)
         hint = QLabel("Press Enter on a visit to open it.")
-        return _page(
+        return tab_page(
             self._unannounced,
-            _row(self._record_supervising, self._record_unannounced, self._record_sgo),
+            button_row(self._record_supervising, self._record_unannounced, self._record_sgo),
             hint,
             self._visit_table,
         )
 
-    def _training_page(self) -> QWidget:
-        self._tsd = QLabel("")
-        self._tsd.setAccessibleName("TSD standards")
-        self._tsd.setWordWrap(True)
-        self._tsd.setFont(heading_font(self.font(), 1.15))
-        self._add_training = _button("&Add training…")
-        self._mark_tsd = _button("&Mark TSD complete…")
-        self._change_training = _button("C&hange selected…")
-        self._add_training.clicked.connect(lambda: self.add_training(ADD))
-        self._mark_tsd.clicked.connect(lambda: self.add_training(TSD))
-        self._change_training.clicked.connect(self._change_selected)
-        self._courses = _button("&Courses and bookings…")
-        self._courses.clicked.connect(self.open_courses)
-        self._training = RowsModel(("Who", "Kind", "Training", "Completed", "Notes"), self)
-        self._training_table = _table("Training records", self._training)
-        self._training_table.activated.connect(lambda index: self.edit_training(index.row()))
-        return _page(
-            self._tsd,
-            _row(self._add_training, self._mark_tsd, self._change_training, self._courses),
-            self._training_table,
-        )
-
     def _reviews_page(self) -> QWidget:
-        self._record_review = _button("Record &annual review")
+        self._record_review = record_button("Record &annual review")
         self._record_review.clicked.connect(lambda: self.sig_record_review.emit(self._household_id))
         self._review_state = QLabel("")
         self._review_state.setAccessibleName("Next annual review")
         self._review_state.setWordWrap(True)
         self._reviews = RowsModel(("Date", "Review", "Chair", "Status", "Decisions"), self)
-        self._review_table = _table("Reviews", self._reviews)
+        self._review_table = record_table("Reviews", self._reviews)
         self._review_table.activated.connect(self._open_review)
         hint = QLabel("Press Enter on a review to open it.")
-        return _page(self._review_state, _row(self._record_review), hint, self._review_table)
+        return tab_page(
+            self._review_state, button_row(self._record_review), hint, self._review_table
+        )
 
     def _plans_page(self) -> QWidget:
-        self._new_plan = _button("&New support plan")
+        self._new_plan = record_button("&New support plan")
         self._new_plan.clicked.connect(
             lambda: self.sig_new_assessment.emit(self._household_id, self.SUPPORT_PLAN_TEMPLATE)
         )
-        self._new_assessment = _button("New a&ssessment…")
+        self._new_assessment = record_button("New a&ssessment…")
         self._new_assessment.clicked.connect(
             lambda: self.sig_choose_assessment.emit(self._household_id)
         )
         self._plans = RowsModel(("Started", "What", "Status"), self)
-        self._plan_table = _table("Support plans and assessments", self._plans)
+        self._plan_table = record_table("Support plans and assessments", self._plans)
         self._plan_table.activated.connect(self._open_assessment)
         hint = QLabel("Press Enter on a support plan or assessment to open it.")
-        return _page(_row(self._new_plan, self._new_assessment), hint, self._plan_table)
+        return tab_page(button_row(self._new_plan, self._new_assessment), hint, self._plan_table)
 
     def _actions_page(self) -> QWidget:
         """The household's own actions (a child's are on the child's case); a change reloads
         the page, whose Due tab lists open actions with a date."""
         self._actions_panel = ActionsPanel(self._store, household_id=self._household_id)
         self._actions_panel.sig_changed.connect(self.refresh)
-        return _page(self._actions_panel)
+        return tab_page(self._actions_panel)
 
     @property
     def actions_panel(self) -> ActionsPanel:
@@ -476,8 +373,8 @@ class HouseholdView(QWidget):
 
     def _due_page(self) -> QWidget:
         self._due = RowsModel(("What", "Due", "Status", "Last done", "Regulation"), self)
-        self._due_table = _table("Due items", self._due)
-        return _page(self._due_table)
+        self._due_table = record_table("Due items", self._due)
+        return tab_page(self._due_table)
 
     # ---- Private API: showing
 
@@ -494,7 +391,7 @@ class HouseholdView(QWidget):
         )
         self._show_overview(found)
         self._show_visits(found)
-        self._show_training(found)
+        self._training_tab.show_file(found)
         self._show_reviews(found)
         self._show_plans(found)
         self._show_due(found)
@@ -507,7 +404,7 @@ class HouseholdView(QWidget):
         )
         for table in self.findChildren(QTableView):
             if not self._actions_panel.isAncestorOf(table):  # the panel sizes its own
-                _fit(table)
+                fit_columns(table)
         self._problem.setVisible(False)
         self.sig_loaded.emit()
 
@@ -544,7 +441,7 @@ class HouseholdView(QWidget):
         else:
             words += " Unannounced visits are not required for this household."
         self._unannounced.setText(words)
-        _colour(self._unannounced, due.status if due else None)
+        colour_by_status(self._unannounced, due.status if due else None)
         self._record_sgo.setVisible(found.profile.carer_type_code in _SGO_CARERS)
         self._visits.set_rows(
             [
@@ -554,37 +451,6 @@ class HouseholdView(QWidget):
             strong={n for n, v in enumerate(found.visits) if not v.signed_off},
         )
 
-    def _show_training(self, found: HouseholdFile) -> None:
-        item = found.tsd
-        if item is None:
-            words = (
-                "The TSD standards do not apply to this household "
-                f"({found.profile.carer_type.lower()}, {found.profile.approval_status.lower()})."
-            )
-        else:
-            rule = f" for this kind of carer: {found.tsd_deadline}" if found.tsd_deadline else ""
-            if item.status is Status.DONE:
-                words = f"TSD standards{rule}. Done: completed {uk_date(item.last_done)}."
-            else:
-                words = (
-                    f"TSD standards{rule}. {STATUS_WORDS[item.status]}: due {uk_date(item.due)}."
-                )
-        self._tsd.setText(words)
-        _colour(self._tsd, item.status if item else None)
-        self._training.set_rows(
-            [
-                (
-                    t.who,
-                    t.kind_label,
-                    t.title,
-                    t.completed_words,
-                    t.notes,
-                )
-                for t in found.training
-            ],
-            strong={n for n, t in enumerate(found.training) if t.kind == "TSD"},
-        )
-
     def _show_reviews(self, found: HouseholdFile) -> None:
         item = found.item("carer_review")
         self._review_state.setText(
@@ -592,7 +458,7 @@ class HouseholdView(QWidget):
             if item is not None
             else "No annual review is due for this household."
         )
-        _colour(self._review_state, item.status if item else None)
+        colour_by_status(self._review_state, item.status if item else None)
         self._reviews.set_rows(
             [
                 (uk_date(r.review_date), r.label, r.chair, r.status, r.decisions)
@@ -666,20 +532,3 @@ class HouseholdView(QWidget):
         placed = self._file.placements[index.row()]
         if placed.child_id is not None and placed.name != CHILD_NOT_HERE:
             self.sig_open_child.emit(placed.child_id)
-
-    def _change_selected(self) -> None:
-        rows = self._training_table.selectionModel().selectedRows()
-        if rows:
-            self.edit_training(rows[0].row())
-
-    def _open_dialog(self, dialog: TrainingDialog) -> TrainingDialog:
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.sig_saved.connect(lambda _state: self.refresh())
-        self._dialog = dialog
-        dialog.open()
-        return dialog
-
-
-def _colour(label: QLabel, status: Status | None) -> None:
-    """Status colour as well as words (never colour alone)."""
-    label.setStyleSheet(f"color: {STATUS_COLOURS[status]};" if status is not None else "")

@@ -11,7 +11,6 @@ import uuid
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +28,7 @@ from ui.models.households_model import Column, HouseholdsFilter, HouseholdsModel
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font
 from ui.views.new_household_dialog import CONNECTED, ENQUIRY, NewHouseholdDialog
+from ui.views.record_table import record_table
 
 
 def _load(store: Store) -> list[HouseholdRow]:
@@ -127,19 +127,7 @@ class HouseholdsView(QWidget):
         self._model = HouseholdsModel(self)
         self._proxy = HouseholdsFilter(self)
         self._proxy.setSourceModel(self._model)
-        table = self._table = QTableView()
-        table.setModel(self._proxy)
-        table.setAccessibleName("Carer households list")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setHighlightSections(False)
+        table = self._table = record_table("Carer households list", self._proxy)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.setSortingEnabled(True)
         # Most urgent first, as the list opens.
