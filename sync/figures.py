@@ -67,6 +67,20 @@ class Providers(_Read):
     started_in_period: int
 
 
+class ReturnHome(_Read):
+    """Returns home in the period by the legal status before return (``ALL``: the total), and
+    how they lasted (``server.reports.returns_home`` says what each count is)."""
+
+    legal_status: str
+    label: str
+    returned: int
+    six_months_of: int
+    home_at_six_months: int
+    twelve_months_of: int
+    home_at_twelve_months: int
+    reentered: int
+
+
 class Figures(_Read):
     period_start: date
     period_end: date
@@ -77,6 +91,8 @@ class Figures(_Read):
     permanence: list[Route]
     stability: list[Share]
     placements_by_provider: list[Providers]
+    #: Empty from a service too old to count them.
+    returns_home: list[ReturnHome] = []
 
 
 class Fetched(_Read):

@@ -106,3 +106,42 @@ def test_offline_it_shows_the_kept_figures_as_of_their_time(
         page.refresh()
     assert not page.live and page.figures == kept
     assert page.status_label.text().startswith("Offline: the last figures the service sent")
+
+
+def test_returns_home_and_how_they_lasted_are_on_the_page(
+    qtbot: QtBot, server: LiveServer, tmp_path: Path
+) -> None:
+    """Worked by hand: a child's care order (C2) ended with E4A 200 days ago, so they went
+    home in the year shown and reached six months at home in it, still at home; the chart's
+    care order row and its total say so in words."""
+    made = manager_support.team(server, tmp_path, children=1)
+    try:
+        store = made.worker.store
+        with store.read() as session:
+            child_id = session.scalars(select(Child.id)).one()
+        home = date.today() - timedelta(days=200)
+        with store.write() as session:
+            session.add(
+                LegalStatus(
+                    child_id=child_id,
+                    code="C2",
+                    start_date=home - timedelta(days=400),
+                    end_date=home,
+                    reason_ceased="E4A",
+                )
+            )
+        made.worker.sync()
+        page = _page(qtbot, server, made)
+        chart = page.charts["returns_home"]
+        texts = {bar.label: bar.text for bar in chart.bars}
+        expected = "1 went home; 1 of 1 still home at six months; 0 back in care within 12 months"
+        assert texts == {
+            "C2: Full care order (s31)": expected,
+            "All returns home": expected,
+        }
+        assert "All returns home" in chart.accessibleDescription()
+        qtbot.waitUntil(lambda: chart.height() >= chart.sizeHint().height(), timeout=5000)
+        manager_support.shoot(page.window(), "service-page-returns-home")
+    finally:
+        made.manager.close()
+        made.worker.close()

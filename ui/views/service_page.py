@@ -3,9 +3,9 @@ charts (``server/reports`` works them out; ``sync.figures`` fetches and keeps th
 
 Timeliness of the chosen kind of statutory item by legal status (the service's promise that
 every child gets the same whatever their order) and by worker, stability, placements by kind of
-provider, and the time to permanence. Each bar carries its exact figure in words. Fetched on a
-worker thread; offline the page shows the last figures kept, marked as of when the service
-worked them out.
+provider, the time to permanence, and returns home and how they lasted. Each bar carries its
+exact figure in words. Fetched on a worker thread; offline the page shows the last figures
+kept, marked as of when the service worked them out.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.deadlines import rules as rule_table
 from app.settings import Settings
 from app.store import Store
 from sync import figures as service_figures
-from sync.figures import Figures
+from sync.figures import Figures, ReturnHome
 from ui.views.bar_chart import Bar, BarChart
 from ui.views.common import uk_date
 from ui.views.fetched_page import FetchedPage, when
@@ -35,6 +36,21 @@ def share_text(on_time: int, late: int, overdue: int, share: float | None) -> st
     if share is None or due == 0:
         return "nothing due"
     return f"{share:.0%} on time ({on_time} of {due})"
+
+
+def returns_home_text(row: ReturnHome, window_months: int) -> str:
+    """A row of returns home in words: how many went home, how many of those who reached six
+    and twelve months at home in the period were still there, and how many came back into care
+    within the service's window (``reentry_months`` in the rule table)."""
+    parts = [f"{row.returned} went home"]
+    for months, of, home in (
+        ("six", row.six_months_of, row.home_at_six_months),
+        ("twelve", row.twelve_months_of, row.home_at_twelve_months),
+    ):
+        if of:
+            parts.append(f"{home} of {of} still home at {months} months")
+    parts.append(f"{row.reentered} back in care within {window_months} months")
+    return "; ".join(parts)
 
 
 class ServicePage(FetchedPage):
@@ -92,6 +108,11 @@ class ServicePage(FetchedPage):
                 "Time to permanence (median days)",
                 empty="No adoption, special guardianship or child arrangements order was made "
                 "in the period.",
+            ),
+            "returns_home": BarChart(
+                "Returns home, by legal status before return",
+                empty="No child went home from care, reached six or twelve months at home, or "
+                "came back into care after going home in the period.",
             ),
         }
         body = QWidget()
@@ -195,3 +216,11 @@ class ServicePage(FetchedPage):
             if m.median_days is not None
         ]
         self._charts["permanence"].set_bars(permanence)
+        window = rule_table.load().reentry_months
+        self._charts["returns_home"].set_bars(
+            [
+                Bar(r.label, float(r.returned), returns_home_text(r, window))
+                for r in figures.returns_home
+                if r.returned or r.six_months_of or r.twelve_months_of or r.reentered
+            ]
+        )
