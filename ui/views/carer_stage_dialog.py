@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app import carer_pipeline, clock
-from app.carer_pipeline import DECISION, PANEL, ApprovalTerms, Extension
+from app.carer_pipeline import DECISION, PANEL, Extension
 from app.carer_stages import BY_COLUMN
 from app.store import Store
+from ui.views.approval_terms import TermsFields
 from ui.views.common import date_box, qdate
 from ui.views.fields_dialog import FieldsDialog
 
@@ -103,14 +103,7 @@ class StageDialog(FieldsDialog):
 
         elif mode == DECISION:
             decision = str(self._decision.currentData() or "")
-            kind = self._type.currentData()
-            terms = ApprovalTerms(
-                approval_type=str(kind) if kind else None,
-                max_children=self._children.value() or None,
-                age_range_min=self._youngest.value(),
-                age_range_max=self._oldest.value(),
-                terms=self._terms.toPlainText(),
-            )
+            terms = self._terms.terms()
 
             def work() -> None:
                 carer_pipeline.record_decision(store, household_id, on, decision, terms)
@@ -198,28 +191,10 @@ class StageDialog(FieldsDialog):
             )
         if self._mode == DECISION:
             self._decision = _combo(carer_pipeline.decisions(), "Choose…")
-            self._type = _combo(carer_pipeline.approval_types(), "Choose…")
-            self._children = QSpinBox()
-            self._children.setRange(0, 6)
-            self._children.setSpecialValueText("Not set")
-            self._youngest = QSpinBox()
-            self._youngest.setRange(0, 17)
-            self._oldest = QSpinBox()
-            self._oldest.setRange(0, 17)
-            self._oldest.setValue(17)
-            self._terms = QPlainTextEdit()
-            self._terms.setTabChangesFocus(True)
-            self._terms.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+            self._terms = TermsFields(lines=4)
             self._add_row(form, "decision", "De&cision:", self._decision, "Decision")
-            self._add_row(
-                form, "approval_type", "&Type of fostering:", self._type, "Type of fostering"
-            )
-            self._add_row(
-                form, "max_children", "&Children at most:", self._children, "Children at most"
-            )
-            self._add_row(form, "age_range_min", "&Youngest age:", self._youngest, "Youngest age")
-            self._add_row(form, "age_range_max", "&Oldest age:", self._oldest, "Oldest age")
-            self._add_row(form, "approval_terms", "Terms in wo&rds:", self._terms, "Terms in words")
+            for name, caption, control, what in self._terms.rows():
+                self._add_row(form, name, caption, control, what)
 
         buttons = self._save_buttons("Save stage")
         layout = QVBoxLayout(self)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +38,7 @@ from sync.protocol.panels import (
     PanelMeetingView,
     PanelRecommendation,
 )
+from ui.views.approval_terms import TermsFields
 from ui.views.common import date_box
 from ui.views.fields_dialog import FieldsDialog
 
@@ -128,16 +128,16 @@ class PanelDialog(FieldsDialog):
         else:
             assert self._item is not None
             item_id = self._item.item_id
-            kind = self._type.currentData()
+            terms = self._terms.terms()
             decision = PanelDecision(
                 decision=str(self._decision.currentData() or ""),
                 decided_on=_to_date(self._date.date()),
                 decided_by=self._by.text(),
-                approval_type=str(kind) if kind else None,
-                max_children=self._children.value() or None,
-                age_range_min=self._youngest.value(),
-                age_range_max=self._oldest.value(),
-                terms=self._terms.toPlainText(),
+                approval_type=terms.approval_type,
+                max_children=terms.max_children,
+                age_range_min=terms.age_range_min,
+                age_range_max=terms.age_range_max,
+                terms=terms.terms,
             )
 
             def work() -> panels.PanelAnswer:
@@ -190,30 +190,12 @@ class PanelDialog(FieldsDialog):
             self._date = date_box(latest=today, start=today)
             self._by = QLineEdit()
             self._by.setPlaceholderText("The agency decision maker's name and role")
-            self._type = _choose(carer_pipeline.approval_types())
-            self._children = QSpinBox()
-            self._children.setRange(0, 6)
-            self._children.setSpecialValueText("Not set")
-            self._youngest = QSpinBox()
-            self._youngest.setRange(0, 17)
-            self._oldest = QSpinBox()
-            self._oldest.setRange(0, 17)
-            self._oldest.setValue(17)
-            self._terms = QPlainTextEdit()
-            self._terms.setTabChangesFocus(True)
-            self._terms.setMaximumHeight(self.fontMetrics().lineSpacing() * 4 + 12)
-            self._add_row(form, "decision", "De&cision:", self._decision, "Decision")
+            self._terms = TermsFields(lines=4)
+            self._add_row(form, "decision", "Decisio&n:", self._decision, "Decision")
             self._add_row(form, "decision_date", "&Decided on:", self._date, "Decided on")
             self._add_row(form, "decided_by", "Decision &maker:", self._by, "Decision maker")
-            self._add_row(
-                form, "approval_type", "&Type of fostering:", self._type, "Type of fostering"
-            )
-            self._add_row(
-                form, "max_children", "&Children at most:", self._children, "Children at most"
-            )
-            self._add_row(form, "age_range_min", "&Youngest age:", self._youngest, "Youngest age")
-            self._add_row(form, "age_range_max", "&Oldest age:", self._oldest, "Oldest age")
-            self._add_row(form, "approval_terms", "Terms in wo&rds:", self._terms, "Terms")
+            for name, caption, control, what in self._terms.rows():
+                self._add_row(form, name, caption, control, what)
         buttons = self._save_buttons(_TITLES[self._mode], "&Send to the service")
         layout = QVBoxLayout(self)
         layout.addWidget(self._general)
