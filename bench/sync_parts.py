@@ -37,10 +37,11 @@ from app.ids import new_id
 from app.models import OutboxEntry
 from app.models.base import UTCDateTime
 from app.models.sync_state import PENDING
+from app.replica import batches
 from app.store import Profile, Store
 from bench.sync import PASSPHRASE, _kdf, _make_caseload, _narrative
 from bench.table import Baseline, Figure, render
-from sync import engine, pages
+from sync import pages
 from sync.client import OutgoingChange
 from sync.engine import SyncSummary
 from sync.protocol.messages import ChangeResult, ChangeStatus, PullResponse, PushResponse, Stamps
@@ -173,7 +174,7 @@ def measure(folder: Path, against: str | None, runs: int = RUNS) -> list[Figure]
 
 
 def _pending_look(store: Store, runs: int) -> Figure:
-    """The look a push takes before each batch (``sync.engine._next_batch``), where it finds
+    """The look a push takes before each batch (``sync.push._next_batch``), where it finds
     nothing: a Core read of the statement built once, beside an ORM session and query."""
     after = 10**9
     looks = 200
@@ -182,7 +183,7 @@ def _pending_look(store: Store, runs: int) -> Figure:
         began = time.thread_time()
         for _ in range(looks):
             with store.read_rows() as reading:
-                reading.scalar(engine._PENDING_AFTER, {"after": after})
+                batches.pending_after(reading, after)
         return (time.thread_time() - began) / looks
 
     def then() -> float:

@@ -20,7 +20,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Connection, exists, select
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ from app.models import Attachment, AttachmentUpload
 from app.models.attachments import AttachmentContent
 from app.store import Store
 from sync.client import ServiceClient, ServiceRefused
+from sync.retry import Attempt
 
 #: Small enough that a piece crosses a slow council VPN in seconds, large enough that a photo
 #: is a handful of requests. The service may ask for smaller pieces.
@@ -36,12 +37,6 @@ PIECE_BYTES = 1024 * 1024
 
 
 T = TypeVar("T")
-
-
-class Attempt(Protocol):
-    """Runs one service call under the engine's retry policy (``sync.engine``)."""
-
-    def __call__(self, call: Callable[[], T]) -> T: ...
 
 
 @dataclass

@@ -17,7 +17,7 @@ from app.models import RECORD_TYPES, CarerHousehold, Child, OutboxEntry
 from app.models.sync_state import PENDING, REJECTED
 from app.replica import outbox
 from app.store import Store
-from sync.engine import SyncItem
+from sync.summary import Direction, SyncItem
 
 #: The fields that give a record's date, in the order they are looked for.
 _DATE_FIELDS = (
@@ -100,7 +100,7 @@ def read(store: Store, items: list[SyncItem], moved: int) -> Details:
                 item.record_type,
                 item.record_id,
                 ("sent: " + SENT_WORDS.get(item.outcome, item.outcome))
-                if item.direction == "sent"
+                if item.direction == Direction.SENT
                 else RECEIVED_WORDS.get(item.outcome, item.outcome),
                 None,
             )

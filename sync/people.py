@@ -10,7 +10,7 @@ import logging
 from app import people, service_name
 from app.store import Store
 from sync.client import ServiceClient, ServiceRefused
-from sync.templates import Attempt
+from sync.retry import Attempt
 
 log = logging.getLogger(__name__)
 

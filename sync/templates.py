@@ -17,10 +17,9 @@ the next check tries again and picks up the corrected document.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
@@ -33,6 +32,7 @@ from app.models import Assessment
 from app.replica import state
 from app.store import Store
 from sync.client import ServiceClient, ServiceRefused
+from sync.retry import Attempt
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +41,6 @@ log = logging.getLogger(__name__)
 #: once an hour is plenty, and a laptop's first sync always asks.
 CHECK_INTERVAL = timedelta(hours=1)
 T = TypeVar("T")
-
-
-class Attempt(Protocol):
-    """Runs one service call under the sync's retry policy (``sync.engine.Attempt``)."""
-
-    def __call__(self, call: Callable[[], T]) -> T: ...
 
 
 class _Document(BaseModel):

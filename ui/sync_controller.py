@@ -36,7 +36,7 @@ from app.settings import Settings
 from app.store import Store
 from sync import account
 from sync.client import PROBE_READ_TIMEOUT, ServiceClient, ServiceUnavailable
-from sync.engine import Cancelled, Progress, RetryPolicy, SyncSummary, run_sync
+from sync.engine import Cancelled, Phase, Progress, RetryPolicy, SyncSummary, run_sync
 from ui.tasks import Task, run_cancellable, run_task
 
 log = logging.getLogger(__name__)
@@ -169,7 +169,7 @@ def sync_once(
     try:
         summary = run_sync(store, client, progress=progress, cancelled=cancelled, retry=retry)
     except Cancelled:
-        seen = last[0] if last else Progress("", 0, 0)
+        seen = last[0] if last else Progress(Phase.STARTING, 0, 0)
         summary = SyncSummary(
             received=seen.received,
             sent=seen.sent,

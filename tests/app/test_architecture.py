@@ -69,7 +69,6 @@ OWNERS = ("app/replica/", "app/store/", "app/models/", "app/migrations/")
 NOT_YET_ROUTED = {
     "sync/apply.py",
     "sync/details.py",
-    "sync/engine.py",
     "sync/pages.py",
     "sync/refused.py",
     "sync/waiting.py",

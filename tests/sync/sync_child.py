@@ -24,6 +24,7 @@ from sqlalchemy import select
 import sync.engine as engine
 from app.models import Child
 from app.store import Profile
+from sync import pull, push
 from sync.client import Credentials, ServiceClient
 from tests.app import factories
 
@@ -57,10 +58,8 @@ def main() -> None:
     root, name, url, credentials, seed = sys.argv[1:6]
     passphrase = sys.stdin.readline().rstrip("\n")
     rng = random.Random(int(seed))
-    if hasattr(engine, "PUSH_BATCH"):
-        engine.PUSH_BATCH = PUSH_BATCH
-    if hasattr(engine, "DEFAULT_PULL_PAGE"):
-        engine.DEFAULT_PULL_PAGE = PULL_PAGE
+    push.PUSH_BATCH = PUSH_BATCH
+    pull.DEFAULT_PULL_PAGE = PULL_PAGE
     store = Profile.open(name, root=Path(root)).unlock(passphrase)
     client = load_client(url, Path(credentials))
     worker = store.worker

@@ -12,9 +12,9 @@ from app.models import Child, FieldConflictRecord, OutboxEntry, Record, SyncBase
 from app.replica.sent_mark import mark_sent_through
 from app.serialize import record_fields
 from app.store import Store
-from sync import engine
+from sync import push
 from sync.apply import ApplyTally, apply_push_result, apply_removal, apply_version
-from sync.engine import SyncSummary
+from sync.client import ServiceClient
 from sync.pages import apply_pushed
 from sync.protocol.messages import (
     Change,
@@ -26,6 +26,7 @@ from sync.protocol.messages import (
     Removal,
     Stamps,
 )
+from sync.run import SyncRun
 from tests.app import factories
 
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -456,14 +457,15 @@ def test_an_answer_that_leaves_sent_changes_unaccounted_for_is_not_a_success(sto
         first = factories.child(given_name="Ama")
         second = factories.child(given_name="Kwame")
         session.add_all([first, second])
-    batch = engine._next_batch(store, most=10)
+    run = SyncRun(store, ServiceClient("http://127.0.0.1:9"))
+    batch = push._next_batch(run, most=10)
     assert batch is not None and len(batch.changes) == 2
     answered = batch.changes[0]
     result = ChangeResult(
         change_id=answered.change_id, status=ChangeStatus.REJECTED, reason="Not this one."
     )
-    summary = SyncSummary()
-    engine._settle(store, batch.changes, PushResponse(results=[result]), summary, summary)
+    push._settle(run, batch.changes, PushResponse(results=[result]))
+    summary = run.summary
     assert summary.unacknowledged == 1 and not summary.ok
     assert "did not answer for 1" in summary.errors[0]
     with store.read() as session:

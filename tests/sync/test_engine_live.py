@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -27,9 +29,11 @@ from app.search import search
 from app.serialize import record_fields
 from app.services import actions
 from app.store import Profile, Store
-from sync import engine
+from sync import pull, push
 from sync.client import JsonBody, OutgoingChange, ServiceClient
-from sync.engine import TOO_LARGE, Cancelled, SyncSummary, run_sync
+from sync.engine import Cancelled, SyncSummary, run_sync
+from sync.protocol.messages import PullResponse
+from sync.push import TOO_LARGE
 from tests.app import factories
 from tests.conftest import PASSPHRASE, fast_kdf
 from tests.server.conftest import PASSWORD, LiveServer, ServerFactory
@@ -182,8 +186,8 @@ def test_records_listed_before_what_they_refer_to_wait_for_it_even_across_syncs(
     one.sync()
     one.edit_child(child.id, preferred_name="Sammy")  # now the last in the feed
     one.sync()
-    monkeypatch.setattr(engine, "FIRST_PULL_PAGE", 2)
-    monkeypatch.setattr(engine, "DEFAULT_PULL_PAGE", 2)
+    monkeypatch.setattr(pull, "FIRST_PULL_PAGE", 2)
+    monkeypatch.setattr(pull, "DEFAULT_PULL_PAGE", 2)
 
     pages = iter(range(10))
     with pytest.raises(Cancelled):  # the worker cancels after the first page
@@ -206,8 +210,8 @@ def test_a_pull_starts_with_a_small_page_and_doubles_up_to_the_limit(
     """The laptop starts writing after a small first page and fetches bigger ones meanwhile;
     every record still arrives exactly once."""
     one, two, worker = laptops
-    monkeypatch.setattr(engine, "FIRST_PULL_PAGE", 2)
-    monkeypatch.setattr(engine, "DEFAULT_PULL_PAGE", 8)
+    monkeypatch.setattr(pull, "FIRST_PULL_PAGE", 2)
+    monkeypatch.setattr(pull, "DEFAULT_PULL_PAGE", 8)
     _child, notes = _child_with_notes(one, worker, 20)
     one.sync()
     limits: list[int] = []
@@ -231,7 +235,7 @@ def test_a_first_sync_over_many_pages_arrives_whole_and_searchable(
     (``sync.rows.prepare_rows``): every record still arrives exactly as saved, once, and
     search finds it."""
     one, two, worker = laptops
-    monkeypatch.setattr(engine, "DEFAULT_PULL_PAGE", 4)
+    monkeypatch.setattr(pull, "DEFAULT_PULL_PAGE", 4)
     children = []
     with one.store.write() as session:
         for n in range(6):
@@ -546,7 +550,7 @@ def test_a_batch_stops_growing_at_its_byte_budget_and_every_change_still_arrives
     laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With room for two 5 KB notes a batch, twenty go in ten pushes, each note exactly once."""
-    monkeypatch.setattr(engine, "PUSH_BYTES", 12_000)
+    monkeypatch.setattr(push, "PUSH_BYTES", 12_000)
     sizes = _pushed_batch_sizes(laptops, monkeypatch)
     assert sizes == [3] + [2] * 9  # the child rides with the first two notes
 
@@ -556,8 +560,8 @@ def test_a_push_starts_with_a_small_batch_and_doubles_up_to_the_limit(
 ) -> None:
     """The service gets to work on a small first batch while the laptop prepares the next;
     batches then double up to the limit, and every change still arrives exactly once."""
-    monkeypatch.setattr(engine, "FIRST_PUSH_BATCH", 2)
-    monkeypatch.setattr(engine, "PUSH_BATCH", 8)
+    monkeypatch.setattr(push, "FIRST_PUSH_BATCH", 2)
+    monkeypatch.setattr(push, "PUSH_BATCH", 8)
     assert _pushed_batch_sizes(laptops, monkeypatch) == [2, 4, 8, 7]
 
 
@@ -619,3 +623,31 @@ def test_a_revoked_laptop_is_told_to_wipe(
     one.store.lock()
     profile.wipe()
     assert Profile.names(root=tmp_path) == ["two"]
+
+
+def test_a_pulled_page_is_written_with_the_collector_paused_and_the_wait_is_not(
+    laptops: tuple[Laptop, Laptop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cycle collector is paused only while a page is made into rows and written (where a
+    first pull's millions of short-lived objects would only have it walk the heap), not while
+    the laptop waits for the service, and it runs again after the sync."""
+    one, two, worker = laptops
+    _child_with_notes(one, worker, 3)
+    one.sync()
+    writing: list[bool] = []
+    waiting: list[bool] = []
+    apply_page, ask = pull.apply_pulled, two.client.pull
+
+    def applied(*args: Any, **kwargs: Any) -> None:
+        writing.append(gc.isenabled())
+        apply_page(*args, **kwargs)
+
+    def asked(**kwargs: Any) -> PullResponse:
+        waiting.append(gc.isenabled())
+        return ask(**kwargs)
+
+    monkeypatch.setattr(pull, "apply_pulled", applied)
+    monkeypatch.setattr(two.client, "pull", asked)
+    gc.enable()
+    assert two.sync().received == 4
+    assert writing == [False] and waiting and all(waiting) and gc.isenabled()

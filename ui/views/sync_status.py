@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app import clock
 from sync import details
-from sync.engine import Progress, SyncSummary
+from sync.engine import Phase, Progress, SyncSummary
 from ui.sync_controller import RejectedChange, SyncController, SyncState, rejected_changes
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, local_time, uk_date
@@ -41,10 +41,11 @@ from ui.views.refused_changes import RefusedChangesDialog
 ONLINE, OFFLINE, OFFLINE_ONLY, CHECKING = "Online", "Offline", "Offline only", "Checking…"
 
 PHASES = {
-    "sending": "Sending changes",
-    "receiving": "Receiving changes",
-    "uploading files": "Uploading files",
-    "downloading files": "Downloading files",
+    Phase.STARTING: "Starting…",
+    Phase.SENDING: "Sending changes",
+    Phase.RECEIVING: "Receiving changes",
+    Phase.UPLOADING: "Uploading files",
+    Phase.DOWNLOADING: "Downloading files",
 }
 
 
@@ -103,7 +104,7 @@ def unsent_note(state: SyncState | None) -> str:
 
 
 def progress_line(progress: Progress) -> str:
-    phase = PHASES.get(progress.phase, progress.phase.capitalize())
+    phase = PHASES[progress.phase]
     line = f"{phase}: sent {progress.sent}, received {progress.received}"
     if progress.files_total:
         line += f", file {min(progress.files_done + 1, progress.files_total)} of "
