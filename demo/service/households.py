@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from demo import fostering
 from demo.service.writer import DemoWriter, signed
 from server.models import UserAccount
 
@@ -104,6 +105,8 @@ class HouseholdPlan:
     unannounced_late: bool = False
     max_children: int = 2
     terms: str = "Up to two children, boys or girls, aged 0 to 17."
+    #: A prospective household's first enquiry (``ENQUIRY`` status: nothing more recorded yet).
+    enquiry_date: date | None = None
 
 
 @dataclass
@@ -192,6 +195,7 @@ def write_household(
             "approval_date": _iso(plan.approval_date),
             "temporary_approval_date": _iso(plan.temporary_approval_date),
             "temporary_extension_until": _iso(plan.temporary_extension_until),
+            "approval_type": approval_type(plan, hid),
             "approval_terms": plan.terms,
             "age_range_min": 0,
             "age_range_max": 4 if plan.max_children == 1 else 17,
@@ -227,6 +231,15 @@ def write_household(
         _visits(w, household)
     _annual_reviews(w, household)
     return household
+
+
+def approval_type(plan: HouseholdPlan, household_id: uuid.UUID) -> str | None:
+    """The type of fostering an approved fostering household is approved for (None for one not
+    yet approved, or not a fostering household): what the agency decision maker's approval
+    records (``app.carer_pipeline.decision_changes``) and the carer register matches on."""
+    if plan.approval_date is None:
+        return None
+    return fostering.approval_type(plan.carer_type, household_id.int)
 
 
 def carer_review_decisions(
@@ -450,9 +463,16 @@ def _annual_reviews(w: DemoWriter, h: Household) -> None:
 
 
 def _stages(w: DemoWriter, plan: HouseholdPlan) -> dict[str, str | None]:
-    """An applicant's way so far (``app.carer_pipeline``): enquired, visited and applied, with
-    stage 1 of the assessment due about now. Fixed days, not the random source, so the rest of
-    the demo stays as it was."""
+    """A prospective household's way so far, as ``app.carer_pipeline`` records it: an enquiry
+    (``start_enquiry``) is only its first day; a connected person temporarily approved
+    (``start_connected``) has their viability assessment as their application; an applicant
+    has enquired, been visited and applied, with stage 1 of the assessment due about now. Fixed
+    days, not the random source, so the rest of the demo stays as it was."""
+    if plan.status == "ENQUIRY":
+        return {"enquiry_date": _iso(plan.enquiry_date)}
+    if plan.status == "TEMPORARY" and plan.temporary_approval_date is not None:
+        viability = plan.temporary_approval_date - timedelta(days=fostering.VIABILITY_DAYS)
+        return {"application_date": _iso(viability)}
     if plan.status != "APPLICANT":
         return {}
     return {

@@ -17,7 +17,13 @@ As in a permanency team, the worker holds children and the kinship households ar
 - the family friend whose unannounced visit is more than a year old (NMS 21.8);
 - a child now under a special guardianship order to grandparents, with the guardians' support
   plan and a special guardianship support review with its actions;
-- applicants to foster, part-way through their assessment.
+- applicants to foster, part-way through their assessment;
+- a household that enquired about fostering four days ago, their initial visit due within ten
+  working days, to take from enquiry to approval in the app;
+- the grandparents above, whose full assessment (Form C) goes on from their viability
+  assessment while they are temporarily approved, to take through the connected-person route;
+- a child who went home nine days ago when her care order was discharged (E4A), in support
+  after return (``demo.service.return_home``).
 """
 
 from __future__ import annotations
@@ -38,11 +44,12 @@ from demo.service.records import (
     write_assessment,
     write_child,
 )
+from demo.service.return_home import returned_home_child
 from demo.service.writer import DemoWriter
 from server.models import UserAccount
 
 #: How many children ``showcase`` writes.
-SHOWCASE_CHILDREN = 6
+SHOWCASE_CHILDREN = 7
 SGO_ACTIONS = (
     "Confirm the special guardianship allowance for the coming year",
     "Book the guardians a place on the kinship carers' group",
@@ -216,7 +223,13 @@ def showcase(
     review_actions(w, under_order, states=("done", "upcoming"), texts=SGO_ACTIONS)
     write_assessment(w, "special_guardians_support_plan", worker, household=guardians)
     write_assessment(w, "applicant_household_summary", worker, household=applicants)
-    return [new_in_care, settled, long_term, kinship, with_aunt, under_order]
+    household(
+        "Adeyemi",
+        HouseholdPlan("MAINSTREAM_FOSTER", "ENQUIRY", None, terms="", enquiry_date=w.ago(4)),
+        [("Tunde", ""), ("Ngozi", "")],
+    )
+    gone_home = returned_home_child(w, worker, foster_home(), _born(w, 8, 75))
+    return [new_in_care, settled, long_term, kinship, with_aunt, under_order, gone_home]
 
 
 def _born(w: DemoWriter, years: int, days: int) -> date:

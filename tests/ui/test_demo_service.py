@@ -9,16 +9,26 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from app import clock, dashboard, validation
+from app import carer_pipeline, clock, codes, dashboard, validation
 from app.deadlines.engine import ACTION, Status
 from app.households import open_household
-from app.models import RECORD_TYPES, Action, Assessment, CarerHousehold, Child, Review
+from app.models import (
+    RECORD_TYPES,
+    Action,
+    Assessment,
+    CarerHousehold,
+    Child,
+    LegalStatus,
+    Placement,
+    Review,
+)
 from app.replica import state as replica_state
 from app.services import assessments
 from app.services.reviews import carer_parts
@@ -283,3 +293,90 @@ def test_make_run_as_manager_opens_the_teams_manager_on_a_laptop_of_their_own(
         assert _children(opened.store) > worker_children
     finally:
         opened.store.lock()
+
+
+# ---- What a worker can walk through in `make run` (issues 24, 28 and 30)
+
+
+def test_approved_fostering_households_say_what_they_are_approved_for(
+    laptop: demo_service.DemoProfile,
+) -> None:
+    """Every approved fostering household carries its type of fostering (the carer register
+    matches on it); households that do not foster, or are not approved yet, carry none."""
+    with laptop.store.read() as session:
+        households = list(session.scalars(select(CarerHousehold)))
+    fostering = ("MAINSTREAM_FOSTER", "CONNECTED_PERSON", "FOSTERING_FOR_ADOPTION")
+    approved = [h for h in households if h.approval_date and h.carer_type in fostering]
+    assert approved
+    assert all(codes.is_valid("fostering_approval_type", h.approval_type or "") for h in approved)
+    assert {h.approval_type for h in approved if h.carer_type == "CONNECTED_PERSON"} == {
+        "CONNECTED_PERSON"
+    }
+    others = [h for h in households if h not in approved]
+    assert others and all(h.approval_type is None for h in others)
+
+
+def test_a_child_gone_home_is_in_support_after_return(laptop: demo_service.DemoProfile) -> None:
+    """The worker's caseload holds a child whose care order ended nine days ago because she
+    went home (E4A): her case is open, she is on the dashboard with the support plan due within
+    ten working days of going home (part-written, as a draft) and her first support visit
+    made, and her history shows her placed with her mother before the order ended."""
+    today = clock.today()
+    with laptop.store.read() as session:
+        evie = session.scalars(select(Child).where(Child.family_name == "Whitcombe")).one()
+        statuses = list(session.scalars(select(LegalStatus).where(LegalStatus.child_id == evie.id)))
+        placements = list(session.scalars(select(Placement).where(Placement.child_id == evie.id)))
+        plans = list(session.scalars(select(Assessment).where(Assessment.child_id == evie.id)))
+    assert evie.case_open
+    ended = max(statuses, key=lambda s: s.start_date)
+    assert ended.reason_ceased == "E4A" and ended.end_date == today - timedelta(days=9)
+    assert [p.placement_type for p in sorted(placements, key=lambda p: p.start_date)] == [
+        "U6",
+        "P1",
+    ]
+    assert [(a.template_id, a.status) for a in plans] == [("return_home_support_plan", "draft")]
+    row = next(r for r in dashboard.rows(laptop.store, today) if r.child_id == evie.id)
+    items = {i.obligation: i for i in row.items}
+    assert items["return_home_support_plan"].status is Status.DUE_SOON
+    assert items["return_home_outcome_6"].status is Status.UPCOMING
+    assert items["child_visit"].status is not Status.OVERDUE
+
+
+def test_the_worker_can_take_an_enquiry_and_a_connected_person_on(
+    laptop: demo_service.DemoProfile,
+) -> None:
+    """A household that enquired four days ago waits for its initial visit (due on the
+    dashboard's household list), and the temporarily approved grandparents' assessment goes on
+    from their viability assessment; the laptop's own pipeline records the next stage of each.
+    (Last in the module: it records on the shared demo laptop.)"""
+    today = clock.today()
+    with laptop.store.read() as session:
+        households = {h.name: h for h in session.scalars(select(CarerHousehold))}
+    enquiry = open_household(laptop.store, households["The Adeyemi household"].id, today)
+    assert enquiry.pipeline is not None and enquiry.profile.approval_code == "ENQUIRY"
+    assert enquiry.pipeline.next_stage is not None
+    assert enquiry.pipeline.next_stage.column == "initial_visit_date"
+    visit_due = enquiry.item("initial_visit")
+    assert visit_due is not None and visit_due.status is Status.DUE_SOON
+    carer_pipeline.record_stage(
+        laptop.store, enquiry.profile.household_id, "initial_visit_date", today
+    )
+    visited = open_household(laptop.store, enquiry.profile.household_id, today)
+    assert visited.pipeline is not None and visited.pipeline.next_stage is not None
+    assert visited.pipeline.next_stage.column == "application_date"
+
+    grandparents = next(
+        h
+        for h in households.values()
+        if h.carer_type == "CONNECTED_PERSON"
+        and h.approval_status == "TEMPORARY"
+        and h.supervising_worker == laptop.store.worker
+    )
+    file = open_household(laptop.store, grandparents.id, today)
+    assert file.pipeline is not None and file.pipeline.connected
+    assert file.pipeline.next_stage is not None
+    assert file.pipeline.next_stage.column == "stage1_completed"
+    carer_pipeline.record_stage(laptop.store, grandparents.id, "stage1_completed", today)
+    file = open_household(laptop.store, grandparents.id, today)
+    assert file.pipeline is not None and file.pipeline.next_stage is not None
+    assert file.pipeline.next_stage.column == "stage2_completed"
