@@ -307,6 +307,8 @@ def _merge_into(
     worker's deletion met edits made elsewhere and is kept as a conflict (not undone)."""
     base_row = session.get(SyncBase, (version.record_type, version.record_id))
     base = dict(base_row.fields) if base_row else {}
+    if known is not None:
+        base.update(_contested_bases(session, version, known))
     names = list(version.fields)
     mine = record_fields(local, [n for n in names if hasattr(local, n)])
     result = merge(base, mine, version.fields)
@@ -369,6 +371,36 @@ def _merge_into(
         )
     session.flush()
     return deleting
+
+
+def _contested_bases(
+    session: Session, version: RecordVersion, known: ChangeResult
+) -> dict[str, Any]:
+    """For each field the service says someone else changed since the change's base, the
+    value it had at that base: what the worker's change was made against.
+
+    The laptop's own base may be newer: a pull while the change waited (set aside as refused,
+    or possibly sent) brought the colleague's value, and the base moved with it. Merged
+    against that, the worker's older edit would look like the only change and be pushed over
+    the colleague's words, or, shown the colleague's value, be dropped; against the change's
+    own base both sides changed, so the worker is shown the conflict. A field whose conflict
+    with this same service value the laptop has recorded already (the worker may have chosen
+    since) keeps the laptop's base: the worker is not asked twice."""
+    asked = {
+        row.field
+        for row in session.scalars(
+            select(FieldConflictRecord).where(
+                FieldConflictRecord.record_type == version.record_type,
+                FieldConflictRecord.record_id == version.record_id,
+            )
+        )
+        if row.theirs.get("v") == version.fields.get(row.field)
+    }
+    return {
+        conflict.field: conflict.base_value
+        for conflict in known.conflicts
+        if conflict.field not in asked
+    }
 
 
 def _set_base(

@@ -122,3 +122,37 @@ def test_a_retried_sign_off_is_signed_off_on_the_laptop_as_on_the_service(
     assert diff_views(two.local_view(), two.server_view()) == []
     with two.store.read() as session:
         assert session.get(Child, session.scalars(select(Child.id)).one()) is not None
+
+
+def test_a_retried_edit_that_a_colleague_has_since_overtaken_is_a_conflict_not_lost(
+    laptops: tuple[Device, Device],
+) -> None:
+    """Laptop one's edit of a case note's subject is refused; meanwhile laptop two changes
+    the same subject and syncs, and one pulls that version. The worker retries the refused
+    edit: the service has the other subject since the edit's base, so the retry meets it as
+    a conflict the worker is shown (both words kept), never one subject silently replacing
+    the other (either way round)."""
+    one, two = laptops
+    note_id = _note_id(one)
+    with one.store.write() as session:
+        note = session.get(CaseNote, note_id)
+        assert note is not None
+        note.subject = "Typed on laptop one"
+    _refuse_waiting(one)
+    with two.store.write() as session:
+        note = session.get(CaseNote, note_id)
+        assert note is not None
+        note.subject = "Typed on laptop two"
+    two.sync()
+    one.sync()  # the refused edit stays set aside; the record now shows two's subject
+    _retry_all(one)
+    one.sync()
+    [conflict] = one.conflicts(unresolved_only=True)
+    assert (conflict.field, conflict.mine["v"], conflict.theirs["v"]) == (
+        "subject",
+        "Typed on laptop one",
+        "Typed on laptop two",
+    )
+    # Until the worker chooses, the service keeps two's words and one shows them.
+    assert diff_views(one.local_view(), one.server_view()) == []
+    assert one.server_view()[note_id][1]["subject"] == "Typed on laptop two"
