@@ -13,7 +13,9 @@ outcome cannot close it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,11 +35,13 @@ _POINT_WORDS = {"SIX_MONTHS": "six months", "TWELVE_MONTHS": "twelve months"}
 
 def closes_case(assessment: Assessment) -> bool:
     """Whether signing this assessment off closes the child's case."""
-    return (
-        assessment.kind == OUTCOME_KIND
-        and assessment.child_id is not None
-        and assessment.answers.get(CLOSE_QUESTION) == CLOSE_ANSWER
-    )
+    return assessment.child_id is not None and would_close(assessment.kind, assessment.answers)
+
+
+def would_close(kind: str, answers: Mapping[str, Any]) -> bool:
+    """Whether a form of this kind with these answers closes the case when signed off (what
+    the form asks the worker to confirm before it does)."""
+    return kind == OUTCOME_KIND and answers.get(CLOSE_QUESTION) == CLOSE_ANSWER
 
 
 def after_outcome(session: Session, assessment: Assessment, on: date) -> uuid.UUID | None:

@@ -136,7 +136,13 @@ def test_a_child_goes_home_and_support_after_return_follows(
     qtbot: QtBot, server: LiveServer, worker: Device, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # "Finalise this assessment?": the worker answers Yes.
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    asked: list[str] = []
+
+    def yes(_parent: object, _title: str, text: str, *_a: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
     store = worker.store
     child_id, ordered = _child_at_home_on_a_care_order(worker)
     window = MainWindow(
@@ -266,6 +272,8 @@ def test_a_child_goes_home_and_support_after_return_follows(
             "return_home_outcome",
             {"point": "TWELVE_MONTHS", "where": "AT_HOME", "support_next": "CLOSE"},
         )
+        assert "close the case?" in asked[-1] and "leaves your caseload" in asked[-1]
+        assert "close the case" not in asked[-2]  # the six-month outcome carried on
         window.back()
         window.back()
         case = _case(qtbot, window, child_id)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import case_closing
 from app.errors import FieldProblem
 from app.forms.template import FormTemplate
 from app.models import APPROVED
@@ -302,6 +303,24 @@ class AssessmentForm(DraftForm):
     def _local_problems(self) -> list[FieldProblem]:
         assert self._renderer is not None
         return self._renderer.local_problems()
+
+    def _finalise_question(self) -> str:
+        """An outcome after a return home that says close the case closes it when signed
+        off: the worker is told before, not surprised after."""
+        template, renderer = self._template, self._renderer
+        closing = (
+            template is not None
+            and renderer is not None
+            and case_closing.would_close(template.kind, renderer.answers())
+        )
+        if not closing:
+            return self.FINALISE_QUESTION
+        return (
+            "Finalise this outcome and close the case?\n\nYou chose to close the case: "
+            "finalising closes it, so the child leaves your caseload and nothing more is due "
+            "for them. Once finalised the outcome cannot be changed, and it goes to your "
+            "manager for approval."
+        )
 
     def _snapshot(self) -> dict[str, Any]:
         assert self._renderer is not None

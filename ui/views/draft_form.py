@@ -255,7 +255,7 @@ class DraftForm(FormPage):
         answer = QMessageBox.question(
             self,
             self.FINALISE_TITLE,
-            self.FINALISE_QUESTION,
+            self._finalise_question(),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
@@ -268,6 +268,10 @@ class DraftForm(FormPage):
         )
 
     # ---- What a subclass says about its record
+
+    def _finalise_question(self) -> str:
+        """What finalising asks: ``FINALISE_QUESTION``, unless what is on screen does more."""
+        return self.FINALISE_QUESTION
 
     def _snapshot(self) -> dict[str, Any]:
         """The fields as they are on screen, as the service's keyword arguments (taken when a
