@@ -448,6 +448,13 @@ def decision_changes(
     if decision != "APPROVE":
         changes["approval_status"] = NOT_APPROVED
         return changes
+    changes.update(approval_status=APPROVED, approval_date=on, **terms_changes(terms))
+    return changes
+
+
+def terms_changes(terms: ApprovalTerms | None) -> dict[str, Any]:
+    """The household's terms of approval from ``terms``, checked: at an approval, and when the
+    agency decision maker agrees new terms for an approved household after panel."""
     if terms is None:
         raise ValidationError([FieldProblem("approval_type", "Enter the terms of approval.")])
     if terms.max_children is None or terms.max_children < 1:
@@ -467,16 +474,13 @@ def decision_changes(
         raise ValidationError(
             [FieldProblem("age_range_max", "The oldest age cannot be below the youngest.")]
         )
-    changes.update(
-        approval_status=APPROVED,
-        approval_date=on,
-        approval_type=terms.approval_type,
-        max_children=terms.max_children,
-        age_range_min=low,
-        age_range_max=high,
-        approval_terms=terms.terms.strip(),
-    )
-    return changes
+    return {
+        "approval_type": terms.approval_type,
+        "max_children": terms.max_children,
+        "age_range_min": low,
+        "age_range_max": high,
+        "approval_terms": terms.terms.strip(),
+    }
 
 
 def withdraw(store: Store, household_id: uuid.UUID, on: date, reason: str) -> None:

@@ -10,7 +10,8 @@ household's panel day and recommendation, and the decision its decision (and, fo
 terms and status), each as a new version of the record written here (``WriteBatch``), with the
 same checks the laptop makes (``app.carer_pipeline.recommendation_changes`` and
 ``decision_changes``), and pulled by the worker's laptop like any other change. Other kinds of
-item (first review, change of terms, deregistration) keep their outcome on the item only.
+item keep their outcome on the item, except that new terms the decision maker agrees (a
+change of terms) are written onto the household's record as its terms of approval.
 
 Who may do what: the service's managers act as the panel administrator and, for the decision,
 record the agency decision maker's decision (the name of the decision maker is recorded with
@@ -31,7 +32,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import codes
-from app.carer_pipeline import ApprovalTerms, decision_changes, recommendation_changes
+from app.carer_pipeline import (
+    ApprovalTerms,
+    decision_changes,
+    recommendation_changes,
+    terms_changes,
+)
 from app.carer_stages import PANEL_BOOKED, STAGES
 from app.errors import ValidationError
 from server.core.caller import Caller
@@ -52,6 +58,7 @@ from sync.protocol.panels import (
 
 READERS = frozenset({"worker", "manager"})
 APPROVAL = "APPROVAL"
+CHANGE_OF_TERMS = "CHANGE_OF_TERMS"
 #: Sittings listed from this long ago (an older one is history, not the agenda).
 LISTED_FROM_DAYS = 120
 #: Household statuses still on their way to a decision (``app.carer_pipeline.OPEN``).
@@ -223,6 +230,21 @@ def decide(
         _write(session, record, _wire(changes), caller)
     elif not codes.is_valid("agency_decision", body.decision):
         raise ServiceError(422, "unknown_decision", "Choose the decision.", field="decision")
+    elif item.kind == CHANGE_OF_TERMS and body.decision == "APPROVE":
+        # The new terms agreed: the household's record carries them (and the register).
+        record = _household(session, item.household_id)
+        if record.fields.get("approval_status") != "APPROVED":
+            raise ServiceError(
+                422, "not_approved", "This household is no longer approved.", field="decision"
+            )
+        terms = ApprovalTerms(
+            body.approval_type,
+            body.max_children,
+            body.age_range_min,
+            body.age_range_max,
+            body.terms,
+        )
+        _write(session, record, _checked(lambda: terms_changes(terms)), caller)
     item.decision = body.decision
     item.decided_on = body.decided_on
     item.decided_by = body.decided_by.strip() or caller.username

@@ -194,3 +194,57 @@ def test_only_managers_change_the_panel_and_admins_cannot_read_it(
     assert ("panel.add_item", "refused") in actions
     assert ("panel.add_item", "invalid") in actions
     assert ("panel.add_meeting", "ok") in actions
+
+
+def test_new_terms_agreed_after_panel_become_the_households_terms(
+    server: LiveServer, team_setup: dict[str, Any]
+) -> None:
+    """An approved household goes to panel for a change of terms (two children 0 to 10, to
+    three 0 to 17); once the decision maker agrees, its record and the register carry them. A
+    first review's outcome stays on the item: the household's terms are untouched by it."""
+    worker = server.client(team_setup["worker0a"])
+    manager = server.client(team_setup["manager0"])
+    household = push(worker, "carer_household", household_fields())
+    sitting = meeting(manager, TODAY)
+    items = ok(book(manager, sitting, household, "CHANGE_OF_TERMS"))["items"]
+    review = ok(book(manager, sitting, household, "FIRST_REVIEW"))["items"]
+    [change] = [i for i in items if i["kind"] == "CHANGE_OF_TERMS"]
+    [first] = [i for i in review if i["kind"] == "FIRST_REVIEW"]
+    for item in (change, first):
+        ok(
+            manager.post(
+                f"/v1/panel-items/{item['item_id']}/recommendation",
+                json={"recommendation": "APPROVE"},
+            )
+        )
+    ok(
+        manager.post(
+            f"/v1/panel-items/{first['item_id']}/decision",
+            json={"decision": "APPROVE", "decided_on": TODAY.isoformat()},
+        )
+    )
+    assert fields_of(worker, household)["max_children"] == 2
+    ok(
+        manager.post(
+            f"/v1/panel-items/{change['item_id']}/decision",
+            json={
+                "decision": "APPROVE",
+                "decided_on": TODAY.isoformat(),
+                "approval_type": "LONG_TERM",
+                "max_children": 3,
+                "age_range_min": 0,
+                "age_range_max": 17,
+                "terms": "Three children of any age, long-term",
+            },
+        )
+    )
+    fields = fields_of(worker, household)
+    assert (fields["approval_type"], fields["max_children"], fields["age_range_max"]) == (
+        "LONG_TERM",
+        3,
+        17,
+    )
+    assert fields["approval_status"] == "APPROVED"
+    assert fields["approval_date"] == "2025-01-10"  # the approval itself is not redated
+    register = ok(worker.get("/v1/register"))["entries"]
+    assert [e["vacancies"] for e in register if e["household_id"] == str(household)] == [3]
