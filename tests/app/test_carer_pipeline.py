@@ -381,3 +381,20 @@ def test_a_connected_person_from_temporary_approval_through_an_extension_to_appr
     assert approved.item("temporary_approval_expiry") is None
     tsd = approved.item("tsd")
     assert tsd is not None and (tsd.due, tsd.rule_ref) == (date(2028, 5, 24), "F3b")
+
+
+def test_a_connected_persons_decision_is_due_seven_working_days_after_their_panel() -> None:
+    """Panel on Thursday 20 August 2026: 7 working days, skipping the weekend and the August
+    bank holiday (Monday 31 August), is Tuesday 1 September (21, 24, 25, 26, 27, 28 August, 1
+    September); the temporary approval's own end (T1) stands beside it."""
+    facts = HouseholdFacts(
+        household_id=HOUSEHOLD,
+        carer_type="CONNECTED_PERSON",
+        approval_status="TEMPORARY",
+        temporary_approval_date=date(2026, 6, 1),
+        stages={"application_date": date(2026, 5, 28), "panel_date": date(2026, 8, 20)},
+    )
+    due = item(facts, date(2026, 8, 21), "agency_decision")
+    assert (due.rule_ref, due.due) == ("FA5", date(2026, 9, 1))
+    expiry = item(facts, date(2026, 8, 21), "temporary_approval_expiry")
+    assert (expiry.rule_ref, expiry.due) == ("T1", date(2026, 9, 21))  # 16 weeks from 1 June
