@@ -28,7 +28,7 @@ from app import clock
 from app.deadlines.engine import Status
 from app.models import Placement
 from tests.app import factories
-from tests.server.conftest import LiveServer
+from tests.server.conftest import LiveServer, ServerFactory
 from tests.sync.devices import Device
 from tests.ui import manager_support, views_support
 from tests.ui.test_carer_pipeline_view import _stage
@@ -43,6 +43,13 @@ from ui.views.new_household_dialog import CONNECTED, ENQUIRY
 from ui.views.panel_page import PanelPage
 
 SHOTS = Path("/work/notes/shots/w28-train")
+
+
+@pytest.fixture
+def server(server_factory: ServerFactory) -> LiveServer:
+    """A service of this test's own: the fostering panel's sittings are service-wide, so this
+    journey's would otherwise be on the panel page of every later test sharing the server."""
+    return server_factory("sqlite")
 
 
 @pytest.fixture
