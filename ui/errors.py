@@ -20,8 +20,20 @@ from concurrent.futures import CancelledError
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import CasebookError, ValidationError
+from app.settings import SettingsInvalid
+from sync.client import ServiceRefused, ServiceUnavailable
 
 log = logging.getLogger(__name__)
+
+#: Failures whose own words are written for the worker: the domain's errors, a record not
+#: found, a setting refused, and the sync client's sentences about the service.
+SAID_FOR_THE_WORKER = (
+    CasebookError,
+    LookupError,
+    SettingsInvalid,
+    ServiceUnavailable,
+    ServiceRefused,
+)
 
 #: What a page says when a write failed for a reason the worker cannot act on.
 GENERIC_SAVE = "That could not be saved. Your typing is still here; try again in a moment."
@@ -33,11 +45,11 @@ GENERIC_LOAD = (
 
 
 def message_for(exc: BaseException, generic: str = GENERIC_SAVE) -> str:
-    """The sentence to show for ``exc``: the domain's own words where it has them (each
-    validation problem's message, joined), otherwise ``generic``."""
+    """The sentence to show for ``exc``: its own words where they are written for the worker
+    (each validation problem's message, joined), otherwise ``generic``."""
     if isinstance(exc, ValidationError):
         return " ".join(p.message for p in exc.problems)
-    if isinstance(exc, CasebookError | LookupError):
+    if isinstance(exc, SAID_FOR_THE_WORKER) and str(exc):
         return str(exc)
     # Only the type: an exception's text can quote the record (SQL parameters, file names).
     log.error("unexpected failure shown as a generic message: %s", type(exc).__name__)
@@ -46,10 +58,7 @@ def message_for(exc: BaseException, generic: str = GENERIC_SAVE) -> str:
 
 def load_message(exc: BaseException, noun: str) -> str:
     """Why the ``noun`` (visit, review...) could not be opened."""
-    if isinstance(exc, CasebookError | LookupError):
-        return str(exc)
-    log.error("a %s could not be loaded: %s", noun, type(exc).__name__)
-    return GENERIC_LOAD.format(noun=noun)
+    return message_for(exc, GENERIC_LOAD.format(noun=noun))
 
 
 def show_exception(*, parent: QWidget | None, exception: BaseException, title: str) -> None:

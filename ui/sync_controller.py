@@ -28,7 +28,6 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
 
 from app import clock
-from app.errors import CasebookError
 from app.models import RECORD_TYPES
 from app.replica import status
 from app.services import conflicts
@@ -37,6 +36,7 @@ from app.store import Store
 from sync import account
 from sync.client import PROBE_READ_TIMEOUT, ServiceClient, ServiceUnavailable
 from sync.engine import Cancelled, Phase, Progress, RetryPolicy, SyncSummary, run_sync
+from ui.errors import message_for
 from ui.tasks import Task, run_cancellable, run_task
 
 log = logging.getLogger(__name__)
@@ -464,8 +464,7 @@ class SyncController(QObject):
         self._sync_task = None
         # Type only: an exception's message may quote case text.
         log.warning("sync failed on this laptop: %s", type(exc).__name__)
-        message = str(exc) if isinstance(exc, CasebookError) and str(exc) else FAILED_MESSAGE
-        summary = SyncSummary(errors=[message])
+        summary = SyncSummary(errors=[message_for(exc, FAILED_MESSAGE)])
         self._set(running=False, last_summary=summary)
         self.sig_finished.emit(summary)
         self.refresh_state()

@@ -35,6 +35,7 @@ from app.errors import CasebookError
 from app.exports import service
 from app.exports.document import Document
 from app.store import Store
+from ui.errors import message_for
 from ui.exports.pdf import render_pdf, write_file
 from ui.tasks import run_task
 from ui.views.common import alive
@@ -204,8 +205,6 @@ def _write(store: Store, document: Document, path: Path) -> Path:
 
 
 def _message(exc: BaseException) -> str:
-    if isinstance(exc, CasebookError | LookupError):
-        return str(exc)
     if isinstance(exc, PermissionError):
         return (
             "The PDF could not be saved there: you are not allowed to save files in that "
@@ -218,4 +217,7 @@ def _message(exc: BaseException) -> str:
             "The PDF could not be saved there. Check that the folder still exists (a memory "
             "stick may have been removed) and try again."
         )
-    return "The PDF could not be made. Try again; if it keeps happening, contact the service desk."
+    return message_for(
+        exc,
+        "The PDF could not be made. Try again; if it keeps happening, contact the service desk.",
+    )

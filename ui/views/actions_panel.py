@@ -29,6 +29,7 @@ from app import clock
 from app.services import actions
 from app.services.actions import Actions, ActionView
 from app.store import Store
+from ui.errors import message_for
 from ui.models.actions_model import ActionsModel
 from ui.models.actions_model import Column as A
 from ui.tasks import run_task
@@ -264,7 +265,9 @@ class ActionsPanel(QWidget):
     def _failed(self, seq: int, exc: BaseException) -> None:
         if not alive(self) or seq != self._seq:
             return
-        self._problem.setText("The actions could not be read. Try again in a moment.")
+        self._problem.setText(
+            message_for(exc, "The actions could not be read. Try again in a moment.")
+        )
         self._problem.setVisible(True)
         self.sig_loaded.emit()
 

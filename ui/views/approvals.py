@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 
 from app import approvals, clock
 from app.approvals import Waiting
-from app.errors import CasebookError
 from app.store import Store
+from ui.errors import message_for
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font, qdate, uk_date
 from ui.views.wrapped_label import WrappedLabel
@@ -242,7 +242,9 @@ class ApprovalsView(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         if alive(self):
-            self._count.setText("The list could not be read. Try again from the Go menu.")
+            self._count.setText(
+                message_for(exc, "The list could not be read. Try again from the Go menu.")
+            )
             self.sig_loaded.emit()
 
     def _selected(self) -> Waiting | None:
@@ -269,7 +271,7 @@ class ApprovalsView(QWidget):
         def failed(exc: BaseException) -> None:
             if not alive(self):
                 return
-            reason = str(exc) if isinstance(exc, CasebookError) else "It could not be saved."
+            reason = message_for(exc, "It could not be saved.")
             self._message.set_warning(True)
             self._message.setText(f"Not saved. {reason}")
 

@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock, leaving_care
-from app.chronology import KINDS, CaseFile, ChildNotFound, LegalStatusPeriod, open_case
+from app.chronology import KINDS, CaseFile, LegalStatusPeriod, open_case
 from app.codes import code_list
 from app.deadlines.engine import ACTION, is_action
 from app.store import Store
+from ui.errors import load_message
 from ui.exports.actions import export_chronology
 from ui.models.actions_model import ActionsModel
 from ui.models.chronology_model import ChronologyModel, RowsModel
@@ -491,12 +492,7 @@ class CaseView(QWidget):
     def _failed(self, seq: int, exc: BaseException) -> None:
         if not alive(self) or seq != self._seq:
             return
-        if isinstance(exc, ChildNotFound):
-            message = str(exc)
-        else:
-            message = "This case could not be loaded. Try again; if it keeps happening, "
-            message += "contact the service desk."
-        self._problem.setText(message)
+        self._problem.setText(load_message(exc, "case"))
         self._problem.setVisible(True)
         if self._case is None:
             self._name.setText("Case not available")

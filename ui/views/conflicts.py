@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import CasebookError
 from app.services import conflicts
 from app.services.conflicts import FieldConflict, RecordConflict, Side
 from app.store import Store
+from ui.errors import message_for
 from ui.models.conflicts_model import ConflictsModel, when
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font
@@ -218,9 +218,9 @@ class ConflictsDialog(QDialog):
             self._show_record(None)
         self.sig_loaded.emit()
 
-    def _load_failed(self, _exc: BaseException) -> None:
+    def _load_failed(self, exc: BaseException) -> None:
         if alive(self):
-            self._show_error(LOAD_FAILED)
+            self._show_error(message_for(exc, LOAD_FAILED))
             self.sig_loaded.emit()
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex | None = None) -> None:
@@ -316,8 +316,7 @@ class ConflictsDialog(QDialog):
         if not alive(self):
             return
         self._saving = False
-        message = str(exc) if isinstance(exc, CasebookError) and str(exc) else SAVE_FAILED
-        self._show_error(message)
+        self._show_error(message_for(exc, SAVE_FAILED))
         if isinstance(exc, conflicts.ConflictNotFound):
             self.reload()
         self._update_save()

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock, codes
-from app.errors import CasebookError, ValidationError
 from app.households import CarerView
 from app.services import training
 from app.services.training import ATTENDED, CANCELLED, DID_NOT_ATTEND, Booking, CourseChoice
@@ -37,6 +36,7 @@ from app.store import Store
 from sync import courses as course_list
 from sync.courses import CoursesAnswer
 from sync.protocol.courses import Course
+from ui.errors import message_for
 from ui.models.chronology_model import RowsModel
 from ui.tasks import run_task
 from ui.views.common import alive, local_time, uk_date
@@ -262,12 +262,7 @@ class CourseBookingsDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         if not alive(self):
             return
-        if isinstance(exc, ValidationError):
-            self._say(" ".join(p.message for p in exc.problems), problem=True)
-        elif isinstance(exc, CasebookError | LookupError):
-            self._say(str(exc), problem=True)
-        else:
-            self._say("That could not be done. Try again in a moment.", problem=True)
+        self._say(message_for(exc, "That could not be done. Try again in a moment."), problem=True)
         self.sig_failed.emit()
 
     def _say(self, words: str, *, problem: bool = False) -> None:

@@ -34,6 +34,7 @@ from app.child_search import SearchResult, find_children
 from app.chronology import legal_status_words
 from app.deadlines.engine import STATUS_WORDS, Status
 from app.store import Store
+from ui.errors import message_for
 from ui.models.dashboard_model import (
     OBLIGATIONS,
     CaseloadFilter,
@@ -366,8 +367,11 @@ class DashboardView(QWidget):
             return
         # No case text in the message: only the kind of failure.
         self._status.setText(
-            "The caseload could not be loaded. Try again; if it keeps happening, "
-            "contact the service desk."
+            message_for(
+                exc,
+                "The caseload could not be loaded. Try again; if it keeps happening, "
+                "contact the service desk.",
+            )
         )
         self.sig_loaded.emit()
 

@@ -43,14 +43,15 @@ from PySide6.QtWidgets import (
 )
 
 from app import settings as app_settings
-from app.errors import CasebookError, ProfileExists, WeakPassphrase
+from app.errors import ProfileExists, WeakPassphrase
 from app.settings import Settings, SettingsInvalid
 from app.store import Profile, Store, passphrase_policy
 from app.store.keys import KdfParams
 from app.store.paths import profiles_root
 from sync import account
 from sync.account import Connection
-from sync.client import ServiceRefused, ServiceUnavailable
+from sync.client import ServiceRefused
+from ui.errors import message_for
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive
 
@@ -141,9 +142,7 @@ def create_profile(
 
 def plain_message(exc: BaseException) -> str:
     """The sentence a worker reads for a failure on either page."""
-    if isinstance(exc, SettingsInvalid | ServiceUnavailable | ServiceRefused | CasebookError):
-        return str(exc)
-    return _UNEXPECTED
+    return message_for(exc, _UNEXPECTED)
 
 
 # ---- Pages

@@ -30,12 +30,12 @@ from app.deadlines.engine import STATUS_WORDS, Status
 from app.households import (
     CHILD_NOT_HERE,
     HouseholdFile,
-    HouseholdNotFound,
     item_words,
     open_household,
 )
 from app.settings import Settings
 from app.store import Store
+from ui.errors import load_message
 from ui.models.chronology_model import RowsModel
 from ui.tasks import run_task
 from ui.views.actions_panel import ActionsPanel
@@ -496,12 +496,7 @@ class HouseholdView(QWidget):
     def _failed(self, seq: int, exc: BaseException) -> None:
         if not alive(self) or seq != self._seq:
             return
-        if isinstance(exc, HouseholdNotFound):
-            message = str(exc)
-        else:
-            message = "This household could not be loaded. Try again; if it keeps happening, "
-            message += "contact the service desk."
-        self._problem.setText(message)
+        self._problem.setText(load_message(exc, "household"))
         self._problem.setVisible(True)
         if self._file is None:
             self._name.setText("Household not available")

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app import clock, households
 from app.households import HouseholdRow
 from app.store import Store
+from ui.errors import message_for
 from ui.models.households_model import Column, HouseholdsFilter, HouseholdsModel
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font
@@ -179,8 +180,11 @@ class HouseholdsView(QWidget):
         if not alive(self) or seq != self._seq:
             return
         self._problem.setText(
-            "The carer households could not be loaded. Try again; if it keeps happening, "
-            "contact the service desk."
+            message_for(
+                exc,
+                "The carer households could not be loaded. Try again; if it keeps happening, "
+                "contact the service desk.",
+            )
         )
         self._problem.setVisible(True)
         self._count.setText("")

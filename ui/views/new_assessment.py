@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.forms.template import FormTemplate, Subject
 from app.services import assessments
 from app.store import Store
+from ui.errors import message_for
 from ui.models.templates_model import TemplatesModel
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font
@@ -139,11 +140,11 @@ class NewAssessmentDialog(QDialog):
             self._problem.setVisible(True)
         self.sig_loaded.emit()
 
-    def _failed(self, _exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> None:
         if not alive(self):
             return
         self._description.setText("")
-        self._problem.setText(LOAD_FAILED)
+        self._problem.setText(message_for(exc, LOAD_FAILED))
         self._problem.setVisible(True)
         self.sig_loaded.emit()
 

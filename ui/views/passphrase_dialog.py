@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import CasebookError, WrongPassphrase
+from app.errors import WrongPassphrase
 from app.store import Profile
+from ui.errors import message_for
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive
 
@@ -107,7 +108,7 @@ class PassphraseDialog(QDialog):
         self.buttons.setEnabled(True)
         # The store's own words (a wrong current passphrase with the tries left, a new one
         # too weak and why); never the passphrases themselves.
-        message = str(exc) if isinstance(exc, CasebookError) else FAILED
+        message = message_for(exc, FAILED)
         if isinstance(exc, WrongPassphrase):
             message = f"The current passphrase is not right. {message.split('. ', 1)[-1]}"
         self._fail(message, self.current if isinstance(exc, WrongPassphrase) else self.new)

@@ -33,6 +33,7 @@ from app.exports.refused import HIDDEN, label, shown
 from app.store import Store
 from sync import refused
 from sync.refused import RefusedChange
+from ui.errors import message_for
 from ui.exports.actions import Export
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive
@@ -226,9 +227,11 @@ class RefusedChangesDialog(QDialog):
         self._show(self.list.currentRow())
         self.sig_loaded.emit()
 
-    def _failed(self, _exc: BaseException) -> None:
+    def _failed(self, exc: BaseException) -> None:
         if alive(self):
-            self.status.setText("The changes could not be read just now. Close and try again.")
+            self.status.setText(
+                message_for(exc, "The changes could not be read just now. Close and try again.")
+            )
             self.sig_loaded.emit()
 
     def _show(self, row: int) -> None:

@@ -44,6 +44,7 @@ from app.settings import (
     SettingsInvalid,
 )
 from app.store import Store
+from ui.errors import message_for
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive
 
@@ -248,11 +249,11 @@ class SettingsDialog(QDialog):
         self.sig_saved.emit(checked)
         self.accept()
 
-    def _save_failed(self, _exc: BaseException) -> None:
+    def _save_failed(self, exc: BaseException) -> None:
         if not alive(self):
             return
         self._saving = False
-        self.general_error.setText(SAVE_FAILED)
+        self.general_error.setText(message_for(exc, SAVE_FAILED))
         self.general_error.show()
 
 

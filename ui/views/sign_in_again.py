@@ -34,7 +34,7 @@ from app.errors import CasebookError
 from app.settings import Settings
 from app.store import Store
 from sync import account
-from sync.client import ServiceRefused, ServiceUnavailable
+from ui.errors import message_for
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive
 
@@ -105,9 +105,7 @@ def _check_worker(worker: str, username: str) -> None:
 
 def plain_message(exc: BaseException) -> str:
     """The sentence the worker reads for a failed sign-in."""
-    if isinstance(exc, ServiceUnavailable | ServiceRefused | CasebookError) and str(exc):
-        return str(exc)
-    return UNEXPECTED
+    return message_for(exc, UNEXPECTED)
 
 
 # ---- The dialog

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app import clock
 from sync import details
 from sync.engine import Phase, Progress, SyncSummary
+from ui.errors import message_for
 from ui.sync_controller import RejectedChange, SyncController, SyncState, rejected_changes
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, local_time, uk_date
@@ -177,10 +178,10 @@ class SyncDetailsDialog(QDialog):
             self._show(*found, loading=False)
             self.sig_loaded.emit()
 
-    def _load_failed(self, _exc: BaseException) -> None:
+    def _load_failed(self, exc: BaseException) -> None:
         if alive(self):
             self._show(None, [], loading=False)
-            self.text.append("What is waiting could not be read just now.")
+            self.text.append(message_for(exc, "What is waiting could not be read just now."))
             self.sig_loaded.emit()
 
     def _show(
