@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -40,6 +39,7 @@ from app.store import Store
 from sync import register
 from sync.protocol.register import RegisterEntry, matches
 from ui.views.fetched_page import FetchedPage, when
+from ui.views.record_table import record_table
 
 __all__ = ["CarerRegisterView", "RegisterModel"]
 
@@ -230,19 +230,8 @@ class CarerRegisterView(FetchedPage):
         bar.addStretch(1)
         bar.addWidget(self._count)
 
-        self._table = QTableView()
-        self._table.setModel(self._search)
-        self._table.setAccessibleName("Approved carer households")
-        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.setTabKeyNavigation(False)
-        self._table.setAlternatingRowColors(True)
-        self._table.setWordWrap(False)
-        self._table.verticalHeader().setVisible(False)
+        self._table = record_table("Approved carer households", self._search)
         header = self._table.horizontalHeader()
-        header.setStretchLastSection(True)
-        header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
 
         layout = QVBoxLayout(self)

@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -40,6 +39,7 @@ from ui.errors import message_for
 from ui.models.chronology_model import RowsModel
 from ui.tasks import run_task
 from ui.views.common import alive, local_time, uk_date
+from ui.views.record_table import record_table
 
 
 class CourseBookingsDialog(QDialog):
@@ -159,14 +159,14 @@ class CourseBookingsDialog(QDialog):
         self._message.setWordWrap(True)
         self._message.setVisible(False)
         self._course_model = RowsModel(("Day", "Course", "Venue", "Places", "What it covers"), self)
-        self._course_table = _table("The service's courses", self._course_model)
+        self._course_table = record_table("The service's courses", self._course_model)
         self._who = QComboBox()
         self._who.setAccessibleName("Who is booked")
         self._who.addItem("The household (both carers)", None)
         for carer in carers:
             self._who.addItem(carer.name, str(carer.carer_id))
         self._booking_model = RowsModel(("Day", "Course", "Who", "Booking"), self)
-        self._booking_table = _table("This household's bookings", self._booking_model)
+        self._booking_table = record_table("This household's bookings", self._booking_model)
         self._buttons = {
             "book": QPushButton("&Book onto the chosen course"),
             ATTENDED: QPushButton("&Attended"),
@@ -287,20 +287,6 @@ def _booking_row(booking: Booking, names: dict[uuid.UUID, str]) -> tuple[str, ..
         who,
         codes.label("course_booking_status", booking.status),
     )
-
-
-def _table(name: str, model: RowsModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _row(table: QTableView) -> int:

@@ -15,7 +15,6 @@ import uuid
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -44,6 +43,7 @@ from ui.models.dashboard_model import (
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font
 from ui.views.flow_layout import FlowLayout, group
+from ui.views.record_table import record_table
 
 #: Pause after the last keystroke before searching: long enough to skip the keystrokes of a
 #: word being typed, short enough to feel immediate.
@@ -258,23 +258,11 @@ class DashboardView(QWidget):
         self._model = CaseloadModel(self)
         self._proxy = CaseloadFilter(self)
         self._proxy.setSourceModel(self._model)
-        self._table = QTableView()
-        self._table.setModel(self._proxy)
-        self._table.setAccessibleName("Caseload table")
-        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.setTabKeyNavigation(False)
-        self._table.setAlternatingRowColors(True)
-        self._table.setWordWrap(False)
-        self._table.verticalHeader().setVisible(False)
-        self._table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self._table = record_table("Caseload table", self._proxy)
         self._table.setSortingEnabled(True)
         self._table.horizontalHeader().setSortIndicator(Column.STATUS, Qt.SortOrder.AscendingOrder)
         header = self._table.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setHighlightSections(False)
         # What is due and when sit beside the name, before the columns a narrow window may
         # push out of sight (the model's column numbers stay as they are).
         for visual, column in enumerate(SHOWN_ORDER):

@@ -15,7 +15,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -35,6 +34,7 @@ from ui.tasks import run_task
 from ui.views.common import alive, uk_date
 from ui.views.fetched_page import FetchedPage, when
 from ui.views.panel_dialog import BOOK, DECIDE, MEETING, RECOMMEND, PanelDialog
+from ui.views.record_table import record_table
 
 
 class PanelPage(FetchedPage):
@@ -153,11 +153,11 @@ class PanelPage(FetchedPage):
     def _build(self) -> None:
         top = self._header()
         self._meetings = RowsModel(("Panel date", "Where and when", "Households"), self)
-        self._meetings_table = _table("Panel dates", self._meetings)
+        self._meetings_table = record_table("Panel dates", self._meetings)
         self._items = RowsModel(
             ("Household", "Going for", "Assessing worker", "Recommendation", "Decision"), self
         )
-        self._items_table = _table("Households on this panel", self._items)
+        self._items_table = record_table("Households on this panel", self._items)
         self._meetings_table.selectionModel().currentRowChanged.connect(
             lambda *_a: self._show_items()
         )
@@ -250,20 +250,6 @@ class PanelPage(FetchedPage):
         if alive(self):
             self._shown(answer)
             self.sig_loaded.emit()
-
-
-def _table(name: str, model: RowsModel) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _count(n: int) -> str:
