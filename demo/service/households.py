@@ -213,13 +213,15 @@ def write_household(
         relationship = rng.choice(KIN) if kin else ""
         carers = [(rng.choice(ADULTS), relationship) for _ in range(1 if w.chance(0.35) else 2)]
     for given, relationship in carers:
+        # A grandparent is of a grandparent's age; other carers are 27 to 66.
+        oldest, youngest = (76, 50) if "grand" in relationship.lower() else (66, 27)
         carer_id = w.write(
             "carer",
             {
                 "household_id": str(hid),
                 "given_name": given,
                 "family_name": family,
-                "date_of_birth": w.past(66 * 365, 27 * 365).isoformat(),
+                "date_of_birth": w.past(oldest * 365, youngest * 365).isoformat(),
                 "relationship_to_child": relationship,
             },
             owner,

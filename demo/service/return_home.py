@@ -23,7 +23,7 @@ from demo.service.writer import DemoWriter, age_on, signed
 from server.models import UserAccount
 
 #: Days before today: came into care, full care order, placed with mum, went home for good.
-ENTERED, CARE_ORDER, WITH_MUM, HOME = 430, 330, 150, 9
+ENTERED, CARE_ORDER, WITH_MUM, HOME = 430, 330, 190, 9
 
 
 def returned_home_child(
@@ -118,7 +118,7 @@ def returned_home_child(
             worker,
             child.subject,
         )
-    _reviews(w, child, rng, until=home)
+    _reviews(w, child, until=home)
     carers = foster_home.names if foster_home else "her foster carer"
     day = entered + timedelta(days=5)
     while day < home:
@@ -130,11 +130,11 @@ def returned_home_child(
     return child
 
 
-def _reviews(w: DemoWriter, child: Child, rng: random.Random, *, until: date) -> None:
+def _reviews(w: DemoWriter, child: Child, *, until: date) -> None:
     """Looked-after reviews on the statutory timetable (20 working days, 3 months, then every
-    6) while she was in care."""
+    6) while she was in care, each deciding the next step home."""
     day = child.entered + timedelta(days=24)
-    for gap in (85, 170, 170, 170):
+    for gap, decisions in zip((85, 170, 170), _DECISIONS, strict=True):
         if day >= until:
             return
         review = w.write(
@@ -145,7 +145,7 @@ def _reviews(w: DemoWriter, child: Child, rng: random.Random, *, until: date) ->
                 "chair": "Janet Rowe",
                 "attendees": "Evie, mum, carers, social worker, IRO",
                 "participation": "PN1" if age_on(child.born, day) >= 4 else "PN0",
-                "decisions": rng.choice(_DECISIONS),
+                "decisions": decisions,
                 "visit_interval_weeks": None,
                 **signed(day, child.owner),
                 "child_id": str(child.child_id),
@@ -168,6 +168,13 @@ def _visit(
     household: uuid.UUID | None,
 ) -> None:
     age = age_on(child.born, day)
+    if kind == "RETURN_HOME_SUPPORT":
+        wishes = "Evie said she likes having her own room at mum's and wants to keep seeing "
+        wishes += "her foster carer at the park."
+    elif household is None:  # placed with mum, still under the care order
+        wishes = rng.choice(_AT_HOME)
+    else:
+        wishes = rng.choice(_FOSTERED)
     w.write(
         "visit",
         {
@@ -176,10 +183,7 @@ def _visit(
             "who_was_seen": who,
             "seen_alone": age >= 3,
             "not_seen_alone_reason": None if age >= 3 else "INAPPROPRIATE",
-            "wishes_and_feelings": "Evie said she likes having her own room at mum's and wants "
-            "to keep seeing her foster carer at the park."
-            if kind == "RETURN_HOME_SUPPORT"
-            else "Evie talked about school and asked how long until she can go home to mum.",
+            "wishes_and_feelings": wishes,
             "wishes_not_gathered": None,
             "observations": rng.choice(OBSERVED[_band(age)]),
             "actions_agreed": "",
@@ -193,8 +197,17 @@ def _visit(
     )
 
 
+#: What each looked-after review decided, in turn.
 _DECISIONS = (
     "Plan of rehabilitation home endorsed; family time with mum to increase to overnight stays.",
     "Reunification assessment recommends return; placement with mum under the care order agreed.",
-    "Evie is settled at home; the service will apply to discharge the care order.",
+    "Evie is settled at home with mum; the service will apply to discharge the care order.",
+)
+_FOSTERED = (
+    "Evie talked about school and asked how long until she can go home to mum.",
+    "Evie enjoyed the overnight at mum's and wants more of them; she likes her carers' dog.",
+)
+_AT_HOME = (
+    "Evie said she is glad to be home and showed me her bedroom; she misses her carers' dog.",
+    "Evie said home is calmer now and mum walks her to school every morning.",
 )
