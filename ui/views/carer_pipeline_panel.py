@@ -16,6 +16,7 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import codes
+from app import clock, codes
 from app.carer_pipeline import (
     DECISION,
     FOSTERING_TYPES,
@@ -42,7 +43,7 @@ from app.store import Store
 from ui.exports.actions import Export, export_panel_pack
 from ui.models.chronology_model import RowsModel
 from ui.views.carer_stage_dialog import DEREGISTER, EXTEND, WITHDRAW, StageDialog
-from ui.views.common import heading_font, status_words, uk_date
+from ui.views.common import heading_font, qdate, status_words, uk_date
 
 
 class PipelinePanel(QWidget):
@@ -177,7 +178,14 @@ class PipelinePanel(QWidget):
         if pipeline is None or upcoming is None:
             return None
         before = [s.on for s in pipeline.stages if s.on is not None]
-        return self._open(upcoming.column, before[-1] if before else None)
+        dialog = self._open(upcoming.column, before[-1] if before else None)
+        booked = pipeline.panel_booked
+        if upcoming.column == PANEL and booked is not None and booked <= clock.today():
+            # The panel the service booked the household for, once it has sat.
+            when = dialog.field(PANEL)
+            if isinstance(when, QDateEdit):
+                when.setDate(qdate(booked))
+        return dialog
 
     def record_extension(self) -> StageDialog | None:
         """Open the dialog extending a temporary approval, its date box limited to the latest
