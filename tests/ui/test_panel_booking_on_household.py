@@ -47,9 +47,10 @@ def test_a_booked_panel_shows_and_starts_the_panel_dialog_on_its_day(
         view.show()
     qtbot.waitUntil(lambda: not tasks.busy(), timeout=10_000)
     panel = view.pipeline_panel
-    assert f"Booked for the fostering panel on {uk_date(booked)}" in view.label(
-        "Panel and decision"
-    ).text()
+    assert (
+        f"Booked for the fostering panel on {uk_date(booked)}"
+        in view.label("Panel and decision").text()
+    )
     dialog = panel.record_next()
     assert dialog is not None and dialog.mode == "panel_date"
     box = dialog.field("panel_date")
