@@ -518,6 +518,44 @@ HOUSEHOLDS: list[tuple[str, HouseholdFacts, str, date, str]] = [
         date(2026, 6, 22),
         "T2",
     ),
+    (
+        "reg 25(6): the placement ends when the 16 weeks run out, 5 Jan + 16 = 27 Apr",
+        household(
+            carer_type="CONNECTED_PERSON",
+            approval_status="TEMPORARY",
+            approval_date=None,
+            temporary_approval_date=date(2026, 1, 5),
+        ),
+        "temporary_placement_end",
+        date(2026, 4, 27),
+        "T4a",
+    ),
+    (
+        "reg 25(6) after an extension: the placement ends with the extension (25 May)",
+        household(
+            carer_type="CONNECTED_PERSON",
+            approval_status="TEMPORARY",
+            approval_date=None,
+            temporary_approval_date=date(2026, 1, 5),
+            temporary_extension_until=date(2026, 5, 25),
+        ),
+        "temporary_placement_end",
+        date(2026, 5, 25),
+        "T4b",
+    ),
+    (
+        "reg 25(6) after an extension recorded past 24 weeks: 5 Jan + 24 = 22 Jun",
+        household(
+            carer_type="CONNECTED_PERSON",
+            approval_status="TEMPORARY",
+            approval_date=None,
+            temporary_approval_date=date(2026, 1, 5),
+            temporary_extension_until=date(2026, 9, 1),
+        ),
+        "temporary_placement_end",
+        date(2026, 6, 22),
+        "T4b",
+    ),
 ]
 
 
@@ -530,6 +568,27 @@ def test_carer_household_examples(
     """Carer reviews, training and approval limits fall due as the regulations say."""
     item = due(facts, date(2025, 12, 15), obligation)
     assert (item.due, item.rule_ref) == (when, ref)
+
+
+def test_a_connected_person_fully_approved_has_no_placement_to_end() -> None:
+    """Once approved (T4 no longer applies), nothing says the placement must end, even past
+    the old 16 weeks; while still temporary and past them, it is overdue."""
+    temporary = household(
+        carer_type="CONNECTED_PERSON",
+        approval_status="TEMPORARY",
+        approval_date=None,
+        temporary_approval_date=date(2026, 1, 5),
+    )
+    late = due(temporary, date(2026, 5, 1), "temporary_placement_end")
+    assert (late.due, late.status) == (date(2026, 4, 27), Status.OVERDUE)
+    approved = household(
+        carer_type="CONNECTED_PERSON",
+        approval_status="APPROVED",
+        approval_date=date(2026, 4, 20),
+        temporary_approval_date=date(2026, 1, 5),
+    )
+    items = evaluate_household(approved, date(2026, 5, 1), load())
+    assert "temporary_placement_end" not in {i.obligation for i in items}
 
 
 def test_tsd_completed_shows_done() -> None:

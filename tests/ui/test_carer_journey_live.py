@@ -258,7 +258,10 @@ def test_an_enquiry_and_a_connected_person_reach_approval_and_the_register(
     )
     kin_id = view.household_id
     assert view.file is not None and view.file.profile.approval_code == "TEMPORARY"
-    assert "temporary_approval_expiry" in _open_items(qtbot, window, kin_id)
+    # The 16 weeks' end (T1) and, unless fully approved by then, the placement's (T4a).
+    assert {"temporary_approval_expiry", "temporary_placement_end"} <= _open_items(
+        qtbot, window, kin_id
+    )
     expiry = view.file.item("temporary_approval_expiry")
     assert expiry is not None and (expiry.rule_ref, expiry.due) == ("T1", today + timedelta(7))
     view = _household(qtbot, window, kin_id)
