@@ -50,7 +50,8 @@ from ui.exports.actions import export_assessment
 from ui.forms.renderer import FormRenderer
 from ui.views.addenda import when_written
 from ui.views.common import heading_font, uk_date
-from ui.views.draft_form import DraftForm, RecordState
+from ui.views.draft_form import DraftForm
+from ui.views.record_state import RecordState
 from ui.views.write_queue import Job
 
 #: At most this many problems are listed in the summary at the top; all are beside their fields.

@@ -31,10 +31,9 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from functools import partial
 from types import ModuleType
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
@@ -59,32 +58,11 @@ from ui.tasks import run_task
 from ui.views.addenda import AddendaBox
 from ui.views.common import FOCUS_STYLE, alive, local_time, uk_date
 from ui.views.form_page import FormPage
-from ui.views.reading import NOT_RECORDED, READING_STYLE, reading
+from ui.views.reading import READING_STYLE, reading_label
+from ui.views.record_state import RecordState, Saved
 from ui.views.write_queue import Job, WriteQueue
 
 UNSAVED = "Unsaved changes"
-
-
-class Saved(Protocol):
-    """What every record's draft save answers (``app.services.*.Saved``)."""
-
-    @property
-    def saved_at(self) -> datetime: ...
-
-
-class RecordState(Protocol):
-    """What every record's load and sign-off answer (``app.services.*.*State``)."""
-
-    @property
-    def finalised(self) -> bool: ...
-    @property
-    def finalised_at(self) -> datetime | None: ...
-    @property
-    def finalised_by(self) -> str | None: ...
-    @property
-    def saved_at(self) -> datetime: ...
-    @property
-    def addenda(self) -> tuple[AddendumView, ...]: ...
 
 
 class DraftForm(FormPage):
@@ -331,23 +309,13 @@ class DraftForm(FormPage):
         """A signed-off field as the words of a document in the control's place (not a greyed
         control beside a box that looks editable); selectable, and reachable by Tab for a
         screen reader. Controls with no plain reading are left as they are."""
-        words = reading(widget)
         row = self._rows.get(name)
         layout = row.layout() if row is not None else None
-        if words is None or layout is None or not isinstance(layout, QVBoxLayout):
+        if layout is None or not isinstance(layout, QVBoxLayout):
             return
-        shown = QLabel(words or NOT_RECORDED)
-        shown.setObjectName(f"reading_{name}")
-        shown.setWordWrap(True)
-        shown.setProperty("role", "reading")
-        shown.setProperty("empty", not words)
-        shown.setTextFormat(Qt.TextFormat.PlainText)
-        shown.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        shown.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        shown.setAccessibleName(widget.accessibleName() or name)
+        shown = reading_label(widget, name)
+        if shown is None:
+            return
         layout.insertWidget(0, shown)
         widget.hide()
         caption = self._labels.get(name)

@@ -8,10 +8,12 @@ readers, while plain text is read in order).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -52,3 +54,24 @@ def reading(widget: QWidget) -> str | None:
         words = widget.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
         return f"{words}: {'Yes' if widget.isChecked() else 'No'}"
     return None
+
+
+def reading_label(widget: QWidget, name: str) -> QLabel | None:
+    """The words of ``widget`` as a label to put in its place (None for a control with no
+    plain reading): selectable, and reachable by Tab for a screen reader."""
+    words = reading(widget)
+    if words is None:
+        return None
+    shown = QLabel(words or NOT_RECORDED)
+    shown.setObjectName(f"reading_{name}")
+    shown.setWordWrap(True)
+    shown.setProperty("role", "reading")
+    shown.setProperty("empty", not words)
+    shown.setTextFormat(Qt.TextFormat.PlainText)
+    shown.setTextInteractionFlags(
+        Qt.TextInteractionFlag.TextSelectableByMouse
+        | Qt.TextInteractionFlag.TextSelectableByKeyboard
+    )
+    shown.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    shown.setAccessibleName(widget.accessibleName() or name)
+    return shown

@@ -62,7 +62,8 @@ from app.subjects import subject_name
 from ui.errors import message_for
 from ui.views.action_line import ActionLineEditor, to_date
 from ui.views.common import date_box, heading_font, local_time, qdate, uk_date
-from ui.views.draft_form import DraftForm, RecordState
+from ui.views.draft_form import DraftForm
+from ui.views.record_state import RecordState
 from ui.views.write_queue import Job
 
 #: The read-only row listing the household's training completed in the year to the review.

@@ -48,8 +48,9 @@ from app.subjects import subject_name
 from ui.errors import message_for
 from ui.exports.actions import export_visit
 from ui.views.common import date_box, heading_font, qdate
-from ui.views.draft_form import DraftForm, RecordState
+from ui.views.draft_form import DraftForm
 from ui.views.form_page import error_label
+from ui.views.record_state import RecordState
 from ui.views.visit_actions import VisitActions
 from ui.views.write_queue import Job
 
