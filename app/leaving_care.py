@@ -114,15 +114,6 @@ def record_leaving_care(store: Store, child_id: uuid.UUID, on: date, reason: str
         ]
         if not statuses:
             raise NotLookedAfter()
-        started = max(s.start_date for s in statuses)
-        if on < started:
-            problems.append(
-                FieldProblem(
-                    "end_date",
-                    "The day they left care cannot be before this legal status began "
-                    f"({started.day} {started:%B %Y}).",
-                )
-            )
         placements = list(
             session.scalars(
                 select(Placement).where(
@@ -132,15 +123,7 @@ def record_leaving_care(store: Store, child_id: uuid.UUID, on: date, reason: str
                 )
             )
         )
-        placed = max((p.start_date for p in placements), default=None)
-        if placed is not None and on < placed and on >= started:
-            problems.append(
-                FieldProblem(
-                    "end_date",
-                    "The day they left care cannot be before this placement began "
-                    f"({placed.day} {placed:%B %Y}).",
-                )
-            )
+        problems += _too_early(on, statuses, placements)
         if problems:
             raise ValidationError(problems)
         for status in statuses:
@@ -197,15 +180,6 @@ def correct_leaving_date(store: Store, child_id: uuid.UUID, on: date, reason: st
         assert was is not None  # _last_ended gives ended statuses only
         if on == was:
             problems.append(FieldProblem("end_date", f"{_long(was)} is already the day recorded."))
-        started = max(s.start_date for s in statuses)
-        if on < started:
-            problems.append(
-                FieldProblem(
-                    "end_date",
-                    "The day they left care cannot be before this legal status began "
-                    f"({_long(started)}).",
-                )
-            )
         placements = list(
             session.scalars(
                 select(Placement).where(
@@ -215,15 +189,7 @@ def correct_leaving_date(store: Store, child_id: uuid.UUID, on: date, reason: st
                 )
             )
         )
-        placed = max((p.start_date for p in placements), default=None)
-        if placed is not None and started <= on < placed:
-            problems.append(
-                FieldProblem(
-                    "end_date",
-                    "The day they left care cannot be before this placement began "
-                    f"({_long(placed)}).",
-                )
-            )
+        problems += _too_early(on, statuses, placements)
         looked_after = codes.code_list("legal_status")
         back = min(
             (
@@ -323,6 +289,31 @@ def _last_ended(session: Session, child_id: uuid.UUID) -> list[LegalStatus]:
         for s in rows
         if s.end_date == last and left_on([(s.code, s.end_date, s.reason_ceased)]) == last
     ]
+
+
+def _too_early(
+    on: date, statuses: list[LegalStatus], placements: list[Placement]
+) -> list[FieldProblem]:
+    """A day the child left care before the legal status (or, failing that, the placement)
+    that it ends began, in words naming that day."""
+    started = max(s.start_date for s in statuses)
+    if on < started:
+        return [
+            FieldProblem(
+                "end_date",
+                "The day they left care cannot be before this legal status began "
+                f"({_long(started)}).",
+            )
+        ]
+    placed = max((p.start_date for p in placements), default=None)
+    if placed is not None and on < placed:
+        return [
+            FieldProblem(
+                "end_date",
+                f"The day they left care cannot be before this placement began ({_long(placed)}).",
+            )
+        ]
+    return []
 
 
 def _long(day: date) -> str:
