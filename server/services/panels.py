@@ -47,6 +47,7 @@ from server.models.panels import PanelItem, PanelMeeting
 from server.services import scope
 from server.services.records import RecordState, WriteBatch, lock_records
 from sync.protocol.panels import (
+    BookableHousehold,
     NewPanelItem,
     NewPanelMeeting,
     PanelDecision,
@@ -75,7 +76,11 @@ def panels(session: Session, *, caller: Caller, today: date | None = None) -> Pa
     meetings = session.scalars(
         select(PanelMeeting).where(PanelMeeting.sits_on >= since).order_by(PanelMeeting.sits_on)
     ).all()
-    return PanelList(as_of=now, meetings=_views(session, caller, meetings))
+    return PanelList(
+        as_of=now,
+        meetings=_views(session, caller, meetings),
+        bookable=_bookable(session) if caller.is_manager else [],
+    )
 
 
 def add_meeting(session: Session, *, caller: Caller, body: NewPanelMeeting) -> PanelMeetingView:
@@ -253,6 +258,38 @@ def decide(
 
 
 # ---- Private API
+
+
+def _bookable(session: Session) -> list[BookableHousehold]:
+    """Every household that could go to panel, by name: the panel administrator books for the
+    whole service, not only the households their own laptop holds."""
+    rows = session.execute(
+        select(Record.record_id, Record.fields).where(
+            Record.deleted.is_(False),
+            Record.record_type == "carer_household",
+            Record.fields["approval_status"].as_string().in_([*_OPEN, "APPROVED"]),
+        )
+    ).all()
+    logins = {str(f.get("supervising_worker") or "") for _id, f in rows}
+    names: dict[str, str] = {
+        username: display_name
+        for username, display_name in session.execute(
+            select(UserAccount.username, UserAccount.display_name).where(
+                UserAccount.username.in_(sorted(logins))
+            )
+        )
+    }
+    found = [
+        BookableHousehold(
+            household_id=record_id,
+            name=str(fields.get("name") or ""),
+            approval_status=str(fields.get("approval_status") or ""),
+            supervising_worker_name=names.get(str(fields.get("supervising_worker") or ""))
+            or str(fields.get("supervising_worker") or ""),
+        )
+        for record_id, fields in rows
+    ]
+    return sorted(found, key=lambda h: (h.name.casefold(), str(h.household_id)))
 
 
 def _check_reader(caller: Caller) -> None:

@@ -45,9 +45,22 @@ class PanelMeetingView(WireModel):
     items: list[PanelItemView]
 
 
+class BookableHousehold(WireModel):
+    """A household the panel administrator may book: being assessed, or approved (for a review,
+    new terms or deregistration), whichever team holds it."""
+
+    household_id: uuid.UUID
+    name: str
+    #: An ``approval_status`` code.
+    approval_status: str
+    supervising_worker_name: str
+
+
 class PanelList(WireModel):
     as_of: datetime
     meetings: list[PanelMeetingView]
+    #: For a manager: every household that could go to panel (empty for anyone else).
+    bookable: list[BookableHousehold] = []
 
 
 class NewPanelMeeting(WireModel):

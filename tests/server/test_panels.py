@@ -69,6 +69,13 @@ def test_booked_recommended_and_approved_reaches_the_workers_household(
     other = server.client(team_setup["worker1a"])
     admin_of_panel = server.client(team_setup["manager1"])  # any team's manager
     household = push(worker, "carer_household", applicant())
+    # The panel administrator books for the whole service: another team's applicant is offered
+    # by name; a worker is offered none.
+    offered = ok(admin_of_panel.get("/v1/panels"))["bookable"]
+    assert [
+        (h["name"], h["approval_status"]) for h in offered if h["household_id"] == str(household)
+    ] == [("The Rivers household", "APPLICANT")]
+    assert ok(worker.get("/v1/panels"))["bookable"] == []
 
     # A date three weeks on, the household booked for its approval: the worker's laptop pulls
     # the booked day on the household's record, and sees the item; another team's worker sees

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
 
 from app import carer_pipeline, clock, codes
 from app.errors import FieldProblem, ValidationError
-from app.households import HouseholdRow
 from app.ids import new_id
 from app.settings import Settings
 from app.store import Store
 from sync import panels
 from sync.protocol.panels import (
+    BookableHousehold,
     NewPanelItem,
     NewPanelMeeting,
     PanelDecision,
@@ -68,7 +68,7 @@ class PanelDialog(FieldsDialog):
         *,
         meeting: PanelMeetingView | None = None,
         item: PanelItemView | None = None,
-        households: list[HouseholdRow] | None = None,
+        households: list[BookableHousehold] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         title = _TITLES[mode]
@@ -83,6 +83,11 @@ class PanelDialog(FieldsDialog):
         #: Made when the dialog opens, so saving twice makes one date or booking.
         self._new_id = new_id()
         self._build()
+
+    @property
+    def new_id(self) -> uuid.UUID:
+        """The id a new date or booking is made with (fixed when the dialog opens)."""
+        return self._new_id
 
     def save(self) -> None:
         store, settings, mode = self._store, self._settings, self._mode
@@ -163,9 +168,11 @@ class PanelDialog(FieldsDialog):
             self._household = QComboBox()
             self._household.addItem("Choose the household…", None)
             for row in self._households:
+                status = codes.label("approval_status", row.approval_status)
                 # By its id in words: Qt's findData cannot match a Python UUID object.
                 self._household.addItem(
-                    f"{row.name} ({row.approval_status})", str(row.household_id)
+                    f"{row.name} ({status}; {row.supervising_worker_name})",
+                    str(row.household_id),
                 )
             self._kind = _combo(codes.code_list("panel_item_kind"))
             self._add_row(form, "household_id", "&Household:", self._household, "Household")

@@ -11,6 +11,7 @@ the assessing worker's laptop with the next sync.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from PySide6.QtCore import Signal
@@ -24,13 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import clock, codes
-from app.households import HouseholdRow, households
 from app.settings import Settings
 from app.store import Store
 from sync import panels
-from sync.protocol.panels import PanelItemView, PanelList, PanelMeetingView
+from sync.protocol.panels import BookableHousehold, PanelItemView, PanelList, PanelMeetingView
 from ui.models.chronology_model import RowsModel
-from ui.tasks import run_task
 from ui.views.common import alive, uk_date
 from ui.views.fetched_page import FetchedPage, when
 from ui.views.panel_dialog import BOOK, DECIDE, MEETING, RECOMMEND, PanelDialog
@@ -59,6 +58,8 @@ class PanelPage(FetchedPage):
         self._can_change = can_change
         self._list: PanelList | None = None
         self._dialog: PanelDialog | None = None
+        #: The panel date to choose when the list next arrives (a date just made).
+        self._select: list[uuid.UUID] = []
         self._build()
         self.refresh()
 
@@ -78,6 +79,11 @@ class PanelPage(FetchedPage):
 
     def button(self, name: str) -> QPushButton:
         return {b.accessibleName(): b for b in self._buttons}[name]
+
+    @property
+    def meetings(self) -> list[PanelMeetingView]:
+        """The panel dates on show (as the service last sent them)."""
+        return list(self._list.meetings) if self._list is not None else []
 
     def meeting(self) -> PanelMeetingView | None:
         """The panel date chosen in the list."""
@@ -103,15 +109,10 @@ class PanelPage(FetchedPage):
         self._open(MEETING)
 
     def book(self) -> None:
-        """Load this laptop's households on a worker thread, then ask which to book."""
-        if self.meeting() is None:
+        """Ask which household to book, from every one the service says could go."""
+        if self.meeting() is None or self._list is None:
             return
-        store = self._store
-        run_task(
-            lambda: households(store, clock.today()),
-            lambda rows: self._open(BOOK, rows),
-            lambda _exc: self._open(BOOK, []),
-        )
+        self._open(BOOK, list(self._list.bookable))
 
     def recommend(self) -> None:
         self._open(RECOMMEND)
@@ -125,7 +126,10 @@ class PanelPage(FetchedPage):
         return lambda: panels.fetch(store, settings)
 
     def _shown(self, answer: panels.PanelAnswer) -> None:
-        chosen = self.meeting()
+        chosen = self._select.pop() if self._select else None
+        if chosen is None:
+            shown = self.meeting()
+            chosen = shown.meeting_id if shown is not None else None
         self._list = answer.panels
         as_of = when(answer.panels.as_of)
         self._say_where_from(
@@ -139,8 +143,8 @@ class PanelPage(FetchedPage):
         )
         self._meetings_table.resizeColumnsToContents()
         ids = [m.meeting_id for m in answer.panels.meetings]
-        if chosen is not None and chosen.meeting_id in ids:
-            self._meetings_table.selectRow(ids.index(chosen.meeting_id))
+        if chosen is not None and chosen in ids:
+            self._meetings_table.selectRow(ids.index(chosen))
         elif ids:
             upcoming = [
                 n for n, m in enumerate(answer.panels.meetings) if m.sits_on >= clock.today()
@@ -229,7 +233,7 @@ class PanelPage(FetchedPage):
             live and item is not None and item.recommendation is not None and item.decision is None
         )
 
-    def _open(self, mode: str, rows: list[HouseholdRow] | None = None) -> None:
+    def _open(self, mode: str, rows: list[BookableHousehold] | None = None) -> None:
         if not alive(self):
             return
         dialog = PanelDialog(
@@ -241,6 +245,9 @@ class PanelPage(FetchedPage):
             households=rows,
             parent=self,
         )
+        if mode == MEETING:
+            # A new date is shown chosen, ready for its households.
+            dialog.sig_saved.connect(lambda _a: self._select.append(dialog.new_id))
         dialog.sig_saved.connect(self._changed)
         self._dialog = dialog
         dialog.open()
