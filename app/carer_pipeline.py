@@ -493,6 +493,43 @@ def withdraw(store: Store, household_id: uuid.UUID, on: date, reason: str) -> No
         session.flush()
 
 
+def deregistration_changes(household: Mapping[str, Any], on: date, reason: str) -> dict[str, Any]:
+    """What ending an approved household's approval changes on its record, checked: the same
+    when the supervising worker records it on the laptop (``deregister``) and when the agency
+    decision maker agrees a deregistration after panel at the service
+    (``server.services.panels``). ``household`` holds the record's values (dates as dates)."""
+    status = household.get("approval_status")
+    if status not in REGISTERED:
+        words = codes.label("approval_status", str(status or ""))
+        raise ValidationError(
+            [
+                FieldProblem(
+                    "approval_status",
+                    f"Only an approved household can be deregistered; this one is {words}.",
+                )
+            ]
+        )
+    if not reason:
+        raise ValidationError(
+            [FieldProblem("deregistration_reason", "Choose why the household's approval ended.")]
+        )
+    if not codes.is_valid("fostering_deregistration_reason", reason):
+        raise ValidationError(
+            [FieldProblem("deregistration_reason", "That is not one of the reasons Ofsted asks.")]
+        )
+    approved = household.get("approval_date")
+    if isinstance(approved, date) and on < approved:
+        raise ValidationError(
+            [
+                FieldProblem(
+                    "deregistered_date",
+                    f"Approval cannot end before it began ({approved:%d/%m/%Y}).",
+                )
+            ]
+        )
+    return {"approval_status": ENDED, "deregistered_date": on, "deregistration_reason": reason}
+
+
 def deregister(store: Store, household_id: uuid.UUID, on: date, reason: str) -> None:
     """An approved household's approval ended on ``on`` (the carers resigned, or the service
     ended it after the panel and the agency decision maker), for Ofsted's ``reason``.
@@ -505,19 +542,8 @@ def deregister(store: Store, household_id: uuid.UUID, on: date, reason: str) -> 
         household = session.get(CarerHousehold, household_id)
         if household is None or household.deleted:
             raise PipelineNotFound("This carer household's record is not on this laptop.")
-        if household.approval_status not in REGISTERED:
-            status = codes.label("approval_status", household.approval_status)
-            raise ValidationError(
-                [
-                    FieldProblem(
-                        "approval_status",
-                        f"Only an approved household can be deregistered; this one is {status}.",
-                    )
-                ]
-            )
-        household.approval_status = ENDED
-        household.deregistered_date = on
-        household.deregistration_reason = reason or None
+        values = {name: getattr(household, name) for name in ("approval_status", "approval_date")}
+        _apply(household, deregistration_changes(values, on, reason))
         session.flush()
 
 

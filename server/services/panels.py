@@ -35,6 +35,7 @@ from app import codes
 from app.carer_pipeline import (
     ApprovalTerms,
     decision_changes,
+    deregistration_changes,
     recommendation_changes,
     terms_changes,
 )
@@ -60,6 +61,7 @@ from sync.protocol.panels import (
 READERS = frozenset({"worker", "manager"})
 APPROVAL = "APPROVAL"
 CHANGE_OF_TERMS = "CHANGE_OF_TERMS"
+DEREGISTRATION = "DEREGISTRATION"
 #: Sittings listed from this long ago (an older one is history, not the agenda).
 LISTED_FROM_DAYS = 120
 #: Household statuses still on their way to a decision (``app.carer_pipeline.OPEN``).
@@ -250,6 +252,15 @@ def decide(
             body.terms,
         )
         _write(session, record, _checked(lambda: terms_changes(terms)), caller)
+    elif item.kind == DEREGISTRATION and body.decision == "APPROVE":
+        # The approval ends on the day decided, for Ofsted's reason: the household's record
+        # carries it (so it leaves the register and the fostering return counts it).
+        record = _household(session, item.household_id)
+        reason = body.deregistration_reason or ""
+        changes = _checked(
+            lambda: deregistration_changes(_values(record.fields), body.decided_on, reason)
+        )
+        _write(session, record, _wire(changes), caller)
     item.decision = body.decision
     item.decided_on = body.decided_on
     item.decided_by = body.decided_by.strip() or caller.username

@@ -91,3 +91,6 @@ class PanelDecision(WireModel):
     age_range_min: int | None = Field(default=None, ge=0, le=25)
     age_range_max: int | None = Field(default=None, ge=0, le=25)
     terms: str = Field(default="", max_length=5000)
+    #: When a deregistration is agreed: why the approval ends (a
+    #: ``fostering_deregistration_reason`` code, as the fostering data collection counts it).
+    deregistration_reason: str | None = Field(default=None, max_length=16)

@@ -11,7 +11,9 @@ register, through the app's own widgets:
 After each step the household's due item for what comes next is on the worker's dashboard.
 Once approved, each household is on the register with its free place; the mainstream household
 loses it when a child is placed with it (the child's placement recorded on the worker's laptop
-and synced: the register follows the service's records)."""
+and synced: the register follows the service's records). Last, the connected person goes back
+to panel to be deregistered: the decision, with Ofsted's reason, ends their approval and takes
+them off the register."""
 
 from __future__ import annotations
 
@@ -159,13 +161,17 @@ def _panel_approves(
     assert worker.sync().ok
 
 
-def _pick(page: PanelPage, household_id: uuid.UUID) -> None:
+def _pick(page: PanelPage, household_id: uuid.UUID, kind: str = "APPROVAL") -> None:
     """Choose the household's item on the chosen panel date (the page chooses the first)."""
     meeting = page.meeting()
     assert meeting is not None
     page.choose(
         page.meetings_table.currentIndex().row(),
-        next(n for n, i in enumerate(meeting.items) if i.household_id == household_id),
+        next(
+            n
+            for n, i in enumerate(meeting.items)
+            if i.household_id == household_id and i.kind == kind
+        ),
     )
 
 
@@ -303,3 +309,38 @@ def test_an_enquiry_and_a_connected_person_reach_approval_and_the_register(
     assert isinstance(register, CarerRegisterView)
     assert register.cell(row, "Free places") == "1"
     _shot(window, "journey-08-register-connected")
+
+    # ---- Deregistration after panel: the connected person's child stays under a special
+    # guardianship order, so their approval ends; the decision needs Ofsted's reason.
+    assert worker.sync().ok and manager.sync().ok
+    page.refresh()
+    qtbot.waitUntil(lambda: page.live and not tasks.busy(), timeout=20_000)
+    dialog = _dialog(qtbot, page, "Book a household")
+    _choose(dialog, "household_id", str(kin_id))
+    _choose(dialog, "kind", "DEREGISTRATION")
+    _send(qtbot, page, dialog)
+    _pick(page, kin_id, "DEREGISTRATION")
+    dialog = _dialog(qtbot, page, "Record the recommendation")
+    _choose(dialog, "recommendation", "APPROVE")
+    _send(qtbot, page, dialog)
+    _pick(page, kin_id, "DEREGISTRATION")
+    dialog = _dialog(qtbot, page, "Record the decision")
+    _choose(dialog, "decision", "APPROVE")
+    with qtbot.waitSignal(dialog.sig_failed, timeout=20_000):
+        dialog.save()
+    assert dialog.error_text("deregistration_reason") == (
+        "Choose why the household's approval ended."
+    )
+    _choose(dialog, "deregistration_reason", "DR5")
+    dialog.grab().save(str(SHOTS / "journey-09-deregistration-decision.png"))
+    _send(qtbot, page, dialog)
+    assert worker.sync().ok
+    view = _household(qtbot, window, kin_id)
+    assert view.file is not None and view.file.profile.approval_code == "ENDED"
+    assert view.file.pipeline is not None
+    assert view.file.pipeline.outcome_words.startswith(
+        f"Approval ended on {today:%d %b %Y}: Child or children stayed with the carer"
+    )
+    assert _open_items(qtbot, window, kin_id) == set()
+    _shot(window, "journey-10-connected-deregistered")
+    assert _register_row(qtbot, window, kin) is None

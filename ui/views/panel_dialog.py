@@ -143,6 +143,7 @@ class PanelDialog(FieldsDialog):
                 age_range_min=terms.age_range_min,
                 age_range_max=terms.age_range_max,
                 terms=terms.terms,
+                deregistration_reason=self._reason.currentData(),
             )
 
             def work() -> panels.PanelAnswer:
@@ -201,8 +202,19 @@ class PanelDialog(FieldsDialog):
             self._add_row(form, "decision", "Decisio&n:", self._decision, "Decision")
             self._add_row(form, "decision_date", "&Decided on:", self._date, "Decided on")
             self._add_row(form, "decided_by", "Decision &maker:", self._by, "Decision maker")
-            for name, caption, control, what in self._terms.rows():
-                self._add_row(form, name, caption, control, what)
+            self._reason = _choose(carer_pipeline.deregistration_reasons())
+            if self._item is not None and self._item.kind == "DEREGISTRATION":
+                # Ending an approval asks why (Ofsted's reason), not for terms.
+                self._add_row(
+                    form,
+                    "deregistration_reason",
+                    "&Reason:",
+                    self._reason,
+                    "Why the approval ends",
+                )
+            else:
+                for name, caption, control, what in self._terms.rows():
+                    self._add_row(form, name, caption, control, what)
         buttons = self._save_buttons(_TITLES[self._mode], "&Send to the service")
         layout = QVBoxLayout(self)
         layout.addWidget(self._general)
