@@ -25,21 +25,19 @@ from datetime import datetime
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
-    String,
     bindparam,
     func,
     select,
-    type_coerce,
     update,
 )
 from sqlalchemy.orm import Session
 
-from app.models import RECORD_TYPES, OutboxEntry, SyncBase, record_table
+from app.models import RECORD_TYPES, record_table
 from app.models.sync_state import PENDING
-from app.replica import page_triggers
+from app.replica import outbox, page_triggers, settle
+from app.store.lookup import rows_with_ids
 from sync import waiting
 from sync.apply import ApplyTally, apply_push_result, apply_version
-from sync.lookup import id_array, listed, rows_with_ids
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion
 from sync.rows import Row, Stamped, insert_versions, upsert_versions, write_stamps
 
@@ -60,13 +58,8 @@ def apply_pulled(
         for version, row in zip(records, rows or [None] * len(records), strict=True)
         if version.record_type in RECORD_TYPES  # a newer server's types are ignored safely
     ]
-    if records and _exists(session, "SELECT 1 FROM sync_kept_removal LIMIT 1"):
-        # Back in the caseload (or never gone): a removal kept back for them no longer holds.
-        session.connection().exec_driver_sql(
-            "DELETE FROM sync_kept_removal WHERE record_id IN (SELECT value FROM json_each(?))",
-            (id_array([v.record_id for v in records]),),
-        )
-        session.expire_all()
+    # Back in the caseload (or never gone): a removal kept back for them no longer holds.
+    settle.release_removals_of(session, [v.record_id for v in records])
     now, later = waiting.split(session, pairs)
     waiting.set_aside(session, later)
     _apply_pairs(session, now, tally)
@@ -82,13 +75,13 @@ def _apply_pairs(
         by_type[version.record_type].append((version, row))
     # A first sync, and most pulls after a push, find no unsent edit at all: then there is
     # none to look up record by record, and one row read here says so.
-    any_pending = _exists(session, "SELECT 1 FROM outbox WHERE state = ? LIMIT 1", PENDING)
+    any_pending = settle.any_pending(session)
     for record_type, typed in by_type.items():
         cls = RECORD_TYPES[record_type]
         ids = [v.record_id for v, _row in typed]
         held = dict(rows_with_ids(session, select(cls.id, cls.server_revision), cls.id, ids))
         pending = (
-            {rid for _entry, rid in _pending_entries(session, record_type, ids)}
+            {rid for _entry, rid in settle.pending_entries(session, record_type, ids)}
             if any_pending
             else set()
         )
@@ -194,10 +187,7 @@ def apply_pushed(
         _write_stamps(session, record_type, list(stamps.values()))
     if settled:
         _settle_applied(session, settled)
-    if done:
-        session.connection().exec_driver_sql(
-            "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))", (id_array(done),)
-        )
+    settle.drop_entries(session, done)
 
 
 _V = TypeVar("_V", bound=Stamped)
@@ -248,20 +238,9 @@ def _stamped(entry: _Sent, result: ChangeResult) -> _StampsOf:
 
 
 def _one_by_one(session: Session, sent: _Sent, result: ChangeResult, tally: ApplyTally) -> None:
-    entry = session.scalar(select(OutboxEntry).where(OutboxEntry.id == sent.id))
+    entry = outbox.entry(session, sent.id)
     if entry is not None:
         apply_push_result(session, entry, result, tally)
-
-
-_OUTBOX = OutboxEntry.__table__
-#: The outbox rows of a list of records (``_outbox_of``), built once: settling a small push
-#: spent more on building and compiling this statement than on running it.
-_OUTBOX_OF = select(
-    type_coerce(_OUTBOX.c.id, String),
-    _OUTBOX.c.record_type,
-    type_coerce(_OUTBOX.c.record_id, String),
-    _OUTBOX.c.state,
-).where(listed(_OUTBOX.c.record_id, "record_ids"))
 
 
 def _outbox_of(
@@ -271,9 +250,9 @@ def _outbox_of(
     missing), and the records with another pending entry besides the one sent (a later
     edit, which must be settled one by one).
 
-    Looked up by record id, as ``_pending_entries`` explains: one read finds both. Ids are
-    read as the hex the store holds and matched to the changes' own ids, rather than each made
-    into a new UUID (two a row, a thousand rows a batch).
+    Looked up by record id, as ``app.replica.settle.pending_entries`` explains: one read finds
+    both. Ids are read as the hex the store holds and matched to the changes' own ids, rather
+    than each made into a new UUID (two a row, a thousand rows a batch).
     """
     sent = {c.change_id.hex: c.change_id for c in changes}
     record_ids = {c.record_id.hex: c.record_id for c in changes}
@@ -281,8 +260,7 @@ def _outbox_of(
     busy: set[tuple[str, uuid.UUID]] = set()
     if not record_ids:
         return entries, busy
-    session.flush()  # an entry queued by settling one by one is read too, as a query would
-    found = session.connection().execute(_OUTBOX_OF, {"record_ids": id_array(record_ids.values())})
+    found = settle.outbox_rows_of(session, record_ids.values())
     for entry_hex, record_type, record_hex, state in found:
         entry_id, record_id = sent.get(entry_hex), record_ids[record_hex]
         if entry_id is not None:
@@ -364,59 +342,5 @@ def _settle_applied(session: Session, simple: list[tuple[_Sent, int]]) -> None:
         )
 
 
-def _exists(session: Session, sql: str, *parameters: Any) -> bool:
-    """Whether ``sql`` finds a row: asked often, so as plain SQL, which costs a small part of
-    building and compiling the same statement. What the session holds unwritten is written
-    first, as an ORM query would (plain SQL does not flush)."""
-    session.flush()
-    return session.connection().exec_driver_sql(sql, parameters).first() is not None
-
-
 def _drop_bases(session: Session, record_type: str, record_ids: Sequence[uuid.UUID]) -> None:
-    """Forget the bases of these records (they are now exactly the server's version).
-
-    A base is kept only while a record has unsent edits, so a first sync, and the settling of
-    a push of new records, find none at all: one row read says so. The ids go to SQLite as one
-    JSON array, as ``sync.lookup`` explains, which is several times cheaper an id than a bound
-    value apiece (bench/README.md, "Figures behind the code").
-    """
-    if not record_ids or not _exists(session, "SELECT 1 FROM sync_base LIMIT 1"):
-        return
-    session.connection().exec_driver_sql(
-        "DELETE FROM sync_base WHERE record_type = ? AND record_id IN"
-        " (SELECT value FROM json_each(?))",
-        (record_type, id_array(record_ids)),
-    )
-    # As an ORM delete would: a base this session had loaded is gone, not merely stale.
-    loaded = [
-        base
-        for base in session.identity_map.values()
-        if isinstance(base, SyncBase) and base.record_type == record_type
-    ]
-    if loaded:
-        dropped = set(record_ids)
-        for base in loaded:
-            if base.record_id in dropped:
-                session.expunge(base)
-
-
-def _pending_entries(
-    session: Session, record_type: str, record_ids: Sequence[uuid.UUID]
-) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """``(entry id, record id)`` of pending outbox entries for these records.
-
-    Only the record id is put to SQL: given ``state`` too, SQLite walks the state index, which
-    holds every pending entry (a full outbox is 10,000 rows of case text to decrypt), instead
-    of looking up these few records. The rest is filtered here.
-    """
-    rows = rows_with_ids(
-        session,
-        select(OutboxEntry.id, OutboxEntry.record_id, OutboxEntry.record_type, OutboxEntry.state),
-        OutboxEntry.record_id,
-        record_ids,
-    )
-    return [
-        (entry_id, rid)
-        for entry_id, rid, kind, state in rows
-        if kind == record_type and state == PENDING
-    ]
+    settle.drop_bases(session, record_type, record_ids)

@@ -16,11 +16,12 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import RECORD_TYPES, WaitingVersion, record_table
-from sync.lookup import rows_with_ids
+from app.models import RECORD_TYPES, record_table
+from app.replica import waiting as kept_versions
+from app.store.lookup import rows_with_ids
 from sync.protocol.messages import RecordVersion
 
 #: A record a version refers to: its type and its id as a number (``UUID.int``), which hashes
@@ -62,42 +63,33 @@ def split(session: Session, pairs: Sequence[_P]) -> tuple[list[_P], list[RecordV
 def set_aside(session: Session, versions: Iterable[RecordVersion]) -> None:
     """Keep these versions until what they refer to arrives (the newest of each record)."""
     for version in versions:
-        kept = session.get(WaitingVersion, version.record_id)
-        if kept is None:
-            session.add(
-                WaitingVersion(
-                    record_id=version.record_id,
-                    record_type=version.record_type,
-                    revision=version.revision,
-                    version=version.model_dump(mode="json"),
-                )
-            )
-        elif kept.revision < version.revision:
-            kept.revision = version.revision
-            kept.version = version.model_dump(mode="json")
+        kept_versions.keep(
+            session,
+            version.record_id,
+            version.record_type,
+            version.revision,
+            version.model_dump(mode="json"),
+        )
 
 
 def take_ready(session: Session) -> list[RecordVersion]:
     """The waiting versions whose references have all arrived, removed from the waiting
     place for the caller to write now (in the same transaction)."""
-    kept = session.scalars(select(WaitingVersion)).all()
+    kept = kept_versions.kept_versions(session)
     if not kept:
         return []
-    versions = [RecordVersion.model_validate(row.version) for row in kept]
+    versions = [RecordVersion.model_validate(document) for document in kept]
     ready, _still = split(session, [(version, None) for version in versions])
     taken = [version.record_id for version, _ in ready]
     if taken:
-        session.execute(delete(WaitingVersion).where(WaitingVersion.record_id.in_(taken)))
+        kept_versions.forget(session, taken)
     return [version for version, _ in ready]
 
 
 def forget(session: Session, record_ids: Iterable[uuid.UUID] | None = None) -> None:
     """Drop these waiting versions (the records were removed), or all of them (a full re-sync
     reads the whole feed again)."""
-    statement = delete(WaitingVersion)
-    if record_ids is not None:
-        statement = statement.where(WaitingVersion.record_id.in_(list(record_ids)))
-    session.execute(statement)
+    kept_versions.forget(session, record_ids)
 
 
 # ---- Private API

@@ -49,6 +49,11 @@ def queue(
     return entry
 
 
+def entry(session: Session, entry_id: uuid.UUID) -> OutboxEntry | None:
+    """The outbox entry with this change id (None once it has been settled)."""
+    return session.scalar(select(OutboxEntry).where(OutboxEntry.id == entry_id))
+
+
 def unsettled(session: Session, record_type: str, record_id: Any) -> bool:
     """Whether the worker has anything on this record that has neither reached the service
     nor been decided by a person: an unsent or refused change, or a conflict not resolved.

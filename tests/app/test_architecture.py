@@ -69,9 +69,7 @@ OWNERS = ("app/replica/", "app/store/", "app/models/", "app/migrations/")
 NOT_YET_ROUTED = {
     "sync/apply.py",
     "sync/details.py",
-    "sync/pages.py",
     "sync/refused.py",
-    "sync/waiting.py",
 }
 _SQL_VERB = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|REPLACE)\b")
 _TABLE = re.compile(r"\b(" + "|".join(SYNC_TABLES) + r")\b")
