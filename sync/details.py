@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
-from app.models import RECORD_TYPES, CarerHousehold, Child, OutboxEntry
+from app.models import RECORD_TYPES, CarerHousehold, Child
 from app.models.sync_state import PENDING, REJECTED
 from app.replica import outbox
 from app.store import Store
@@ -77,11 +75,7 @@ def read(store: Store, items: list[SyncItem], moved: int) -> Details:
     with store.read() as session:
         waiting: list[Line] = []
         held_back = 0
-        entries = session.scalars(
-            select(OutboxEntry)
-            .where(OutboxEntry.state.in_((PENDING, REJECTED)))
-            .order_by(OutboxEntry.seq)
-        ).all()
+        entries = outbox.unsettled_entries(session)
         refused_records = {e.record_id for e in entries if e.state == REJECTED}
         for entry in entries:
             if entry.state != PENDING:

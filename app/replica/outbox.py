@@ -122,6 +122,17 @@ def counts_by_state(session: Session) -> tuple[int, int]:
     return int(counts.get(PENDING, 0)), int(counts.get(REJECTED, 0))
 
 
+def unsettled_entries(session: Session) -> list[OutboxEntry]:
+    """Every change waiting to be sent or refused, oldest first."""
+    return list(
+        session.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.state.in_((PENDING, REJECTED)))
+            .order_by(OutboxEntry.seq)
+        )
+    )
+
+
 def refused_entries(session: Session) -> list[OutboxEntry]:
     """Every change the service refused, oldest first."""
     return list(
