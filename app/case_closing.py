@@ -8,6 +8,10 @@ their due items stop (on this laptop at once; at the service and on the manager'
 after the next sync), and a signed-off case note of kind ``CASE_CLOSED`` puts the closure in
 the child's chronology with why. A child who is looked after again keeps their case open: the
 outcome cannot close it.
+
+A case closed by mistake (or a family who need the service again) is opened again with a reason:
+the child is back on the caseload, their due items are worked out again, and a ``CASE_REOPENED``
+note keeps the reason in the chronology.
 """
 
 from __future__ import annotations
@@ -20,14 +24,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import codes
+from app import clock, codes
 from app.deadlines.return_home import OUTCOME_KIND
 from app.errors import FieldProblem, ValidationError
 from app.models import FINALISED, Assessment, CaseNote, Child, LegalStatus
+from app.store import Store
 
 #: The case note kind that records a closure (``note_kind`` in ``resources/codes/service.toml``);
 #: written here, never offered on the case note form.
 CLOSED_NOTE_KIND = "CASE_CLOSED"
+#: The case note kind that records a closed case opened again, with why.
+REOPENED_NOTE_KIND = "CASE_REOPENED"
 #: The outcome form's question and answer that close the case.
 CLOSE_QUESTION, CLOSE_ANSWER = "support_next", "CLOSE"
 _POINT_WORDS = {"SIX_MONTHS": "six months", "TWELVE_MONTHS": "twelve months"}
@@ -97,3 +104,35 @@ def close_case(session: Session, child_id: uuid.UUID, *, on: date, why: str) -> 
     )
     session.add(note)
     return note.id
+
+
+class CaseNotClosed(LookupError):
+    """The child's case is open already (or the child is not on this laptop)."""
+
+    def __init__(self) -> None:
+        super().__init__("This child's case is open, so there is nothing to reopen.")
+
+
+def reopen_case(store: Store, child_id: uuid.UUID, reason: str) -> uuid.UUID:
+    """Open the child's closed case again, saying why, in one transaction; returns the note's
+    id. Raises ``ValidationError`` on ``reason`` when none is given, ``CaseNotClosed`` when the
+    case is open."""
+    why = " ".join(reason.split())
+    if not why:
+        raise ValidationError([FieldProblem("reason", "Say why the case is being reopened.")])
+    with store.write() as session:
+        child = session.get(Child, child_id)
+        if child is None or child.deleted or child.case_open:
+            raise CaseNotClosed()
+        child.case_open = True
+        note = CaseNote(
+            child_id=child_id,
+            kind=REOPENED_NOTE_KIND,
+            event_date=clock.today(),
+            subject="Case reopened",
+            text=why,
+            status=FINALISED,
+        )
+        session.add(note)
+        session.flush()
+        return note.id

@@ -80,6 +80,7 @@ def kinds() -> dict[str, str]:
     written = {
         late_work.LATE_NOTE_KIND,
         case_closing.CLOSED_NOTE_KIND,
+        case_closing.REOPENED_NOTE_KIND,
         leaving_care.CORRECTED_NOTE_KIND,
     }
     return {

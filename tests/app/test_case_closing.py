@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app import clock, dashboard
+from app import case_closing, clock, dashboard
 from app.chronology import load_case
 from app.deadlines import cache
 from app.errors import ValidationError
@@ -142,3 +142,24 @@ def test_a_child_supported_after_going_home_says_so_on_the_dashboard(store: Stor
             if line[dashboard.KEY] == child_id.hex
         ]
         assert dashboard.status_label(line[dashboard.LEGAL]) == row.legal_status
+
+
+def test_a_closed_case_is_reopened_with_a_reason(store: Store) -> None:
+    with clock.frozen_at(TWELVE_MONTHS_ON):
+        child_id = _went_home(store)
+        _outcome(store, child_id, "CLOSE")
+        with pytest.raises(ValidationError) as refused:
+            case_closing.reopen_case(store, child_id, "  ")
+        assert [p.field for p in refused.value.problems] == ["reason"]
+        assert child_id not in _caseload(store)
+
+        case_closing.reopen_case(store, child_id, "Closed by mistake: the 12-month review is due.")
+
+        assert child_id in _caseload(store)
+        with store.read() as session:
+            case = load_case(session, child_id, clock.today())
+        assert case.profile.case_open
+        [reopened] = [e for e in case.chronology if e.title.startswith("Case reopened")]
+        assert "Closed by mistake" in reopened.summary
+        with pytest.raises(case_closing.CaseNotClosed):
+            case_closing.reopen_case(store, child_id, "Again.")

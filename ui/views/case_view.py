@@ -41,6 +41,7 @@ from ui.views.actions_panel import ActionsPanel
 from ui.views.common import FOCUS_STYLE, alive, heading_font, uk_date
 from ui.views.leaving_care_dialog import CorrectLeavingDateDialog, LeavingCareDialog
 from ui.views.record_table import record_table
+from ui.views.reopen_case_dialog import ReopenCaseDialog
 from ui.views.wrapped_label import WrappedLabel
 
 
@@ -204,6 +205,21 @@ class CaseView(QWidget):
         dialog.open()
         return dialog
 
+    def reopen_case(self) -> ReopenCaseDialog | None:
+        """Open the dialog that opens this closed case again (None if it is open)."""
+        if self._case is None or self._case.profile.case_open:
+            return None
+        dialog = ReopenCaseDialog(
+            self._store, self._child_id, name=self._case.profile.name, parent=self
+        )
+        dialog.sig_saved.connect(self.refresh)
+        dialog.open()
+        return dialog
+
+    @property
+    def reopen_button(self) -> QPushButton:
+        return self._reopen
+
     @property
     def leaving_care_button(self) -> QPushButton:
         return self._leave
@@ -316,8 +332,14 @@ class CaseView(QWidget):
         self._correct_leaving.setToolTip("A day recorded by mistake: give the right day and why.")
         self._correct_leaving.setEnabled(False)
         self._correct_leaving.clicked.connect(self.correct_leaving_date)
+        self._reopen = QPushButton("Reop&en the case…")
+        self._reopen.setAccessibleName("Reopen the case")
+        self._reopen.setToolTip("Bring a closed case back to the caseload, saying why.")
+        self._reopen.setVisible(False)
+        self._reopen.clicked.connect(self.reopen_case)
         leave_row = QHBoxLayout()
         leave_row.addStretch(1)
+        leave_row.addWidget(self._reopen)
         leave_row.addWidget(self._correct_leaving)
         leave_row.addWidget(self._leave)
         history.insertLayout(0, leave_row)
@@ -432,6 +454,7 @@ class CaseView(QWidget):
         # Shown only when there is a recorded day to correct: a button that can never be
         # used on this child's case is only something to wonder about.
         self._correct_leaving.setVisible(self._left_on() is not None)
+        self._reopen.setVisible(self._case is not None and not self._case.profile.case_open)
         self._correct_leaving.setEnabled(self._left_on() is not None)
         self._chronology_model.set_entries(case.chronology)
         self._statuses.set_rows(
