@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app import case_closing, clock, dashboard
+from app import case_closing, child_search, clock, dashboard
 from app.chronology import load_case
 from app.deadlines import cache
 from app.errors import ValidationError
@@ -152,6 +152,8 @@ def test_a_closed_case_is_reopened_with_a_reason(store: Store) -> None:
             case_closing.reopen_case(store, child_id, "  ")
         assert [p.field for p in refused.value.problems] == ["reason"]
         assert child_id not in _caseload(store)
+        # Off the caseload, the closed case is still found by the dashboard's search.
+        assert child_id in {r.child_id for r in child_search.find_children(store, "Whitfield")}
 
         case_closing.reopen_case(store, child_id, "Closed by mistake: the 12-month review is due.")
 
