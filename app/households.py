@@ -118,6 +118,8 @@ class HouseholdProfile:
     max_children: int | None
     address: str
     supervising_worker: str
+    #: When and why the household's approval ended (a deregistration), in words ("" if not).
+    deregistration_words: str = ""
 
     @property
     def temporary_approval_words(self) -> str:
@@ -417,6 +419,11 @@ def _profile(h: CarerHousehold) -> HouseholdProfile:
         max_children=h.max_children,
         address=h.address,
         supervising_worker=h.supervising_worker,
+        deregistration_words=(
+            carer_pipeline.deregistration_words(h.deregistered_date, h.deregistration_reason)
+            if h.deregistered_date is not None
+            else ""
+        ),
     )
 
 

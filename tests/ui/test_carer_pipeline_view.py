@@ -241,6 +241,9 @@ def test_an_approved_household_is_deregistered_with_a_reason_and_its_deadlines_s
     assert view.file is not None and view.file.profile.approval_code == "ENDED"
     assert view.label("Approval status").text() == "Approval ended"
     assert not panel.deregister_button.isVisible()
+    # The tab stays, saying when and why (the household has no stages of its own).
+    assert view.tabs.isTabVisible(view.tabs.indexOf(panel))
+    assert panel.next_label.text() == (f"Approval ended on {clock.today():%d %b %Y}: Retirement")
     views_support.screenshot(window, "carers-08-deregistered")
     with qtbot.waitSignal(dashboard.sig_loaded, timeout=10_000):
         dashboard.refresh()

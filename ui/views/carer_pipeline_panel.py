@@ -72,6 +72,7 @@ class PipelinePanel(QWidget):
         self._household_id = household_id
         self._pipeline: Pipeline | None = None
         self._found: HouseholdFile | None = None
+        self._ended = ""
         self._dialog: StageDialog | None = None
         self.setAccessibleName("Enquiry to approval")
         self._build()
@@ -105,9 +106,10 @@ class PipelinePanel(QWidget):
 
     @property
     def can_deregister(self) -> bool:
-        """Whether the household shown is an approved fostering household (so the tab is
-        worth showing even for one approved before Casebook recorded its enquiry)."""
-        return self._deregister.isEnabled()
+        """Whether the household shown is an approved fostering household, or one whose
+        approval ended here (so the tab is worth showing, with the button or when and why it
+        ended, even for one approved before Casebook recorded its enquiry)."""
+        return self._deregister.isEnabled() or bool(self._ended)
 
     @property
     def temporary_label(self) -> QLabel:
@@ -153,8 +155,9 @@ class PipelinePanel(QWidget):
         )
         self._deregister.setVisible(registered)
         self._deregister.setEnabled(registered)
+        self._ended = found.profile.deregistration_words
         if pipeline is None:
-            self._next.setText("This household was not recorded from an enquiry.")
+            self._next.setText(self._ended or "This household was not recorded from an enquiry.")
             self._model.set_rows([])
             self._record.setEnabled(False)
             self._withdraw.setEnabled(False)
