@@ -17,6 +17,7 @@ from app.chronology import load_case
 from app.deadlines import cache
 from app.errors import ValidationError
 from app.models import Assessment, CaseNote, Child, LegalStatus, OutboxEntry
+from app.models.due_cache import CHILD
 from app.services import assessments
 from app.store import Store
 from tests.app import factories
@@ -78,14 +79,14 @@ def test_close_the_case_closes_it_off_the_caseload_with_a_chronology_entry(store
         child_id = _went_home(store)
         assert child_id in _caseload(store)
         with cache.current(store, clock.today()) as session:
-            before = cache.subject_items(session, clock.today(), cache.CHILD, child_id)
+            before = cache.subject_items(session, clock.today(), CHILD, child_id)
         assert any(i.obligation == "return_home_outcome_12" for i in before)
 
         _outcome(store, child_id, "CLOSE")
 
         assert child_id not in _caseload(store)
         with cache.current(store, clock.today()) as session:
-            assert list(cache.subject_items(session, clock.today(), cache.CHILD, child_id)) == []
+            assert list(cache.subject_items(session, clock.today(), CHILD, child_id)) == []
             case = load_case(session, child_id, clock.today())
         assert not case.profile.case_open
         [closed] = [e for e in case.chronology if e.kind == "case_note"]

@@ -10,11 +10,13 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+import resources
 from app import clock, codes, leaving_care
 from app.chronology import load_case
 from app.deadlines import cache
 from app.errors import ValidationError
 from app.models import AuditEvent, LegalStatus, OutboxEntry, Placement
+from app.models.due_cache import CHILD
 from app.store import Store
 from tests.app import factories
 
@@ -99,7 +101,12 @@ def test_a_reason_mapped_to_no_903_code_is_refused_when_the_list_is_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     typo = {"leaving_care_reason": {"HOME": {"label": "Went home", "ssda903": "E4Z"}}}
-    monkeypatch.setattr(leaving_care.resources, "load_toml", lambda *_parts: typo)
+    real = resources.load_toml
+    monkeypatch.setattr(
+        resources,
+        "load_toml",
+        lambda *parts: typo if parts == ("codes", "service.toml") else real(*parts),
+    )
     leaving_care.reason_list.cache_clear()
     try:
         with pytest.raises(leaving_care.ReasonListError, match="HOME maps to 'E4Z'"):
@@ -111,7 +118,7 @@ def test_a_reason_mapped_to_no_903_code_is_refused_when_the_list_is_read(
 
 def _support_plan_due(store: Store, child_id: uuid.UUID) -> date:
     with cache.current(store, clock.today()) as session:
-        items = cache.subject_items(session, clock.today(), cache.CHILD, child_id)
+        items = cache.subject_items(session, clock.today(), CHILD, child_id)
     [plan] = [i for i in items if i.obligation == "return_home_support_plan"]
     return plan.due
 
