@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from app.models import Carer, CarerHousehold, Child
-from demo import fostering
+from demo.carers import ADULTS, KIN, VIABILITY_DAYS, approval_type
 from demo.laptop.plans import ChildPlan, HouseholdPlan, Stay
 from demo.laptop.scenarios import CARER_TYPES, Scenario
-from demo.laptop.words import ABOUT_ME, ADULTS, BOYS, GIRLS, KIN, NICKNAMES, STREETS, SURNAMES, TOWN
+from demo.laptop.words import ABOUT_ME, BOYS, GIRLS, NICKNAMES, STREETS, SURNAMES, TOWN
 
 
 class Planner:
@@ -124,10 +124,10 @@ class Planner:
             approval_terms="Up to the number of children shown, aged 0 to 17.",
         )
         if household.approval_date is not None:
-            household.approval_type = fostering.approval_type(kind, len(self.households))
+            household.approval_type = approval_type(kind, len(self.households))
         if status == "TEMPORARY" and temporary is not None and kind == "CONNECTED_PERSON":
             # Their viability assessment is their application (``carer_pipeline.start_connected``).
-            household.application_date = temporary - timedelta(days=fostering.VIABILITY_DAYS)
+            household.application_date = temporary - timedelta(days=VIABILITY_DAYS)
         if status == "TEMPORARY" and self.chance(0.3):
             # One extension of up to 8 weeks (reg 25): 24 weeks from the temporary approval.
             household.temporary_extension_until = first_used + timedelta(weeks=24)

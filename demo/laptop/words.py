@@ -18,11 +18,6 @@ NICKNAMES = {
     "Alfie": "Alf", "Amelia": "Millie", "Jacob": "Jake", "Theo": "Teddy", "Zofia": "Zosia",
     "Callum": "Cal", "Frankie": "Frank", "Ellie": "El", "Reggie": "Reg", "Oliver": "Ollie",
 }  # fmt: skip
-ADULTS = (
-    "Sandra", "Gary", "Paula", "Dean", "Bernadette", "Wayne", "Shirley", "Colin", "Yasmin",
-    "Tariq", "Joanne", "Andrzej", "Grace", "Emeka", "Sharon", "Lee", "Parveen", "Martin",
-    "Denise", "Kwame", "Gemma", "Stuart", "Rukhsana", "Trevor", "Agnieszka", "Carl",
-)  # fmt: skip
 SURNAMES = (
     "Okafor", "Whitfield", "Patel", "Nowak", "Hughes", "Begum", "Murphy", "Clarke", "Ahmed",
     "Kowalski", "Bennett", "Osei", "Fletcher", "Doyle", "Khan", "Marsh", "Adeyemi", "Price",
@@ -36,10 +31,6 @@ STREETS = (
 )  # fmt: skip
 TOWN = "Fennbridge"
 IROS = ("Janet Rowe", "Femi Adebayo", "Claire Whitlock", "Hassan Mirza", "Ruth Penhale")
-KIN = (
-    "Maternal grandmother", "Paternal grandmother", "Maternal aunt", "Paternal uncle",
-    "Older sister", "Family friend", "Godmother", "Maternal grandfather",
-)  # fmt: skip
 
 OBSERVATIONS = {
     "baby": (

@@ -19,7 +19,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from demo import fostering
+from demo.carers import ADULTS, KIN, VIABILITY_DAYS
+from demo.carers import approval_type as fostering_type
 from demo.service.writer import DemoWriter, signed
 from server.models import UserAccount
 
@@ -35,15 +36,6 @@ TSD_DAYS_DEFAULT = 365
 #: Approval terms of family and friends carers: approved for the children they took in.
 KIN_TERMS = "The named children only (family and friends placement)."
 STREETS = ("Mill Lane", "Church Road", "Station Road", "Park Avenue", "Victoria Street")
-ADULTS = (
-    "Sandra", "Gary", "Paula", "Dean", "Bernadette", "Wayne", "Shirley", "Colin", "Yasmin",
-    "Tariq", "Joanne", "Andrzej", "Grace", "Emeka", "Sharon", "Lee", "Parveen", "Martin",
-    "Denise", "Kwame", "Gemma", "Stuart", "Rukhsana", "Trevor", "Agnieszka", "Carl",
-)  # fmt: skip
-KIN = (
-    "Maternal grandmother", "Paternal grandmother", "Maternal aunt", "Paternal uncle",
-    "Older sister", "Family friend", "Godmother", "Maternal grandfather",
-)  # fmt: skip
 SUPERVISION_NOTES = (
     "Home clean and welcoming; bedrooms checked. Carers feel well supported.",
     "Talked through the children's routines, school runs and the carers' training plan.",
@@ -241,7 +233,7 @@ def approval_type(plan: HouseholdPlan, household_id: uuid.UUID) -> str | None:
     records (``app.carer_pipeline.decision_changes``) and the carer register matches on."""
     if plan.approval_date is None:
         return None
-    return fostering.approval_type(plan.carer_type, household_id.int)
+    return fostering_type(plan.carer_type, household_id.int)
 
 
 def carer_review_decisions(
@@ -473,7 +465,7 @@ def _stages(w: DemoWriter, plan: HouseholdPlan) -> dict[str, str | None]:
     if plan.status == "ENQUIRY":
         return {"enquiry_date": _iso(plan.enquiry_date)}
     if plan.status == "TEMPORARY" and plan.temporary_approval_date is not None:
-        viability = plan.temporary_approval_date - timedelta(days=fostering.VIABILITY_DAYS)
+        viability = plan.temporary_approval_date - timedelta(days=VIABILITY_DAYS)
         return {"application_date": _iso(viability)}
     if plan.status != "APPLICANT":
         return {}

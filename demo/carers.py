@@ -1,8 +1,20 @@
-"""What both demos approve their fostering households for, so the carer register (searched by
-type of fostering, ``fostering_approval_type``) finds the demo's households in either demo."""
+"""What both demos share about their carer households: the carers' made-up names and their
+relationships to the child, and what approved fostering households are approved for, so the
+carer register (searched by type of fostering, ``fostering_approval_type``) finds the demo's
+households in either demo."""
 
 from __future__ import annotations
 
+#: Carers' given names (invented, UK-plausible) and a kin carer's relationship to the child.
+ADULTS = (
+    "Sandra", "Gary", "Paula", "Dean", "Bernadette", "Wayne", "Shirley", "Colin", "Yasmin",
+    "Tariq", "Joanne", "Andrzej", "Grace", "Emeka", "Sharon", "Lee", "Parveen", "Martin",
+    "Denise", "Kwame", "Gemma", "Stuart", "Rukhsana", "Trevor", "Agnieszka", "Carl",
+)  # fmt: skip
+KIN = (
+    "Maternal grandmother", "Paternal grandmother", "Maternal aunt", "Paternal uncle",
+    "Older sister", "Family friend", "Godmother", "Maternal grandfather",
+)  # fmt: skip
 #: The types of fostering a mainstream household is approved for, in the register's usual mix.
 MAINSTREAM_TYPES = (
     "SHORT_TERM",
