@@ -15,21 +15,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import (
-    RECORD_TYPES,
-    FieldConflictRecord,
-    KeptRemoval,
-    OutboxEntry,
-    Record,
-    SyncBase,
-)
-from app.models.sync_state import PENDING, REJECTED
-from app.replica import outbox
+from app.models import RECORD_TYPES, FieldConflictRecord, Record
+from app.replica import bases, outbox
 from app.replica.sent_mark import is_unsent, sent_through
 from app.serialize import record_fields
 from sync import waiting
@@ -37,6 +29,9 @@ from sync.codec import from_wire
 from sync.merge import merge
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion, Removal
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
+
+if TYPE_CHECKING:
+    from app.models import OutboxEntry
 
 
 @dataclass
@@ -60,11 +55,11 @@ def apply_push_result(
     cls = RECORD_TYPES[entry.record_type]
     record = session.get(cls, entry.record_id)
     if result.status is ChangeStatus.REJECTED:
-        entry.state = REJECTED
-        entry.rejection_reason = result.reason or "The service refused this change."
+        waits_for = None
         if result.field == "target_id" and entry.fields.get("target_id"):
             # Refers to a record the service does not hold yet: sent again once it does.
-            entry.waits_for = uuid.UUID(str(entry.fields["target_id"]))
+            waits_for = uuid.UUID(str(entry.fields["target_id"]))
+        outbox.refuse(entry, result.reason or "The service refused this change.", waits_for)
         tally.rejected += 1
         _show_service_version(session, entry, record)
         return
@@ -74,7 +69,7 @@ def apply_push_result(
         assert result.record is not None
         _take_server_version(session, result.record, tally, known=result, settled=entry)
         return
-    session.delete(entry)
+    outbox.drop(session, entry)
     session.flush()
     if result.record is not None:  # merged: the server's combined version comes back
         _take_server_version(session, result.record, tally)
@@ -96,20 +91,20 @@ def apply_push_result(
     added = result.stamps.fields if result.stamps is not None else {}
     still_pending = _has_pending(session, entry.record_type, entry.record_id)
     if still_pending:
-        base = session.get(SyncBase, (entry.record_type, entry.record_id))
+        base = bases.base_of(session, entry.record_type, entry.record_id)
         fields = {**(base.fields if base else {}), **entry.fields, **added}
         fields.pop("deleted", None)
-        _set_base(session, entry.record_type, entry.record_id, result.revision, fields)
+        bases.keep(session, entry.record_type, entry.record_id, result.revision, fields)
         if result.stamps is not None:
             # Edits made after the record was first sent were made on top of what the server
             # has just taken: that revision is their base (not "none", which the server would
             # read as "made before any revision" and compare against every later edit).
             through = sent_through(session)
-            for later in _pending(session, entry.record_type, entry.record_id):
+            for later in outbox.pending_of(session, entry.record_type, entry.record_id):
                 if later.base_revision is None and is_unsent(later, through):
                     later.base_revision = result.revision
     else:
-        _drop_base(session, entry.record_type, entry.record_id)  # the record is the server's
+        bases.forget(session, entry.record_type, entry.record_id)  # the record is the server's
     if record is not None:
         if result.stamps is not None:
             for name, value in from_wire(entry.record_type, added).items():
@@ -128,7 +123,7 @@ def _show_service_version(session: Session, entry: OutboxEntry, record: Record |
     again (the worker's refused text stays in the entry, shown beside it), so the laptop never
     presents as accepted what the service refused. A new record the service never took keeps
     the worker's text: there is no other version to show."""
-    base = session.get(SyncBase, (entry.record_type, entry.record_id))
+    base = bases.base_of(session, entry.record_type, entry.record_id)
     if record is None or base is None or _has_pending(session, entry.record_type, entry.record_id):
         return
     theirs = {name: base.fields[name] for name in entry.fields if name in base.fields}
@@ -155,9 +150,9 @@ def show_worker_version(session: Session, entry: OutboxEntry) -> None:
         return
     if record.server_revision is not None:
         key = (entry.record_type, entry.record_id)
-        if session.get(SyncBase, key) is None:
+        if bases.base_of(session, *key) is None:
             names = [n for n in RECORD_FIELDS[entry.record_type] if hasattr(record, n)]
-            _set_base(session, *key, record.server_revision, record_fields(record, names))
+            bases.keep(session, *key, record.server_revision, record_fields(record, names))
     for name, value in from_wire(entry.record_type, dict(entry.fields)).items():
         if hasattr(record, name):
             setattr(record, name, value)
@@ -196,10 +191,10 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
     waiting.forget(session, [removal.record_id])  # had it been waiting, it need wait no more
     with session.no_autoflush:
         local = session.get(cls, removal.record_id)
-        kept = session.get(KeptRemoval, removal.record_id)
+        kept = outbox.kept_removal(session, removal.record_id)
         if local is None:
             if kept is not None:
-                session.delete(kept)
+                outbox.drop_kept_removal(session, kept)
             return
         doomed: list[Record] = [local]
         link = _SUBJECT_LINKS.get(removal.record_type)
@@ -219,13 +214,11 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
             tally.kept_for_worker += 1
             return
         if kept is not None:
-            session.delete(kept)
+            outbox.drop_kept_removal(session, kept)
         # Records that others point at go last (the models declare no relationships, so
         # SQLAlchemy would not order these deletes by foreign key for us).
         for record in sorted(doomed, key=lambda r: _PURGE_RANK.get(r.record_type, 0)):
-            base = session.get(SyncBase, (record.record_type, record.id))
-            if base is not None:
-                session.delete(base)
+            bases.forget(session, record.record_type, record.id)
             session.delete(record)
             session.flush()
             tally.purged += 1
@@ -246,7 +239,7 @@ def release_kept(session: Session, tally: ApplyTally) -> None:
             ),
             tally,
         )
-        if session.get(KeptRemoval, removal.record_id) is not None:
+        if outbox.kept_removal(session, removal.record_id) is not None:
             tally.kept_for_worker -= 1  # still kept: counted when it was first kept
 
 
@@ -269,7 +262,7 @@ def _take_server_version(
     local = session.get(cls, version.record_id)
     theirs_wire = dict(version.fields)
     theirs = from_wire(version.record_type, theirs_wire)
-    pending = _pending(session, version.record_type, version.record_id)
+    pending = outbox.pending_of(session, version.record_type, version.record_id)
     kept_deleted = False
     if local is None:
         local = cls()
@@ -287,11 +280,11 @@ def _take_server_version(
     local.server_revision = version.revision
     local.created_by, local.created_at = version.created_by, version.created_at
     local.updated_by, local.updated_at = version.updated_by, version.updated_at
-    local.dirty = bool(_pending(session, version.record_type, version.record_id))
+    local.dirty = bool(outbox.pending_of(session, version.record_type, version.record_id))
     if local.dirty:
-        _set_base(session, version.record_type, version.record_id, version.revision, theirs_wire)
+        bases.keep(session, version.record_type, version.record_id, version.revision, theirs_wire)
     else:
-        _drop_base(session, version.record_type, version.record_id)  # the record is the server's
+        bases.forget(session, version.record_type, version.record_id)  # the record is the server's
 
 
 def _merge_into(
@@ -305,7 +298,7 @@ def _merge_into(
 ) -> bool:
     """Merge the server's version into a record with unsent work; returns True when the
     worker's deletion met edits made elsewhere and is kept as a conflict (not undone)."""
-    base_row = session.get(SyncBase, (version.record_type, version.record_id))
+    base_row = bases.base_of(session, version.record_type, version.record_id)
     base = dict(base_row.fields) if base_row else {}
     if known is not None:
         base.update(_contested_bases(session, version, known))
@@ -356,7 +349,7 @@ def _merge_into(
     through = sent_through(session)
     unsent = [e for e in pending if is_unsent(e, through) or e is settled]
     for entry in unsent:
-        session.delete(entry)
+        outbox.drop(session, entry)
     if result.to_push:
         # Still the worker's earlier edits: made under the cursor they were first made under.
         earliest = min(pending, key=lambda e: e.seq or 0) if pending else None
@@ -403,36 +396,6 @@ def _contested_bases(
     }
 
 
-def _set_base(
-    session: Session, record_type: str, record_id: Any, revision: int, fields: dict[str, Any]
-) -> None:
-    row = session.get(SyncBase, (record_type, record_id))
-    if row is None:
-        session.add(
-            SyncBase(record_type=record_type, record_id=record_id, revision=revision, fields=fields)
-        )
-    elif revision >= row.revision:
-        row.revision, row.fields = revision, fields
-
-
-def _drop_base(session: Session, record_type: str, record_id: Any) -> None:
-    """No unsent edits remain: the record itself is the server's version, so no base is kept
-    (``app.store.write_hooks._keep_base`` takes one again at the next local edit)."""
-    row = session.get(SyncBase, (record_type, record_id))
-    if row is not None:
-        session.delete(row)
-
-
-def _pending(session: Session, record_type: str, record_id: Any) -> list[OutboxEntry]:
-    # Looked up by record id alone, then filtered: with ``state`` in the SQL too, SQLite may
-    # walk the state index over every pending entry (see ``sync.pages._pending_entries``).
-    return [
-        entry
-        for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.record_id == record_id))
-        if entry.record_type == record_type and entry.state == PENDING
-    ]
-
-
 def referenced(session: Session, record: Record) -> bool:
     """Whether other records on the laptop still point at this one (a child's visits)."""
     link = _SUBJECT_LINKS.get(record.record_type)
@@ -446,4 +409,4 @@ def referenced(session: Session, record: Record) -> bool:
 
 
 def _has_pending(session: Session, record_type: str, record_id: Any) -> bool:
-    return bool(_pending(session, record_type, record_id))
+    return bool(outbox.pending_of(session, record_type, record_id))

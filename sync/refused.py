@@ -14,22 +14,24 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.exports import service as export_service
 from app.exports.document import Document
 from app.exports.refused import HIDDEN as HIDDEN_FIELDS
 from app.exports.refused import label, refused_document, shown
-from app.models import RECORD_TYPES, AuditEvent, Child, OutboxEntry, SyncBase
-from app.models.sync_state import PENDING, REJECTED
-from app.replica import outbox
+from app.models import RECORD_TYPES, AuditEvent, Child
+from app.models.sync_state import REJECTED
+from app.replica import bases, outbox
 from app.store import Store
 from sync import apply
 from sync.apply import ApplyTally, release_kept
 from sync.codec import from_wire
+
+if TYPE_CHECKING:
+    from app.models import OutboxEntry
 
 
 @dataclass(frozen=True)
@@ -58,10 +60,8 @@ class RefusedChange:
 def refused(session: Session) -> list[RefusedChange]:
     """Every refused change, oldest first."""
     found = []
-    for entry in session.scalars(
-        select(OutboxEntry).where(OutboxEntry.state == REJECTED).order_by(OutboxEntry.seq)
-    ):
-        base = session.get(SyncBase, (entry.record_type, entry.record_id))
+    for entry in outbox.refused_entries(session):
+        base = bases.base_of(session, entry.record_type, entry.record_id)
         found.append(
             RefusedChange(
                 entry_id=entry.id,
@@ -94,7 +94,7 @@ def _about(session: Session, entry: OutboxEntry) -> str:
 
 
 def _entry(session: Session, entry_id: uuid.UUID) -> OutboxEntry:
-    entry = session.scalar(select(OutboxEntry).where(OutboxEntry.id == entry_id))
+    entry = outbox.entry(session, entry_id)
     if entry is None or entry.state != REJECTED:
         raise LookupError("That refused change is no longer waiting for a decision.")
     return entry
@@ -107,15 +107,7 @@ def retry(session: Session, entry_id: uuid.UUID, *, actor: str) -> uuid.UUID:
     entry = _entry(session, entry_id)
     # Later changes of the same record were held back behind this one and never sent: they
     # go with it, in one change, in the order they were made.
-    later = [
-        e
-        for e in session.scalars(
-            select(OutboxEntry)
-            .where(OutboxEntry.record_id == entry.record_id, OutboxEntry.seq > entry.seq)
-            .order_by(OutboxEntry.seq)
-        )
-        if e.state == PENDING and e.record_type == entry.record_type
-    ]
+    later = outbox.later_pending(session, entry)
     fields = dict(entry.fields)
     operation = entry.operation
     for held in later:
@@ -132,7 +124,7 @@ def retry(session: Session, entry_id: uuid.UUID, *, actor: str) -> uuid.UUID:
     again.made_under = entry.made_under  # made when the original was, whatever came since
     _decided(session, entry, actor, "sync_retry")
     for held in [entry, *later]:
-        session.delete(held)
+        outbox.drop(session, held)
     session.flush()
     # The refusal put the service's version back on screen; what goes again is shown again.
     apply.show_worker_version(session, again)
@@ -145,11 +137,7 @@ def retry_ready(session: Session) -> int:
     has since taken (the laptop holds its service version and nothing of it is unsettled).
     Returns how many were queued again."""
     queued = 0
-    for entry in session.scalars(
-        select(OutboxEntry)
-        .where(OutboxEntry.state == REJECTED, OutboxEntry.waits_for.is_not(None))
-        .order_by(OutboxEntry.seq)
-    ).all():
+    for entry in outbox.waiting_refusals(session):
         target = entry.waits_for
         assert target is not None
         held = next(
@@ -178,7 +166,7 @@ def mark_dealt_with(session: Session, entry_id: uuid.UUID, *, actor: str) -> Non
     leaves the outbox, and a removal kept back for it is carried out now."""
     entry = _entry(session, entry_id)
     _decided(session, entry, actor, "sync_refusal_dealt_with")
-    session.delete(entry)
+    outbox.drop(session, entry)
     session.flush()
     _settle_record(session, entry.record_type, entry.record_id)
     release_kept(session, ApplyTally())
@@ -192,11 +180,11 @@ def _settle_record(session: Session, record_type: str, record_id: uuid.UUID) -> 
     record = session.get(cls, record_id) if cls is not None else None
     if record is None or outbox.unsettled(session, record_type, record_id):
         return
-    base = session.get(SyncBase, (record_type, record_id))
+    base = bases.base_of(session, record_type, record_id)
     if record.server_revision is None:
         if not apply.referenced(session, record):
             if base is not None:
-                session.delete(base)
+                bases.drop(session, base)
             session.delete(record)
             session.flush()
         return
@@ -204,7 +192,7 @@ def _settle_record(session: Session, record_type: str, record_id: uuid.UUID) -> 
         for name, value in from_wire(record_type, dict(base.fields)).items():
             if hasattr(record, name):
                 setattr(record, name, value)
-        session.delete(base)
+        bases.drop(session, base)
     record.dirty = False
     session.flush()
 

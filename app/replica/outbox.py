@@ -54,6 +54,59 @@ def entry(session: Session, entry_id: uuid.UUID) -> OutboxEntry | None:
     return session.scalar(select(OutboxEntry).where(OutboxEntry.id == entry_id))
 
 
+def later_pending(session: Session, entry: OutboxEntry) -> list[OutboxEntry]:
+    """Pending changes of ``entry``'s record queued after it (held back behind it, if it was
+    refused), oldest first."""
+    return [
+        later
+        for later in session.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.record_id == entry.record_id, OutboxEntry.seq > entry.seq)
+            .order_by(OutboxEntry.seq)
+        )
+        if later.state == PENDING and later.record_type == entry.record_type
+    ]
+
+
+def waiting_refusals(session: Session) -> list[OutboxEntry]:
+    """Refused changes waiting for a record to reach the service (``waits_for``), oldest
+    first."""
+    return list(
+        session.scalars(
+            select(OutboxEntry)
+            .where(OutboxEntry.state == REJECTED, OutboxEntry.waits_for.is_not(None))
+            .order_by(OutboxEntry.seq)
+        ).all()
+    )
+
+
+def pending_of(session: Session, record_type: str, record_id: Any) -> list[OutboxEntry]:
+    """The pending entries of one record.
+
+    Looked up by record id alone, then filtered: with ``state`` in the SQL too, SQLite may
+    walk the state index over every pending entry (see ``app.replica.settle.pending_entries``).
+    """
+    return [
+        entry
+        for entry in session.scalars(select(OutboxEntry).where(OutboxEntry.record_id == record_id))
+        if entry.record_type == record_type and entry.state == PENDING
+    ]
+
+
+def refuse(entry: OutboxEntry, reason: str, waits_for: uuid.UUID | None) -> None:
+    """The service refused this change: it is set aside with the reason until a person
+    decides (or, ``waits_for``, until the record it refers to reaches the service)."""
+    entry.state = REJECTED
+    entry.rejection_reason = reason
+    if waits_for is not None:
+        entry.waits_for = waits_for
+
+
+def drop(session: Session, entry: OutboxEntry) -> None:
+    """Take a settled or decided entry out of the outbox."""
+    session.delete(entry)
+
+
 def unsettled(session: Session, record_type: str, record_id: Any) -> bool:
     """Whether the worker has anything on this record that has neither reached the service
     nor been decided by a person: an unsent or refused change, or a conflict not resolved.
@@ -85,6 +138,15 @@ def keep_removal(session: Session, record_type: str, record_id: uuid.UUID, reaso
     """Remember a removal the laptop could not carry out yet (``unsettled`` work)."""
     if session.get(KeptRemoval, record_id) is None:
         session.add(KeptRemoval(record_id=record_id, record_type=record_type, reason=reason))
+
+
+def kept_removal(session: Session, record_id: uuid.UUID) -> KeptRemoval | None:
+    return session.get(KeptRemoval, record_id)
+
+
+def drop_kept_removal(session: Session, kept: KeptRemoval) -> None:
+    """A kept removal was carried out, or no longer holds."""
+    session.delete(kept)
 
 
 def kept_removals(session: Session) -> list[KeptRemoval]:
