@@ -16,12 +16,13 @@ statements to go stale against.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, String, bindparam, delete, literal_column, select
+from sqlalchemy import Connection, Select, String, bindparam, delete, literal_column, select
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.orm import Session
 
@@ -112,9 +113,6 @@ _WRITE = (
     )
 )
 _FORGET = delete(ProfileState).where(_STATE.c.key == bindparam("key"))
-_READ_MANY = select(_STATE.c.key, _STATE.c.value).where(
-    _STATE.c.key.in_(bindparam("keys", expanding=True))
-)
 
 
 def get(db: Session | Connection, key: Key[T]) -> T | None:
@@ -137,8 +135,15 @@ def get_many(db: Session | Connection, *keys: Key[str]) -> dict[Key[str], str]:
     """Several text values in one read (a sync's outlook reads three); missing keys are left
     out."""
     by_name = {key.name: key for key in keys}
-    found = _connection(db).execute(_READ_MANY, {"keys": list(by_name)})
+    found = _connection(db).execute(_read_many(tuple(by_name)))
     return {by_name[name]: value for name, value in found}
+
+
+@functools.cache
+def _read_many(names: tuple[str, ...]) -> Select[Any]:
+    """The read of these keys, built once: every sync starts with one, and an expanding
+    parameter would be rendered into the statement again at each."""
+    return select(_STATE.c.key, _STATE.c.value).where(_STATE.c.key.in_(names))
 
 
 def _connection(db: Session | Connection) -> Connection:
