@@ -17,9 +17,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import exists, select
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from app import clock, codes
 from app.dashboard import Dashboard, DashboardRow, build
 from app.deadlines.engine import STATUS_WORDS, DueItem, Status
@@ -33,8 +30,7 @@ from app.errors import (
     TryAgainLater,
     WrongPassphrase,
 )
-from app.models import Child
-from app.store import Profile, Store
+from app.store import Profile, Store, failures
 from app.store.atomic import fsync_directory
 from app.store.paths import profiles_root
 from ui.demo_service import DEMO_PASSPHRASE
@@ -61,15 +57,7 @@ def run_demo(out: Out) -> int:
         store = open_demo(out)
         with store:
             dashboard = build(store, clock.today())
-    except OperationalError as exc:
-        if "locked" not in str(exc.orig).lower():
-            return _damaged(exc, out)
-        out(
-            "The demo profile is busy: another Casebook is saving to it right now. Wait for it "
-            "to finish, then run this again."
-        )
-        return 0
-    except (StoreDamaged, DBAPIError) as exc:
+    except StoreDamaged as exc:
         return _damaged(exc, out)
     except KeyFileDamaged as exc:
         log.warning("demo key file damaged: %s", exc.detail)
@@ -102,7 +90,15 @@ def run_demo(out: Out) -> int:
             "there, or set CASEBOOK_DATA_DIR to a folder you can write to, then run it again."
         )
         return 0
-    except Exception:
+    except Exception as exc:
+        if failures.is_busy(exc):
+            out(
+                "The demo profile is busy: another Casebook is saving to it right now. Wait for "
+                "it to finish, then run this again."
+            )
+            return 0
+        if failures.is_database_failure(exc):
+            return _damaged(exc, out)
         log.exception("unexpected failure in the text front end")
         out(
             "Something went wrong inside Casebook while opening the demo. This is a bug, not "
@@ -232,9 +228,9 @@ def _fill(store: Store) -> None:
 
 def _refill_if_empty(store: Store, out: Out) -> None:
     """A demo whose damaged database was set aside comes back empty: fill it again."""
-    with store.read() as session:
-        has_children = session.scalar(select(exists().where(Child.id.is_not(None))))
-    if not has_children:
+    from demo.laptop import has_children
+
+    if not has_children(store):
         out("The demo profile is empty (it was probably rebuilt); filling it again.")
         _fill(store)
 

@@ -4,7 +4,15 @@ the modules beside it hold one step each (``demo.laptop.caseload`` says how they
 
 from __future__ import annotations
 
-from demo.laptop.caseload import BATCH_RECORDS, DemoSummary, populate
+from demo.laptop.caseload import BATCH_RECORDS, DemoSummary, has_children, populate
 from demo.laptop.scenarios import CARER_TYPES, SCENARIOS, Scenario
 
-__all__ = ["BATCH_RECORDS", "CARER_TYPES", "SCENARIOS", "DemoSummary", "Scenario", "populate"]
+__all__ = [
+    "BATCH_RECORDS",
+    "CARER_TYPES",
+    "SCENARIOS",
+    "DemoSummary",
+    "Scenario",
+    "has_children",
+    "populate",
+]

@@ -38,8 +38,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import exists, select
+
 from app import clock
-from app.models import Action, CaseNote, Review, Visit
+from app.models import Action, CaseNote, Child, Review, Visit
 from app.store import Store
 from demo.laptop import assessments, schedule
 from demo.laptop.child_records import finish_child
@@ -75,6 +77,13 @@ class DemoSummary:
     @property
     def visits(self) -> int:
         return self.child_visits + self.household_visits
+
+
+def has_children(store: Store) -> bool:
+    """Whether the profile holds any child (a demo whose damaged database was set aside comes
+    back empty, and is filled again)."""
+    with store.read() as session:
+        return bool(session.scalar(select(exists().where(Child.id.is_not(None)))))
 
 
 def populate(

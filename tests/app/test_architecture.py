@@ -130,15 +130,11 @@ def test_the_scan_for_sync_tables_sees_a_model_import_and_raw_sql(tmp_path: Path
 #: What the desktop client's screens never import: SQL and HTTP go through app/ and sync/.
 UI_FORBIDDEN = ("sqlalchemy", "sqlcipher3", "requests", "urllib3", "httpx")
 
-#: Demo code still inside ui/ that reads the store for itself; it leaves ui/ with the rest of
-#: the demo (issue 24), and then leaves this list.
-UI_EXEMPT = {"ui/text_demo.py"}
-
 
 def _ui_modules() -> list[Path]:
     found = sorted((ROOT / "ui").rglob("*.py"))
     assert len(found) > 40  # the scan really looked at the package
-    return [p for p in found if str(p.relative_to(ROOT)) not in UI_EXEMPT]
+    return found
 
 
 def _store_transactions(path: Path) -> list[int]:
