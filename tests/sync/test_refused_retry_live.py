@@ -156,3 +156,35 @@ def test_a_retried_edit_that_a_colleague_has_since_overtaken_is_a_conflict_not_l
     # Until the worker chooses, the service keeps two's words and one shows them.
     assert diff_views(one.local_view(), one.server_view()) == []
     assert one.server_view()[note_id][1]["subject"] == "Typed on laptop two"
+
+
+def test_a_retried_edit_merges_with_a_colleagues_edit_of_another_field(
+    laptops: tuple[Device, Device],
+) -> None:
+    """As above, but laptop two changed the note's text, not its subject: the retry merges
+    with it on the service, no conflict, and both laptops end with one's subject and two's
+    text, as the service holds them."""
+    one, two = laptops
+    note_id = _note_id(one)
+    with one.store.write() as session:
+        note = session.get(CaseNote, note_id)
+        assert note is not None
+        note.subject = "Typed on laptop one"
+    _refuse_waiting(one)
+    with two.store.write() as session:
+        note = session.get(CaseNote, note_id)
+        assert note is not None
+        note.text = "Text typed on laptop two."
+    two.sync()
+    one.sync()
+    _retry_all(one)
+    assert one.sync().conflicts == 0
+    two.sync()
+    for device in (one, two):
+        assert device.conflicts() == []
+        assert diff_views(device.local_view(), device.server_view()) == []
+        fields = device.local_view()[note_id][1]
+        assert (fields["subject"], fields["text"]) == (
+            "Typed on laptop one",
+            "Text typed on laptop two.",
+        )
