@@ -25,7 +25,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from demo.service import returns
+from demo.service import courses, returns
 from demo.service.households import STREETS, Household, random_plan, write_household
 from demo.service.records import Child, review_actions, write_assessment, write_child
 from demo.service.showcase import SHOWCASE_CHILDREN, showcase
@@ -179,6 +179,7 @@ def build_demo(
     foster_homes = [h for h in homes if h.plan.carer_type == "MAINSTREAM_FOSTER"] or homes
     made += showcase(w, workers[0], managers[workers[0].team_id], foster_homes)
     returns.write(w, made, managers, foster_homes[0] if foster_homes else None)
+    courses.write(session, w.today)
     w.batch.finish()
     result.children = len(made)
     result.households = len(households)

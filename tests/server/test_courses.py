@@ -87,3 +87,18 @@ def test_the_training_team_adds_lists_and_cancels_courses_on_the_command_line(
     assert f"{course_id}  2027-01-20  Life story work, 10 places (cancelled)" in (
         capsys.readouterr().out
     )
+
+
+def test_the_demo_service_has_courses_run_and_to_come(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["--database-url", url, "migrate"]) == EXIT_OK
+    assert main(["--database-url", url, "demo", "--children", "30"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["--database-url", url, "course", "list"]) == EXIT_OK
+    listed = [line.split("  ") for line in capsys.readouterr().out.splitlines()]
+    today = utcnow().date().isoformat()
+    days = [row[1] for row in listed]
+    assert len(listed) == 5 and days == sorted(days)
+    assert any(day < today for day in days) and any(day > today for day in days)
