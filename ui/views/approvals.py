@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -38,6 +37,7 @@ from app.store import Store
 from ui.errors import message_for
 from ui.tasks import run_task
 from ui.views.common import FOCUS_STYLE, alive, heading_font, qdate, uk_date
+from ui.views.record_table import behave_as_record_list
 from ui.views.wrapped_label import WrappedLabel
 
 COLUMNS = ("Signed off", "Child or household", "Record", "Signed off by", "Waiting", "Returned")
@@ -174,14 +174,7 @@ class ApprovalsView(QWidget):
         self._message.setAccessibleName("What happened")
         table = self._table = QTableWidget(0, len(COLUMNS))
         table.setHorizontalHeaderLabels(list(COLUMNS))
-        table.setAccessibleName("Waiting for your approval")
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setTabKeyNavigation(False)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setStretchLastSection(True)
+        behave_as_record_list(table, "Waiting for your approval")
         table.cellActivated.connect(lambda _r, _c: self.open_selected())
         table.cellDoubleClicked.connect(lambda _r, _c: self.open_selected())
         table.itemSelectionChanged.connect(self._update_buttons)

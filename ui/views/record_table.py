@@ -14,6 +14,12 @@ def record_table(name: str, model: QAbstractItemModel) -> QTableView:
     """A table of ``model``'s rows that a screen reader calls ``name``."""
     table = QTableView()
     table.setModel(model)
+    behave_as_record_list(table, name)
+    return table
+
+
+def behave_as_record_list(table: QTableView, name: str) -> None:
+    """The list behaviour on a table made elsewhere (a ``QTableWidget`` filled cell by cell)."""
     table.setAccessibleName(name)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -25,7 +31,6 @@ def record_table(name: str, model: QAbstractItemModel) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setHighlightSections(False)
-    return table
 
 
 def fit_columns(table: QTableView) -> None:

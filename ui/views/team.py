@@ -20,7 +20,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -43,6 +42,7 @@ from sync.protocol.team import Reentry, SubjectFigures, TeamOverview, TeamReentr
 from ui.tasks import run_task
 from ui.views.common import alive, uk_date
 from ui.views.fetched_page import FetchedPage, when
+from ui.views.record_table import behave_as_record_list
 
 __all__ = ["ReallocateDialog", "TeamView", "when"]
 
@@ -475,17 +475,8 @@ def time_at_home(back: Reentry) -> str:
 def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(list(columns))
-    table.setAccessibleName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
+    behave_as_record_list(table, name)
     header = table.horizontalHeader()
-    header.setStretchLastSection(True)
-    header.setHighlightSections(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return table
 
