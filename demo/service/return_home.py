@@ -1,6 +1,7 @@
 """The demo worker's child who has gone home (issue 30): in care on a care order, fostered, then
-placed with her mother under the order, and home for good when the order was discharged nine
-days ago (SSDA903 reason E4A, "returned home as part of care planning").
+placed with her mother under the order on the nominated officer's decision, and home for good
+when the order was discharged nine days ago (SSDA903 reason E4A, "returned home as part of care
+planning").
 
 Her case stays open as support after return (rules RH1 to RH6 in ``resources/rules/
 deadlines.toml``), so ``make run`` shows the whole of that work beginning: the first support
@@ -19,7 +20,7 @@ from datetime import date, timedelta
 from demo.service.households import Household
 from demo.service.records import OBSERVED, Child, _band, write_assessment
 from demo.service.returns import child_fields, placement_fields
-from demo.service.writer import DemoWriter, age_on, signed
+from demo.service.writer import DemoWriter, age_on, at, signed
 from server.models import UserAccount
 
 #: Days before today: came into care, full care order, placed with mum, went home for good.
@@ -27,9 +28,15 @@ ENTERED, CARE_ORDER, WITH_MUM, HOME = 430, 330, 190, 9
 
 
 def returned_home_child(
-    w: DemoWriter, worker: UserAccount, foster_home: Household | None, born: date
+    w: DemoWriter,
+    worker: UserAccount,
+    manager: UserAccount,
+    foster_home: Household | None,
+    born: date,
 ) -> Child:
-    """Write the child and her history; returns her as the other demo children are."""
+    """Write the child and her history; returns her as the other demo children are. The
+    nominated officer's decision to place her with her mother is signed off by the worker and
+    approved by ``manager``."""
     entered, order, with_mum, home = (w.ago(d) for d in (ENTERED, CARE_ORDER, WITH_MUM, HOME))
     cid = w.new_id()
     rng = random.Random(cid.int)  # noqa: S311 - demo content, not security
@@ -118,6 +125,7 @@ def returned_home_child(
             worker,
             child.subject,
         )
+    _parents_decision(w, child, manager, with_mum)
     _reviews(w, child, until=home)
     carers = foster_home.names if foster_home else "her foster carer"
     day = entered + timedelta(days=5)
@@ -128,6 +136,47 @@ def returned_home_child(
     _visit(w, child, rng, "RETURN_HOME_SUPPORT", w.ago(HOME - 5), "Evie and mum", None)
     write_assessment(w, "draft_return_home_support_plan", worker, child=child)
     return child
+
+
+def _parents_decision(w: DemoWriter, child: Child, manager: UserAccount, placed: date) -> None:
+    """The nominated officer's decision to place her with her mother under the care order
+    (CPPCR 2010 regs 17 to 19), after the assessment of mum and the home, a week before."""
+    decided, assessed = placed - timedelta(days=7), placed - timedelta(days=21)
+    answers = {
+        "route": "ASSESSED",
+        "placed_with": "Kerry Whitcombe (mother)",
+        "placement_date": placed.isoformat(),
+        "assessment_done": "YES",
+        "assessment_date": assessed.isoformat(),
+        "assessment_summary": "Mum has completed the parenting programme and kept every family "
+        "time session for six months; the home is safe and Evie has her own room. The "
+        "reunification assessment recommends return with support.",
+        "nominated_officer": "Head of Service (nominated officer)",
+        "decision": "APPROVED",
+        "decision_date": decided.isoformat(),
+        "reasons": "The assessment shows the changes mum has made are lasting, and Evie wants to "
+        "go home; support from the family support service is in place.",
+        "iro_informed": "YES",
+        "placement_plan": "YES",
+    }
+    w.write(
+        "assessment",
+        {
+            "kind": "PLACEMENT_WITH_PARENTS",
+            "template_id": "placement_with_parents",
+            "template_version": 1,
+            "answers": answers,
+            "started_date": (decided - timedelta(days=2)).isoformat(),
+            **signed(decided, child.owner),
+            "status": "approved",
+            "approved_by": manager.username,
+            "approved_at": at(decided, 17),
+            "child_id": str(child.child_id),
+            "household_id": None,
+        },
+        child.owner,
+        child.subject,
+    )
 
 
 def _reviews(w: DemoWriter, child: Child, *, until: date) -> None:

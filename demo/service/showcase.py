@@ -228,7 +228,7 @@ def showcase(
         HouseholdPlan("MAINSTREAM_FOSTER", "ENQUIRY", None, terms="", enquiry_date=w.ago(4)),
         [("Tunde", ""), ("Ngozi", "")],
     )
-    gone_home = returned_home_child(w, worker, foster_home(), _born(w, 8, 75))
+    gone_home = returned_home_child(w, worker, manager, foster_home(), _born(w, 8, 75))
     return [new_in_care, settled, long_term, kinship, with_aunt, under_order, gone_home]
 
 

@@ -319,7 +319,8 @@ def test_a_child_gone_home_is_in_support_after_return(laptop: demo_service.DemoP
     """The worker's caseload holds a child whose care order ended nine days ago because she
     went home (E4A): her case is open, she is on the dashboard with the support plan due within
     ten working days of going home (part-written, as a draft) and her first support visit
-    made, and her history shows her placed with her mother before the order ended."""
+    made, and her history shows her placed with her mother, on the nominated officer's decision,
+    before the order ended."""
     today = clock.today()
     with laptop.store.read() as session:
         evie = session.scalars(select(Child).where(Child.family_name == "Whitcombe")).one()
@@ -335,7 +336,10 @@ def test_a_child_gone_home_is_in_support_after_return(laptop: demo_service.DemoP
         "U6",
         "P1",
     ]
-    assert [(a.template_id, a.status) for a in plans] == [("return_home_support_plan", "draft")]
+    assert sorted((a.template_id, a.status) for a in plans) == [
+        ("placement_with_parents", "approved"),
+        ("return_home_support_plan", "draft"),
+    ]
     row = next(r for r in dashboard.rows(laptop.store, today) if r.child_id == evie.id)
     items = {i.obligation: i for i in row.items}
     assert items["return_home_support_plan"].status is Status.DUE_SOON
