@@ -7,11 +7,18 @@ the removals kept back for the worker and the trigger pause. Each had grown seve
 three layers, each with its own idea of how to write them; here each is written one way:
 
 - ``state``: every ``profile_state`` key, typed, with one read and one write;
-- ``outbox``: queueing a change, what is waiting or refused, removals kept back;
+- ``outbox``: queueing a change, what is waiting or refused, settling and dropping entries,
+  removals kept back;
+- ``batches``: the outbox taken a batch at a time for a push, and a sync's opening looks;
 - ``sent_mark``: which outbox entries may have reached the service;
-- ``page_triggers``: the record tables' insert triggers done once for a pulled page.
+- ``settle``: the bulk reads and writes of settling a pulled page or a pushed batch;
+- ``bases``: the merge bases; ``waiting``: versions waiting for a record; ``resync``: a full
+  re-sync's bookkeeping;
+- ``page_triggers``: the record tables' insert triggers done once for a pulled page;
+- ``status``: what the status bar and Sync details show, as plain values from a ``Store``.
 
 ``sync/`` decides what to do with them and talks to the service; ``ui/`` asks through plain
-functions. Raw SQL lives only here and in ``app.store``, each statement named
-(``tests/app/test_architecture.py`` holds the line).
+functions. SQL on these tables lives only here and in ``app.store``, each statement named
+(``tests/app/test_architecture.py`` holds the line). The record tables' bulk row writers are
+still ``sync.rows``, which turns wire versions into rows as it writes them.
 """
