@@ -278,7 +278,7 @@ class PipelinePanel(QWidget):
         self._report_words.setAccessibleName("Assessment report state")
         self._report_words.setWordWrap(True)
         self._report_words.setVisible(False)
-        self._deregister = QPushButton("Record a &deregistration…")
+        self._deregister = QPushButton("Record a deregi&stration…")
         self._deregister.setAccessibleName("Record a deregistration")
         self._deregister.clicked.connect(self.record_deregistration)
         self._deregister.setVisible(False)

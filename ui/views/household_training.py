@@ -130,7 +130,7 @@ class TrainingTab(QWidget):
         add = record_button("&Add training…")
         mark_tsd = record_button("&Mark TSD complete…")
         change = record_button("C&hange selected…")
-        courses = record_button("&Courses and bookings…")
+        courses = record_button("Courses and &bookings…")
         add.clicked.connect(lambda: self.add_training(ADD))
         mark_tsd.clicked.connect(lambda: self.add_training(TSD))
         change.clicked.connect(self._change_selected)
