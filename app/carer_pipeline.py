@@ -216,6 +216,11 @@ def deregistration_reasons() -> dict[str, str]:
     return _labels("fostering_deregistration_reason")
 
 
+def deregistration_decisions() -> dict[str, str]:
+    """The agency decision maker's decisions on a deregistration, in its own words."""
+    return _labels("deregistration_decision")
+
+
 # ---- Writing
 
 

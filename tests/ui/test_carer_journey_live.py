@@ -331,9 +331,15 @@ def test_an_enquiry_and_a_connected_person_reach_approval_and_the_register(
     assert dialog.error_text("deregistration_reason") == (
         "Choose why the household's approval ended."
     )
+    box = dialog.field("decision")
+    assert box.currentText() == "Agreed: the approval ends"  # type: ignore[attr-defined]
     _choose(dialog, "deregistration_reason", "DR5")
     dialog.grab().save(str(SHOTS / "journey-09-deregistration-decision.png"))
     _send(qtbot, page, dialog)
+    _pick(page, kin_id, "DEREGISTRATION")
+    row = page.items_table.currentIndex().row()
+    decided = page.items_table.model().index(row, 4).data()
+    assert decided.startswith(f"Agreed: the approval ends on {today:%d %b %Y}"), decided
     assert worker.sync().ok
     view = _household(qtbot, window, kin_id)
     assert view.file is not None and view.file.profile.approval_code == "ENDED"

@@ -194,7 +194,10 @@ class PanelDialog(FieldsDialog):
                 form, "notes", "Panel's &reasons (minutes):", self._notes, "Panel's reasons"
             )
         else:
-            self._decision = _choose(carer_pipeline.decisions())
+            ending = self._item is not None and self._item.kind == "DEREGISTRATION"
+            self._decision = _choose(
+                carer_pipeline.deregistration_decisions() if ending else carer_pipeline.decisions()
+            )
             self._date = date_box(latest=today, start=today)
             self._by = QLineEdit()
             self._by.setPlaceholderText("The agency decision maker's name and role")
@@ -203,7 +206,7 @@ class PanelDialog(FieldsDialog):
             self._add_row(form, "decision_date", "&Decided on:", self._date, "Decided on")
             self._add_row(form, "decided_by", "Decision &maker:", self._by, "Decision maker")
             self._reason = _choose(carer_pipeline.deregistration_reasons())
-            if self._item is not None and self._item.kind == "DEREGISTRATION":
+            if ending:
                 # Ending an approval asks why (Ofsted's reason), not for terms.
                 self._add_row(
                     form,

@@ -263,6 +263,10 @@ def _count(n: int) -> str:
     return "None" if n == 0 else f"{n} household{'s' if n != 1 else ''}"
 
 
+#: The code list whose words say what a decision means for an item of this kind.
+_DECISION_WORDS = {"DEREGISTRATION": "deregistration_decision"}
+
+
 def _item_row(item: PanelItemView) -> tuple[str, ...]:
     said = (
         codes.label("panel_recommendation", item.recommendation)
@@ -270,8 +274,8 @@ def _item_row(item: PanelItemView) -> tuple[str, ...]:
         else "Not yet"
     )
     decided = (
-        f"{codes.label('agency_decision', item.decision)} on {uk_date(item.decided_on)}"
-        + (f" by {item.decided_by}" if item.decided_by else "")
+        f"{codes.label(_DECISION_WORDS.get(item.kind, 'agency_decision'), item.decision)}"
+        f" on {uk_date(item.decided_on)}" + (f" by {item.decided_by}" if item.decided_by else "")
         if item.decision
         else "Not yet"
     )
