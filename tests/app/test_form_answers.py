@@ -210,7 +210,7 @@ def _value(question: Question) -> st.SearchStrategy[Any]:
             assert question.min is not None and question.max is not None
             return st.integers(question.min, question.max)
     item = st.fixed_dictionaries({}, optional={f.id: _value(f) for f in question.fields})
-    return st.lists(item, max_size=3)
+    return st.lists(item, max_size=min(3, question.max_items))
 
 
 @st.composite
