@@ -74,6 +74,7 @@ FUZZED: tuple[tuple[str, str], ...] = (
     ("GET", "/v1/rules"),
     ("GET", "/v1/rules/{name}"),
     ("GET", "/v1/team/overview"),
+    ("GET", "/v1/team/reentries"),
     ("POST", "/v1/team/allocations"),
     ("GET", "/v1/reports/figures"),
     ("GET", "/v1/register"),
@@ -97,6 +98,7 @@ NO_INPUT: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/v1/templates"),
         ("GET", "/v1/rules"),
         ("GET", "/v1/team/overview"),
+        ("GET", "/v1/team/reentries"),
         ("GET", "/v1/panels"),
         ("GET", "/v1/courses"),
     }
