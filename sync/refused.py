@@ -22,7 +22,7 @@ from app.exports import service as export_service
 from app.exports.document import Document
 from app.exports.refused import HIDDEN as HIDDEN_FIELDS
 from app.exports.refused import label, refused_document, shown
-from app.models import RECORD_TYPES, AuditEvent, Child
+from app.models import RECORD_TYPES, AuditEvent, Child, Record
 from app.models.sync_state import REJECTED
 from app.replica import bases, outbox
 from app.store import Store
@@ -187,6 +187,7 @@ def _settle_record(session: Session, record_type: str, record_id: uuid.UUID) -> 
                 bases.drop(session, base)
             session.delete(record)
             session.flush()
+            _settle_subjects(session, record)
         return
     if base is not None:
         for name, value in from_wire(record_type, dict(base.fields)).items():
@@ -195,6 +196,22 @@ def _settle_record(session: Session, record_type: str, record_id: uuid.UUID) -> 
         bases.drop(session, base)
     record.dirty = False
     session.flush()
+
+
+#: The subject a record points at, by the field that names it.
+_SUBJECTS = {"child_id": "child", "household_id": "carer_household"}
+
+
+def _settle_subjects(session: Session, record: Record) -> None:
+    """A record the service never had has left the laptop: a child or household it pointed at,
+    which the service never had either, was kept only for it (its own refusal may have been
+    dealt with first) and goes now too, once nothing else points at it."""
+    for name, subject_type in _SUBJECTS.items():
+        subject_id = getattr(record, name, None)
+        cls = RECORD_TYPES.get(subject_type)
+        subject = session.get(cls, subject_id) if subject_id and cls is not None else None
+        if subject is not None and subject.server_revision is None:
+            _settle_record(session, subject_type, subject.id)
 
 
 def _decided(session: Session, entry: OutboxEntry, actor: str, action: str) -> None:

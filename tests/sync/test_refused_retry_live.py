@@ -188,3 +188,36 @@ def test_a_retried_edit_merges_with_a_colleagues_edit_of_another_field(
             "Typed on laptop one",
             "Text typed on laptop two.",
         )
+
+
+def test_a_new_child_and_its_note_both_refused_leave_the_laptop_once_both_are_dealt_with(
+    laptops: tuple[Device, Device],
+) -> None:
+    """A child recorded on the laptop is refused; a case note written for it is then refused
+    by the service too (it holds no such child). The worker deals with the child's refusal
+    first (kept meanwhile: the note still points at it), then the note's: both leave the
+    laptop, which ends holding what the service holds, rather than a child nobody has."""
+    one, _two = laptops
+    with one.store.write() as session:
+        child = factories.child(allocated_worker=one.user)
+        session.add(child)
+    _refuse_waiting(one)
+    with one.store.write() as session:
+        session.add(
+            CaseNote(
+                child_id=child.id,
+                event_date=clock.today() - timedelta(days=1),
+                subject="Phone call",
+                text="Written for the refused child.",
+            )
+        )
+    assert one.sync().rejected == 1
+    with one.store.write(remote=True) as session:
+        waiting = refused.refused(session)
+        assert [change.record_type for change in waiting] == ["child", "case_note"]
+        for change in waiting:
+            refused.mark_dealt_with(session, change.entry_id, actor=one.user)
+    with one.store.read() as session:
+        assert session.get(Child, child.id) is None
+    assert diff_views(one.local_view(), one.server_view()) == []
+    assert one.outbox() == [] and one.rejected() == []
