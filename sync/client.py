@@ -23,6 +23,7 @@ import requests
 import urllib3
 from pydantic import BaseModel, ValidationError
 
+from app import gcpause
 from sync.protocol import compression
 from sync.protocol import courses as courses_protocol
 from sync.protocol import panels as panel_protocol
@@ -482,9 +483,14 @@ def _read(model: type[_Answer], response: requests.Response) -> _Answer:
     parsed to Python objects and then validated, which takes about a quarter less time for a
     page of pulled records or the answer to a push (bench/README.md, "Figures behind the
     code"). An answer that is not what the protocol says is unreadable, as a broken one is:
-    sent again later."""
+    sent again later.
+
+    Read with the cycle collector paused (``app.gcpause``): a page of a first pull is
+    thousands of models and none forms a cycle, so a collection would only walk the heap;
+    the pause covers the reading, not the wait for the answer."""
     try:
-        return model.model_validate_json(response.content)
+        with gcpause.paused():
+            return model.model_validate_json(response.content)
     except ValidationError:
         raise ServiceUnavailable(UNREADABLE) from None
 
