@@ -25,10 +25,11 @@ from sync.pull import pull_all
 from sync.push import push_all
 from sync.retry import RetryPolicy
 from sync.run import SyncRun
-from sync.summary import SyncItem, SyncSummary
+from sync.summary import Action, SyncItem, SyncSummary
 from sync.templates import check_due, fetch_templates, missing_versions
 
 __all__ = [
+    "Action",
     "Cancelled",
     "Phase",
     "Progress",
@@ -72,8 +73,9 @@ def run_sync(
         run.summary.errors.append(str(exc))
     except ServiceRefused as exc:
         run.summary.errors.append(str(exc))
-        run.summary.action = exc.error.action
-        if exc.error.action == "wipe" and exc.error.code == "account_disabled":
+        action = Action(exc.error.action) if exc.error.action is not None else None
+        run.summary.action = action
+        if action is Action.WIPE and exc.error.code == "account_disabled":
             _hold_wipe_for_unsettled_work(store, run.summary)
     finally:
         run.count_bytes()

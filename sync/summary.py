@@ -29,6 +29,17 @@ class Received(StrEnum):
     KEPT = "kept"
 
 
+class Action(StrEnum):
+    """What the service told the laptop to do (``ErrorBody.action``)."""
+
+    #: Device revoked or account disabled: clear the laptop (held while work is unsettled).
+    WIPE = "wipe"
+    #: The tokens are dead: sign in again.
+    REAUTHENTICATE = "reauthenticate"
+    #: The cursor is not one the service issued: read the whole feed again.
+    FULL_RESYNC = "full_resync"
+
+
 class SyncItem(NamedTuple):
     """One record a sync sent or received, and what became of it."""
 
@@ -54,8 +65,8 @@ class SyncSummary(ApplyTally):
     #: New form template versions fetched from the service (``sync.templates``).
     templates_fetched: int = 0
     errors: list[str] = field(default_factory=list)
-    #: What the service told the laptop to do ("wipe", "reauthenticate"), if anything.
-    action: str | None = None
+    #: What the service told the laptop to do, if anything.
+    action: Action | None = None
     #: Seconds this laptop spent applying pulled pages: making their rows and writing them,
     #: commits included, but not waiting for the service. Whether a slow sync was the link,
     #: the service or the laptop, for support and ``make bench``.

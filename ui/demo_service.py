@@ -47,7 +47,7 @@ from app.store.keys import KdfParams
 from app.store.paths import data_root, profiles_root
 from sync import account, health
 from sync.client import ServiceUnavailable
-from sync.engine import RetryPolicy, SyncSummary, run_sync
+from sync.engine import Action, RetryPolicy, SyncSummary, run_sync
 from ui import demo_process
 from ui.demo_process import ServerRecord
 
@@ -274,7 +274,7 @@ def open_profile(
         if account.account(store) is None:
             _register(store, settings, service, name)
         summary = sync_once(store, settings)
-        if summary.action == "reauthenticate":
+        if summary.action is Action.REAUTHENTICATE:
             log.info("the demo service refused the saved tokens: registering again")
             account.forget(store)
             _register(store, settings, service, name)

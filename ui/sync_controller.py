@@ -35,7 +35,15 @@ from app.settings import Settings
 from app.store import Store
 from sync import account
 from sync.client import PROBE_READ_TIMEOUT, ServiceClient, ServiceUnavailable
-from sync.engine import Cancelled, Phase, Progress, RetryPolicy, SyncSummary, run_sync
+from sync.engine import (
+    Action,
+    Cancelled,
+    Phase,
+    Progress,
+    RetryPolicy,
+    SyncSummary,
+    run_sync,
+)
 from ui.errors import message_for
 from ui.tasks import Task, run_cancellable, run_task
 
@@ -157,7 +165,7 @@ def sync_once(
     as a summary with a plain-English error rather than an exception."""
     client = account.client_for(store, settings)
     if client is None:
-        summary = SyncSummary(errors=[NOT_CONNECTED_MESSAGE], action="reauthenticate")
+        summary = SyncSummary(errors=[NOT_CONNECTED_MESSAGE], action=Action.REAUTHENTICATE)
         return SyncOutcome(summary, None, read_counts(store))
     last: list[Progress] = []
 
@@ -185,9 +193,9 @@ def sync_once(
     elif summary.action is None:
         # The errors are sentences; whether the service is there at all is one cheap question.
         online = probe(settings)
-    if summary.action == "wipe":
+    if summary.action is Action.WIPE:
         return SyncOutcome(summary, online, None)
-    if summary.action == "reauthenticate":
+    if summary.action is Action.REAUTHENTICATE:
         account.forget(store)  # the tokens are dead: never send them again
     return SyncOutcome(summary, online, read_counts(store))
 
@@ -451,12 +459,12 @@ class SyncController(QObject):
         if outcome.counts is not None:
             self._apply_counts(outcome.counts)
         self.sig_finished.emit(summary)
-        if summary.action == "wipe":
+        if summary.action is Action.WIPE:
             self._stopped = True
             self._auto_timer.stop()
             self._probe_timer.stop()
             self.sig_wipe_requested.emit()
-        elif summary.action == "reauthenticate":
+        elif summary.action is Action.REAUTHENTICATE:
             self.sig_reauthenticate.emit()
 
     def _sync_failed(self, exc: BaseException) -> None:
