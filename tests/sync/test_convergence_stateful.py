@@ -143,7 +143,8 @@ class ConvergenceMachine(RuleBasedStateMachine):
 
     # ---- setup
 
-    @initialize(count=st.integers(min_value=2, max_value=4))
+    # Four laptops half the time (not a third): only then is colleague B there to leave.
+    @initialize(count=st.one_of(st.just(4), st.integers(min_value=2, max_value=3)))
     def make_devices(self, count: int) -> None:
         """Laptops in the order: worker A (twice), their manager, colleague B."""
         server = self.server
