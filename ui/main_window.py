@@ -30,14 +30,9 @@ from app.settings import Settings
 from app.store import Profile, Store
 from sync import account
 from ui import desk, manager_tools
+from ui.changes import ChangeHub
 from ui.page_commands import shown
-from ui.page_registry import (
-    RELOAD_AFTER_SYNC,
-    RELOAD_ON_RETURN,
-    page_title,
-    wire_case_view,
-    wire_household_view,
-)
+from ui.page_registry import page_title, wire_case_view, wire_household_view
 from ui.page_stack import PageStack
 from ui.sync_controller import SyncController, SyncState
 from ui.tasks import run_task
@@ -111,6 +106,8 @@ class MainWindow(QMainWindow):
         self._profile = profile
         self._make_sync: SyncFactory = sync_factory or (lambda s, c: SyncController(s, c))
         self._dock: SyncDock | None = None
+        #: Where saves and syncs announce what they changed; the pages showing records listen.
+        self._changes = ChangeHub(self)
         self._dashboard: DashboardView | None = None
         self._unlock: UnlockWindow | None = None
         self._sign_in: SignInAgainDialog | None = None
@@ -186,7 +183,7 @@ class MainWindow(QMainWindow):
         return self._unlock
 
     def open_child(self, child_id: uuid.UUID) -> CaseView:
-        view = CaseView(self._store, child_id)
+        view = CaseView(self._store, child_id, changes=self._changes)
         wire_case_view(view, self)
         view.sig_loaded.connect(self._update_title)
         self._push(view)
@@ -201,7 +198,11 @@ class MainWindow(QMainWindow):
     ) -> CaseNoteForm:
         """A new case note about the child (or household), or an existing note by its id."""
         form = CaseNoteForm(
-            self._store, child_id=child_id, household_id=household_id, note_id=note_id
+            self._store,
+            child_id=child_id,
+            household_id=household_id,
+            note_id=note_id,
+            changes=self._changes,
         )
         self._push(form)
         return form
@@ -211,7 +212,7 @@ class MainWindow(QMainWindow):
         self._push(page)
 
     def open_visit(self, child_id: uuid.UUID, visit_id: uuid.UUID | None) -> VisitForm:
-        form = VisitForm(self._store, child_id, visit_id)
+        form = VisitForm(self._store, child_id, visit_id, changes=self._changes)
         self._push(form)
         return form
 
@@ -225,7 +226,11 @@ class MainWindow(QMainWindow):
         """A new review of the child (looked-after, adoption, special guardianship support) or
         of the carer household (annual review), or an existing review by its id."""
         form = ReviewForm(
-            self._store, child_id=child_id, household_id=household_id, review_id=review_id
+            self._store,
+            child_id=child_id,
+            household_id=household_id,
+            review_id=review_id,
+            changes=self._changes,
         )
         self._push(form)
         return form
@@ -236,7 +241,7 @@ class MainWindow(QMainWindow):
         if isinstance(page, HouseholdsView):
             page.filter_box.setFocus()
             return page
-        view = HouseholdsView(self._store)
+        view = HouseholdsView(self._store, changes=self._changes)
         view.sig_household_opened.connect(self.open_household)
         self._push(view)
         view.filter_box.setFocus()
@@ -264,7 +269,9 @@ class MainWindow(QMainWindow):
         return shown(self, PanelPage, made)
 
     def open_household(self, household_id: uuid.UUID) -> HouseholdView:
-        view = HouseholdView(self._store, household_id, settings=self.settings)
+        view = HouseholdView(
+            self._store, household_id, settings=self.settings, changes=self._changes
+        )
         wire_household_view(view, self)
         view.sig_loaded.connect(self._update_title)
         self._push(view)
@@ -275,7 +282,12 @@ class MainWindow(QMainWindow):
     ) -> VisitForm:
         """A visit to carers: supervising, unannounced or special guardianship support."""
         form = VisitForm(
-            self._store, None, visit_id, household_id=household_id, visit_type=visit_type
+            self._store,
+            None,
+            visit_id,
+            household_id=household_id,
+            visit_type=visit_type,
+            changes=self._changes,
         )
         self._push(form)
         return form
@@ -323,6 +335,7 @@ class MainWindow(QMainWindow):
             assessment_id=assessment_id,
             template_id=template_id,
             can_approve=self._role == "manager",
+            changes=self._changes,
         )
         self._push(form)
         return form
@@ -334,16 +347,8 @@ class MainWindow(QMainWindow):
         page = self._stack.pop()
         if page is None:
             return
-        current = self._stack.currentWidget()
-        if isinstance(current, RELOAD_ON_RETURN):
-            current.refresh()  # a visit saved on the page left may have changed its history
-        # An assessment's draft may still be on its way to the store: read again once it is.
-        if (
-            isinstance(page, AssessmentForm)
-            and self._stack.still_saving(page)
-            and isinstance(current, RELOAD_ON_RETURN)
-        ):
-            page.sig_saved.connect(lambda _id: current.refresh() if alive(current) else None)
+        # The page now on show reads its records again itself (``ui.changes``): at once, and
+        # again if a draft left still saving reaches the store.
 
     def sync_now(self) -> None:
         if self._dock is not None and not self._locked:
@@ -425,12 +430,12 @@ class MainWindow(QMainWindow):
             self._make_sync,
             self._store,
             self._settings,
-            on_finished=self._sync_finished,
+            changes=self._changes,
             on_wipe=self._wipe,
             on_reauthenticate=self._reauthenticate,
             on_conflicts=self.show_conflicts,
         )
-        dashboard = DashboardView(self._store)
+        dashboard = DashboardView(self._store, changes=self._changes)
         dashboard.sig_child_opened.connect(self.open_child)
         self._dashboard = dashboard
         self._push(dashboard)
@@ -493,12 +498,6 @@ class MainWindow(QMainWindow):
         self.sig_unlocked.emit()
 
     # ---- Private API: sync and settings
-
-    def _sync_finished(self, _summary: object) -> None:
-        """Records may have arrived: the page on show reloads."""
-        page = self._stack.currentWidget()
-        if isinstance(page, RELOAD_AFTER_SYNC):
-            page.refresh()  # an assessment's approval may have arrived
 
     def _settings_saved(self, settings: Settings) -> None:
         self._settings = settings

@@ -1,6 +1,6 @@
-"""What the main window knows about each kind of page: what the window title calls it, whether
-it reads its records again when it comes back on top or after a sync, and where its requests
-to open another page go.
+"""What the main window knows about each kind of page: what the window title calls it and
+where its requests to open another page go. When a page reads its records again (a change
+announced, coming back on top) each page decides itself: ``ui.changes``.
 
 Said here, per kind of page, so ``ui.main_window`` keeps to composing pages and docks: a new
 kind of page is added here, not as another branch in the window's methods.
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QWidget
 from ui.views.assessment_form import AssessmentForm
 from ui.views.case_note_form import CaseNoteForm
 from ui.views.case_view import CaseView
-from ui.views.dashboard import DashboardView
 from ui.views.household_view import HouseholdView
 from ui.views.households import HouseholdsView
 from ui.views.review_form import ReviewForm
@@ -23,13 +22,6 @@ from ui.views.visit_form import VisitForm
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
-
-#: Pages that read their records again when the worker comes back to them (a visit saved on
-#: the page left may have changed a case's history).
-RELOAD_ON_RETURN = (CaseView, DashboardView, HouseholdsView, HouseholdView)
-#: Pages that read their records again after a sync (records may have arrived; an
-#: assessment's approval may have).
-RELOAD_AFTER_SYNC = (DashboardView, CaseView, HouseholdsView, HouseholdView, AssessmentForm)
 
 _FIXED_TITLES: tuple[tuple[type[QWidget], str], ...] = (
     (HouseholdsView, "Carer households"),

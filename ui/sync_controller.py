@@ -44,6 +44,7 @@ from sync.engine import (
     SyncSummary,
     run_sync,
 )
+from ui.changes import ChangeHub, Origin, RecordsChanged, sync_changes
 from ui.errors import message_for
 from ui.tasks import Task, run_cancellable, run_task
 
@@ -277,6 +278,7 @@ class SyncController(QObject):
         self._tasks = 0  # every task of ours not yet answered
         self._stopped = False
         self._idle_loop: QEventLoop | None = None
+        self._changes: ChangeHub | None = None
 
         self._auto_timer = QTimer(self)
         self._auto_timer.timeout.connect(self._auto_sync)
@@ -296,6 +298,11 @@ class SyncController(QObject):
             QTimer.singleShot(0, self._probe)
 
     # ---- Public API
+
+    def announce_to(self, changes: ChangeHub) -> None:
+        """Announce the records each sync applies on ``changes``, so pages showing them
+        reload."""
+        self._changes = changes
 
     @property
     def state(self) -> SyncState:
@@ -459,6 +466,9 @@ class SyncController(QObject):
         if outcome.counts is not None:
             self._apply_counts(outcome.counts)
         self.sig_finished.emit(summary)
+        change = sync_changes(summary)
+        if change is not None and self._changes is not None:
+            self._changes.announce(change)
         if summary.action is Action.WIPE:
             self._stopped = True
             self._auto_timer.stop()
@@ -475,4 +485,7 @@ class SyncController(QObject):
         summary = SyncSummary(errors=[message_for(exc, FAILED_MESSAGE)])
         self._set(running=False, last_summary=summary)
         self.sig_finished.emit(summary)
+        if self._changes is not None:
+            # Pages may have been applied before it failed: whatever they were, read again.
+            self._changes.announce(RecordsChanged(Origin.SYNC))
         self.refresh_state()

@@ -1,9 +1,10 @@
 """The sync as the main window holds it: the controller and its indicator in the status bar,
 made together when the window opens over an unlocked store and stopped together when it locks.
 
-Apart from ``ui.main_window`` so the window only says what happens when a sync finishes, the
-service revokes the laptop or asks it to sign in again; how the controller is made, parented,
-shown and stopped is here.
+Apart from ``ui.main_window`` so the window only says what happens when the service revokes
+the laptop or asks it to sign in again; how the controller is made, parented, shown and
+stopped is here. What a sync applied is announced on the window's ``ChangeHub``, where the
+pages showing records hear it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from app.settings import Settings
 from app.store import Store
+from ui.changes import ChangeHub
 from ui.sync_controller import SyncController
 from ui.views.sync_status import SyncStatusBar
 
@@ -30,7 +32,7 @@ class SyncDock:
         store: Store,
         settings: Settings,
         *,
-        on_finished: Callable[[object], None],
+        changes: ChangeHub,
         on_wipe: Callable[[], None],
         on_reauthenticate: Callable[[], None],
         on_conflicts: Callable[[], None],
@@ -38,7 +40,7 @@ class SyncDock:
         self._window = window
         sync = make(store, settings)
         sync.setParent(window)
-        sync.sig_finished.connect(on_finished)
+        sync.announce_to(changes)
         sync.sig_wipe_requested.connect(on_wipe)
         sync.sig_reauthenticate.connect(on_reauthenticate)
         status = SyncStatusBar(sync)

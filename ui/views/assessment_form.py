@@ -45,6 +45,7 @@ from app.models import APPROVED
 from app.services import assessments
 from app.services.assessments import AssessmentState
 from app.store import Store
+from ui.changes import ChangeHub, Origin, RecordsChanged, ReloadOnChange
 from ui.errors import message_for
 from ui.exports.actions import export_assessment
 from ui.forms.renderer import FormRenderer
@@ -70,6 +71,7 @@ class AssessmentForm(DraftForm):
     """
 
     NOUN = "assessment"
+    KIND = "assessment"
     SERVICE: ClassVar[ModuleType] = assessments
     ID_KEY = "assessment_id"
     #: Its problems are put right on Finalise again: showing them moves the focus.
@@ -90,6 +92,7 @@ class AssessmentForm(DraftForm):
         template_id: str | None = None,
         can_approve: bool = False,
         parent: QWidget | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
         """An existing assessment (``assessment_id``), or a new one with the newest version of
         ``template_id`` about the child ``child_id`` or the household ``household_id``.
@@ -98,8 +101,17 @@ class AssessmentForm(DraftForm):
             template_id is None or (child_id is None and household_id is None)
         ):
             raise ValueError("a new assessment needs a template and a child or household")
-        super().__init__(store, assessment_id, parent, child_id=child_id, household_id=household_id)
+        super().__init__(
+            store,
+            assessment_id,
+            parent,
+            child_id=child_id,
+            household_id=household_id,
+            changes=changes,
+        )
         self._can_approve = can_approve
+        if changes is not None:
+            ReloadOnChange(self, changes, concerns=self._concerns, reload=self.refresh)
         self._template: FormTemplate | None = None
         self._state: AssessmentState | None = None
         self._renderer: FormRenderer | None = None
@@ -188,6 +200,15 @@ class AssessmentForm(DraftForm):
                 self._approve_failed,
             )
         )
+
+    def _concerns(self, change: RecordsChanged) -> bool:
+        """A sync that may have brought this assessment's approval (or an addendum to it)."""
+        if change.origin is not Origin.SYNC:
+            return False
+        about = (self._child_id and change.touches_child(self._child_id)) or (
+            self._household_id and change.touches_household(self._household_id)
+        )
+        return bool(about) and change.touches_kind("assessment", "addendum", "attachment")
 
     def refresh(self) -> None:
         """Read a finalised record again (its approval may have arrived by sync). A draft is

@@ -21,6 +21,7 @@ from app.services import case_notes
 from app.services.case_notes import NoteFields, NoteState
 from app.store import Store
 from app.subjects import subject_name
+from ui.changes import ChangeHub
 from ui.views.action_line import to_date
 from ui.views.addenda import when_written
 from ui.views.common import date_box, heading_font, qdate
@@ -50,6 +51,7 @@ class CaseNoteForm(DraftForm):
     """A case note about a child or a carer household; see the module docstring."""
 
     NOUN = "case note"
+    KIND = "case_note"
     SERVICE: ClassVar[ModuleType] = case_notes
     ID_KEY = "note_id"
     FINALISE_TITLE = "Sign off case note"
@@ -66,10 +68,13 @@ class CaseNoteForm(DraftForm):
         household_id: uuid.UUID | None = None,
         note_id: uuid.UUID | None = None,
         parent: QWidget | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
         if child_id is None and household_id is None and note_id is None:
             raise ValueError("a case note needs a child, a household or a note")
-        super().__init__(store, note_id, parent, child_id=child_id, household_id=household_id)
+        super().__init__(
+            store, note_id, parent, child_id=child_id, household_id=household_id, changes=changes
+        )
         self._build()
         self._start_loading(lambda: _load(self._store, child_id, household_id, note_id))
 

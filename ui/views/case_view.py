@@ -29,6 +29,7 @@ from app.chronology import KINDS, CaseFile, LegalStatusPeriod, open_case
 from app.codes import code_list
 from app.deadlines.engine import ACTION, is_action
 from app.store import Store
+from ui.changes import ChangeHub, RecordsChanged, ReloadOnChange
 from ui.errors import load_message
 from ui.exports.actions import export_chronology
 from ui.models.actions_model import ActionsModel
@@ -131,7 +132,17 @@ class CaseView(QWidget):
     #: The case has been loaded (or failed to load) and is on screen.
     sig_loaded = Signal()
 
-    def __init__(self, store: Store, child_id: uuid.UUID, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        child_id: uuid.UUID,
+        parent: QWidget | None = None,
+        *,
+        changes: ChangeHub | None = None,
+    ) -> None:
+        """``changes``: where saves and syncs are announced; the case reads again when one
+        may concern this child, and whenever it comes back on top (a dialog on a page left
+        may have written something no one announced)."""
         super().__init__(parent)
         self._store = store
         self._child_id = child_id
@@ -139,6 +150,10 @@ class CaseView(QWidget):
         self._case: CaseFile | None = None
         self._build()
         self.refresh()
+        if changes is not None:
+            ReloadOnChange(
+                self, changes, concerns=self._concerns, reload=self.refresh, always_on_return=True
+            )
 
     # ---- Public API
 
@@ -162,6 +177,9 @@ class CaseView(QWidget):
     @property
     def kind_filter(self) -> QComboBox:
         return self._kind_box
+
+    def _concerns(self, change: RecordsChanged) -> bool:
+        return change.touches_child(self._child_id)
 
     def refresh(self) -> None:
         """Reload the case (e.g. after a visit was saved in another tab)."""

@@ -33,6 +33,7 @@ from app.child_search import SearchResult, find_children
 from app.chronology import legal_status_words
 from app.deadlines.engine import STATUS_WORDS, Status
 from app.store import Store
+from ui.changes import ChangeHub, RecordsChanged, ReloadOnChange
 from ui.errors import message_for
 from ui.models.dashboard_model import (
     OBLIGATIONS,
@@ -116,12 +117,20 @@ class DashboardView(QWidget):
     sig_loaded = Signal()
     sig_searched = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, changes: ChangeHub | None = None
+    ) -> None:
+        """``changes``: where saves and syncs are announced; the caseload reads again after
+        any of them, since any record may move a child's next visit or review."""
         super().__init__(parent)
         self._store = store
         self._refresh_seq = 0
         self._search_seq = 0
         self._build()
+        if changes is not None:
+            ReloadOnChange(
+                self, changes, concerns=_any_change, reload=self.refresh, always_on_return=True
+            )
 
     # ---- Public API
 
@@ -550,3 +559,7 @@ class DashboardView(QWidget):
         child_id = item.data(Qt.ItemDataRole.UserRole)
         if isinstance(child_id, uuid.UUID):
             self.sig_child_opened.emit(child_id)
+
+
+def _any_change(_change: RecordsChanged) -> bool:
+    return True

@@ -53,6 +53,7 @@ from app.errors import FieldProblem, RecordFinalised, ValidationError
 from app.ids import new_id
 from app.services.visits import AddendumView
 from app.store import Store
+from ui.changes import ChangeHub, Origin, RecordsChanged
 from ui.errors import load_message, message_for
 from ui.tasks import run_task
 from ui.views.addenda import AddendaBox
@@ -95,6 +96,9 @@ class DraftForm(FormPage):
     AUTOSAVE_MS = 3000
     #: The record in words, for status lines and messages ("visit", "case note"...).
     NOUN: ClassVar[str] = "record"
+    #: The record's type as the store and sync name it (``Record.record_type``), for the
+    #: change announced after a save.
+    KIND: ClassVar[str] = ""
     #: The record's service in ``app.services`` and the keyword that names the record there.
     SERVICE: ClassVar[ModuleType]
     ID_KEY: ClassVar[str]
@@ -113,12 +117,14 @@ class DraftForm(FormPage):
         *,
         child_id: uuid.UUID | None = None,
         household_id: uuid.UUID | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
         """A record about the child ``child_id`` or, when that is None, the carer household
         ``household_id`` (both None: the load says whom). The subclass then builds its page
-        and calls ``_start_loading``."""
+        and calls ``_start_loading``. Each save and sign-off is announced on ``changes``."""
         super().__init__(parent)
         self._store = store
+        self._changes = changes
         self._child_id = child_id
         self._household_id = household_id if child_id is None else None
         self._record_id = record_id or new_id()
@@ -502,6 +508,7 @@ class DraftForm(FormPage):
             if self.is_dirty:
                 words += "; newer changes to save"
         self._status.setText(words)
+        self._announce()
         self.sig_saved.emit(self._record_id)
 
     def _save_failed(self, exc: BaseException) -> None:
@@ -535,7 +542,24 @@ class DraftForm(FormPage):
         # After the layout has made room for the addendum box, bring it into view.
         QTimer.singleShot(0, self, self._show_addenda_box)
         self._addendum.setFocus()
+        self._announce()
         self.sig_finalised.emit(self._record_id)
+
+    def _announce(self) -> None:
+        """Tell the pages showing records that this one changed (its child's case, the
+        dashboard...), whether on show or waiting underneath."""
+        if self._changes is None:
+            return
+        self._changes.announce(
+            RecordsChanged(
+                Origin.LOCAL,
+                kinds=frozenset({self.KIND}) if self.KIND else frozenset(),
+                child_ids=frozenset({self._child_id}) if self._child_id else frozenset(),
+                household_ids=(
+                    frozenset({self._household_id}) if self._household_id else frozenset()
+                ),
+            )
+        )
 
     def _finalise_failed(self, exc: BaseException) -> None:
         if isinstance(exc, ValidationError):

@@ -35,6 +35,7 @@ from app.households import (
 )
 from app.settings import Settings
 from app.store import Store
+from ui.changes import ChangeHub, RecordsChanged, ReloadOnChange
 from ui.errors import load_message
 from ui.models.chronology_model import RowsModel
 from ui.tasks import run_task
@@ -142,9 +143,11 @@ class HouseholdView(QWidget):
         parent: QWidget | None = None,
         *,
         settings: Settings | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
         """``settings`` name the service the list of courses comes from (None: the list kept
-        on this laptop only)."""
+        on this laptop only). ``changes``: where saves and syncs are announced; the household
+        reads again when one may concern it, and whenever it comes back on top."""
         super().__init__(parent)
         self._store = store
         self._settings = settings
@@ -153,6 +156,10 @@ class HouseholdView(QWidget):
         self._file: HouseholdFile | None = None
         self._build()
         self.refresh()
+        if changes is not None:
+            ReloadOnChange(
+                self, changes, concerns=self._concerns, reload=self.refresh, always_on_return=True
+            )
 
     # ---- Public API
 
@@ -193,6 +200,10 @@ class HouseholdView(QWidget):
         if not found:
             raise KeyError(name)
         return found[0]
+
+    def _concerns(self, change: RecordsChanged) -> bool:
+        # The household's page lists the children placed there, so their changes count too.
+        return change.touches_household(self._household_id) or bool(change.child_ids)
 
     def refresh(self) -> None:
         """Reload the household (e.g. after a visit was recorded on another page)."""

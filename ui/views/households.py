@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app import clock, households
 from app.households import HouseholdRow
 from app.store import Store
+from ui.changes import ChangeHub, ReloadOnChange
 from ui.errors import message_for
 from ui.models.households_model import Column, HouseholdsFilter, HouseholdsModel
 from ui.tasks import run_task
@@ -49,7 +50,11 @@ class HouseholdsView(QWidget):
     #: The list has been loaded (or failed to load) and is on screen.
     sig_loaded = Signal()
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, store: Store, parent: QWidget | None = None, *, changes: ChangeHub | None = None
+    ) -> None:
+        """``changes``: where saves and syncs are announced; the list reads again after any
+        of them (a visit or review moves a household's next date)."""
         super().__init__(parent)
         self._store = store
         self._seq = 0
@@ -57,6 +62,14 @@ class HouseholdsView(QWidget):
         self._dialog: NewHouseholdDialog | None = None
         self._build()
         self.refresh()
+        if changes is not None:
+            ReloadOnChange(
+                self,
+                changes,
+                concerns=lambda _change: True,
+                reload=self.refresh,
+                always_on_return=True,
+            )
 
     # ---- Public API
 

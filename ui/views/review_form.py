@@ -59,6 +59,7 @@ from app.services.reviews import (
 from app.services.training import Completed
 from app.store import Store
 from app.subjects import subject_name
+from ui.changes import ChangeHub
 from ui.errors import message_for
 from ui.views.action_line import ActionLineEditor, to_date
 from ui.views.common import date_box, heading_font, local_time, qdate, uk_date
@@ -106,6 +107,7 @@ class ReviewForm(DraftForm):
     """
 
     NOUN = "review"
+    KIND = "review"
     SERVICE: ClassVar[ModuleType] = reviews
     ID_KEY = "review_id"
     FINALISE_TITLE = "Finalise review"
@@ -123,10 +125,13 @@ class ReviewForm(DraftForm):
         household_id: uuid.UUID | None = None,
         review_id: uuid.UUID | None = None,
         parent: QWidget | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
         if child_id is None and household_id is None and review_id is None:
             raise ValueError("a review form needs a child, a household or a review")
-        super().__init__(store, review_id, parent, child_id=child_id, household_id=household_id)
+        super().__init__(
+            store, review_id, parent, child_id=child_id, household_id=household_id, changes=changes
+        )
         self._lines: list[ActionLineEditor] = []
         self._build()
         self._start_loading(lambda: _load(self._store, child_id, household_id, review_id))

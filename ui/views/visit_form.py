@@ -45,6 +45,7 @@ from app.services import visits
 from app.services.visits import AttachmentView, VisitFields, VisitState
 from app.store import Store
 from app.subjects import subject_name
+from ui.changes import ChangeHub
 from ui.errors import message_for
 from ui.exports.actions import export_visit
 from ui.views.common import date_box, heading_font, qdate
@@ -93,6 +94,7 @@ class VisitForm(DraftForm):
     """A visit to a child or to a carer household; see the module docstring."""
 
     NOUN = "visit"
+    KIND = "visit"
     SERVICE: ClassVar[ModuleType] = visits
     ID_KEY = "visit_id"
     FINALISE_TITLE = "Finalise visit"
@@ -110,12 +112,15 @@ class VisitForm(DraftForm):
         *,
         household_id: uuid.UUID | None = None,
         visit_type: str | None = None,
+        changes: ChangeHub | None = None,
     ) -> None:
         """A visit to the child ``child_id`` or, when that is None, to the carer household
         ``household_id``; ``visit_type`` chooses the type a new visit starts with."""
         if child_id is None and household_id is None:
             raise ValueError("a visit form needs a child or a carer household")
-        super().__init__(store, visit_id, parent, child_id=child_id, household_id=household_id)
+        super().__init__(
+            store, visit_id, parent, child_id=child_id, household_id=household_id, changes=changes
+        )
         self._build()
         if self._household_id is not None:
             self._word_for_household()
