@@ -416,6 +416,7 @@ class AssessmentForm(DraftForm):
         self._state = state
         self._status.setText("Approved")
         self._show_state()
+        self._announce()  # the case or household underneath shows the approval
         self.sig_approved.emit(state.assessment_id)
 
     def _approve_failed(self, exc: BaseException) -> None:
