@@ -35,11 +35,12 @@ from sqlalchemy.orm import Session
 from app.models import RECORD_TYPES, record_table
 from app.models.sync_state import PENDING
 from app.replica import outbox, page_triggers, settle
+from app.replica.rows import Row
 from app.store.lookup import rows_with_ids
 from sync import waiting
 from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion
-from sync.rows import Row, Stamped, insert_versions, upsert_versions, write_stamps
+from sync.rows import Stamped, insert_versions, upsert_versions, write_stamps
 
 
 def apply_pulled(

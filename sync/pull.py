@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app import gcpause
 from app.models import RECORD_TYPES
 from app.replica import resync, state
+from app.replica.rows import Row
 from sync import waiting
 from sync.apply import ApplyTally, apply_removal
 from sync.client import ServiceUnavailable
@@ -21,7 +22,7 @@ from sync.outlook import Outlook
 from sync.pages import apply_pulled
 from sync.progress import Phase
 from sync.protocol.messages import DEFAULT_PULL_PAGE, PullResponse, Removal
-from sync.rows import Row, prepare_rows
+from sync.rows import prepare_rows
 from sync.run import SyncRun
 from sync.summary import ITEMS_KEPT, Direction, Received
 

@@ -15,23 +15,21 @@ would otherwise spend waiting for the service to build the next one.
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Dialect, Table
+from sqlalchemy import Dialect
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
 
 from app.models import RECORD_TYPES, record_table
+from app.replica import rows as replica_rows
+from app.replica.rows import STAMPED, Convert, Row, RowStatements, binder, column_default
 from sync.codec import decode
 from sync.protocol.messages import RecordVersion
 from sync.protocol.records import RECORD_FIELDS, SERVER_CONTROLLED
-
-Convert = Callable[[Any], Any]
 
 #: Columns every synchronised record has, filled from the version's envelope, not its fields.
 _ENVELOPE = (
@@ -48,23 +46,12 @@ _ENVELOPE = (
 
 @dataclass(frozen=True)
 class RowPlan:
-    """How to insert one record type's versions: the statement (and the same as an upsert,
-    for records the laptop may hold), then per wire field its converter and the stored value
-    to use when a page leaves it out (an older server).
-
-    ``lean`` is the upsert without the indexed columns, for rows whose indexed values are
-    unchanged (``indexed``: their positions in a row; ``stored``: the query for their stored
-    values). SQLite rewrites an index entry for every indexed column an UPDATE assigns, even to
-    the value it had: a colleague's edit to a visit's text rewrote its entries in four indexes,
-    so applying 450 edits dirtied about two and a half times the pages it needed to.
+    """How to make one record type's insert rows: its statements (``app.replica.rows``),
+    then per wire field its converter and the stored value to use when a page leaves it out
+    (an older server), then the envelope columns' converters.
     """
 
-    statement: str
-    upsert: str
-    lean: str
-    indexed: tuple[int, ...]
-    stored: str
-    id_at: int
+    statements: RowStatements
     fields: tuple[tuple[str, Convert, Any], ...]
     envelope: tuple[Convert, ...]
 
@@ -86,10 +73,6 @@ class RowPlan:
         )
         values += [bind(value) for bind, value in zip(self.envelope, envelope, strict=True)]
         return tuple(values)
-
-
-#: An insert row as :meth:`RowPlan.row` makes it.
-Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -143,16 +126,11 @@ class Stamped(Protocol):
     def updated_at(self) -> datetime: ...
 
 
-#: The envelope columns a stamp sets, in :meth:`StampPlan.row`'s order (then the revision,
-#: which is compared, and the id, which selects the row).
-_STAMPED = ("created_by", "created_at", "updated_by", "updated_at")
-
-
 def write_stamps(session: Session, record_type: str, versions: Sequence[Stamped]) -> None:
     """Write these versions' stamps, and the fields only the service sets, onto rows the
     laptop holds, in one ``executemany``; their content is not rewritten."""
     plan = _stamp_plan(record_type, session.get_bind().dialect)
-    session.connection().exec_driver_sql(plan.statement, [plan.row(v) for v in versions])
+    replica_rows.stamp_rows(session, plan.statement, [plan.row(v) for v in versions])
 
 
 def prepare_rows(dialect: Dialect, versions: Sequence[RecordVersion]) -> list[Row | None]:
@@ -198,25 +176,10 @@ def _execute(
     if rows is None:
         rows = [None] * len(versions)
     made = [row or plan.row(v) for v, row in zip(versions, rows, strict=True)]
-    connection = session.connection()
-    if not upsert:
-        connection.exec_driver_sql(plan.statement, made)
-        return
-    # Rows held with the same indexed values as the version (nearly every edit: text, not
-    # whose record it is or when) take the lean upsert; new rows and the rest, the full one.
-    at = plan.id_at
-    ids = json.dumps([row[at] for row in made])
-    stored = {
-        key: tuple(values) for key, *values in connection.exec_driver_sql(plan.stored, (ids,))
-    }
-    lean: list[Row] = []
-    full: list[Row] = []
-    for row in made:
-        same = stored.get(row[at]) == tuple(row[i] for i in plan.indexed)
-        (lean if same else full).append(row)
-    for statement, chosen in ((plan.lean, lean), (plan.upsert, full)):
-        if chosen:
-            connection.exec_driver_sql(statement, chosen)
+    if upsert:
+        replica_rows.upsert_rows(session, plan.statements, made)
+    else:
+        replica_rows.insert_rows(session, plan.statements, made)
 
 
 _PLANS: dict[tuple[str, str], RowPlan] = {}
@@ -247,17 +210,11 @@ def _make_stamp_plan(record_type: str, dialect: Dialect) -> StampPlan:
     schema = RECORD_FIELDS[record_type]
     server_set = [name for name in schema if name in SERVER_CONTROLLED]
     own = tuple(
-        (name, _compose(schema[name].rstrip("?"), _binder(table, name, dialect)))
+        (name, _compose(schema[name].rstrip("?"), binder(table, name, dialect)))
         for name in server_set
     )
-    envelope = tuple(_binder(table, name, dialect) for name in (*_STAMPED, "server_revision", "id"))
-    quote = dialect.identifier_preparer.quote
-    revision, dirty = quote("server_revision"), quote("dirty")
-    assigned = ", ".join(f"{quote(name)} = ?" for name in (*server_set, *_STAMPED))
-    statement = (
-        f"UPDATE {quote(table.name)} SET {assigned},"  # noqa: S608 (model names, quoted)
-        f" {revision} = max(coalesce({revision}, 0), ?), {dirty} = 0 WHERE {quote('id')} = ?"
-    )
+    envelope = tuple(binder(table, name, dialect) for name in (*STAMPED, "server_revision", "id"))
+    statement = replica_rows.stamp_statement(table, server_set, dialect)
     return StampPlan(statement, own, envelope)
 
 
@@ -265,57 +222,14 @@ def _make_plan(record_type: str, dialect: Dialect) -> RowPlan:
     table = record_table(record_type)
     schema = RECORD_FIELDS[record_type]
     names = [*schema, *_ENVELOPE]
-    unfilled = {c.name for c in table.columns} - set(names)
-    if unfilled:
-        # A laptop-only column would need its default here: say so rather than insert NULLs.
-        raise RuntimeError(f"{record_type}: columns {sorted(unfilled)} have no wire source")
+    statements = replica_rows.row_statements(table, names, dialect)
     fields = []
     for name in schema:
-        bind = _binder(table, name, dialect)
+        bind = binder(table, name, dialect)
         kind = schema[name].rstrip("?")
         fields.append((name, _compose(kind, bind), bind(column_default(table, name))))
-    envelope = tuple(_binder(table, name, dialect) for name in _ENVELOPE)
-    quote = dialect.identifier_preparer.quote
-    statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)})"  # noqa: S608 (model names, quoted)
-        f" VALUES ({', '.join('?' * len(names))})"
-    )
-    conflict = f"{statement} ON CONFLICT ({quote('id')}) DO UPDATE SET"
-    refreshed = ", ".join(f"{quote(n)} = excluded.{quote(n)}" for n in names if n != "id")
-    in_index = {column.name for index in table.indexes for column in index.columns}
-    in_index.discard("id")
-    # (Every record has unindexed columns, its text at least; were there none, a lean update
-    # would have nothing to set, and the full one serves.)
-    lean = (
-        ", ".join(
-            f"{quote(n)} = excluded.{quote(n)}" for n in names if n != "id" and n not in in_index
-        )
-        or refreshed
-    )
-    indexed = tuple(i for i, n in enumerate(names) if n in in_index)
-    stored = (
-        f"SELECT {', '.join(quote(n) for n in ('id', *(names[i] for i in indexed)))}"  # noqa: S608 (model names, quoted)
-        f" FROM {quote(table.name)} WHERE {quote('id')} IN (SELECT value FROM json_each(?))"
-    )
-    return RowPlan(
-        statement,
-        f"{conflict} {refreshed}",
-        f"{conflict} {lean}",
-        indexed,
-        stored,
-        names.index("id"),
-        tuple(fields),
-        envelope,
-    )
-
-
-def _binder(table: Table, name: str, dialect: Dialect) -> Convert:
-    bind = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-    return bind if bind is not None else _same
-
-
-def _same(value: Any) -> Any:
-    return value
+    envelope = tuple(binder(table, name, dialect) for name in _ENVELOPE)
+    return RowPlan(statements, tuple(fields), envelope)
 
 
 def _compose(kind: str, bind: Convert) -> Convert:
@@ -323,14 +237,3 @@ def _compose(kind: str, bind: Convert) -> Convert:
         return bind(decode(kind, value))
 
     return convert
-
-
-def column_default(table: Table, name: str) -> Any:
-    """The column's own default, for a wire field a page leaves out (an older server)."""
-    default = table.c[name].default
-    if isinstance(default, ScalarElementColumnDefault):
-        return default.arg
-    if isinstance(default, CallableColumnDefault):
-        # SQLAlchemy wraps a zero-argument default so it takes (and ignores) a context.
-        return default.arg(None)  # type: ignore[arg-type]
-    return None

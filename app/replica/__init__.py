@@ -20,5 +20,5 @@ three layers, each with its own idea of how to write them; here each is written 
 ``sync/`` decides what to do with them and talks to the service; ``ui/`` asks through plain
 functions. SQL on these tables lives only here and in ``app.store``, each statement named
 (``tests/app/test_architecture.py`` holds the line). The record tables' bulk row writers are
-still ``sync.rows``, which turns wire versions into rows as it writes them.
+``rows``, whose statements ``sync.rows`` fills with rows it makes from wire versions.
 """

@@ -12,11 +12,12 @@ from sqlalchemy import Table, text
 from sqlalchemy.dialects import sqlite
 
 from app.models import RECORD_TYPES
+from app.replica.rows import binder as _binder
 from app.store import Store
 from sync.apply import ApplyTally, apply_version
 from sync.protocol.messages import RecordVersion
 from sync.protocol.records import RECORD_FIELDS
-from sync.rows import _binder, insert_versions
+from sync.rows import insert_versions
 from tests.conftest import unlocked_store
 from tests.instants import STORED_AS, WHEN
 
