@@ -17,11 +17,10 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES, FieldConflictRecord, Record
-from app.replica import bases, outbox
+from app.replica import bases, outbox, records
 from app.replica.sent_mark import is_unsent, sent_through
 from app.serialize import record_fields
 from sync import waiting
@@ -199,16 +198,8 @@ def apply_removal(session: Session, removal: Removal, tally: ApplyTally) -> None
         doomed: list[Record] = [local]
         link = _SUBJECT_LINKS.get(removal.record_type)
         if link is not None:
-            for dependent_cls in RECORD_TYPES.values():
-                column = getattr(dependent_cls, link, None)
-                if column is None:
-                    continue
-                query = select(dependent_cls).where(column == removal.record_id)
-                child_link = getattr(dependent_cls, "child_id", None)
-                if link == "household_id" and child_link is not None:
-                    # A record about a child (a placement, a visit) stays with the child.
-                    query = query.where(child_link.is_(None))
-                doomed += session.scalars(query).all()
+            # A record about a child (a placement, a visit) stays with the child.
+            doomed += records.linked_records(session, link, removal.record_id)
         if any(outbox.unsettled(session, r.record_type, r.id) for r in doomed):
             outbox.keep_removal(session, removal.record_type, removal.record_id, removal.reason)
             tally.kept_for_worker += 1
@@ -381,12 +372,7 @@ def _contested_bases(
     since) keeps the laptop's base: the worker is not asked twice."""
     asked = {
         row.field
-        for row in session.scalars(
-            select(FieldConflictRecord).where(
-                FieldConflictRecord.record_type == version.record_type,
-                FieldConflictRecord.record_id == version.record_id,
-            )
-        )
+        for row in records.field_conflicts(session, version.record_type, version.record_id)
         if row.theirs.get("v") == version.fields.get(row.field)
     }
     return {
@@ -401,11 +387,7 @@ def referenced(session: Session, record: Record) -> bool:
     link = _SUBJECT_LINKS.get(record.record_type)
     if link is None:
         return False
-    return any(
-        session.scalar(select(cls.id).where(getattr(cls, link) == record.id).limit(1)) is not None
-        for cls in RECORD_TYPES.values()
-        if hasattr(cls, link)
-    )
+    return records.is_linked(session, link, record.id)
 
 
 def _has_pending(session: Session, record_type: str, record_id: Any) -> bool:

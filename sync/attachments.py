@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from app.models import Attachment, AttachmentUpload
+from app.models import AttachmentUpload
 from app.models.attachments import AttachmentContent
+from app.replica import transfers
 from app.store import Store
 from sync.client import ServiceClient, ServiceRefused
 from sync.retry import Attempt
@@ -55,34 +56,9 @@ def uploads_due(store: Store) -> list[str]:
         return uploads_due_in(rows)
 
 
-#: Content on this laptop that an accepted attachment record names and that the service is not
-#: known to hold in full. Built once, like ``_DOWNLOADS_DUE``: every sync asks both, and on a
-#: quiet sync building a statement cost more than running it (Core, not ORM, for the same reason).
-_ATTACHMENT, _CONTENT = Attachment.__table__, AttachmentContent.__table__
-_UPLOADS_DUE = (
-    select(_ATTACHMENT.c.sha256)
-    .where(
-        _ATTACHMENT.c.deleted.is_(False),
-        _ATTACHMENT.c.server_revision.is_not(None),
-        exists().where(_CONTENT.c.sha256 == _ATTACHMENT.c.sha256),
-        ~exists().where(AttachmentUpload.__table__.c.sha256 == _ATTACHMENT.c.sha256),
-    )
-    .distinct()
-)
-#: Files that attachment records on this laptop name but whose content is not here yet.
-_DOWNLOADS_DUE = (
-    select(_ATTACHMENT.c.sha256)
-    .where(
-        _ATTACHMENT.c.deleted.is_(False),
-        ~exists().where(_CONTENT.c.sha256 == _ATTACHMENT.c.sha256),
-    )
-    .distinct()
-)
-
-
 def uploads_due_in(session: Session | Connection) -> list[str]:
     """``uploads_due`` inside a read the caller already holds."""
-    return list(session.scalars(_UPLOADS_DUE))
+    return transfers.uploads_due_in(session)
 
 
 def downloads_due(store: Store) -> list[str]:
@@ -93,7 +69,7 @@ def downloads_due(store: Store) -> list[str]:
 
 def downloads_due_in(session: Session | Connection) -> list[str]:
     """``downloads_due`` inside a read the caller already holds."""
-    return list(session.scalars(_DOWNLOADS_DUE))
+    return transfers.downloads_due_in(session)
 
 
 def upload(

@@ -24,19 +24,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import (
-    bindparam,
-    func,
-    select,
-    update,
-)
 from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES, record_table
 from app.models.sync_state import PENDING
-from app.replica import outbox, page_triggers, settle
+from app.replica import outbox, page_triggers, records, settle
 from app.replica.rows import Row
-from app.store.lookup import rows_with_ids
 from sync import waiting
 from sync.apply import ApplyTally, apply_push_result, apply_version
 from sync.protocol.messages import ChangeResult, ChangeStatus, RecordVersion
@@ -78,9 +71,8 @@ def _apply_pairs(
     # none to look up record by record, and one row read here says so.
     any_pending = settle.any_pending(session)
     for record_type, typed in by_type.items():
-        cls = RECORD_TYPES[record_type]
         ids = [v.record_id for v, _row in typed]
-        held = dict(rows_with_ids(session, select(cls.id, cls.server_revision), cls.id, ids))
+        held = records.held_revisions(session, record_type, ids)
         pending = (
             {rid for _entry, rid in settle.pending_entries(session, record_type, ids)}
             if any_pending
@@ -101,12 +93,12 @@ def _apply_pairs(
                     plain[version.record_id] = (version, row)
         if plain:
             fresh = [pair for rid, pair in plain.items() if rid not in held]
-            known = [pair for rid, pair in plain.items() if rid in held]
+            present = [pair for rid, pair in plain.items() if rid in held]
             if fresh:
                 versions, made = [v for v, _row in fresh], [row for _v, row in fresh]
                 _write_versions(session, record_type, versions, held="none", made=made)
-            if known:
-                versions, made = [v for v, _row in known], [row for _v, row in known]
+            if present:
+                versions, made = [v for v, _row in present], [row for _v, row in present]
                 _write_versions(session, record_type, versions, held="all", made=made)
             tally.received += len(plain)
 
@@ -329,18 +321,7 @@ def _settle_applied(session: Session, simple: list[tuple[_Sent, int]]) -> None:
         by_type[record_type].append((record_id, revision))
     for record_type, settled in by_type.items():
         _drop_bases(session, record_type, [record_id for record_id, _ in settled])
-        table = record_table(record_type)
-        session.execute(
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values(
-                server_revision=func.max(
-                    func.coalesce(table.c.server_revision, 0), bindparam("b_revision")
-                ),
-                dirty=False,
-            ),
-            [{"b_id": record_id, "b_revision": revision} for record_id, revision in settled],
-        )
+        settle.settle_revisions(session, record_type, settled)
 
 
 def _drop_bases(session: Session, record_type: str, record_ids: Sequence[uuid.UUID]) -> None:

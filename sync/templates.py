@@ -22,14 +22,12 @@ from functools import partial
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select
 
 from app import clock
 from app.forms import registry
 from app.forms.registry import TemplateNotFound
 from app.forms.template import TemplateError
-from app.models import Assessment
-from app.replica import state
+from app.replica import records, state
 from app.store import Store
 from sync.client import ServiceClient, ServiceRefused
 from sync.retry import Attempt
@@ -131,9 +129,7 @@ def missing_versions(store: Store) -> list[tuple[str, int]]:
     hold (a colleague's assessment on a version published since the last check): the sync
     that brought them fetches the forms at once, so the record opens."""
     with store.read() as session:
-        used = session.execute(
-            select(Assessment.template_id, Assessment.template_version).distinct()
-        ).all()
+        used = records.form_versions_used(session)
         missing = []
         for template_id, version in used:
             try:

@@ -16,12 +16,11 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import RECORD_TYPES, record_table
+from app.replica import records
 from app.replica import waiting as kept_versions
-from app.store.lookup import rows_with_ids
 from sync.protocol.messages import RecordVersion
 
 #: A record a version refers to: its type and its id as a number (``UUID.int``), which hashes
@@ -135,7 +134,7 @@ def _held(session: Session, refs: set[_Ref]) -> set[_Ref]:
         by_type.setdefault(record_type, []).append(uuid.UUID(int=number))
     held: set[_Ref] = set()
     for record_type, ids in by_type.items():
-        cls = RECORD_TYPES[record_type]
-        rows = rows_with_ids(session, select(cls.id), cls.id, ids)
-        held.update((record_type, row.id.int) for row in rows)
+        held.update(
+            (record_type, held_id.int) for held_id in records.held_ids(session, record_type, ids)
+        )
     return held

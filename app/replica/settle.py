@@ -11,10 +11,10 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, bindparam, func, select, type_coerce, update
 from sqlalchemy.orm import Session
 
-from app.models import OutboxEntry, SyncBase
+from app.models import OutboxEntry, SyncBase, record_table
 from app.models.sync_state import PENDING
 from app.store.lookup import id_array, listed, rows_with_ids
 
@@ -117,3 +117,22 @@ def drop_bases(session: Session, record_type: str, record_ids: Sequence[uuid.UUI
         for base in loaded:
             if base.record_id in dropped:
                 session.expunge(base)
+
+
+def settle_revisions(
+    session: Session, record_type: str, settled: Sequence[tuple[uuid.UUID, int]]
+) -> None:
+    """Mark these records (id, revision answered) as the server's version: no longer dirty,
+    at the newest revision (it only ever rises: a later answer may have been settled first)."""
+    table = record_table(record_type)
+    session.execute(
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            server_revision=func.max(
+                func.coalesce(table.c.server_revision, 0), bindparam("b_revision")
+            ),
+            dirty=False,
+        ),
+        [{"b_id": record_id, "b_revision": revision} for record_id, revision in settled],
+    )
