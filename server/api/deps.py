@@ -16,7 +16,7 @@ from server.core.caller import Caller
 from server.core.config import Settings
 from server.core.errors import ServiceError
 from server.db import Database
-from server.services import accounts
+from server.services import signing_in
 
 _bearer = HTTPBearer(auto_error=False, description="The access token from a TokenPair.")
 
@@ -64,7 +64,7 @@ async def get_secret(request: Request) -> str:
 
 def _load_secret(database: Database, settings: Settings) -> str:
     with database.read() as session:
-        return accounts.load_secret(session, settings=settings)
+        return signing_in.load_secret(session, settings=settings)
 
 
 SecretDep = Annotated[str, Depends(get_secret)]
@@ -94,7 +94,7 @@ class SignIn:
     def caller(self, session: Session, *, pushing: bool = False) -> Caller:
         """``pushing``: the request is a push, which a disabled account's laptop may still
         make (``accounts.set_user_disabled``)."""
-        return accounts.authenticate(
+        return signing_in.authenticate(
             session, secret=self.secret, token=self.token, address=self.address, pushing=pushing
         )
 

@@ -19,7 +19,7 @@ from server.core import security
 from server.core.errors import ServiceError, not_found
 from server.models import Team, UserAccount
 from server.schemas import ResetGrantPublic, UserPublic
-from server.services import accounts
+from server.services import accounts, signing_in
 from server.services import people as people_service
 from sync.protocol.messages import DeviceRegistration, RefreshRequest, TokenPair
 from sync.protocol.team import People, Person, ServiceIdentity
@@ -43,15 +43,15 @@ def register_device(
     address: AddressDep,
 ) -> TokenPair:
     with database.read() as session:
-        accounts.check_login_throttle(
+        signing_in.check_login_throttle(
             session, settings=settings, username=body.username, address=address
         )
-        user = accounts.active_user(session, username=body.username)
+        user = signing_in.active_user(session, username=body.username)
         stored = user.password_hash if user else request.app.state.dummy_hash
     ok = security.verify_password(request.app.state.hasher, stored, body.password)
     if user is None or not ok:  # one answer for both, so usernames cannot be probed
         database.run_write(
-            lambda session: accounts.record_login_attempt(
+            lambda session: signing_in.record_login_attempt(
                 session, username=body.username, address=address, success=False
             )
         )
@@ -65,7 +65,7 @@ def register_device(
     user_id = user.id
 
     def sign_in(session: Session) -> TokenPair:
-        accounts.record_login_attempt(
+        signing_in.record_login_attempt(
             session, username=body.username, address=address, success=True
         )
         fresh = session.get(UserAccount, user_id)
@@ -73,7 +73,7 @@ def register_device(
             raise ServiceError(
                 401, "bad_credentials", "This account is disabled.", action="reauthenticate"
             )
-        return accounts.register_device(
+        return signing_in.register_device(
             session,
             settings=settings,
             secret=secret,
@@ -100,14 +100,14 @@ def refresh(
 ) -> TokenPair:
     try:
         return database.run_write(
-            lambda session: accounts.refresh_tokens(
+            lambda session: signing_in.refresh_tokens(
                 session, settings=settings, secret=secret, refresh_token=body.refresh_token
             )
         )
-    except accounts.RefreshReplayed as replayed:
+    except signing_in.RefreshReplayed as replayed:
         device_id = replayed.device_id
         refusal = database.run_write(
-            lambda session: accounts.end_sign_in(session, device_id=device_id, address=address)
+            lambda session: signing_in.end_sign_in(session, device_id=device_id, address=address)
         )
         raise refusal from None
 
