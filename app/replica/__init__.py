@@ -15,10 +15,12 @@ three layers, each with its own idea of how to write them; here each is written 
 - ``bases``: the merge bases; ``waiting``: versions waiting for a record; ``resync``: a full
   re-sync's bookkeeping;
 - ``page_triggers``: the record tables' insert triggers done once for a pulled page;
-- ``status``: what the status bar and Sync details show, as plain values from a ``Store``.
+- ``status``: what the status bar and Sync details show, as plain values from a ``Store``;
+- ``rows``: the record tables' bulk row writers (insert, upsert, stamps), whose statements
+  ``sync.rows`` fills with rows it makes from wire versions; ``records``: the reads of the
+  record tables that sync's decisions need; ``transfers``: the attachment files due to move.
 
 ``sync/`` decides what to do with them and talks to the service; ``ui/`` asks through plain
 functions. SQL on these tables lives only here and in ``app.store``, each statement named
-(``tests/app/test_architecture.py`` holds the line). The record tables' bulk row writers are
-``rows``, whose statements ``sync.rows`` fills with rows it makes from wire versions.
+(``tests/app/test_architecture.py`` holds the line, and that ``sync/`` holds no SQL at all).
 """
